@@ -1,0 +1,4 @@
+"""`python -m generator` runs the certdeck command line."""
+from .cli import main
+
+main()

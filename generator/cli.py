@@ -1,0 +1,61 @@
+"""The certdeck command line: the only module that prints or exits.
+
+Heavy modules (markdown-it-py, genanki) are imported inside the commands, so `--help` stays fast.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Turn study articles (Markdown or plain text) into Anki decks that survive rebuilds.")
+
+DEFAULT_SOURCE = Path("source")
+
+
+@app.callback()
+def _root() -> None:
+    """Turn study articles (Markdown or plain text) into Anki decks that survive rebuilds."""
+
+DEFAULT_OUT = Path("decks")
+
+
+@app.command("build")
+def build_cmd(
+    paths: Optional[List[Path]] = typer.Argument(None, help="Article files or folders [default: source/]."),
+    out: Path = typer.Option(DEFAULT_OUT, "-o", "--out", help="Folder for the .apkg decks and the lock file."),
+    json_path: Optional[Path] = typer.Option(None, "--json", help="Also write the cards JSON to this file."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print errors only."),
+) -> None:
+    """Build one .apkg per deck from the articles under PATHS."""
+    from .config import load_settings
+    from .errors import GeneratorError
+    from .pipeline import plan_build, write_build
+
+    sources = list(paths) if paths else [DEFAULT_SOURCE]
+    try:
+        settings = load_settings([p if p.is_dir() else p.parent for p in sources])
+        build = plan_build(sources, settings, out)
+        for err in build.errors:
+            typer.echo(f"error: {err}", err=True)
+        written = write_build(build, out, json_path)
+    except GeneratorError as err:
+        typer.echo(f"error: {err}", err=True)
+        raise typer.Exit(code=1)
+    except OSError as err:
+        typer.echo(f"error: {err.filename or out}: {err.strerror or err}", err=True)
+        raise typer.Exit(code=1)
+    if not quiet:
+        for deck, path, n_notes, n_cards in written:
+            typer.echo(f"{deck}: {n_notes} notes, {n_cards} cards -> {path}")
+        if not written:
+            typer.echo("no notes: nothing to package")
+    if build.errors:
+        raise typer.Exit(code=1)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

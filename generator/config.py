@@ -1,0 +1,71 @@
+"""Settings: dataclass defaults <- [tool.certdeck] in a pyproject.toml of the source folder <- CLI flags."""
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+from .errors import GeneratorError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    parent_deck: str = ""  # deck that articles without a `deck` in front matter go under
+    words_per_note: int = 30  # note budget: at most one note per this many words of an article
+    retired: bool = True  # ship notes whose fact left the source, tagged certdeck::retired
+    now: int = 0  # build time in seconds since the epoch; 0 = the clock (or SOURCE_DATE_EPOCH)
+
+    def build_time(self) -> int:
+        """The timestamp new or changed notes get."""
+        if self.now:
+            return self.now
+        env = os.environ.get("SOURCE_DATE_EPOCH", "")
+        if env.isdigit():
+            return int(env)
+        import time
+
+        return int(time.time())
+
+
+def load_settings(source_dirs: list[Path], **overrides: Any) -> Settings:
+    """Settings from the first pyproject.toml found in `source_dirs` (or their parents), then `overrides`."""
+    settings = Settings()
+    for folder in source_dirs:
+        for candidate in (folder, *folder.resolve().parents):
+            pyproject = candidate / "pyproject.toml"
+            if pyproject.is_file():
+                settings = _apply(settings, pyproject)
+                break
+        else:
+            continue
+        break
+    known = {f.name for f in fields(Settings)}
+    return replace(settings, **{k: v for k, v in overrides.items() if k in known and v is not None})
+
+
+def _apply(settings: Settings, pyproject: Path) -> Settings:
+    try:
+        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
+        raise GeneratorError(f"cannot read settings: {err}", str(pyproject)) from None
+    table = data.get("tool", {}).get("certdeck", {})
+    if not isinstance(table, dict):
+        raise GeneratorError("[tool.certdeck] must be a table", str(pyproject))
+    values: dict[str, Any] = {}
+    for f in fields(Settings):
+        key = f.name.replace("_", "-")
+        for name in (key, f.name):
+            if name in table:
+                value = table[name]
+                expected = type(getattr(settings, f.name))
+                if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+                    raise GeneratorError(f"[tool.certdeck] {name} must be {expected.__name__}", str(pyproject))
+                values[f.name] = value
+    return replace(settings, **values)

@@ -1,0 +1,30 @@
+"""Extraction stage: run every rule over a Document and return all candidate facts (over-generated).
+
+RULES is ordered data: adding a rule is one module plus one entry here.
+"""
+from __future__ import annotations
+
+from typing import Callable, Sequence
+
+from ..model import Document, Fact
+from .claim import claim
+from .definition import definition
+from .filters import is_title_echo
+from .glossary import glossary
+from .question_heading import question_heading
+
+Rule = Callable[[Document], list[Fact]]
+RULES: Sequence[tuple[str, Rule]] = (
+    ("glossary", glossary),
+    ("question-heading", question_heading),
+    ("definition", definition),
+    ("claim", claim),
+)
+
+
+def extract(doc: Document, rules: Sequence[tuple[str, Rule]] = RULES) -> list[Fact]:
+    """Every candidate fact the rules find, except those from paragraphs that repeat a title."""
+    facts: list[Fact] = []
+    for _name, rule in rules:
+        facts.extend(f for f in rule(doc) if not is_title_echo(f.block, doc))
+    return facts

@@ -1,0 +1,101 @@
+"""Frozen dataclasses passed between the pipeline stages (read -> parse -> extract -> notes -> package)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal, Mapping
+
+Kind = Literal["cloze", "qa"]
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    text: str  # plain text, markup removed
+    line: int  # 1-based line in the source file where the sentence starts
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One paragraph, list item, table row, quote paragraph, code block or heading."""
+
+    kind: Literal["paragraph", "list_item", "table_row", "definition", "quote", "code", "heading"]
+    text: str  # plain text of the whole block
+    line: int  # 1-based first line
+    section: tuple[str, ...]  # heading path above the block, outermost first
+    sentences: tuple[Sentence, ...]
+    emphasis: tuple[str, ...] = ()  # plain text of bold / highlighted / <dfn> spans, in order
+    markup: str = ""  # the block's inline Markdown source, for rendering
+    list_id: int = -1  # which list a list item belongs to (document-wide counter), -1 otherwise
+    ordered: bool = False  # list item of an ordered list
+    depth: int = 0  # nesting depth of lists / quotes
+    cells: tuple[str, ...] = ()  # table row: plain text of each cell; definition: (term, definition)
+    header: tuple[str, ...] = ()  # table row: the table's header cells
+    level: int = 0  # heading level (1-6) for headings
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    path: str  # as given on the command line, used in messages and the JSON
+    title: str
+    meta: Mapping[str, Any]  # front matter
+    blocks: tuple[Block, ...]
+    stem: str = ""  # file name without suffix: the article's slug
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    start: int  # character offsets into Fact.text
+    end: int
+    ordinal: int  # cloze number: 1 for c1 ...
+    hint: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """One thing worth recalling, found by one rule in one block."""
+
+    rule: str
+    kind: Kind
+    text: str  # cloze: the text with its gaps at `gaps`; qa: the question
+    term: str  # the key term the fact is about (part of its identity)
+    score: float  # 0..1, higher is better
+    block: Block
+    sentence: str  # plain text of the source sentence (or list item / table row)
+    line: int
+    gaps: tuple[Gap, ...] = ()
+    answer: str = ""  # qa only
+    extra: str = ""  # shown on the back
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRef:
+    path: str
+    line: int
+    section: tuple[str, ...]
+    sentence: str
+
+
+@dataclass(frozen=True, slots=True)
+class CardView:
+    """One Anki card as the learner sees it, in plain text."""
+
+    ord: int
+    prompt: str
+    answers: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    kind: Kind
+    deck: str
+    fields: tuple[tuple[str, str], ...]  # (name, HTML value) in note-type order
+    cards: tuple[CardView, ...]
+    tags: tuple[str, ...]
+    source: SourceRef
+    rule: str
+    score: float
+    key: str  # stable identity key of the fact
+    guid: str = ""
+    mod: int = 0  # seconds since the epoch: when this note's content last changed
+    due: int = 0  # position in document order within its deck
+    retired: bool = False
+    extra: Mapping[str, Any] = field(default_factory=dict)

@@ -1,0 +1,125 @@
+"""Notes stage: selected Facts -> Notes with HTML fields, card views, tags and an identity key.
+
+The card views (`CardView`) are the plain-text fronts and answers the templates in package.py show, so
+the cards JSON says what a learner sees.
+"""
+from __future__ import annotations
+
+import html
+import re
+from typing import Sequence
+
+from .model import CardView, Document, Fact, Gap, Note, SourceRef
+from .text import content_words, normalize, slugify
+
+
+def deck_name(doc: Document, parent: str = "") -> str:
+    """Front matter `deck`; else the article's title, under `parent` when one is set."""
+    deck = doc.meta.get("deck")
+    if isinstance(deck, str) and deck.strip():
+        return deck.strip()
+    title = doc.title.replace("::", ":")
+    return f"{parent}::{title}" if parent else title
+
+
+def make_notes(facts: Sequence[Fact], doc: Document, deck: str) -> list[Note]:
+    """One Note per fact, in the order given, with identity keys unique within the article."""
+    notes: list[Note] = []
+    seen: dict[str, int] = {}
+    for fact in facts:
+        key = fact_key(fact)
+        seen[key] = seen.get(key, 0) + 1
+        if seen[key] > 1:  # two facts with the same identity: keep both, distinguishable and stable
+            key = f"{key}#{seen[key]}"
+        notes.append(_note(fact, doc, deck, key))
+    return notes
+
+
+def fact_key(fact: Fact) -> str:
+    """What a fact is, independent of where it sits: kind, term and the words of its source."""
+    return f"{fact.kind}|{normalize(fact.term)}|{normalize(fact.sentence)}"
+
+
+def _note(fact: Fact, doc: Document, deck: str, key: str) -> Note:
+    section = fact.block.section
+    context = _context(fact, doc)
+    crumbs = " › ".join(dict.fromkeys((doc.title, *section)))
+    source_html = f"{_esc(crumbs)} · {_esc(doc.path)}, line {fact.line}"
+    sentence_html = _esc(fact.sentence)
+    extra = _esc(fact.extra)
+    if fact.kind == "cloze":
+        fields = (("Text", cloze_html(fact.text, fact.gaps)), ("Extra", extra), ("Context", _esc(context)),
+                  ("Sentence", sentence_html), ("Source", source_html))
+        cards = cloze_cards(fact.text, fact.gaps, context)
+    else:
+        fields = (("Question", _esc(fact.text)), ("Answer", _esc(fact.answer)), ("Extra", extra),
+                  ("Context", _esc(context)), ("Sentence", sentence_html), ("Source", source_html))
+        cards = (CardView(1, _cue(context) + fact.text, (fact.answer,)),)
+    tags = tuple(dict.fromkeys([doc.stem and slugify(doc.stem), *(slugify(s) for s in section[-1:]),
+                                *_meta_tags(doc)]))
+    return Note(kind=fact.kind, deck=deck, fields=fields, cards=cards, tags=tuple(t for t in tags if t),
+                source=SourceRef(doc.path, fact.line, section, fact.sentence), rule=fact.rule,
+                score=round(fact.score, 3), key=key)
+
+
+def _context(fact: Fact, doc: Document) -> str:
+    """The front's cue: the nearest heading (or the title), unless it would give the answer away."""
+    context = fact.block.section[-1] if fact.block.section else doc.title
+    answers = [fact.answer] if fact.kind == "qa" else [fact.text[g.start : g.end] for g in fact.gaps]
+    cue = set(content_words(context))
+    if any(set(content_words(a)) <= cue for a in answers if content_words(a)):
+        return ""
+    return context
+
+
+def _cue(context: str) -> str:
+    return f"({context}) " if context else ""
+
+
+def cloze_html(text: str, gaps: Sequence[Gap]) -> str:
+    """Anki cloze markup for `text` with `gaps`, everything HTML-escaped."""
+    out, pos = [], 0
+    for gap in sorted(gaps, key=lambda g: g.start):
+        out.append(_esc(text[pos : gap.start]))
+        hint = f"::{_esc_cloze(gap.hint)}" if gap.hint else ""
+        out.append(f"{{{{c{gap.ordinal}::{_esc_cloze(text[gap.start : gap.end])}{hint}}}}}")
+        pos = gap.end
+    out.append(_esc(text[pos:]))
+    return "".join(out)
+
+
+def cloze_cards(text: str, gaps: Sequence[Gap], context: str = "") -> tuple[CardView, ...]:
+    """One card per cloze number: its own gaps shown as [...] (or [...: hint]), the others as plain text."""
+    cards = []
+    for ordinal in sorted({g.ordinal for g in gaps}):
+        out, pos, answers = [], 0, []
+        for gap in sorted(gaps, key=lambda g: g.start):
+            out.append(text[pos : gap.start])
+            word = text[gap.start : gap.end]
+            if gap.ordinal == ordinal:
+                out.append(f"[...: {gap.hint}]" if gap.hint else "[...]")
+                answers.append(word)
+            else:
+                out.append(word)
+            pos = gap.end
+        out.append(text[pos:])
+        cards.append(CardView(ordinal, _cue(context) + "".join(out), tuple(answers)))
+    return tuple(cards)
+
+
+def _meta_tags(doc: Document) -> list[str]:
+    tags = doc.meta.get("tags")
+    if isinstance(tags, str):
+        tags = re.split(r"[,\s]+", tags)
+    if not isinstance(tags, list):
+        return []
+    return [slugify(str(t)) for t in tags if str(t).strip()]
+
+
+def _esc(text: str) -> str:
+    # `{` is escaped too so that no source text can open a cloze or a template field.
+    return html.escape(text, quote=False).replace("{", "&#123;").replace("}", "&#125;")
+
+
+def _esc_cloze(text: str) -> str:
+    return _esc(text).replace(":", "&#58;")

@@ -1,0 +1,201 @@
+"""Parsing stage: Markdown (or plain text) -> Document of Blocks with sections, sentences and lines.
+
+Only this module imports markdown_it. Lines are 1-based lines of the source file.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import PurePath
+from typing import Any, Mapping
+
+from .model import Block, Document, Sentence
+from .text import split_sentences
+
+_KRAMDOWN_ATTRS = re.compile(r"\{:[^{}\n]*\}")
+_SPACES = re.compile(r"\s+")
+_TITLE_LIKE = re.compile(r"^[\"“]?[A-Z0-9][^\n]{0,79}$")
+_MAX_BLOCK_CHARS = 20_000  # longer blocks are split for sentences in pieces; keeps work per block bounded
+
+
+@lru_cache(maxsize=1)
+def _parser() -> Any:
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.deflist import deflist_plugin
+
+    return MarkdownIt("commonmark", {"maxNesting": 40}).enable("table").use(deflist_plugin)
+
+
+def plain_to_markdown(text: str) -> str:
+    """Mark short standalone title-like lines of pasted plain text as headings (first `#`, then `##`)."""
+    lines = text.split("\n")
+    out: list[str] = []
+    seen_title = False
+    for i, line in enumerate(lines):
+        stripped = line.strip()
+        alone = (i == 0 or not lines[i - 1].strip()) and (i + 1 >= len(lines) or not lines[i + 1].strip())
+        if alone and _is_title_like(stripped):
+            out.append(("## " if seen_title else "# ") + stripped)
+            seen_title = True
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
+def _is_title_like(line: str) -> bool:
+    words = line.split()
+    return (0 < len(words) <= 12 and bool(_TITLE_LIKE.match(line)) and line[-1] not in ".!,;:…"
+            and not line.startswith(("#", "-", "*", ">", "|")))
+
+
+def parse_markdown(text: str, path: str, meta: Mapping[str, Any] | None = None) -> Document:
+    """Parse one article into a Document; never raises on any text."""
+    meta = dict(meta or {})
+    tokens = _parser().parse(text)
+    blocks: list[Block] = []
+    section: list[tuple[int, str]] = []
+    lists: list[tuple[int, bool]] = []  # (list id, ordered) for each open list
+    list_counter = 0
+    quote_depth = 0
+    header: tuple[str, ...] = ()
+    row: list[str] = []
+    row_line = 0
+    in_head = False
+    dt: str | None = None
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        t = tok.type
+        line = tok.map[0] + 1 if tok.map else 0
+        if t == "heading_open":
+            level = int(tok.tag[1])
+            plain, emph, _ = _inline_text(tokens[i + 1])
+            while section and section[-1][0] >= level:
+                section.pop()
+            section.append((level, plain))
+            blocks.append(_block("heading", plain, line, section[:-1], [], emph, tokens[i + 1].content,
+                                 level=level))
+            i += 3
+            continue
+        if t in ("bullet_list_open", "ordered_list_open"):
+            list_counter += 1
+            lists.append((list_counter, t == "ordered_list_open"))
+        elif t in ("bullet_list_close", "ordered_list_close"):
+            lists.pop()
+        elif t == "blockquote_open":
+            quote_depth += 1
+        elif t == "blockquote_close":
+            quote_depth -= 1
+        elif t == "thead_open":
+            in_head, header = True, ()
+        elif t == "thead_close":
+            in_head = False
+        elif t == "tr_open":
+            row, row_line = [], line
+        elif t in ("th_open", "td_open"):
+            row.append(_inline_text(tokens[i + 1])[0])
+        elif t == "tr_close":
+            if in_head:
+                header = tuple(row)
+            elif any(row):
+                text_row = " | ".join(c for c in row)
+                blocks.append(_block("table_row", text_row, row_line, section, [Sentence(text_row, row_line)], (), text_row,
+                                     cells=tuple(row), header=header))
+        elif t == "dt_open":
+            dt = _inline_text(tokens[i + 1])[0]
+        elif t == "code_block" or t == "fence":
+            code = tok.content.rstrip("\n")
+            if code.strip():
+                blocks.append(_block("code", code, line, section, [], (), code))
+        elif t == "inline" and tokens[i - 1].type == "paragraph_open":
+            plain, emph, breaks = _inline_text(tok)
+            if plain:
+                if dt is not None and _inside(tokens, i, "dd_open"):
+                    # A term may have several definitions, so dt stays set until the list closes.
+                    blocks.append(_block("definition", plain, line, section, _sentences(plain, line, breaks),
+                                         emph, tok.content, cells=(dt, plain)))
+                else:
+                    kind = "list_item" if lists and _inside(tokens, i, "list_item_open") else (
+                        "quote" if quote_depth else "paragraph")
+                    lid, ordered = lists[-1] if kind == "list_item" else (-1, False)
+                    blocks.append(_block(kind, plain, line, section, _sentences(plain, line, breaks), emph,
+                                         tok.content, list_id=lid, ordered=ordered,
+                                         depth=len(lists) + quote_depth))
+        elif t == "dl_close":
+            dt = None
+        i += 1
+    title = _title(meta, blocks, path)
+    return Document(path=path, title=title, meta=meta, blocks=tuple(blocks), stem=PurePath(path).stem)
+
+
+def _inside(tokens: list[Any], i: int, opener: str) -> bool:
+    """Whether the paragraph at tokens[i] sits directly in a block opened by `opener`."""
+    depth = tokens[i].level - 2  # inline is 1 deeper than paragraph_open, which is 1 deeper than its parent
+    for j in range(i - 1, -1, -1):
+        if tokens[j].level == depth and tokens[j].nesting == 1:
+            return bool(tokens[j].type == opener)
+    return False
+
+
+def _title(meta: Mapping[str, Any], blocks: list[Block], path: str) -> str:
+    title = meta.get("title")
+    if isinstance(title, str) and title.strip():
+        return title.strip()
+    for b in blocks:
+        if b.kind == "heading":
+            return b.text
+    return PurePath(path).stem.replace("-", " ").replace("_", " ").strip() or "Untitled"
+
+
+def _block(kind: Any, text: str, line: int, section: list[tuple[int, str]], sentences: list[Sentence],
+           emphasis: tuple[str, ...], markup: str, **kw: Any) -> Block:
+    return Block(kind=kind, text=text, line=line, section=tuple(s for _, s in section), sentences=tuple(sentences),
+                 emphasis=emphasis, markup=markup, **kw)
+
+
+def _sentences(plain: str, line: int, breaks: list[int]) -> list[Sentence]:
+    out = []
+    for start in range(0, len(plain), _MAX_BLOCK_CHARS):
+        for offset, sent in split_sentences(plain[start : start + _MAX_BLOCK_CHARS]):
+            at = start + offset
+            out.append(Sentence(sent, line + sum(1 for b in breaks if b <= at)))
+    return out
+
+
+def _inline_text(inline: Any) -> tuple[str, tuple[str, ...], list[int]]:
+    """(plain text, emphasised spans, offsets of line breaks) of an inline token."""
+    parts: list[str] = []
+    length = 0
+    emphasis: list[str] = []
+    open_at: list[int] = []
+    breaks: list[int] = []
+    for child in inline.children or ():
+        t = child.type
+        piece = ""
+        if t in ("text", "code_inline"):
+            piece = child.content
+        elif t in ("softbreak", "hardbreak"):
+            piece = " "
+            breaks.append(length + 1)
+        elif t in ("strong_open", "mark_open"):
+            open_at.append(length)
+        elif t in ("strong_close", "mark_close") and open_at:
+            start = open_at.pop()
+            emphasis.append("".join(parts)[start:].strip())
+        elif t == "html_inline":
+            tag = child.content.lower()
+            if tag.startswith(("<dfn", "<b>", "<strong")):
+                open_at.append(length)
+            elif tag.startswith(("</dfn", "</b>", "</strong")) and open_at:
+                start = open_at.pop()
+                emphasis.append("".join(parts)[start:].strip())
+        if piece:
+            parts.append(piece)
+            length += len(piece)
+    plain = "".join(parts)
+    plain = _KRAMDOWN_ATTRS.sub("", plain)
+    cleaned = _SPACES.sub(" ", plain).strip()
+    # Line-break offsets are approximate once spaces collapse; they only place sentences on lines.
+    shift = len(plain) - len(plain.lstrip())
+    return cleaned, tuple(e for e in (_SPACES.sub(" ", _KRAMDOWN_ATTRS.sub("", x)).strip() for x in emphasis) if e), \
+        [b - shift for b in breaks]

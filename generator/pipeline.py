@@ -1,0 +1,106 @@
+"""The whole pipeline: read -> parse -> extract -> select -> notes -> identity, and writing the results.
+
+`build_cards` is the pure core used by tests; `plan_build` runs it over files and the lock; `write_build`
+is the only place that writes (decks, cards JSON, lock), each file atomically.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+from .config import Settings
+from .errors import GeneratorError
+from .extract import extract
+from .identity import LOCK_NAME, IdentityReport, LockEntry, assign_identity, dump_lock, load_lock
+from .model import Document, Note
+from .notes import deck_name, make_notes
+from .parse import parse_markdown, plain_to_markdown
+from .read import Source, find_sources, read_source
+from .select import select
+
+
+def parse_source(source: Source) -> Document:
+    """A read source file as a Document."""
+    text = plain_to_markdown(source.text) if source.plain else source.text
+    return parse_markdown(text, source.path, source.meta)
+
+
+def build_cards(text: str, path: str, settings: Settings | None = None,
+                meta: Mapping[str, Any] | None = None) -> list[Note]:
+    """Notes (without GUIDs) for one article's Markdown text."""
+    settings = settings or Settings()
+    doc = parse_markdown(text, path, meta)
+    return notes_for(doc, settings)
+
+
+def notes_for(doc: Document, settings: Settings) -> list[Note]:
+    """Extract, select and make notes for one parsed article."""
+    facts = select(extract(doc), doc, settings.words_per_note)
+    return make_notes(facts, doc, deck_name(doc, settings.parent_deck))
+
+
+@dataclass(frozen=True)
+class Build:
+    decks: dict[str, list[Note]]  # deck name -> notes in document order
+    lock: dict[str, LockEntry]
+    report: IdentityReport
+    errors: list[GeneratorError] = field(default_factory=list)
+    articles: int = 0
+
+
+def plan_build(paths: Sequence[Path], settings: Settings, out_dir: Path) -> Build:
+    """Read every article under `paths`, make its notes and match them to the lock in `out_dir`."""
+    errors: list[GeneratorError] = []
+    notes: list[Note] = []
+    articles = 0
+    for file in find_sources(paths):
+        try:
+            doc = parse_source(read_source(file))
+        except GeneratorError as err:
+            errors.append(err)
+            continue
+        articles += 1
+        notes.extend(notes_for(doc, settings))
+    lock_path = out_dir / LOCK_NAME
+    try:
+        lock_text = lock_path.read_text(encoding="utf-8") if lock_path.exists() else None
+    except (OSError, UnicodeDecodeError) as err:
+        raise GeneratorError(f"cannot read lock file: {err}", str(lock_path)) from None
+    lock = load_lock(lock_text, str(lock_path))
+    notes = _unique_keys(notes)
+    stamped, new_lock, report = assign_identity(notes, lock, settings.build_time())
+    decks: dict[str, list[Note]] = {}
+    for note in stamped:
+        decks.setdefault(note.deck, []).append(note)
+    return Build(decks=decks, lock=new_lock, report=report, errors=errors, articles=articles)
+
+
+def _unique_keys(notes: list[Note]) -> list[Note]:
+    """Two articles can state the same fact; both notes stay, the later ones with a numbered key."""
+    from dataclasses import replace
+
+    seen: dict[str, int] = {}
+    out = []
+    for note in notes:
+        n = seen.get(note.key, 0) + 1
+        seen[note.key] = n
+        out.append(note if n == 1 else replace(note, key=f"{note.key}@{n}"))
+    return out
+
+
+def write_build(build: Build, out_dir: Path, json_path: Path | None = None) -> list[tuple[str, Path, int, int]]:
+    """Write every deck, the lock file and, if asked, the cards JSON; returns (deck, path, notes, cards)."""
+    from .export import cards_json
+    from .package import write_deck, write_text_atomic
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for deck, notes in sorted(build.decks.items()):
+        path = write_deck(notes, out_dir, deck)
+        written.append((deck, path, len(notes), sum(len(n.cards) for n in notes)))
+    if json_path is not None:
+        all_notes = [n for _, notes in sorted(build.decks.items()) for n in notes]
+        write_text_atomic(json_path, cards_json(all_notes))
+    write_text_atomic(out_dir / LOCK_NAME, dump_lock(build.lock))
+    return written

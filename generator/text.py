@@ -1,0 +1,74 @@
+"""Small, pure text helpers shared by the stages: sentence splitting, normalising, word lists."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Candidate sentence ends: terminal punctuation, optional closing quotes/brackets, then space.
+_BOUNDARY = re.compile(r"[.!?…]+[\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])")
+_ABBREVIATIONS = frozenset(
+    "dr mr mrs ms prof sr jr st vs etc e.g i.e eg ie fig no vol pp al approx ca cf dept est inc ltd co corp "
+    "jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k mt ft min max".split()
+)
+_WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
+
+STOP_WORDS = frozenset(
+    """a about above after again against all also am an and any are as at be because been before being
+    below between both but by can could did do does doing down during each few for from further had has
+    have having he her here hers herself him himself his how i if in into is it its itself just let me
+    more most my myself now of off on once only or other our ours ourselves out over own same she should
+    so some such than that the their theirs them themselves then there these they this those through to
+    too under until up very was we were what when where which while who whom why will with would you
+    your yours yourself yourselves may might must shall one not no nor""".split()
+)
+PRONOUNS = frozenset(
+    "it this that they these those he she we you i them him her its their our your his there here one".split()
+)
+
+
+def split_sentences(text: str) -> list[tuple[int, str]]:
+    """Split plain text into (offset, sentence) pairs; linear in the input, no backtracking."""
+    out: list[tuple[int, str]] = []
+    start = 0
+    for m in _BOUNDARY.finditer(text):
+        before = text[start : m.start()].rsplit(None, 1)
+        last = before[-1].lower().rstrip(".") if before else ""
+        if text[m.start()] == "." and (last in _ABBREVIATIONS or (len(last) == 1 and last.isalpha())):
+            continue
+        piece = text[start : m.end()].strip()
+        if piece:
+            out.append((start + _lead(text, start), piece))
+        start = m.end()
+    tail = text[start:].strip()
+    if tail:
+        out.append((start + _lead(text, start), tail))
+    return out
+
+
+def _lead(text: str, start: int) -> int:
+    n = start
+    while n < len(text) and text[n].isspace():
+        n += 1
+    return n - start
+
+
+def words(text: str) -> list[str]:
+    """Word tokens of `text`, as written."""
+    return _WORD.findall(text)
+
+
+def content_words(text: str) -> list[str]:
+    """Lower-cased words of `text` that are not stop words."""
+    return [w for w in (t.lower() for t in _WORD.findall(text)) if w not in STOP_WORDS]
+
+
+def normalize(text: str) -> str:
+    """Fold case, quotes, dashes and spacing, for comparing and keying facts."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    text = text.translate(str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "—": "-", "–": "-"}))
+    return " ".join(re.findall(r"[a-z0-9]+(?:'[a-z]+)?", text))
+
+
+def slugify(text: str) -> str:
+    """A lower-case, dash-separated tag or file name made of `text`'s words."""
+    return "-".join(normalize(text).replace("'", "").split())[:60] or "untitled"

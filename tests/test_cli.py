@@ -1,0 +1,70 @@
+"""The command line: exit codes, one-line errors, output files."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from generator.cli import app
+
+ARTICLE = "# Cells\n\nA ribosome is a molecular machine that builds proteins from amino acids.\n"
+
+
+def test_build_reports_each_deck_and_writes_lock(tmp_path: Path) -> None:
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "cells.md").write_text(ARTICLE, encoding="utf-8")
+    result = CliRunner().invoke(app, ["build", str(tmp_path / "src"), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"Cells: 1 notes, 1 cards -> {tmp_path / 'out' / 'Cells.apkg'}\n"
+    assert (tmp_path / "out" / "certdeck.lock.json").is_file()
+    assert not [p for p in (tmp_path / "out").iterdir() if p.name.startswith(".")]  # no temp files left
+
+
+def test_undecodable_file_is_one_error_line_and_others_still_build(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "a.md").write_text(ARTICLE, encoding="utf-8")
+    (src / "b.md").write_bytes(b"# Bin\x00\x01\x02\xff")
+    result = CliRunner().invoke(app, ["build", str(src), "-o", str(tmp_path / "out"), "-q"])
+    assert result.exit_code == 1
+    assert result.stderr == f"error: {src / 'b.md'}: binary file, not text\n"
+    assert (tmp_path / "out" / "Cells.apkg").is_file()
+
+
+def test_missing_path_is_an_error(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["build", str(tmp_path / "nope"), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert result.stderr == f"error: {tmp_path / 'nope'}: no such file or folder\n"
+
+
+def test_bad_front_matter_names_the_line(tmp_path: Path) -> None:
+    (tmp_path / "bad.md").write_text("---\ndeck: [unclosed\n---\n# T\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["build", str(tmp_path / "bad.md"), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"error: {tmp_path / 'bad.md'}:")
+    assert result.stderr.count("\n") == 1
+
+
+def test_json_export_has_every_contract_key(tmp_path: Path) -> None:
+    (tmp_path / "cells.md").write_text(ARTICLE, encoding="utf-8")
+    out = tmp_path / "cards.json"
+    assert CliRunner().invoke(app, ["build", str(tmp_path / "cells.md"), "-o", str(tmp_path / "o"),
+                                    "--json", str(out)]).exit_code == 0
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["schema"] == "certdeck.cards/1"
+    note = data["notes"][0]
+    assert set(note) >= {"guid", "deck", "kind", "fields", "cards", "tags", "source", "rule", "score", "retired"}
+    assert set(note["source"]) == {"path", "line", "section", "sentence"}
+    assert note["cards"] == [{"ord": 1, "prompt": "(Cells) A [...] is a molecular machine that builds proteins "
+                              "from amino acids.", "answers": ["ribosome"]}]
+    assert note["source"]["line"] == 3
+
+
+def test_articles_with_the_same_deck_go_into_one_deck(tmp_path: Path) -> None:
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.md").write_text(f"---\ndeck: Shared::Deck\n---\n# {name}\n\n"
+                                            f"A {name}widget is a device that turns {name} into cards.\n")
+    result = CliRunner().invoke(app, ["build", str(tmp_path), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0
+    assert result.stdout == f"Shared::Deck: 2 notes, 2 cards -> {tmp_path / 'out' / 'Shared__Deck.apkg'}\n"

@@ -1,0 +1,40 @@
+"""Parsing: blocks, sections, sentences and 1-based lines."""
+from __future__ import annotations
+
+from generator.parse import parse_markdown
+from generator.text import split_sentences
+
+MD = """# Title
+
+## Part One
+
+First sentence here. Second one
+spans a line.
+
+- item **bold term**: its meaning
+- second item
+
+| Term | Meaning |
+|---|---|
+| Alpha | the first |
+
+> A quoted line.
+"""
+
+
+def test_blocks_have_kinds_sections_and_lines() -> None:
+    doc = parse_markdown(MD, "t.md")
+    kinds = [(b.kind, b.line) for b in doc.blocks]
+    assert kinds == [("heading", 1), ("heading", 3), ("paragraph", 5), ("list_item", 8), ("list_item", 9),
+                     ("table_row", 13), ("quote", 15)]
+    para = doc.blocks[2]
+    assert para.section == ("Title", "Part One")
+    assert [(s.text, s.line) for s in para.sentences] == [("First sentence here.", 5),
+                                                          ("Second one spans a line.", 5)]
+    assert doc.blocks[3].emphasis == ("bold term",)
+    assert doc.blocks[5].cells == ("Alpha", "the first") and doc.blocks[5].header == ("Term", "Meaning")
+
+
+def test_sentence_split_keeps_abbreviations() -> None:
+    got = [s for _, s in split_sentences("Dr. Lee works at the U.S. office. She is e.g. kind. Next one.")]
+    assert got == ["Dr. Lee works at the U.S. office.", "She is e.g. kind.", "Next one."]
