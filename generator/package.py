@@ -97,7 +97,7 @@ def write_deck(notes: Sequence[Note], out_dir: Path, deck: str, media: Sequence[
                 zf.write(p, str(i))
         with open(tmp_zip, "rb+") as fh:
             os.fsync(fh.fileno())
-        os.replace(tmp_zip, target)
+        _publish(tmp_zip, target)
     finally:
         for leftover in (tmp_zip, tmp_db):
             if os.path.exists(leftover):
@@ -113,7 +113,15 @@ def write_text_atomic(path: Path, text: str) -> None:
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        _publish(tmp, path)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def _publish(tmp: str, target: Path) -> None:
+    """Give a finished temporary file the usual permissions (mkstemp makes it 0600) and rename it."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)
+    os.replace(tmp, target)

@@ -31,6 +31,7 @@ def find_sources(paths: Iterable[Path]) -> list[Path]:
     for p in paths:
         if p.is_dir():
             found.update(f for f in p.rglob("*") if f.suffix.lower() in SUFFIXES and f.is_file()
+                         and not f.stem.upper() == "README"
                          and not any(part.startswith(".") for part in f.relative_to(p).parts))
         elif p.exists():
             found.add(p)
