@@ -40,6 +40,8 @@ def build_cmd(
         build = plan_build(sources, settings, out)
         for err in build.errors:
             typer.echo(f"error: {err}", err=True)
+        for warning in build.warnings:
+            typer.echo(f"warning: {warning}", err=True)
         written = write_build(build, out, json_path)
     except GeneratorError as err:
         typer.echo(f"error: {err}", err=True)
@@ -52,6 +54,44 @@ def build_cmd(
             typer.echo(f"{deck}: {n_notes} notes, {n_cards} cards -> {path}")
         if not written:
             typer.echo("no notes: nothing to package")
+        if build.had_lock:
+            from .plan import plan_counts
+
+            typer.echo(f"notes: {plan_counts(build)}")
+            for change in build.report.of("retired"):
+                typer.echo(f"retired: {change.path}:{change.line}: {change.sentence}")
+    if build.errors:
+        raise typer.Exit(code=1)
+
+
+@app.command("plan")
+def plan_cmd(
+    paths: Optional[List[Path]] = typer.Argument(None, help="Article files or folders [default: source/]."),
+    out: Path = typer.Option(DEFAULT_OUT, "-o", "--out", help="Folder whose lock file the build is compared with."),
+    as_json: bool = typer.Option(False, "--json", help="Print the plan as JSON (schema certdeck.plan/1)."),
+) -> None:
+    """Dry run: what a build would change against the lock file (new, changed, unchanged, retired notes)."""
+    from .config import load_settings
+    from .errors import GeneratorError
+    from .pipeline import plan_build
+    from .plan import plan_json, plan_lines
+
+    sources = list(paths) if paths else [DEFAULT_SOURCE]
+    try:
+        settings = load_settings([p if p.is_dir() else p.parent for p in sources])
+        build = plan_build(sources, settings, out)
+    except GeneratorError as err:
+        typer.echo(f"error: {err}", err=True)
+        raise typer.Exit(code=1)
+    for err in build.errors:
+        typer.echo(f"error: {err}", err=True)
+    for warning in build.warnings:
+        typer.echo(f"warning: {warning}", err=True)
+    if as_json:
+        typer.echo(plan_json(build, out), nl=False)
+    else:
+        for line in plan_lines(build, out):
+            typer.echo(line)
     if build.errors:
         raise typer.Exit(code=1)
 

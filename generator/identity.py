@@ -1,85 +1,309 @@
-"""Identity stage: give each note its GUID and modification time from the lock file.
+"""Identity stage: match this build's notes to the lock file, so every fact keeps its GUID across edits.
 
-The lock (certdeck.lock.json beside the decks) maps each fact's key to its GUID, content hash and
-modification time. A note's `mod` changes exactly when its content changes, so Anki's "update if
-newer" applies real edits and leaves untouched notes alone.
+A note is matched to a lock entry by its fact key first, then by similarity of its source sentence and
+answers: within its own article, then (stricter) anywhere in the build, so a reworded fact, a renamed
+heading or a renamed file keeps its notes. Cloze numbers follow their answers and are never reused. A
+note's `mod` changes exactly when its content (fields, tags) changes, so Anki's "update if newer" applies
+real edits and leaves everything else alone. Facts gone from their article are retired: kept in the lock
+with their last content, shipped tagged `certdeck::retired`.
 """
 from __future__ import annotations
 
-import json
+import re
 from dataclasses import dataclass, replace
-from typing import Any, Sequence
+from difflib import SequenceMatcher
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
-from .errors import GeneratorError
 from .ids import content_hash, guid_for
+from .lockfile import LOCK_NAME, LockEntry, dump_lock, load_lock, snapshot_of  # noqa: F401 (re-exported)
 from .model import Note
+from .text import normalize
 
-LOCK_NAME = "certdeck.lock.json"
-LOCK_SCHEMA = "certdeck.lock/1"
+RETIRED_TAG = "certdeck::retired"
+SAME_ARTICLE_MIN = 0.6  # similarity a reworded fact needs to keep its note within its article
+ELSEWHERE_MIN = 0.8  # ... and across articles (a renamed file, a section moved to another file)
+_CLOZE_NUMBER = re.compile(r"\{\{c(\d+)::")
 
 
 @dataclass(frozen=True, slots=True)
-class LockEntry:
+class Change:
+    """What a build does to one note, against the lock."""
+
+    status: str  # new | changed | unchanged | retired (this build)
     guid: str
-    hash: str
-    mod: int
+    key: str
+    kind: str
     path: str
+    line: int
+    sentence: str
+    match: str = ""  # how it was found in the lock: "key" or "similar 0.83"; "" for new notes
+    was_path: str = ""  # the article it was in before, when that differs
+    fields: tuple[str, ...] = ()  # changed notes: names of fields (and "tags") whose content differs
+    retired: bool = False  # shipped tagged certdeck::retired
+    emptied: tuple[int, ...] = ()  # cloze numbers gone from the note: Anki keeps them as empty cards
 
 
 @dataclass(frozen=True, slots=True)
 class IdentityReport:
-    new: tuple[str, ...]  # keys
-    changed: tuple[str, ...]
-    unchanged: tuple[str, ...]
-    retired: tuple[str, ...]
+    changes: tuple[Change, ...]  # live notes in build order, then retired ones
+
+    def of(self, status: str) -> tuple[Change, ...]:
+        """The changes with `status`."""
+        return tuple(c for c in self.changes if c.status == status)
+
+    def counts(self) -> dict[str, int]:
+        """How many notes are new, changed, unchanged and retired."""
+        return {s: len(self.of(s)) for s in ("new", "changed", "unchanged", "retired")}
 
 
 def note_hash(note: Note) -> str:
-    """Hash of everything a note shows: deck, fields and tags."""
-    return content_hash(note.deck, *(v for _, v in note.fields), " ".join(note.tags))
+    """Hash of what Anki stores for a note: note type, fields and tags (not the deck: cards don't move)."""
+    return content_hash(note.kind, *(v for _, v in note.fields), " ".join(note.tags))
 
 
-def assign_identity(notes: Sequence[Note], lock: dict[str, LockEntry], now: int
+def assign_identity(notes: Sequence[Note], lock: Mapping[str, LockEntry], now: int,
+                    in_scope: Callable[[str], bool] = lambda path: True,
                     ) -> tuple[list[Note], dict[str, LockEntry], IdentityReport]:
-    """Notes with GUID and mod set, the new lock, and what changed against the old one."""
+    """Notes with GUID, cloze numbers and mod set (retired ones after the live ones), the new lock, the report.
+
+    `in_scope(path)` says whether a lock entry's article was part of this build (or is gone for good):
+    only those entries can be matched by similarity or retired; the others are carried over untouched.
+    """
+    entries = sorted(lock.items())
+    matched = _match(notes, [e for _, e in entries], in_scope)
+    taken = {e.guid for _, e in entries}
     out: list[Note] = []
-    new_lock: dict[str, LockEntry] = {}
-    new, changed, unchanged = [], [], []
-    for note in notes:
+    new_lock: list[LockEntry] = []
+    changes: list[Change] = []
+    for i, note in enumerate(notes):
+        held, how = matched.get(i, (None, ""))
+        guid = held.guid if held else _fresh_guid(note.key, taken)
+        taken.add(guid)
+        ordinals: dict[str, int] = {}
+        if note.kind == "cloze":
+            note, ordinals = _fix_ordinals(note, held.ordinals if held else {})
         h = note_hash(note)
-        held = lock.get(note.key)
         if held is None:
-            entry = LockEntry(guid_for(note.key), h, now, note.source.path)
-            new.append(note.key)
-        elif held.hash != h:
-            entry = LockEntry(held.guid, h, max(now, held.mod + 1), note.source.path)
-            changed.append(note.key)
+            status, mod = "new", now
+        elif held.hash == h:
+            status, mod = "unchanged", held.mod
         else:
-            entry = LockEntry(held.guid, h, held.mod, note.source.path)
-            unchanged.append(note.key)
-        new_lock[note.key] = entry
-        out.append(replace(note, guid=entry.guid, mod=entry.mod))
-    retired = tuple(sorted(k for k in lock if k not in new_lock))
-    return out, new_lock, IdentityReport(tuple(new), tuple(changed), tuple(unchanged), retired)
+            status, mod = "changed", max(now, held.mod + 1)
+        note = replace(note, guid=guid, mod=mod)
+        out.append(note)
+        new_lock.append(LockEntry(note.key, guid, h, mod, note.source.path, ordinals, False, snapshot_of(note)))
+        was = held.path if held and held.path != note.source.path else ""
+        changes.append(Change(status, guid, note.key, note.kind, note.source.path, note.source.line,
+                              note.source.sentence, how, was, _changed_fields(held, note) if status == "changed"
+                              else (), False, _emptied(held, note)))
+    used = {id(e) for e, _ in matched.values()}
+    retired: list[Note] = []
+    for _, entry in entries:
+        if id(entry) in used:
+            continue
+        if not in_scope(entry.path):
+            new_lock.append(entry)
+            continue
+        note = entry.note()
+        earlier = entry.retired
+        if not earlier:
+            if note is not None:
+                note = replace(note, tags=tuple(dict.fromkeys((*note.tags, RETIRED_TAG))))
+            entry = replace(entry, hash=note_hash(note) if note is not None else entry.hash,
+                            mod=max(now, entry.mod + 1), retired=True,
+                            snapshot=snapshot_of(note) if note is not None else None)
+        new_lock.append(entry)
+        if note is not None:
+            retired.append(replace(note, guid=entry.guid, mod=entry.mod, retired=True))
+        src = entry.snapshot.get("source", {}) if entry.snapshot else {}
+        # A note retired by an earlier build is shipped again as it was: importing it changes nothing.
+        changes.append(Change("unchanged" if earlier else "retired", entry.guid, entry.key, entry.kind, entry.path,
+                              int(src.get("line", 0)), str(src.get("sentence", "")), retired=True))
+    return [*out, *retired], lock_of(new_lock), IdentityReport(tuple(changes))
 
 
-def load_lock(text: str | None, path: str) -> dict[str, LockEntry]:
-    """Parse a lock file's text; None (no file yet) gives an empty lock."""
-    if text is None:
-        return {}
-    try:
-        data = json.loads(text)
-        if data.get("schema") != LOCK_SCHEMA:
-            raise ValueError(f"schema is not {LOCK_SCHEMA}")
-        return {k: LockEntry(str(v["guid"]), str(v["hash"]), int(v["mod"]), str(v.get("path", "")))
-                for k, v in data["notes"].items()}
-    except (ValueError, KeyError, TypeError, AttributeError) as err:
-        raise GeneratorError(f"lock file is damaged ({err}); move it away to start identities afresh",
-                             path) from None
+def lock_of(entries: Iterable[LockEntry]) -> dict[str, LockEntry]:
+    """Entries keyed for the lock file: by fact key; facts sharing a key get `key #GUID` after the first."""
+    by_key: dict[str, list[LockEntry]] = {}
+    for entry in entries:
+        by_key.setdefault(entry.key, []).append(entry)
+    out: dict[str, LockEntry] = {}
+    for key, group in by_key.items():
+        for n, entry in enumerate(sorted(group, key=lambda e: e.guid)):
+            out[key if n == 0 else f"{key} #{entry.guid}"] = entry
+    return dict(sorted(out.items()))
 
 
-def dump_lock(lock: dict[str, LockEntry]) -> str:
-    """Deterministic, sorted, diff-friendly lock file text."""
-    notes: dict[str, Any] = {k: {"guid": e.guid, "hash": e.hash, "mod": e.mod, "path": e.path}
-                             for k, e in sorted(lock.items())}
-    return json.dumps({"schema": LOCK_SCHEMA, "notes": notes}, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+# --- matching ---------------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class _Features:
+    kind: str
+    path: str
+    words: tuple[str, ...]  # normalised words of the source sentence
+    answers: str  # normalised answers, joined
+
+
+def _features_of_note(note: Note) -> _Features:
+    answers = " / ".join(normalize(a) for c in note.cards for a in c.answers)
+    return _Features(note.kind, note.source.path, tuple(normalize(note.source.sentence).split()), answers)
+
+
+def _features_of_entry(entry: LockEntry) -> _Features:
+    sentence, answers = entry.sentence_and_answers()
+    return _Features(entry.kind, entry.path, tuple(normalize(sentence).split()),
+                     " / ".join(normalize(a) for a in answers))
+
+
+def similarity(a: _Features, b: _Features) -> float:
+    """0..1: how alike two facts are; their source sentences weigh three times as much as their answers."""
+    sentence = SequenceMatcher(None, a.words, b.words, autojunk=False).ratio()
+    answers = SequenceMatcher(None, a.answers, b.answers, autojunk=False).ratio() if a.answers or b.answers else 1.0
+    return 0.75 * sentence + 0.25 * answers
+
+
+def sentence_similarity(a: str, b: str) -> float:
+    """0..1: how alike two sentences are, word by word, after normalising case, quotes and punctuation."""
+    return SequenceMatcher(None, normalize(a).split(), normalize(b).split(), autojunk=False).ratio()
+
+
+def _match(notes: Sequence[Note], entries: Sequence[LockEntry], in_scope: Callable[[str], bool]
+           ) -> dict[int, tuple[LockEntry, str]]:
+    """Note index -> (lock entry, how it matched): by key, then by similarity in the article, then anywhere."""
+    matched: dict[int, tuple[LockEntry, str]] = {}
+    free = list(entries)
+    by_key: dict[str, list[LockEntry]] = {}
+    for entry in free:
+        by_key.setdefault(entry.key, []).append(entry)
+    for i, note in enumerate(notes):
+        candidates = by_key.get(note.key)
+        if not candidates:
+            continue
+        # Facts sharing a key (the same sentence in two articles) each keep theirs: same article first.
+        best = min(candidates, key=lambda e: (e.path != note.source.path, e.guid))
+        candidates.remove(best)
+        matched[i] = (best, "key")
+    used = {id(e) for e, _ in matched.values()}
+    pool = [e for e in free if id(e) not in used and in_scope(e.path)]
+    rest = [i for i in range(len(notes)) if i not in matched]
+    if not pool or not rest:
+        return matched
+    note_features = {i: _features_of_note(notes[i]) for i in rest}
+    entry_features = [_features_of_entry(e) for e in pool]
+    for same_article, threshold in ((True, SAME_ARTICLE_MIN), (False, ELSEWHERE_MIN)):
+        pairs = []
+        for i, j in _candidate_pairs(note_features, entry_features, same_article):
+            a, b = note_features[i], entry_features[j]
+            if a.kind != b.kind or (a.path == b.path) != same_article:
+                continue
+            score = similarity(a, b)
+            if score >= threshold:
+                pairs.append((-score, i, pool[j].guid, j))
+        taken: set[int] = set()
+        for neg, i, _, j in sorted(pairs):
+            if i in matched or j in taken:
+                continue
+            matched[i] = (pool[j], f"similar {-neg:.2f}")
+            taken.add(j)
+        note_features = {i: f for i, f in note_features.items() if i not in matched}
+        entry_features = [f if j not in taken else _Features("", "", (), "") for j, f in enumerate(entry_features)]
+    return matched
+
+
+def _candidate_pairs(notes: Mapping[int, _Features], entries: Sequence[_Features], same_article: bool
+                     ) -> set[tuple[int, int]]:
+    """Pairs worth scoring: in the same article, all; elsewhere, those sharing one of the note's rarest words."""
+    if same_article:
+        by_path: dict[str, list[int]] = {}
+        for j, f in enumerate(entries):
+            if f.kind:
+                by_path.setdefault(f.path, []).append(j)
+        return {(i, j) for i, f in notes.items() for j in by_path.get(f.path, ())}
+    postings: dict[str, list[int]] = {}
+    for j, f in enumerate(entries):
+        for w in set(f.words) if f.kind else ():
+            postings.setdefault(w, []).append(j)
+    pairs = set()
+    for i, f in notes.items():
+        # A near-identical sentence shares most words, so it shares at least one of the rarest three.
+        rare = sorted(set(f.words), key=lambda w: (len(postings.get(w, ())), w))[:3]
+        pairs.update((i, j) for w in rare for j in postings.get(w, ()))
+    return pairs
+
+
+# --- GUIDs, cloze numbers, changed fields --------------------------------------------------------------
+
+def _fresh_guid(key: str, taken: set[str]) -> str:
+    guid, n = guid_for(key), 1
+    while guid in taken:  # a colliding key, or a key that once belonged to a note now known by another
+        n += 1
+        guid = guid_for(f"{key}\x1f{n}")
+    return guid
+
+
+def _fix_ordinals(note: Note, held: Mapping[str, int]) -> tuple[Note, dict[str, int]]:
+    """Give each cloze number the number its answer had before; new answers get numbers never used.
+
+    Returns the renumbered note and the answer -> number map to keep (removed answers included, so
+    their numbers are never reused).
+    """
+    signatures: list[tuple[int, str]] = []
+    seen: dict[str, int] = {}
+    for card in note.cards:
+        sig = " / ".join(normalize(a) for a in card.answers)
+        seen[sig] = seen.get(sig, 0) + 1
+        signatures.append((card.ord, sig if seen[sig] == 1 else f"{sig} #{seen[sig]}"))
+    if not held:
+        return note, {sig: ord_ for ord_, sig in signatures}
+    mapping: dict[int, int] = {}
+    keep = dict(held)
+    live = set()
+    for ord_, sig in signatures:
+        if sig in held:
+            mapping[ord_] = held[sig]
+            live.add(sig)
+    free = [(s, n) for s, n in held.items() if s not in live]
+    pairs = sorted((-SequenceMatcher(None, sig, s, autojunk=False).ratio(), ord_, s, n)
+                   for ord_, sig in signatures if ord_ not in mapping for s, n in free)
+    claimed: set[str] = set()
+    for neg, ord_, s, n in pairs:
+        if -neg < 0.8 or ord_ in mapping or s in claimed:
+            continue
+        mapping[ord_] = n
+        claimed.add(s)
+        del keep[s]  # the answer was reworded: its number now belongs to the new wording
+    high = max(held.values(), default=0)
+    for ord_, sig in signatures:
+        if ord_ not in mapping:
+            high += 1
+            mapping[ord_] = high
+        keep[sig] = mapping[ord_]
+    return _renumber(note, mapping), dict(sorted(keep.items()))
+
+
+def _renumber(note: Note, mapping: Mapping[int, int]) -> Note:
+    if all(k == v for k, v in mapping.items()):
+        return note
+    fields = tuple((name, _CLOZE_NUMBER.sub(lambda m: f"{{{{c{mapping.get(int(m.group(1)), int(m.group(1)))}::",
+                                                 value)) for name, value in note.fields)
+    cards = tuple(sorted((replace(c, ord=mapping.get(c.ord, c.ord)) for c in note.cards), key=lambda c: c.ord))
+    return replace(note, fields=fields, cards=cards)
+
+
+def _emptied(held: LockEntry | None, note: Note) -> tuple[int, ...]:
+    """Cloze numbers the note had in the last build and has no more (Anki leaves those cards empty)."""
+    if held is None or held.snapshot is None or note.kind != "cloze":
+        return ()
+    before = {int(c["ord"]) for c in held.snapshot.get("cards", [])}
+    return tuple(sorted(before - {c.ord for c in note.cards}))
+
+
+def _changed_fields(held: LockEntry | None, note: Note) -> tuple[str, ...]:
+    """Names of the fields (and "tags") whose content differs from the lock's last snapshot."""
+    if held is None or held.snapshot is None:
+        return ()
+    before: Mapping[str, Any] = held.snapshot.get("fields", {})
+    names = [name for name, value in note.fields if before.get(name) != value]
+    if list(held.snapshot.get("tags", [])) != list(note.tags):
+        names.append("tags")
+    return tuple(names)

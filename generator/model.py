@@ -30,6 +30,7 @@ class Block:
     cells: tuple[str, ...] = ()  # table row: plain text of each cell; definition: (term, definition)
     header: tuple[str, ...] = ()  # table row: the table's header cells
     level: int = 0  # heading level (1-6) for headings
+    skip: bool = False  # excluded by the author (<!-- certdeck: skip -->): no fact comes from it
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +65,7 @@ class Fact:
     gaps: tuple[Gap, ...] = ()
     answer: str = ""  # qa only
     extra: str = ""  # shown on the back
+    pinned: bool = False  # kept whatever the budget (author markup, curation pin or edit)
 
 
 @dataclass(frozen=True, slots=True)

@@ -44,7 +44,8 @@ def _note(fact: Fact, doc: Document, deck: str, key: str) -> Note:
     section = fact.block.section
     context = _context(fact, doc)
     crumbs = " › ".join(dict.fromkeys((doc.title, *section)))
-    source_html = f"{_esc(crumbs)} · {_esc(doc.path)}, line {fact.line}"
+    # No line number: a paragraph added above would change every note below it (and its mod).
+    source_html = f"{_esc(crumbs)} · {_esc(doc.path)}"
     sentence_html = _esc(fact.sentence)
     extra = _esc(fact.extra)
     if fact.kind == "cloze":

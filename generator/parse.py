@@ -5,6 +5,7 @@ Only this module imports markdown_it. Lines are 1-based lines of the source file
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import PurePath
 from typing import Any, Mapping
@@ -15,6 +16,7 @@ from .text import split_sentences
 _KRAMDOWN_ATTRS = re.compile(r"\{:[^{}\n]*\}")
 _SPACES = re.compile(r"\s+")
 _TITLE_LIKE = re.compile(r"^[\"“]?[A-Z0-9][^\n]{0,79}$")
+_DIRECTIVE = re.compile(r"<!--\s*certdeck:\s*(skip|off|on)\s*-->", re.I)
 _MAX_BLOCK_CHARS = 20_000  # longer blocks are split for sentences in pieces; keeps work per block bounded
 
 
@@ -62,11 +64,13 @@ def parse_markdown(text: str, path: str, meta: Mapping[str, Any] | None = None) 
     row_line = 0
     in_head = False
     dt: str | None = None
+    skips = _Skips()
     i = 0
     while i < len(tokens):
         tok = tokens[i]
         t = tok.type
         line = tok.map[0] + 1 if tok.map else 0
+        skips.see(tok)
         if t == "heading_open":
             level = int(tok.tag[1])
             plain, emph, _ = _inline_text(tokens[i + 1])
@@ -124,8 +128,53 @@ def parse_markdown(text: str, path: str, meta: Mapping[str, Any] | None = None) 
         elif t == "dl_close":
             dt = None
         i += 1
+    blocks = skips.apply(blocks)
     title = _title(meta, blocks, path)
     return Document(path=path, title=title, meta=meta, blocks=tuple(blocks), stem=PurePath(path).stem)
+
+
+class _Skips:
+    """Blocks the author excluded with HTML comments.
+
+    `<!-- certdeck: skip -->` excludes the next block (a paragraph, a whole list, table or quote; before a
+    heading, its whole section); `<!-- certdeck: off -->` ... `<!-- certdeck: on -->` excludes a stretch.
+    """
+
+    def __init__(self) -> None:
+        self.ranges: list[tuple[int, int]] = []  # 1-based first and last line excluded
+        self.sections: list[tuple[int, int]] = []  # (heading line, level) of excluded sections
+        self.pending: int | None = None  # nesting level of a `skip` waiting for its block
+        self.off_from: int | None = None
+
+    def see(self, tok: Any) -> None:
+        if tok.type == "html_block":
+            for m in _DIRECTIVE.finditer(tok.content):
+                word, line = m.group(1).lower(), tok.map[0] + 1
+                if word == "skip":
+                    self.pending = tok.level
+                elif word == "off" and self.off_from is None:
+                    self.off_from = line
+                elif word == "on" and self.off_from is not None:
+                    self.ranges.append((self.off_from, line))
+                    self.off_from = None
+        elif self.pending is not None and tok.nesting == 1 and tok.level == self.pending and tok.map:
+            if tok.type == "heading_open":
+                self.sections.append((tok.map[0] + 1, int(tok.tag[1])))
+            else:
+                self.ranges.append((tok.map[0] + 1, tok.map[1]))
+            self.pending = None
+
+    def apply(self, blocks: list[Block]) -> list[Block]:
+        ranges = list(self.ranges)
+        if self.off_from is not None:
+            ranges.append((self.off_from, 1 << 62))
+        for start, level in self.sections:
+            end = next((b.line - 1 for b in blocks if b.kind == "heading" and b.line > start and b.level <= level),
+                       1 << 62)
+            ranges.append((start, end))
+        if not ranges:
+            return blocks
+        return [replace(b, skip=True) if any(a <= b.line <= z for a, z in ranges) else b for b in blocks]
 
 
 def _inside(tokens: list[Any], i: int, opener: str) -> bool:

@@ -10,9 +10,11 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from .config import Settings
+from .curation import Curation, apply_curation, curation_file, load_curation
 from .errors import GeneratorError
 from .extract import extract
-from .identity import LOCK_NAME, IdentityReport, LockEntry, assign_identity, dump_lock, load_lock
+from .identity import IdentityReport, assign_identity
+from .lockfile import LOCK_NAME, LockEntry, dump_lock, load_lock
 from .model import Document, Note
 from .notes import deck_name, make_notes
 from .parse import parse_markdown, plain_to_markdown
@@ -34,10 +36,32 @@ def build_cards(text: str, path: str, settings: Settings | None = None,
     return notes_for(doc, settings)
 
 
-def notes_for(doc: Document, settings: Settings) -> list[Note]:
-    """Extract, select and make notes for one parsed article."""
-    facts = select(extract(doc), doc, settings.words_per_note)
-    return make_notes(facts, doc, deck_name(doc, settings.parent_deck))
+def notes_for(doc: Document, settings: Settings, curation: Curation | None = None) -> list[Note]:
+    """Extract, curate, select and make notes for one parsed article."""
+    return curated_notes(doc, settings, curation)[0]
+
+
+def curated_notes(doc: Document, settings: Settings, curation: Curation | None
+                  ) -> tuple[list[Note], list[GeneratorError]]:
+    """Notes for one parsed article with its curation file's decisions applied, and the decisions that missed."""
+    facts = extract(doc)
+    warnings: list[GeneratorError] = []
+    if curation is not None:
+        facts, warnings = apply_curation(facts, curation, doc)
+    facts = select(facts, doc, settings.words_per_note)
+    return make_notes(facts, doc, deck_name(doc, settings.parent_deck)), warnings
+
+
+def read_curation(article: Path) -> Curation | None:
+    """The curation file beside `article`, if there is one."""
+    path = curation_file(article)
+    if not path.is_file():
+        return None
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as err:
+        raise GeneratorError(f"cannot read curation file: {err}", str(path)) from None
+    return load_curation(text, str(path))
 
 
 @dataclass(frozen=True)
@@ -47,46 +71,46 @@ class Build:
     report: IdentityReport
     errors: list[GeneratorError] = field(default_factory=list)
     articles: int = 0
+    warnings: list[GeneratorError] = field(default_factory=list)  # e.g. curation decisions that matched nothing
+    had_lock: bool = False  # whether a lock file existed before this build
 
 
 def plan_build(paths: Sequence[Path], settings: Settings, out_dir: Path) -> Build:
     """Read every article under `paths`, make its notes and match them to the lock in `out_dir`."""
     errors: list[GeneratorError] = []
+    warnings: list[GeneratorError] = []
     notes: list[Note] = []
-    articles = 0
+    built: set[str] = set()
     for file in find_sources(paths):
         try:
-            doc = parse_source(read_source(file))
+            source = read_source(file)
+            doc = parse_source(source)
+            made, missed = curated_notes(doc, settings, read_curation(file))
         except GeneratorError as err:
             errors.append(err)
             continue
-        articles += 1
-        notes.extend(notes_for(doc, settings))
+        built.add(source.path)
+        notes.extend(made)
+        warnings.extend(missed)
     lock_path = out_dir / LOCK_NAME
     try:
         lock_text = lock_path.read_text(encoding="utf-8") if lock_path.exists() else None
     except (OSError, UnicodeDecodeError) as err:
         raise GeneratorError(f"cannot read lock file: {err}", str(lock_path)) from None
     lock = load_lock(lock_text, str(lock_path))
-    notes = _unique_keys(notes)
-    stamped, new_lock, report = assign_identity(notes, lock, settings.build_time())
+
+    def in_scope(path: str) -> bool:
+        # A fact can only be retired from an article this build read, or from one that is gone; an
+        # article left out of this build (or that failed to read) keeps its entries as they are.
+        return path in built or not Path(path).exists()
+
+    stamped, new_lock, report = assign_identity(notes, lock, settings.build_time(), in_scope)
     decks: dict[str, list[Note]] = {}
     for note in stamped:
-        decks.setdefault(note.deck, []).append(note)
-    return Build(decks=decks, lock=new_lock, report=report, errors=errors, articles=articles)
-
-
-def _unique_keys(notes: list[Note]) -> list[Note]:
-    """Two articles can state the same fact; both notes stay, the later ones with a numbered key."""
-    from dataclasses import replace
-
-    seen: dict[str, int] = {}
-    out = []
-    for note in notes:
-        n = seen.get(note.key, 0) + 1
-        seen[note.key] = n
-        out.append(note if n == 1 else replace(note, key=f"{note.key}@{n}"))
-    return out
+        if settings.retired or not note.retired:
+            decks.setdefault(note.deck, []).append(note)
+    return Build(decks=decks, lock=new_lock, report=report, errors=errors, articles=len(built),
+                 warnings=warnings, had_lock=lock_text is not None)
 
 
 def write_build(build: Build, out_dir: Path, json_path: Path | None = None) -> list[tuple[str, Path, int, int]]:

@@ -11,10 +11,12 @@ from .claim import claim
 from .definition import definition
 from .filters import is_title_echo
 from .glossary import glossary
+from .markup import markup
 from .question_heading import question_heading
 
 Rule = Callable[[Document], list[Fact]]
 RULES: Sequence[tuple[str, Rule]] = (
+    ("markup", markup),
     ("glossary", glossary),
     ("question-heading", question_heading),
     ("definition", definition),
@@ -23,8 +25,8 @@ RULES: Sequence[tuple[str, Rule]] = (
 
 
 def extract(doc: Document, rules: Sequence[tuple[str, Rule]] = RULES) -> list[Fact]:
-    """Every candidate fact the rules find, except those from paragraphs that repeat a title."""
+    """Every candidate fact the rules find, except from blocks the author excluded or that repeat a title."""
     facts: list[Fact] = []
     for _name, rule in rules:
-        facts.extend(f for f in rule(doc) if not is_title_echo(f.block, doc))
+        facts.extend(f for f in rule(doc) if not f.block.skip and not is_title_echo(f.block, doc))
     return facts

@@ -1,0 +1,128 @@
+"""The lock file `certdeck.lock.json`: each fact's key -> GUID, cloze numbers, content hash, mod and last content.
+
+It is meant to be committed beside the decks: the text is deterministic (sorted keys, one value per line)
+so that its diff shows what a rebuild changed. Schema `certdeck.lock/1` (the walking skeleton's) is still
+read; it has no last content, so its facts can be retired but not shipped.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from .errors import GeneratorError
+from .model import CardView, Note, SourceRef
+from .templates import CLOZE_FIELDS, QA_FIELDS
+
+LOCK_NAME = "certdeck.lock.json"
+LOCK_SCHEMA = "certdeck.lock/2"
+_OLD_SCHEMAS = ("certdeck.lock/1",)
+
+
+@dataclass(frozen=True, slots=True)
+class LockEntry:
+    key: str  # the fact's identity key when it was last seen
+    guid: str
+    hash: str  # of the note's note type, fields and tags
+    mod: int  # seconds since the epoch: when the note's content last changed
+    path: str  # the article it was last seen in
+    ordinals: Mapping[str, int] = field(default_factory=dict)  # cloze: answer -> number, removed ones too
+    retired: bool = False  # gone from its article; shipped tagged certdeck::retired
+    snapshot: Mapping[str, Any] | None = None  # the note's last content (see snapshot_of)
+
+    @property
+    def kind(self) -> str:
+        """`cloze` or `qa`."""
+        return str(self.snapshot["kind"]) if self.snapshot else self.key.split("|", 1)[0]
+
+    def sentence_and_answers(self) -> tuple[str, list[str]]:
+        """The source sentence and the answers of the note, as last seen."""
+        if self.snapshot:
+            answers = [str(a) for c in self.snapshot.get("cards", []) for a in c.get("answers", [])]
+            return str(self.snapshot.get("source", {}).get("sentence", "")), answers
+        parts = self.key.split("|", 2)  # lock/1 keys are "kind|term|sentence", already normalised
+        return (parts[2], [parts[1]]) if len(parts) == 3 else (self.key, [])
+
+    def note(self) -> Note | None:
+        """The note as last built, from the snapshot (None when the lock has no content for it)."""
+        s = self.snapshot
+        if not s:
+            return None
+        kind = "cloze" if s["kind"] == "cloze" else "qa"
+        order = CLOZE_FIELDS if kind == "cloze" else QA_FIELDS
+        stored: Mapping[str, str] = s["fields"]
+        names = [n for n in order if n in stored] + sorted(n for n in stored if n not in order)
+        src = s["source"]
+        return Note(kind=kind, deck=str(s["deck"]), fields=tuple((n, str(stored[n])) for n in names),
+                    cards=tuple(CardView(int(c["ord"]), str(c["prompt"]), tuple(str(a) for a in c["answers"]))
+                                for c in s["cards"]),
+                    tags=tuple(str(t) for t in s["tags"]),
+                    source=SourceRef(str(src["path"]), int(src["line"]), tuple(str(x) for x in src["section"]),
+                                     str(src["sentence"])),
+                    rule=str(s["rule"]), score=float(s["score"]), key=self.key, guid=self.guid, mod=self.mod,
+                    retired=self.retired)
+
+
+def snapshot_of(note: Note) -> dict[str, Any]:
+    """What the lock keeps of a note so that it can still be packaged once its fact is gone."""
+    return {
+        "deck": note.deck,
+        "kind": note.kind,
+        "fields": dict(note.fields),
+        "cards": [{"ord": c.ord, "prompt": c.prompt, "answers": list(c.answers)} for c in note.cards],
+        "tags": list(note.tags),
+        "source": {"path": note.source.path, "line": note.source.line, "section": list(note.source.section),
+                   "sentence": note.source.sentence},
+        "rule": note.rule,
+        "score": note.score,
+    }
+
+
+def load_lock(text: str | None, path: str) -> dict[str, LockEntry]:
+    """Parse a lock file's text; None (no file yet) gives an empty lock."""
+    if text is None:
+        return {}
+    try:
+        data = json.loads(text)
+        schema = data.get("schema")
+        if schema != LOCK_SCHEMA and schema not in _OLD_SCHEMAS:
+            raise ValueError(f"schema is not {LOCK_SCHEMA}")
+        lock = {lock_id: _entry(lock_id, v) for lock_id, v in data["notes"].items()}
+        guids = [e.guid for e in lock.values()]
+        if len(set(guids)) != len(guids):
+            raise ValueError("two facts have the same GUID")
+        if schema in _OLD_SCHEMAS:  # content hashes were taken differently: every note counts as changed once
+            lock = {k: LockEntry(e.key, e.guid, "", e.mod, e.path) for k, e in lock.items()}
+        return lock
+    except (ValueError, KeyError, TypeError, AttributeError) as err:
+        raise GeneratorError(f"lock file is damaged ({err}); move it away to start identities afresh",
+                             path) from None
+
+
+def _entry(lock_id: str, v: Mapping[str, Any]) -> LockEntry:
+    guid = str(v["guid"])
+    suffix = f" #{guid}"
+    key = lock_id[: -len(suffix)] if lock_id.endswith(suffix) else lock_id
+    snapshot = v.get("note")
+    if snapshot is not None and not isinstance(snapshot, dict):
+        raise TypeError(f"{lock_id!r}: note is not an object")
+    ordinals = {str(a): int(n) for a, n in dict(v.get("ordinals", {})).items()}
+    entry = LockEntry(key, guid, str(v["hash"]), int(v["mod"]), str(v.get("path", "")), ordinals,
+                      bool(v.get("retired", False)), snapshot)
+    entry.note()  # a snapshot that cannot become a note again is damage, found now rather than at packaging
+    return entry
+
+
+def dump_lock(lock: Mapping[str, LockEntry]) -> str:
+    """Deterministic, sorted, diff-friendly lock file text."""
+    notes: dict[str, Any] = {}
+    for lock_id, e in sorted(lock.items()):
+        item: dict[str, Any] = {"guid": e.guid, "hash": e.hash, "mod": e.mod, "path": e.path}
+        if e.ordinals:
+            item["ordinals"] = dict(e.ordinals)
+        if e.retired:
+            item["retired"] = True
+        if e.snapshot is not None:
+            item["note"] = e.snapshot
+        notes[lock_id] = item
+    return json.dumps({"schema": LOCK_SCHEMA, "notes": notes}, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
