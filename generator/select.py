@@ -30,7 +30,7 @@ def select(facts: Sequence[Fact], doc: Document, words_per_note: int = 30) -> li
     budget = max(MIN_BUDGET, words // max(1, words_per_note))
     pinned = [f for f in best.values() if f.pinned]
     automatic = sorted((f for f in best.values() if not f.pinned), key=_rank)
-    kept = pinned + automatic[: max(0, budget - len(pinned))]
+    kept = pinned + automatic[:budget]  # the budget limits automation, not the author
     return sorted(kept, key=lambda f: (f.line, RULE_PRIORITY.get(f.rule, 9), f.text))
 
 
