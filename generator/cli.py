@@ -96,6 +96,57 @@ def plan_cmd(
         raise typer.Exit(code=1)
 
 
+@app.command("preview")
+def preview_cmd(
+    paths: Optional[List[Path]] = typer.Argument(None, help="Article files or folders [default: source/]."),
+    out: Path = typer.Option(Path("preview.html"), "-o", "--out", help="The HTML page to write."),
+    renderer: str = typer.Option("auto", "--renderer",
+                                 help="auto (anki if installed), anki, or builtin (our copy of the templates)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print errors only."),
+) -> None:
+    """Write one self-contained HTML page with every card, front and back, as Anki renders it."""
+    import tempfile
+
+    from .config import load_settings
+    from .errors import GeneratorError
+    from .package import write_text_atomic
+    from .pipeline import plan_build
+    from .preview import anki_available, preview_page, render_cards
+
+    if renderer not in ("auto", "anki", "builtin"):
+        typer.echo(f"error: --renderer must be auto, anki or builtin, not {renderer!r}", err=True)
+        raise typer.Exit(code=2)
+    if renderer == "anki" and not anki_available():
+        typer.echo("error: --renderer anki needs the anki package (pip install 'certdeck[test]')", err=True)
+        raise typer.Exit(code=1)
+    sources = list(paths) if paths else [DEFAULT_SOURCE]
+    try:
+        settings = load_settings([p if p.is_dir() else p.parent for p in sources])
+        with tempfile.TemporaryDirectory(prefix="certdeck-preview-") as no_lock:
+            build = plan_build(sources, settings, Path(no_lock))  # a preview neither reads nor writes the lock
+        for err in build.errors:
+            typer.echo(f"error: {err}", err=True)
+        for warning in build.warnings:
+            typer.echo(f"warning: {warning}", err=True)
+        media = {f.name: f.path for f in build.media.values()}
+        cards, used = render_cards(build.decks, media, renderer)  # type: ignore[arg-type]
+        page = preview_page(cards, used, media, [f"warning: {w}" for w in build.warnings] +
+                            [f"error: {e}" for e in build.errors])
+        write_text_atomic(out, page)
+    except GeneratorError as err:
+        typer.echo(f"error: {err}", err=True)
+        raise typer.Exit(code=1)
+    except OSError as err:
+        typer.echo(f"error: {err.filename or out}: {err.strerror or err}", err=True)
+        raise typer.Exit(code=1)
+    if not quiet:
+        notes = len({c.note.guid for c in cards})
+        typer.echo(f"{out}: {notes} notes, {len(cards)} cards from {build.articles} articles "
+                   f"(rendered by {used})")
+    if build.errors:
+        raise typer.Exit(code=1)
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

@@ -14,6 +14,15 @@ class Sentence:
 
 
 @dataclass(frozen=True, slots=True)
+class Image:
+    """An image an article references (Markdown `![alt](src)`), as written."""
+
+    src: str  # the reference as written (URL-encoded as Markdown normalises it)
+    alt: str
+    line: int  # 1-based line of the paragraph that holds it
+
+
+@dataclass(frozen=True, slots=True)
 class Block:
     """One paragraph, list item, table row, quote paragraph, code block or heading."""
 
@@ -31,6 +40,7 @@ class Block:
     header: tuple[str, ...] = ()  # table row: the table's header cells
     level: int = 0  # heading level (1-6) for headings
     skip: bool = False  # excluded by the author (<!-- certdeck: skip -->): no fact comes from it
+    images: tuple[Image, ...] = ()  # images in this block, or in image-only paragraphs right after it
 
 
 @dataclass(frozen=True, slots=True)

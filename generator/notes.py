@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import html
 import re
-from typing import Sequence
+from typing import Mapping, Sequence
 
+from . import render
+from .media import MediaFile
 from .model import CardView, Document, Fact, Gap, Note, SourceRef
 from .text import content_words, normalize, slugify
 
@@ -22,8 +24,12 @@ def deck_name(doc: Document, parent: str = "") -> str:
     return f"{parent}::{title}" if parent else title
 
 
-def make_notes(facts: Sequence[Fact], doc: Document, deck: str) -> list[Note]:
-    """One Note per fact, in the order given, with identity keys unique within the article."""
+def make_notes(facts: Sequence[Fact], doc: Document, deck: str,
+               media: Mapping[str, MediaFile] | None = None) -> list[Note]:
+    """One Note per fact, in the order given, with identity keys unique within the article.
+
+    `media` maps an image reference as written in the article to its packaged file (media.py).
+    """
     notes: list[Note] = []
     seen: dict[str, int] = {}
     for fact in facts:
@@ -31,7 +37,7 @@ def make_notes(facts: Sequence[Fact], doc: Document, deck: str) -> list[Note]:
         seen[key] = seen.get(key, 0) + 1
         if seen[key] > 1:  # two facts with the same identity: keep both, distinguishable and stable
             key = f"{key}#{seen[key]}"
-        notes.append(_note(fact, doc, deck, key))
+        notes.append(_note(fact, doc, deck, key, media))
     return notes
 
 
@@ -40,27 +46,40 @@ def fact_key(fact: Fact) -> str:
     return f"{fact.kind}|{normalize(fact.term)}|{normalize(fact.sentence)}"
 
 
-def _note(fact: Fact, doc: Document, deck: str, key: str) -> Note:
+def _note(fact: Fact, doc: Document, deck: str, key: str, media: Mapping[str, MediaFile] | None = None) -> Note:
     section = fact.block.section
     context = _context(fact, doc)
-    crumbs = " › ".join(dict.fromkeys((doc.title, *section)))
-    # No line number: a paragraph added above would change every note below it (and its mod).
-    source_html = f"{_esc(crumbs)} · {_esc(doc.path)}"
-    sentence_html = _esc(fact.sentence)
-    extra = _esc(fact.extra)
+    if fact.kind == "qa" and normalize(context) == normalize(fact.text):
+        context = ""  # a question heading is its own cue: the card would show it twice
+    fields = note_fields(fact, doc, context, media or {})
     if fact.kind == "cloze":
-        fields = (("Text", cloze_html(fact.text, fact.gaps)), ("Extra", extra), ("Context", _esc(context)),
-                  ("Sentence", sentence_html), ("Source", source_html))
         cards = cloze_cards(fact.text, fact.gaps, context)
     else:
-        fields = (("Question", _esc(fact.text)), ("Answer", _esc(fact.answer)), ("Extra", extra),
-                  ("Context", _esc(context)), ("Sentence", sentence_html), ("Source", source_html))
         cards = (CardView(1, _cue(context) + fact.text, (fact.answer,)),)
     tags = tuple(dict.fromkeys([doc.stem and slugify(doc.stem), *(slugify(s) for s in section[-1:]),
                                 *_meta_tags(doc)]))
     return Note(kind=fact.kind, deck=deck, fields=fields, cards=cards, tags=tuple(t for t in tags if t),
                 source=SourceRef(doc.path, fact.line, section, fact.sentence), rule=fact.rule,
                 score=round(fact.score, 3), key=key)
+
+
+def note_fields(fact: Fact, doc: Document, context: str, media: Mapping[str, MediaFile]) -> tuple[tuple[str, str], ...]:
+    """The HTML fields of a fact's note (render.py turns text and Markdown into safe field HTML)."""
+    markup = fact.block.markup
+    # No line number on the card: a paragraph added above would change every note below it (and its mod);
+    # the line is in the cards JSON and the preview.
+    source = render.source_field(doc.title, fact.block.section, doc.path)
+    sentence = render.text_field(fact.sentence, markup)
+    images = [(media[i.src].name, i.alt) for i in fact.block.images if i.src in media]
+    extra = render.text_field(fact.extra, markup) if fact.extra else ""
+    if images:
+        extra += render.finish(f'<div class="cd-images">{render.images_html(images)}</div>')
+    cue = render.text_field(context)
+    if fact.kind == "cloze":
+        return (("Text", render.cloze_field(fact.text, fact.gaps, markup)), ("Extra", extra), ("Context", cue),
+                ("Sentence", sentence), ("Source", source))
+    return (("Question", render.text_field(fact.text)), ("Answer", render.text_field(fact.answer, markup)),
+            ("Extra", extra), ("Context", cue), ("Sentence", sentence), ("Source", source))
 
 
 def _context(fact: Fact, doc: Document) -> str:
@@ -77,16 +96,9 @@ def _cue(context: str) -> str:
     return f"({context}) " if context else ""
 
 
-def cloze_html(text: str, gaps: Sequence[Gap]) -> str:
-    """Anki cloze markup for `text` with `gaps`, everything HTML-escaped."""
-    out, pos = [], 0
-    for gap in sorted(gaps, key=lambda g: g.start):
-        out.append(_esc(text[pos : gap.start]))
-        hint = f"::{_esc_cloze(gap.hint)}" if gap.hint else ""
-        out.append(f"{{{{c{gap.ordinal}::{_esc_cloze(text[gap.start : gap.end])}{hint}}}}}")
-        pos = gap.end
-    out.append(_esc(text[pos:]))
-    return "".join(out)
+def cloze_html(text: str, gaps: Sequence[Gap], markup: str = "") -> str:
+    """Anki cloze markup for `text` with `gaps`, everything escaped and sanitized (see render.py)."""
+    return render.cloze_field(text, gaps, markup)
 
 
 def cloze_cards(text: str, gaps: Sequence[Gap], context: str = "") -> tuple[CardView, ...]:

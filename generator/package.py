@@ -12,7 +12,7 @@ import zipfile
 import json
 import itertools
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 from .ids import stable_id
 from .model import Note
@@ -69,11 +69,16 @@ def to_genanki(notes: Sequence[Note], deck: str) -> Any:
     return d
 
 
-def write_deck(notes: Sequence[Note], out_dir: Path, deck: str, media: Sequence[Path] = ()) -> Path:
-    """Write `notes` as the package of `deck` in `out_dir`, atomically; returns its path."""
+def write_deck(notes: Sequence[Note], out_dir: Path, deck: str,
+               media: Sequence[Path] | Mapping[str, Path] = ()) -> Path:
+    """Write `notes` as the package of `deck` in `out_dir`, atomically; returns its path.
+
+    `media`: files to package under their own base names, or a mapping of package name -> file.
+    """
     g = _genanki()
     target = out_dir / deck_file_name(deck)
-    package = g.Package(to_genanki(notes, deck), media_files=[str(m) for m in media])
+    named = list(media.items()) if isinstance(media, Mapping) else [(os.path.basename(str(p)), p) for p in media]
+    package = g.Package(to_genanki(notes, deck), media_files=[str(p) for _, p in named])
     timestamp = max((n.mod for n in notes), default=0) or 1
     fd, tmp_zip = tempfile.mkstemp(prefix=".certdeck-", suffix=".apkg.tmp", dir=out_dir)
     os.close(fd)
@@ -91,9 +96,8 @@ def write_deck(notes: Sequence[Note], out_dir: Path, deck: str, media: Sequence[
             conn.close()
         with zipfile.ZipFile(tmp_zip, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
             zf.write(tmp_db, "collection.anki2")
-            names = {str(i): os.path.basename(str(p)) for i, p in enumerate(media)}
-            zf.writestr("media", json.dumps(names))
-            for i, p in enumerate(media):
+            zf.writestr("media", json.dumps({str(i): name for i, (name, _) in enumerate(named)}))
+            for i, (_, p) in enumerate(named):
                 zf.write(p, str(i))
         with open(tmp_zip, "rb+") as fh:
             os.fsync(fh.fileno())

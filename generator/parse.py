@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import PurePath
 from typing import Any, Mapping
 
-from .model import Block, Document, Sentence
+from .model import Block, Document, Image, Sentence
 from .text import split_sentences
 
 _KRAMDOWN_ATTRS = re.compile(r"\{:[^{}\n]*\}")
@@ -65,6 +65,7 @@ def parse_markdown(text: str, path: str, meta: Mapping[str, Any] | None = None) 
     in_head = False
     dt: str | None = None
     skips = _Skips()
+    pending_images: tuple[Image, ...] = ()
     i = 0
     while i < len(tokens):
         tok = tokens[i]
@@ -113,18 +114,26 @@ def parse_markdown(text: str, path: str, meta: Mapping[str, Any] | None = None) 
                 blocks.append(_block("code", code, line, section, [], (), code))
         elif t == "inline" and tokens[i - 1].type == "paragraph_open":
             plain, emph, breaks = _inline_text(tok)
+            images = _images(tok, line)
+            if images and not plain:
+                # An image alone in its paragraph illustrates the text just before it (else the next block).
+                if blocks and blocks[-1].kind != "heading" and blocks[-1].section == tuple(s for _, s in section):
+                    blocks[-1] = replace(blocks[-1], images=blocks[-1].images + images)
+                else:
+                    pending_images += images
+            images, pending_images = pending_images + images if plain else (), () if plain else pending_images
             if plain:
                 if dt is not None and _inside(tokens, i, "dd_open"):
                     # A term may have several definitions, so dt stays set until the list closes.
                     blocks.append(_block("definition", plain, line, section, _sentences(plain, line, breaks),
-                                         emph, tok.content, cells=(dt, plain)))
+                                         emph, tok.content, cells=(dt, plain), images=images))
                 else:
                     kind = "list_item" if lists and _inside(tokens, i, "list_item_open") else (
                         "quote" if quote_depth else "paragraph")
                     lid, ordered = lists[-1] if kind == "list_item" else (-1, False)
                     blocks.append(_block(kind, plain, line, section, _sentences(plain, line, breaks), emph,
                                          tok.content, list_id=lid, ordered=ordered,
-                                         depth=len(lists) + quote_depth))
+                                         depth=len(lists) + quote_depth, images=images))
         elif t == "dl_close":
             dt = None
         i += 1
@@ -209,6 +218,17 @@ def _sentences(plain: str, line: int, breaks: list[int]) -> list[Sentence]:
             at = start + offset
             out.append(Sentence(sent, line + sum(1 for b in breaks if b <= at)))
     return out
+
+
+def _images(inline: Any, line: int) -> tuple[Image, ...]:
+    """The Markdown images of an inline token, each with the line it is on."""
+    found, at = [], line
+    for child in inline.children or ():
+        if child.type in ("softbreak", "hardbreak"):
+            at += 1
+        elif child.type == "image":
+            found.append(Image(str(child.attrGet("src") or ""), child.content, at))
+    return tuple(found)
 
 
 def _inline_text(inline: Any) -> tuple[str, tuple[str, ...], list[int]]:

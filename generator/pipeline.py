@@ -15,6 +15,7 @@ from .errors import GeneratorError
 from .extract import extract
 from .identity import IdentityReport, assign_identity
 from .lockfile import LOCK_NAME, LockEntry, dump_lock, load_lock
+from .media import MediaFile, collect_media, source_root
 from .model import Document, Note
 from .notes import deck_name, make_notes
 from .parse import parse_markdown, plain_to_markdown
@@ -36,20 +37,22 @@ def build_cards(text: str, path: str, settings: Settings | None = None,
     return notes_for(doc, settings)
 
 
-def notes_for(doc: Document, settings: Settings, curation: Curation | None = None) -> list[Note]:
-    """Extract, curate, select and make notes for one parsed article."""
-    return curated_notes(doc, settings, curation)[0]
+def notes_for(doc: Document, settings: Settings, curation: Curation | None = None,
+              media: Mapping[str, MediaFile] | None = None) -> list[Note]:
+    """Extract, curate, select and make notes for one parsed article (`media`: its packageable images)."""
+    return curated_notes(doc, settings, curation, media)[0]
 
 
-def curated_notes(doc: Document, settings: Settings, curation: Curation | None
-                  ) -> tuple[list[Note], list[GeneratorError]]:
+def curated_notes(doc: Document, settings: Settings, curation: Curation | None,
+                  media: Mapping[str, MediaFile] | None = None) -> tuple[list[Note], list[GeneratorError]]:
     """Notes for one parsed article with its curation file's decisions applied, and the decisions that missed."""
     facts = extract(doc)
     warnings: list[GeneratorError] = []
+    media: dict[str, MediaFile] = {}
     if curation is not None:
         facts, warnings = apply_curation(facts, curation, doc)
     facts = select(facts, doc, settings.words_per_note)
-    return make_notes(facts, doc, deck_name(doc, settings.parent_deck)), warnings
+    return make_notes(facts, doc, deck_name(doc, settings.parent_deck), media), warnings
 
 
 def read_curation(article: Path) -> Curation | None:
@@ -73,25 +76,31 @@ class Build:
     articles: int = 0
     warnings: list[GeneratorError] = field(default_factory=list)  # e.g. curation decisions that matched nothing
     had_lock: bool = False  # whether a lock file existed before this build
+    media: dict[str, MediaFile] = field(default_factory=dict)  # article path + image reference -> packaged file
 
 
 def plan_build(paths: Sequence[Path], settings: Settings, out_dir: Path) -> Build:
     """Read every article under `paths`, make its notes and match them to the lock in `out_dir`."""
     errors: list[GeneratorError] = []
     warnings: list[GeneratorError] = []
+    media: dict[str, MediaFile] = {}
     notes: list[Note] = []
     built: set[str] = set()
     for file in find_sources(paths):
         try:
             source = read_source(file)
             doc = parse_source(source)
-            made, missed = curated_notes(doc, settings, read_curation(file))
+            images = collect_media(doc, file, source_root(file, paths))
+            made, missed = curated_notes(doc, settings, read_curation(file), images.files)
         except GeneratorError as err:
             errors.append(err)
             continue
         built.add(source.path)
         notes.extend(made)
         warnings.extend(missed)
+        errors.extend(images.errors)
+        warnings.extend(images.warnings)
+        media.update({f"{doc.path}\0{src}": f for src, f in images.files.items()})
     lock_path = out_dir / LOCK_NAME
     try:
         lock_text = lock_path.read_text(encoding="utf-8") if lock_path.exists() else None
@@ -110,18 +119,19 @@ def plan_build(paths: Sequence[Path], settings: Settings, out_dir: Path) -> Buil
         if settings.retired or not note.retired:
             decks.setdefault(note.deck, []).append(note)
     return Build(decks=decks, lock=new_lock, report=report, errors=errors, articles=len(built),
-                 warnings=warnings, had_lock=lock_text is not None)
+                 warnings=warnings, had_lock=lock_text is not None, media=media)
 
 
 def write_build(build: Build, out_dir: Path, json_path: Path | None = None) -> list[tuple[str, Path, int, int]]:
     """Write every deck, the lock file and, if asked, the cards JSON; returns (deck, path, notes, cards)."""
     from .export import cards_json
+    from .media import media_in
     from .package import write_deck, write_text_atomic
 
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for deck, notes in sorted(build.decks.items()):
-        path = write_deck(notes, out_dir, deck)
+        path = write_deck(notes, out_dir, deck, media_in((v for n in notes for _, v in n.fields), build.media))
         written.append((deck, path, len(notes), sum(len(n.cards) for n in notes)))
     if json_path is not None:
         all_notes = [n for _, notes in sorted(build.decks.items()) for n in notes]

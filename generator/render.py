@@ -1,0 +1,443 @@
+"""Field HTML: how a fact's text, and any Markdown inside it, becomes the HTML of an Anki field.
+
+Facts carry plain text (markup removed) with cloze gaps as offsets into it. The formatting the author
+wrote (emphasis, inline code) is carried back from the block's Markdown by aligning the plain text with
+a styled reading of that Markdown; `$...$` / `$$...$$` become MathJax `\\(...\\)` / `\\[...\\]`, also
+inside and around clozes; lines that look like a list or a table become one. Block Markdown (answers
+and extras written by an author) goes through `markdown_html`: lists, tables, code blocks highlighted
+by Pygments with inline styles, images through a resolver.
+
+Every field ends in `finish`: the allow-list sanitizer (nh3) removes anything that could run or load
+something (script, style, iframe, event handlers, javascript:/data: URLs, foreign image sources), then
+`{` and `}` become character references (no source text can open a cloze or close one early), then the
+cloze markers are written. Cloze syntax travels as private-use characters until then, so neither
+Markdown nor the sanitizer can break it. Besides parse.py, this is the one module that imports
+markdown_it (to read a block's inline Markdown for its formatting).
+"""
+from __future__ import annotations
+
+import html
+import re
+from difflib import SequenceMatcher
+from functools import lru_cache
+from typing import Any, Callable, Iterable, Sequence
+
+from .model import Gap
+
+# Cloze syntax while HTML is built and sanitized: OPEN + ordinal digits + OPEN_END, HINT, CLOSE.
+OPEN, OPEN_END, HINT, CLOSE = "\ue000", "\ue001", "\ue002", "\ue003"
+_PLACEHOLDERS = re.compile("[\ue000-\ue003]")
+_CLOZE_REGION = re.compile("\ue000(\\d+)\ue001(.*?)(?:\ue002(.*?))?\ue003", re.S)
+
+# Pandoc's rules: `$` then a non-space, a non-space then `$`, and no digit right after the closing `$`,
+# so "costs $5 and $10" stays text. `[^$\n]` cannot pass the next `$`: each span is scanned once.
+_MATH = re.compile(r"(?<![\\$])\$\$(?P<display>[^$]+?)\$\$|(?<![\\$\w])\$(?P<inline>[^\s$](?:[^$\n]*?[^\s$\\])?)\$"
+                   r"(?![\d$])")
+_FORMATTING = re.compile(r"[*_`$~<\\=\[]")
+_BULLET = re.compile(r"^[ \t]*(?:[-*+•]|(?P<num>\d{1,3})[.)])[ \t]+")
+_TABLE_ROW = re.compile(r"^[ \t]*\|.*\|[ \t]*$")
+_TABLE_RULE = re.compile(r"^[ \t]*\|?[ \t]*:?-{2,}:?[ \t]*(\|[ \t]*:?-{2,}:?[ \t]*)*\|?[ \t]*$")
+_KRAMDOWN_ATTRS = re.compile(r"\{:[^{}\n]*\}")
+_MAX_ALIGN = 4000  # characters of block text a fact is aligned against; longer blocks keep no formatting
+
+# Marks a character can carry, in the order their tags nest, and the tag each one writes.
+_MARK_TAGS = {"strong": "b", "em": "i", "s": "s", "mark": "mark", "sub": "sub", "sup": "sup", "code": "code"}
+_MARK_ORDER = tuple(_MARK_TAGS)
+_HTML_MARKS = {"b": "strong", "strong": "strong", "dfn": "strong", "i": "em", "em": "em", "code": "code",
+               "kbd": "code", "s": "s", "del": "s", "strike": "s", "mark": "mark", "sub": "sub", "sup": "sup"}
+
+Marks = frozenset[str]
+NO_MARKS: Marks = frozenset()
+ImageResolver = Callable[[str], "str | None"]  # Markdown image source -> media name, or None to leave out
+
+
+# ---------------------------------------------------------------------------------------------------
+# Public field builders
+
+
+def text_field(text: str, markup: str = "") -> str:
+    """Field HTML for plain text (a sentence, question, answer or cue), with `markup`'s formatting."""
+    return finish(_fragment(text, (), markup))
+
+
+def cloze_field(text: str, gaps: Sequence[Gap], markup: str = "") -> str:
+    """Field HTML with Anki cloze markup for `gaps` (offsets into `text`), everything else escaped."""
+    return finish(_fragment(text, gaps, markup))
+
+
+def source_field(title: str, section: Sequence[str], path: str, line: int | None = None) -> str:
+    """The breadcrumb on a card's back: article › section › subsection, then the file (and line, if given)."""
+    crumbs = " › ".join(dict.fromkeys((title, *section)))
+    where = _esc(path) + (f", line {int(line)}" if line is not None else "")
+    return finish(f'<span class="cd-crumbs">{_esc(crumbs)}</span> <span class="cd-file">{where}</span>')
+
+
+def images_html(images: Iterable[tuple[str, str]]) -> str:
+    """`<img>` tags for (media name, alt text) pairs."""
+    return "".join(f'<img src="{html.escape(name)}" alt="{html.escape(alt)}">' for name, alt in images)
+
+
+def markdown_html(markdown: str, images: ImageResolver | None = None) -> str:
+    """Field HTML for a piece of block Markdown: paragraphs, lists, tables, code, math, images, clozes."""
+    return finish(_markdown_fragment(markdown, images))
+
+
+# ---------------------------------------------------------------------------------------------------
+# Sanitizing and finishing
+
+_TAGS = {"b", "strong", "i", "em", "u", "s", "del", "mark", "sub", "sup", "small", "code", "kbd", "pre",
+         "span", "div", "p", "br", "hr", "ul", "ol", "li", "dl", "dt", "dd", "table", "thead", "tbody",
+         "tr", "th", "td", "img", "blockquote", "a"}
+_ATTRIBUTES = {"img": {"src", "alt", "title"}, "a": {"href", "title"}, "ol": {"start"},
+               "th": {"colspan", "rowspan", "style"}, "td": {"colspan", "rowspan", "style"}, "span": {"style"}}
+_CLASSES = {"span": {"cd-crumbs", "cd-file"}, "pre": {"cd-code"}, "div": {"cd-images"}}
+_STYLE_PROPERTIES = {"color", "background-color", "font-weight", "font-style", "text-decoration", "text-align"}
+# Removed together with their content (the rest of the text of an unknown tag is kept).
+_DROP_WITH_CONTENT = {"script", "style", "iframe", "object", "embed", "noscript", "template", "svg", "math",
+                      "textarea", "select", "title", "frameset", "frame", "applet", "canvas", "audio", "video"}
+# The names media.py gives packaged images: nothing else may be an image source on a card.
+MEDIA_NAME = re.compile(r"^cd-[0-9a-f]{12}-[a-z0-9][a-z0-9_-]{0,59}\.[a-z0-9]{1,5}$")
+
+
+def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
+    if tag == "img" and attribute == "src":
+        # Only our packaged media (a bare unique name): no remote, data: or path-climbing sources.
+        return value if MEDIA_NAME.match(value) else None
+    if tag == "a" and attribute == "href":
+        return value if re.match(r"^https?://", value, re.I) else None
+    return value
+
+
+def sanitize(fragment: str) -> str:
+    """`fragment` reduced to the allow-list: safe tags, attributes, classes, style properties and URLs."""
+    import nh3
+
+    return str(nh3.clean(fragment, tags=_TAGS, clean_content_tags=_DROP_WITH_CONTENT, attributes=_ATTRIBUTES,
+                         attribute_filter=_attribute_filter, strip_comments=True, url_schemes={"http", "https"},
+                         allowed_classes=_CLASSES, filter_style_properties=_STYLE_PROPERTIES))
+
+
+def finish(fragment: str) -> str:
+    """Sanitize, protect braces, and turn cloze placeholders into Anki's `{{cN::answer::hint}}`."""
+    clean = sanitize(fragment)
+    clean = clean.replace("{", "&#123;").replace("}", "&#125;")
+    # A `::` inside an answer would start a hint: colons there become references too.
+    clean = _CLOZE_REGION.sub(_cloze_markup, clean)
+    return _PLACEHOLDERS.sub("", clean)
+
+
+def _cloze_markup(m: re.Match[str]) -> str:
+    answer = m.group(2).replace(":", "&#58;")
+    hint = "" if m.group(3) is None else "::" + m.group(3).replace(":", "&#58;")
+    return f"{{{{c{m.group(1)}::{answer}{hint}}}}}"
+
+
+def field_problems(field: str) -> list[str]:
+    """What in a finished field could run or load something (empty for every field certdeck writes)."""
+    checks = (
+        (r"<\s*/?\s*(script|style|iframe|object|embed|svg|math|link|meta|base|form|frame)\b", "forbidden tag"),
+        (r"<[^>]*[\s/]on[a-z]+\s*=", "event handler attribute"),
+        (r"(href|src)\s*=\s*[\"']?\s*(javascript|data|vbscript|file)\s*:", "javascript:/data: URL"),
+    )
+    problems = [label for pattern, label in checks if re.search(pattern, field, re.I)]
+    for m in re.finditer(r"<img\b[^>]*?\ssrc\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))", field, re.I):
+        if not MEDIA_NAME.match(html.unescape(m.group(1) or m.group(2) or m.group(3) or "")):
+            problems.append("image that is not packaged media")
+    return problems
+
+
+def _esc(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Plain text with gaps -> HTML fragment (placeholders for clozes, not yet sanitized)
+
+
+def _fragment(text: str, gaps: Sequence[Gap], markup: str) -> str:
+    text = _PLACEHOLDERS.sub("", text)
+    marks = _marks_for(text, markup)
+    if "\n" not in text.strip("\n"):
+        return _emit(text, 0, len(text), marks, gaps)
+    return _lines(text, marks, gaps)
+
+
+def _lines(text: str, marks: Sequence[Marks], gaps: Sequence[Gap]) -> str:
+    """Multi-line text: runs of bullet lines become lists, runs of `| a | b |` rows a table."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for line in text.split("\n"):
+        spans.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    out: list[str] = []
+    i = 0
+    while i < len(spans):
+        s, e = spans[i]
+        line = text[s:e]
+        if _BULLET.match(line):
+            ordered = bool(_BULLET.match(line).group("num"))  # type: ignore[union-attr]
+            tag = "ol" if ordered else "ul"
+            items = []
+            while i < len(spans) and (m := _BULLET.match(text[spans[i][0] : spans[i][1]])) \
+                    and bool(m.group("num")) == ordered:
+                items.append(f"<li>{_emit(text, spans[i][0] + m.end(), spans[i][1], marks, gaps)}</li>")
+                i += 1
+            out.append(f"<{tag}>{''.join(items)}</{tag}>")
+            continue
+        if _TABLE_ROW.match(line):
+            rows = []
+            header = i + 1 < len(spans) and bool(_TABLE_RULE.match(text[spans[i + 1][0] : spans[i + 1][1]]))
+            while i < len(spans) and _TABLE_ROW.match(text[spans[i][0] : spans[i][1]]):
+                rs, re_ = spans[i]
+                if not _TABLE_RULE.match(text[rs:re_]):
+                    cell = "th" if header and not rows else "td"
+                    rows.append("<tr>" + "".join(f"<{cell}>{_emit(text, cs, ce, marks, gaps)}</{cell}>"
+                                                 for cs, ce in _cells(text, rs, re_)) + "</tr>")
+                i += 1
+            out.append(f"<table>{''.join(rows)}</table>")
+            continue
+        if line.strip():
+            out.append(f"<div>{_emit(text, s, e, marks, gaps)}</div>")
+        i += 1
+    return "".join(out)
+
+
+def _cells(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    row = text[start:end]
+    first, last = row.index("|"), row.rindex("|")
+    cells, pos = [], first + 1
+    for m in re.finditer(r"(?<!\\)\|", row[first + 1 : last + 1]):
+        cs, ce = pos, first + 1 + m.start()
+        raw = row[cs:ce]
+        lead = len(raw) - len(raw.lstrip())
+        cells.append((start + cs + lead, start + cs + len(raw.rstrip())))
+        pos = ce + 1
+    return cells
+
+
+def _emit(text: str, start: int, end: int, marks: Sequence[Marks], gaps: Sequence[Gap]) -> str:
+    """HTML for text[start:end]: marks as nested tags, math as MathJax, gaps (clipped) as placeholders."""
+    opens: dict[int, int] = {}  # position -> ordinal of the gap opening there
+    closes: dict[int, str] = {}  # position -> hint of the gap closing there ("" for none)
+    for gap in gaps:
+        s, e = max(gap.start, start), min(gap.end, end)
+        if s < e:
+            opens[s] = gap.ordinal
+            closes[e] = gap.hint if e == gap.end else ""
+    out: list[str] = []
+    stack: list[str] = []
+
+    def set_marks(want: Sequence[str]) -> None:
+        keep = 0
+        while keep < len(stack) and keep < len(want) and stack[keep] == want[keep]:
+            keep += 1
+        while len(stack) > keep:
+            out.append(f"</{_MARK_TAGS[stack.pop()]}>")
+        for mark in want[keep:]:
+            out.append(f"<{_MARK_TAGS[mark]}>")
+            stack.append(mark)
+
+    def marker(i: int) -> None:
+        # Tags never straddle a cloze boundary: close them, write the marker, reopen as needed.
+        if i in closes:
+            set_marks(())
+            out.append((HINT + _esc(closes[i]) if closes[i] else "") + CLOSE)
+        if i in opens:
+            set_marks(())
+            out.append(f"{OPEN}{opens[i]}{OPEN_END}")
+
+    math = {m.start(): m for m in _MATH.finditer(text, start, end)}
+    i = start
+    while i < end:
+        marker(i)
+        m = math.get(i)
+        if not m:
+            set_marks(_ordered(marks[i]) if marks else ())
+            out.append(_esc(text[i]))
+            i += 1
+            continue
+        # Math is one unit for marks; gaps may sit around it or inside it (Anki reveals clozes in MathJax).
+        group = "display" if m.group("display") is not None else "inline"
+        body_start, body_end = m.start(group), m.end(group)
+        for j in range(i + 1, body_start):
+            marker(j)
+        set_marks(_ordered(marks[i] - {"code"}) if marks else ())
+        out.append("\\[" if group == "display" else "\\(")
+        for j in range(body_start, body_end):
+            if j in closes:
+                out.append((HINT + _esc(closes[j]) if closes[j] else "") + CLOSE)
+            if j in opens:
+                out.append(f"{OPEN}{opens[j]}{OPEN_END}")
+            out.append(_esc(text[j]))
+        if body_end in closes:
+            hint = closes.pop(body_end)
+            out.append((HINT + _esc(hint) if hint else "") + CLOSE)
+        out.append("\\]" if group == "display" else "\\)")
+        for j in range(body_end + 1, m.end()):
+            marker(j)
+        i = m.end()
+    set_marks(())
+    marker(end)
+    return "".join(out)
+
+
+def _ordered(marks: Marks) -> tuple[str, ...]:
+    return tuple(m for m in _MARK_ORDER if m in marks)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Formatting carried from the block's Markdown onto the fact's plain text
+
+
+def _marks_for(text: str, markup: str) -> list[Marks]:
+    """The marks of each character of `text`, taken from the Markdown it came from (empty: none)."""
+    if not markup or not _FORMATTING.search(markup) or not text:
+        return []
+    chars, char_marks = _styled(markup)
+    if not any(char_marks):
+        return []
+    plain = "".join(chars)
+    # Case-folded, so a sentence the extraction capitalised still lines up (only where lengths stay).
+    folded, folded_text = plain.lower(), text.lower()
+    if len(folded) == len(plain) and len(folded_text) == len(text):
+        plain, text = folded, folded_text
+    at = plain.find(text)
+    if at >= 0:
+        return list(char_marks[at : at + len(text)])
+    if len(plain) > _MAX_ALIGN or len(text) > _MAX_ALIGN:
+        return []
+    out: list[Marks] = [NO_MARKS] * len(text)
+    # Facts are cleaned sentences (filler removed, first letter capitalised): align, then copy marks over.
+    matcher = SequenceMatcher(None, text, plain, autojunk=False)
+    for a, b, size in matcher.get_matching_blocks():
+        for k in range(size):
+            out[a + k] = char_marks[b + k]
+    return out
+
+
+@lru_cache(maxsize=256)
+def _styled(markup: str) -> tuple[tuple[str, ...], tuple[Marks, ...]]:
+    """The plain text of inline Markdown (as parse.py reads it) with each character's marks."""
+    chars: list[str] = []
+    marks: list[Marks] = []
+    active: list[str] = []
+
+    def add(piece: str, extra: Iterable[str] = ()) -> None:
+        current = frozenset((*active, *extra))
+        for ch in piece:
+            chars.append(ch)
+            marks.append(current)
+
+    tokens = _inline_parser().parseInline(markup)
+    for child in (tokens[0].children or []) if tokens else []:
+        t = child.type
+        if t == "text":
+            add(_KRAMDOWN_ATTRS.sub("", child.content))
+        elif t == "code_inline":
+            add(child.content, ("code",))
+        elif t in ("math_inline", "math_inline_double"):
+            fence = "$$" if t == "math_inline_double" else "$"
+            add(fence + child.content + fence)
+        elif t in ("softbreak", "hardbreak"):
+            add(" ")
+        elif t.endswith("_open") and t[:-5] in ("strong", "em", "s", "mark"):
+            active.append(t[:-5])
+        elif t.endswith("_close") and t[:-6] in ("strong", "em", "s", "mark") and t[:-6] in active:
+            active.remove(t[:-6])
+        elif t == "html_inline":
+            m = re.match(r"<(/?)([a-zA-Z]+)", child.content)
+            mark = _HTML_MARKS.get(m.group(2).lower()) if m else None
+            if m and mark:
+                if not m.group(1):
+                    active.append(mark)
+                elif mark in active:
+                    active.remove(mark)
+    # Collapse runs of white space as parse.py does, keeping the marks of each run's first character.
+    out_chars: list[str] = []
+    out_marks: list[Marks] = []
+    for ch, mk in zip(chars, marks):
+        if ch.isspace():
+            if not out_chars or out_chars[-1] == " ":
+                continue
+            ch = " "
+        out_chars.append(ch)
+        out_marks.append(mk)
+    while out_chars and out_chars[-1] == " ":
+        out_chars.pop()
+        out_marks.pop()
+    return tuple(out_chars), tuple(out_marks)
+
+
+@lru_cache(maxsize=1)
+def _inline_parser() -> Any:
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.dollarmath import dollarmath_plugin
+
+    md = MarkdownIt("commonmark", {"maxNesting": 20}).enable(["table", "strikethrough"])
+    return md.use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=True)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Block Markdown -> HTML fragment
+
+
+def _markdown_fragment(markdown: str, images: ImageResolver | None) -> str:
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.dollarmath import dollarmath_plugin
+
+    md = MarkdownIt("commonmark", {"maxNesting": 20, "html": True}).enable(["table", "strikethrough"])
+    md.use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=True)
+    for rule, display in (("math_inline", False), ("math_inline_double", True), ("math_block", True),
+                          ("math_block_label", True)):
+        md.add_render_rule(rule, _math_rule(display))
+    md.add_render_rule("fence", lambda _self, tokens, idx, _options, _env: _code_block(tokens[idx].content,
+                                                                                       tokens[idx].info))
+    md.add_render_rule("code_block", lambda _self, tokens, idx, _options, _env: _code_block(tokens[idx].content,
+                                                                                            ""))
+
+    def image(_self: Any, tokens: Any, idx: int, _options: Any, _env: Any) -> str:
+        tok = tokens[idx]
+        name = images(str(tok.attrGet("src") or "")) if images else None
+        if not name:
+            return ""
+        alt = "".join(c.content for c in tok.children or ())
+        return images_html([(name, alt)])
+
+    md.add_render_rule("image", image)
+    return str(md.render(_cloze_placeholders(_PLACEHOLDERS.sub("", markdown))))
+
+
+def _math_rule(display: bool) -> Callable[..., str]:
+    def render(_self: Any, tokens: Any, idx: int, _options: Any, _env: Any) -> str:
+        body = _esc(tokens[idx].content.strip())
+        return f"\\[{body}\\]" if display else f"\\({body}\\)"
+
+    return render
+
+
+_AUTHOR_CLOZE = re.compile(r"\{\{c(\d{1,3})::((?:(?!\{\{|\}\}).)*?)(?:::((?:(?!\{\{|\}\}).)*?))?\}\}", re.S)
+
+
+def _cloze_placeholders(markdown: str) -> str:
+    """Author cloze syntax `{{cN::answer::hint}}` as placeholders that survive Markdown and sanitizing."""
+    def sub(m: re.Match[str]) -> str:
+        hint = "" if m.group(3) is None else HINT + m.group(3)
+        return f"{OPEN}{m.group(1)}{OPEN_END}{m.group(2)}{hint}{CLOSE}"
+
+    return _AUTHOR_CLOZE.sub(sub, markdown)
+
+
+def _code_block(code: str, info: str) -> str:
+    """A code block highlighted by Pygments with inline styles (no external CSS, no classes)."""
+    from pygments import highlight
+    from pygments.formatters import HtmlFormatter
+    from pygments.lexers import TextLexer, get_lexer_by_name
+    from pygments.util import ClassNotFound
+
+    language = info.strip().split()[0] if info.strip() else ""
+    try:
+        lexer = get_lexer_by_name(language) if language else TextLexer()
+    except ClassNotFound:
+        lexer = TextLexer()
+    body = highlight(code, lexer, HtmlFormatter(nowrap=True, noclasses=True, style="github-dark"))
+    return f'<pre class="cd-code"><code>{body.rstrip(chr(10))}</code></pre>\n'
