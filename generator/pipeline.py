@@ -48,7 +48,6 @@ def curated_notes(doc: Document, settings: Settings, curation: Curation | None,
     """Notes for one parsed article with its curation file's decisions applied, and the decisions that missed."""
     facts = extract(doc)
     warnings: list[GeneratorError] = []
-    media: dict[str, MediaFile] = {}
     if curation is not None:
         facts, warnings = apply_curation(facts, curation, doc)
     facts = select(facts, doc, settings.words_per_note)
