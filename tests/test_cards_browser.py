@@ -99,7 +99,8 @@ def test_every_card_fits_reads_and_shows_gap_and_answer(browser: Any, cards: lis
                     if _screenshot_wanted(card):
                         screenshot(browser, ARTIFACTS / f"{card['id']}-{size}-{theme}-{side}.png")
                     report.append(f"{where}: viewport={m['viewport']} scrollWidth={m['scrollWidth']} "
-                                  f"body={m['bodyFont']}px min_text={m['minFont']}px fonts={m['fonts']}")
+                                  f"body={m['bodyFont']}px min_text={m['minFont']}px fonts={m['fonts']} "
+                                  f"clozes={[(c['text'], round(c['width']), round(c['height'])) for c in m['clozes']]}")
                     assert m["viewport"] == SIZES[size][0], where
                     assert m["scrollWidth"] <= m["viewport"], f"{where}: horizontal overflow {m['scrollWidth']}"
                     assert m["bodyScrollWidth"] <= m["viewport"], where
