@@ -95,7 +95,7 @@ def assign_identity(notes: Sequence[Note], lock: Mapping[str, LockEntry], now: i
         was = held.path if held and held.path != note.source.path else ""
         changes.append(Change(status, guid, note.key, note.kind, note.source.path, note.source.line,
                               note.source.sentence, how, was, _changed_fields(held, note) if status == "changed"
-                              else (), False, _emptied(held, note)))
+                              else (), False, _emptied(held, note) if status == "changed" else ()))
     used = {id(e) for e, _ in matched.values()}
     retired: list[Note] = []
     for _, entry in entries:
@@ -250,11 +250,13 @@ def _fix_ordinals(note: Note, held: Mapping[str, int]) -> tuple[Note, dict[str, 
     signatures: list[tuple[int, str]] = []
     seen: dict[str, int] = {}
     for card in note.cards:
-        sig = " / ".join(normalize(a) for a in card.answers)
+        sig = " / ".join(" ".join(a.casefold().split()) for a in card.answers)
         seen[sig] = seen.get(sig, 0) + 1
         signatures.append((card.ord, sig if seen[sig] == 1 else f"{sig} #{seen[sig]}"))
     if not held:
         return note, {sig: ord_ for ord_, sig in signatures}
+    if all(held.get(sig) == ord_ for ord_, sig in signatures):  # the usual rebuild: nothing to renumber
+        return note, dict(held)
     mapping: dict[int, int] = {}
     keep = dict(held)
     live = set()

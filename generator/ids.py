@@ -19,8 +19,5 @@ def guid_for(key: str) -> str:
 
 def content_hash(*parts: str) -> str:
     """A short hash of a note's content, to tell whether it changed between builds."""
-    h = hashlib.sha256()
-    for part in parts:
-        h.update(part.encode("utf-8"))
-        h.update(b"\x1f")
-    return h.hexdigest()[:16]
+    # One update of the joined parts: the same digest as updating part by part, in a fraction of the calls.
+    return hashlib.sha256("".join(f"{part}\x1f" for part in parts).encode("utf-8")).hexdigest()[:16]

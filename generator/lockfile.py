@@ -1,7 +1,7 @@
 """The lock file `certdeck.lock.json`: each fact's key -> GUID, cloze numbers, content hash, mod and last content.
 
-It is meant to be committed beside the decks: the text is deterministic (sorted keys, one value per line)
-so that its diff shows what a rebuild changed. Schema `certdeck.lock/1` (the walking skeleton's) is still
+It is meant to be committed beside the decks: the text is deterministic and sorted, one note per line
+(still one JSON document), so that its diff shows which notes a rebuild changed. Schema `certdeck.lock/1` (the walking skeleton's) is still
 read; it has no last content, so its facts can be retired but not shipped.
 """
 from __future__ import annotations
@@ -17,6 +17,7 @@ from .templates import CLOZE_FIELDS, QA_FIELDS
 LOCK_NAME = "certdeck.lock.json"
 LOCK_SCHEMA = "certdeck.lock/2"
 _OLD_SCHEMAS = ("certdeck.lock/1",)
+_SNAPSHOT_KEYS = frozenset(("deck", "kind", "fields", "cards", "tags", "source", "rule", "score"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +45,13 @@ class LockEntry:
         return (parts[2], [parts[1]]) if len(parts) == 3 else (self.key, [])
 
     def note(self) -> Note | None:
-        """The note as last built, from the snapshot (None when the lock has no content for it)."""
+        """The note as last built, from the snapshot (None when the lock has no usable content for it)."""
+        try:
+            return self._note()
+        except (KeyError, TypeError, ValueError, AttributeError):  # a hand-edited snapshot: report, don't ship
+            return None
+
+    def _note(self) -> Note | None:
         s = self.snapshot
         if not s:
             return None
@@ -104,25 +111,29 @@ def _entry(lock_id: str, v: Mapping[str, Any]) -> LockEntry:
     suffix = f" #{guid}"
     key = lock_id[: -len(suffix)] if lock_id.endswith(suffix) else lock_id
     snapshot = v.get("note")
-    if snapshot is not None and not isinstance(snapshot, dict):
-        raise TypeError(f"{lock_id!r}: note is not an object")
-    ordinals = {str(a): int(n) for a, n in dict(v.get("ordinals", {})).items()}
-    entry = LockEntry(key, guid, str(v["hash"]), int(v["mod"]), str(v.get("path", "")), ordinals,
-                      bool(v.get("retired", False)), snapshot)
-    entry.note()  # a snapshot that cannot become a note again is damage, found now rather than at packaging
-    return entry
+    if snapshot is not None and not (isinstance(snapshot, dict) and _SNAPSHOT_KEYS <= snapshot.keys()):
+        raise TypeError(f"{lock_id!r}: note lacks {sorted(_SNAPSHOT_KEYS - set(snapshot or ()))}")
+    ordinals = {str(a): int(n) for a, n in v["ordinals"].items()} if "ordinals" in v else {}
+    return LockEntry(key, guid, str(v["hash"]), int(v["mod"]), str(v.get("path", "")), ordinals,
+                     bool(v.get("retired", False)), snapshot)
 
 
 def dump_lock(lock: Mapping[str, LockEntry]) -> str:
-    """Deterministic, sorted, diff-friendly lock file text."""
-    notes: dict[str, Any] = {}
+    """Deterministic, sorted lock file text: one JSON document, one note per line."""
+    lines = []
     for lock_id, e in sorted(lock.items()):
-        item: dict[str, Any] = {"guid": e.guid, "hash": e.hash, "mod": e.mod, "path": e.path}
-        if e.ordinals:
-            item["ordinals"] = dict(e.ordinals)
+        item: dict[str, Any] = {"guid": e.guid, "mod": e.mod, "hash": e.hash, "path": e.path}
         if e.retired:
             item["retired"] = True
+        if e.ordinals:
+            item["ordinals"] = dict(sorted(e.ordinals.items()))
         if e.snapshot is not None:
             item["note"] = e.snapshot
-        notes[lock_id] = item
-    return json.dumps({"schema": LOCK_SCHEMA, "notes": notes}, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+        # Keys in a fixed order (the note's content last) and no indent: the C encoder, one line per note.
+        lines.append(f"{_dumps(lock_id)}: {json.dumps(item, ensure_ascii=False, separators=(', ', ': '))}")
+    body = "\n" + ",\n".join(lines) + "\n" if lines else ""
+    return f'{{"schema": "{LOCK_SCHEMA}", "notes": {{{body}}}}}\n'
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)

@@ -188,3 +188,17 @@ def test_a_deleted_article_retires_its_notes_and_ships_them(tmp_path: Path, monk
     again = plan_build([src], Settings(now=T3), out)  # still retired: nothing changes any more
     assert again.report.counts() == {"new": 0, "changed": 0, "unchanged": 4, "retired": 0}
     assert [n.mod for n in again.decks["Cells"] if n.retired] == [T2]
+
+
+def test_retired_false_keeps_retired_notes_out_of_the_packages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    src, out = Path("src"), Path("out")
+    src.mkdir()
+    (src / "a.md").write_text(CELLS, encoding="utf-8")
+    write_build(plan_build([src], Settings(now=T1), out), out)
+    (src / "a.md").write_text(CELLS.replace("A ribosome is a molecular machine that builds proteins from amino "
+                                            "acids.\n", ""), encoding="utf-8")
+    build = plan_build([src], Settings(now=T2, retired=False), out)
+    assert build.report.counts()["retired"] == 1
+    assert not any(n.retired for n in build.decks["Cells"]) and len(build.decks["Cells"]) == 2
+    assert sum(e.retired for e in build.lock.values()) == 1  # still known: it stays retired, never re-added
