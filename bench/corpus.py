@@ -171,10 +171,10 @@ def article(i: int, pools: Pools, seed: int = SEED) -> tuple[str, str]:
             body.append("\n".join(gloss))
         parts.append((heading if plain else f"## {heading}") + "\n\n" + "\n\n".join(body))
         words += sum(len(b.split()) for b in body)
+    unit = i // ARTICLES_PER_DECK + 1
+    front = f"---\ndeck: \"Bench Curriculum::Unit {unit:02d}\"\ntags: [bench, unit-{unit:02d}]\n---\n\n"
     if plain:
-        return f"article_{i:04d}.txt", f"{title}\n\n" + "\n\n".join(parts) + "\n"
-    deck = f"Bench Curriculum::Unit {i // ARTICLES_PER_DECK + 1:02d}"
-    front = f"---\ndeck: \"{deck}\"\ntags: [bench, unit-{i // ARTICLES_PER_DECK + 1:02d}]\n---\n\n"
+        return f"article_{i:04d}.txt", front + f"{title}\n\n" + "\n\n".join(parts) + "\n"
     return f"article_{i:04d}.md", front + f"# {title}\n\n" + "\n\n".join(parts) + "\n"
 
 

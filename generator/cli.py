@@ -4,8 +4,9 @@ Heavy modules (markdown-it-py, genanki) are imported inside the commands, so `--
 """
 from __future__ import annotations
 
+import sys
 from pathlib import Path
-from typing import List, Optional
+from typing import Any, List, Optional
 
 import typer
 
@@ -28,6 +29,9 @@ def build_cmd(
     out: Path = typer.Option(DEFAULT_OUT, "-o", "--out", help="Folder for the .apkg decks and the lock file."),
     json_path: Optional[Path] = typer.Option(None, "--json", help="Also write the cards JSON to this file."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print errors only."),
+    jobs: int = typer.Option(0, "--jobs", "-j", min=0, show_default=False,
+                             help="Worker processes for new or changed articles \\[default: number of cores]."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Build every article afresh, ignoring OUT_DIR/.certdeck-cache."),
 ) -> None:
     """Build one .apkg per deck from the articles under PATHS."""
     from .config import load_settings
@@ -35,20 +39,26 @@ def build_cmd(
     from .pipeline import plan_build, write_build
 
     sources = list(paths) if paths else [DEFAULT_SOURCE]
+    bar = _ProgressBar(enabled=not quiet and sys.stdout.isatty())
     try:
         settings = load_settings([p if p.is_dir() else p.parent for p in sources])
-        build = plan_build(sources, settings, out)
+        build = plan_build(sources, settings, out, jobs=jobs or _cores(), use_cache=not no_cache,
+                           progress=bar)
         for err in build.errors:
+            bar.close()
             typer.echo(f"error: {err}", err=True)
         for warning in build.warnings:
+            bar.close()
             typer.echo(f"warning: {warning}", err=True)
-        written = write_build(build, out, json_path)
+        written = write_build(build, out, json_path, use_cache=not no_cache, progress=bar)
     except GeneratorError as err:
         typer.echo(f"error: {err}", err=True)
         raise typer.Exit(code=1)
     except OSError as err:
         typer.echo(f"error: {err.filename or out}: {err.strerror or err}", err=True)
         raise typer.Exit(code=1)
+    finally:
+        bar.close()
     if not quiet:
         for deck, path, n_notes, n_cards in written:
             typer.echo(f"{deck}: {n_notes} notes, {n_cards} cards -> {path}")
@@ -145,6 +155,66 @@ def preview_cmd(
                    f"(rendered by {used})")
     if build.errors:
         raise typer.Exit(code=1)
+
+
+def _cores() -> int:
+    """Cores this process may run on (the default for --jobs)."""
+    import os
+
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+class _ProgressBar:
+    """A rich progress bar on stdout, shown once a build has run for about a second.
+
+    Nothing is shown with --quiet or when stdout is not a terminal; rich is imported only when the bar
+    appears. It refreshes on updates (at most ten times a second) rather than from a thread, so no thread
+    is running when the build forks its workers.
+    """
+
+    DELAY = 1.0  # seconds a build runs before the bar appears
+    INTERVAL = 0.1  # seconds between redraws
+
+    def __init__(self, enabled: bool) -> None:
+        import time
+
+        self.enabled = enabled
+        self.clock = time.monotonic
+        self.started = self.clock()
+        self.drawn = 0.0
+        self.bar: Any = None
+        self.tasks: dict[str, Any] = {}
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        now = self.clock()
+        if self.bar is None:
+            if now - self.started < self.DELAY or done >= total:
+                return
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            self.bar = Progress(TextColumn("{task.description:>8}"), BarColumn(), MofNCompleteColumn(),
+                                TimeElapsedColumn(), console=Console(file=sys.stdout), transient=True,
+                                auto_refresh=False)
+            self.bar.start()
+        if stage not in self.tasks:
+            self.tasks[stage] = self.bar.add_task(stage, total=total)
+        self.bar.update(self.tasks[stage], completed=done, total=total)
+        if done >= total or now - self.drawn >= self.INTERVAL:
+            self.bar.refresh()
+            self.drawn = now
+
+    def close(self) -> None:
+        """Remove the bar (before anything else is printed)."""
+        if self.bar is not None:
+            self.bar.stop()
+            self.bar = None
+        self.enabled = False
 
 
 def main() -> None:

@@ -21,7 +21,7 @@ import tempfile
 import zipfile
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any, Iterator, Mapping, Sequence
 
 from . import templates
 from .ids import stable_id
@@ -174,16 +174,36 @@ def _batch_classes() -> tuple[type, type]:
                     conn.execute("COMMIT")
                 finally:
                     conn.close()
-                with zipfile.ZipFile(file, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=ZIP_LEVEL) as zf:
-                    zf.write(db_path, "collection.anki2")
-                    names = {str(i): os.path.basename(str(p)) for i, p in enumerate(self.media_files)}
-                    zf.writestr("media", json.dumps(names))
-                    for i, p in enumerate(self.media_files):
-                        zf.write(p, str(i))
+                names = getattr(self, "media_names", None) or [os.path.basename(str(p)) for p in self.media_files]
+                _zip_package(file, db_path, list(zip(names, self.media_files)), stamp)
             finally:
                 os.unlink(db_path)
 
     return BatchDeck, BatchPackage
+
+
+def _zip_package(file: Any, db_path: str, media: Sequence[tuple[str, Any]], timestamp: float) -> None:
+    """The .apkg zip as genanki lays it out (collection.anki2, media map, numbered media files), deflated,
+    every entry dated by the package timestamp so that equal notes give byte-identical packages."""
+    import shutil
+    import time
+
+    date = max(time.gmtime(timestamp)[:6], (1980, 1, 1, 0, 0, 0))
+
+    def entry(name: str, size: int) -> zipfile.ZipInfo:
+        info = zipfile.ZipInfo(name, date_time=date)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.external_attr = 0o644 << 16
+        info.file_size = size
+        return info
+
+    with zipfile.ZipFile(file, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=ZIP_LEVEL) as zf:
+        for name, path in [("collection.anki2", db_path), *((str(i), str(p)) for i, (_, p) in enumerate(media))]:
+            with open(path, "rb") as src, zf.open(entry(name, os.path.getsize(path)), "w") as dst:
+                shutil.copyfileobj(src, dst, 1 << 20)
+            if name == "collection.anki2":  # genanki's media map: index -> name in the package
+                data = json.dumps({str(i): media_name for i, (media_name, _) in enumerate(media)}).encode()
+                zf.writestr(entry("media", len(data)), data)
 
 
 def _count(start: int) -> Iterator[int]:
@@ -215,11 +235,17 @@ def _split_schema(schema: str) -> tuple[list[str], list[str]]:
     return [s for s in statements if s not in indexes], indexes
 
 
-def write_deck(notes: Sequence[Note], out_dir: Path, deck: str, media: Sequence[Path] = ()) -> Path:
-    """Write `notes` as the package of `deck` in `out_dir`, atomically; returns its path."""
+def write_deck(notes: Sequence[Note], out_dir: Path, deck: str,
+               media: Sequence[Path] | Mapping[str, Path] = ()) -> Path:
+    """Write `notes` as the package of `deck` in `out_dir`, atomically; returns its path.
+
+    `media`: files to package under their own base names, or a mapping of package name -> file.
+    """
     batch_deck, batch_package = _batch_classes()
     target = out_dir / deck_file_name(deck)
-    package = batch_package(batch_deck(notes, deck), media_files=[str(m) for m in media])
+    named = list(media.items()) if isinstance(media, Mapping) else [(os.path.basename(str(p)), p) for p in media]
+    package = batch_package(batch_deck(notes, deck), media_files=[str(p) for _, p in named])
+    package.media_names = [name for name, _ in named]
     fd, tmp_zip = tempfile.mkstemp(prefix=".certdeck-", suffix=".apkg.tmp", dir=out_dir)
     os.close(fd)
     try:

@@ -5,10 +5,12 @@ is the only place that writes (decks, cards JSON, lock), each file atomically.
 """
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any, Callable, Iterator, Mapping, Sequence
 
+from .cache import CACHE_DIR, ArticleCache, CacheMiss
 from .config import Settings
 from .curation import Curation, apply_curation, curation_file, load_curation
 from .errors import GeneratorError
@@ -78,28 +80,191 @@ class Build:
     media: dict[str, MediaFile] = field(default_factory=dict)  # article path + image reference -> packaged file
 
 
-def plan_build(paths: Sequence[Path], settings: Settings, out_dir: Path) -> Build:
-    """Read every article under `paths`, make its notes and match them to the lock in `out_dir`."""
+@dataclass(frozen=True)
+class ArticleResult:
+    """What one article gives: its notes (no GUIDs yet), warnings and errors, its images, or what stopped it."""
+
+    path: str  # as shown to the user
+    notes: list[Note]
+    warnings: list[GeneratorError]  # curation decisions that missed, images left out
+    error: GeneratorError | None = None  # the article could not be built
+    errors: list[GeneratorError] = field(default_factory=list)  # built, but an image may not be packaged
+    media: dict[str, MediaFile] = field(default_factory=dict)  # image reference as written -> packaged file
+    image_warnings: int = 0  # how many of `warnings` are images left out
+
+
+def build_article(file: Path, settings: Settings, root: Path | None = None) -> ArticleResult:
+    """Read, parse, extract, curate, select and make the notes of one article file (`root`: its source folder)."""
+    try:
+        source = read_source(file)
+        doc = parse_source(source)
+        images = collect_media(doc, file, root if root is not None else file.parent)
+        made, missed = curated_notes(doc, settings, read_curation(file), images.files)
+    except GeneratorError as err:
+        return ArticleResult(str(file), [], [], err)
+    return ArticleResult(source.path, made, [*missed, *images.warnings], None, images.errors, images.files,
+                         len(images.warnings))
+
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+def build_articles(files: Sequence[Path], settings: Settings, cache: ArticleCache | None = None,
+                   jobs: int = 1, progress: Progress | None = None,
+                   roots: Sequence[Path] | None = None) -> list[ArticleResult]:
+    """Every article's result, in the order of `files`, from the cache or built with up to `jobs` processes.
+
+    The parallel build maps the same pure function over the same files in order, so its results, and
+    everything made from them, are identical to a serial build's. `roots`: each file's source folder.
+    """
+    cache = cache or ArticleCache(None, settings)
+    roots = roots if roots is not None else [f.parent for f in files]
+    results: list[ArticleResult | None] = [None] * len(files)
+    todo: list[tuple[int, _Task]] = []
+    for i, (file, root) in enumerate(zip(files, roots)):
+        key = _cache_key(cache, file, root)
+        if key is not None:
+            try:
+                results[i] = _from_entry(cache.get(key))
+                continue
+            except CacheMiss:
+                pass
+        todo.append((i, _Task(file, root, settings, cache.folder if key else None, key)))
+    done = len(files) - len(todo)
+    if progress:
+        progress("articles", done, len(files))
+    for i, result in zip((i for i, _ in todo), _run(todo, jobs)):
+        results[i] = result
+        done += 1
+        if progress:
+            progress("articles", done, len(files))
+    if todo and cache.enabled:
+        cache.used.update(t.key for _, t in todo if t.key)
+    return [r for r in results if r is not None]
+
+
+@dataclass(frozen=True)
+class _Task:
+    file: Path
+    root: Path
+    settings: Settings
+    cache_dir: Path | None
+    key: str | None
+
+
+def _cache_key(cache: ArticleCache, file: Path, root: Path) -> str | None:
+    """The article's cache key from the bytes of the file and its curation file; None if unreadable."""
+    if not cache.enabled:
+        return None
+    try:
+        content = file.read_bytes()
+        curation = curation_file(file)
+        extra = curation.read_bytes() if curation.is_file() else None
+    except OSError:
+        return None  # build_article reports it
+    return cache.key(f"{file}\0{root}", content, extra)
+
+
+def _build_task(task: _Task) -> bytes | ArticleResult:
+    """Build one article (in a worker or in-process); store it in the cache when it has a key."""
+    result = build_article(task.file, task.settings, task.root)
+    if task.cache_dir is None or task.key is None:
+        return result
+    from .cache import dumps
+
+    entry = dumps(_to_entry(result))
+    cache = ArticleCache(task.cache_dir, task.settings)
+    # Not stored: an article whose images were left out or refused (the files may appear or be fixed
+    # without the article changing), or one whose file changed while it was built.
+    if not result.errors and not result.image_warnings and _cache_key(cache, task.file, task.root) == task.key:
+        cache.put(task.key, entry)
+    return entry
+
+
+def _to_entry(result: ArticleResult) -> tuple[Any, ...]:
+    """A cache entry's value: plain containers and certdeck's data classes; images with their file stats."""
+    media = tuple((src, f.name, str(f.path), *_stat(f.path)) for src, f in result.media.items())
+    return (result.path, result.notes, result.warnings, result.error, result.errors, media)
+
+
+def _stat(path: Path) -> tuple[int, int]:
+    try:
+        st = path.stat()
+    except OSError:
+        return (-1, -1)
+    return (st.st_size, st.st_mtime_ns)
+
+
+def _from_entry(value: Any) -> ArticleResult:
+    """An ArticleResult from a cache entry's value; CacheMiss if it has another shape or an image changed."""
+    try:
+        path, notes, warnings, error, errors, media = value
+        ok = (isinstance(path, str) and all(isinstance(n, Note) for n in notes)
+              and all(isinstance(w, GeneratorError) for w in [*warnings, *errors])
+              and (error is None or isinstance(error, GeneratorError)))
+        files = {}
+        for src, name, file, size, mtime in media:
+            if _stat(Path(file)) != (size, mtime):
+                raise CacheMiss("an image changed")
+            files[src] = MediaFile(name, Path(file))
+    except (TypeError, ValueError):
+        raise CacheMiss("entry of another shape") from None
+    if not ok:
+        raise CacheMiss("entry of another shape")
+    return ArticleResult(path, list(notes), list(warnings), error, list(errors), files)
+
+
+def _result(value: bytes | ArticleResult) -> ArticleResult:
+    if isinstance(value, ArticleResult):
+        return value
+    from .cache import loads
+
+    return _from_entry(loads(value))
+
+
+def _run(todo: list[tuple[int, _Task]], jobs: int) -> Iterator[ArticleResult]:
+    """Build the tasks in order, in a process pool when there are enough of them and jobs > 1."""
+    tasks = [t for _, t in todo]
+    jobs = min(jobs, len(tasks))
+    if jobs <= 1:
+        for task in tasks:
+            yield _result(_build_task(task))
+        return
+    import multiprocessing
+
+    # fork shares what the parent already imported; newer Pythons warn about fork with threads running
+    method = "fork" if sys.version_info < (3, 12) and "fork" in multiprocessing.get_all_start_methods() else None
+    chunk = max(1, min(8, len(tasks) // (jobs * 4)))
+    with multiprocessing.get_context(method).Pool(jobs) as pool:
+        for value in pool.imap(_build_task, tasks, chunksize=chunk):
+            yield _result(value)
+
+
+def plan_build(paths: Sequence[Path], settings: Settings, out_dir: Path, jobs: int = 1,
+               use_cache: bool = False, progress: Progress | None = None) -> Build:
+    """Read every article under `paths`, make its notes and match them to the lock in `out_dir`.
+
+    With `use_cache`, articles come from the cache in `out_dir` when nothing they depend on changed; new
+    and changed ones are built with up to `jobs` processes. The result is the same either way.
+    """
     errors: list[GeneratorError] = []
     warnings: list[GeneratorError] = []
     media: dict[str, MediaFile] = {}
     notes: list[Note] = []
     built: set[str] = set()
-    for file in find_sources(paths):
-        try:
-            source = read_source(file)
-            doc = parse_source(source)
-            images = collect_media(doc, file, source_root(file, paths))
-            made, missed = curated_notes(doc, settings, read_curation(file), images.files)
-        except GeneratorError as err:
-            errors.append(err)
+    cache = ArticleCache(out_dir / CACHE_DIR if use_cache else None, settings)
+    files = find_sources(paths)
+    roots = [source_root(f, paths) for f in files]
+    for result in build_articles(files, settings, cache, jobs, progress, roots):
+        if result.error is not None:
+            errors.append(result.error)
             continue
-        built.add(source.path)
-        notes.extend(made)
-        warnings.extend(missed)
-        errors.extend(images.errors)
-        warnings.extend(images.warnings)
-        media.update({f"{doc.path}\0{src}": f for src, f in images.files.items()})
+        built.add(result.path)
+        notes.extend(result.notes)
+        warnings.extend(result.warnings)
+        errors.extend(result.errors)
+        media.update({f"{result.path}\0{src}": f for src, f in result.media.items()})
+    cache.tidy()
     lock_path = out_dir / LOCK_NAME
     try:
         lock_text = lock_path.read_text(encoding="utf-8") if lock_path.exists() else None
@@ -121,19 +286,35 @@ def plan_build(paths: Sequence[Path], settings: Settings, out_dir: Path) -> Buil
                  warnings=warnings, had_lock=lock_text is not None, media=media)
 
 
-def write_build(build: Build, out_dir: Path, json_path: Path | None = None) -> list[tuple[str, Path, int, int]]:
-    """Write every deck, the lock file and, if asked, the cards JSON; returns (deck, path, notes, cards)."""
+def write_build(build: Build, out_dir: Path, json_path: Path | None = None, use_cache: bool = False,
+                progress: Progress | None = None) -> list[tuple[str, Path, int, int]]:
+    """Write every deck, the lock file and, if asked, the cards JSON; returns (deck, path, notes, cards).
+
+    A deck whose package would come out exactly as the one this folder already holds from the last build
+    (same fingerprint, file untouched since) is not written again (`use_cache`).
+    """
+    from .cache import DeckRecord, deck_fingerprint
     from .export import cards_json
     from .media import media_in
-    from .package import write_deck, write_text_atomic
+    from .package import deck_file_name, write_deck, write_text_atomic
 
     out_dir.mkdir(parents=True, exist_ok=True)
+    record = DeckRecord(out_dir / CACHE_DIR if use_cache else None)
     written = []
-    for deck, notes in sorted(build.decks.items()):
-        path = write_deck(notes, out_dir, deck, media_in((v for n in notes for _, v in n.fields), build.media))
-        written.append((deck, path, len(notes), sum(len(n.cards) for n in notes)))
+    decks = sorted(build.decks.items())
+    for done, (deck, notes) in enumerate(decks, 1):
+        target = out_dir / deck_file_name(deck)
+        files = media_in((v for n in notes for _, v in n.fields), build.media)
+        fingerprint = deck_fingerprint(deck, notes, files) if use_cache else ""
+        if not record.unchanged(target, fingerprint):
+            path = write_deck(notes, out_dir, deck, files)
+            record.record(path, fingerprint)
+        written.append((deck, target, len(notes), sum(len(n.cards) for n in notes)))
+        if progress:
+            progress("decks", done, len(decks))
+    record.save(p.name for _, p, _, _ in written)
     if json_path is not None:
-        all_notes = [n for _, notes in sorted(build.decks.items()) for n in notes]
+        all_notes = [n for _, notes in decks for n in notes]
         write_text_atomic(json_path, cards_json(all_notes))
     write_text_atomic(out_dir / LOCK_NAME, dump_lock(build.lock))
     return written

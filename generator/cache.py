@@ -1,0 +1,289 @@
+"""Build cache: each article's notes, and each written deck's fingerprint, in `OUT_DIR/.certdeck-cache/`.
+
+An article's entry is keyed by a hash of everything its notes depend on: the file's bytes and the bytes of
+its curation file, its path, the settings, and certdeck itself (its version, the source of every module
+of the `generator` package, the versions of markdown-it-py and its plugins, the Python version). Change
+any of them and the key changes, so a stale entry is never found. An entry carries a checksum of its
+contents and is read with an unpickler that only builds certdeck's own data classes; an entry that is
+truncated, damaged or of another format is deleted and the article is built again, never trusted.
+
+The cache only ever saves work: deleting the folder, or `--no-cache`, gives the same output.
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib
+import io
+import os
+import pickle
+import sys
+import tempfile
+import time
+from dataclasses import fields
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable
+
+CACHE_DIR = ".certdeck-cache"
+FORMAT = b"certdeck-cache/1\n"
+MAX_AGE = 30 * 24 * 3600  # seconds: entries no build has used for this long are removed
+_ALLOWED_MODULES = ("generator.model", "generator.errors")
+
+
+class CacheMiss(Exception):
+    """An entry that is missing, damaged or not ours."""
+
+
+def code_fingerprint() -> str:
+    """What certdeck's output depends on besides its input and settings (cached per process)."""
+    return _code_fingerprint()
+
+
+@lru_cache(maxsize=1)
+def _code_fingerprint() -> str:
+    from . import __version__
+
+    h = hashlib.sha256()
+    h.update(f"{__version__}|{sys.version_info[:2]}|{FORMAT!r}".encode())
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*.py")):
+        h.update(path.relative_to(package).as_posix().encode())
+        h.update(path.read_bytes())
+    for module in ("markdown_it", "mdit_py_plugins", "genanki"):
+        h.update(f"|{module}={_installed_version(module)}".encode())
+    return h.hexdigest()
+
+
+def _installed_version(module: str) -> str:
+    """A module's `__version__` read from its source, without importing it (imports are what we save)."""
+    import importlib.util
+    import re
+
+    try:
+        spec = importlib.util.find_spec(module)
+    except (ImportError, ValueError):
+        return "absent"
+    if spec is None or not spec.origin:
+        return "absent"
+    try:
+        text = Path(spec.origin).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return "unreadable"
+    m = re.search(r"""__version__\s*=\s*["']([^"']+)""", text)
+    if m:
+        return m.group(1)
+    stat = os.stat(spec.origin)
+    return f"{spec.origin}:{stat.st_size}:{stat.st_mtime_ns}"
+
+
+def settings_fingerprint(settings: Any) -> str:
+    """Every setting except the clock, which never changes an article's notes."""
+    values = {f.name: getattr(settings, f.name) for f in fields(settings) if f.name != "now"}
+    return hashlib.sha256(repr(sorted(values.items())).encode()).hexdigest()
+
+
+class _Unpickler(pickle.Unpickler):
+    """Builds only certdeck's data classes and plain containers: a planted file cannot run code."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if module in _ALLOWED_MODULES:
+            obj = getattr(sys.modules.get(module) or importlib.import_module(module), name, None)
+            if isinstance(obj, type):
+                return obj
+        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in the cache")
+
+
+def dumps(value: Any) -> bytes:
+    """An entry: format line, sha256 of the payload, payload."""
+    payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    return FORMAT + hashlib.sha256(payload).digest() + payload
+
+
+def loads(data: bytes) -> Any:
+    """The value of an entry; CacheMiss if it is not a whole, undamaged entry of this format."""
+    head = len(FORMAT)
+    if not data.startswith(FORMAT) or len(data) < head + 32:
+        raise CacheMiss("not a cache entry of this format")
+    digest, payload = data[head:head + 32], data[head + 32:]
+    if hashlib.sha256(payload).digest() != digest:
+        raise CacheMiss("checksum mismatch")
+    try:
+        return _Unpickler(io.BytesIO(payload)).load()
+    except Exception as err:  # any failure to rebuild the value is a damaged entry
+        raise CacheMiss(f"cannot read entry: {err}") from None
+
+
+class ArticleCache:
+    """Per-article results under `folder`; `folder=None` is a cache that never hits and stores nothing."""
+
+    def __init__(self, folder: Path | None, settings: Any) -> None:
+        self.folder = folder
+        self._salt = f"{code_fingerprint()}|{settings_fingerprint(settings)}".encode() if folder else b""
+        self.used: set[str] = set()
+
+    @property
+    def enabled(self) -> bool:
+        return self.folder is not None
+
+    def key(self, path: str, content: bytes, curation: bytes | None) -> str:
+        """The entry name for one article: `<path hash>-<content hash>`."""
+        h = hashlib.sha256(self._salt)
+        for part in (path.encode("utf-8", "surrogateescape"), content,
+                     b"\x00none" if curation is None else b"\x01" + curation):
+            h.update(len(part).to_bytes(8, "big"))
+            h.update(part)
+        return f"{_path_id(path)}-{h.hexdigest()[:40]}"
+
+    def _file(self, key: str) -> Path:
+        assert self.folder is not None
+        return self.folder / "articles" / f"{key}.pickle"
+
+    def get(self, key: str) -> Any:
+        """The stored value for `key`, or CacheMiss (a damaged entry is deleted)."""
+        if self.folder is None:
+            raise CacheMiss("cache disabled")
+        file = self._file(key)
+        try:
+            data = file.read_bytes()
+        except OSError:
+            raise CacheMiss("no entry") from None
+        try:
+            value = loads(data)
+        except CacheMiss:
+            _unlink(file)
+            raise
+        self.used.add(key)
+        return value
+
+    def put(self, key: str, entry: bytes) -> None:
+        """Store an entry made by `dumps` (atomically); a cache that cannot be written is skipped."""
+        if self.folder is None:
+            return
+        file = self._file(key)
+        try:
+            file.parent.mkdir(parents=True, exist_ok=True)
+            _write_atomic(file, entry)
+        except OSError:
+            return
+        self.used.add(key)
+
+    def tidy(self) -> None:
+        """Remove older versions of the articles used in this build, and entries unused for MAX_AGE."""
+        if self.folder is None or not self.used:
+            return
+        folder = self.folder / "articles"
+        used_paths = {k.split("-", 1)[0] for k in self.used}
+        now = time.time()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            return
+        for entry in entries:
+            key = entry.name[: -len(".pickle")] if entry.name.endswith(".pickle") else ""
+            if key in self.used:
+                continue
+            try:
+                stale = key.split("-", 1)[0] in used_paths or now - entry.stat().st_mtime > MAX_AGE
+            except OSError:
+                continue
+            if stale or not key:
+                _unlink(Path(entry.path))
+        for key in self.used:  # mark as used now, for the age rule
+            try:
+                os.utime(self._file(key))
+            except OSError:
+                pass
+
+
+def _path_id(path: str) -> str:
+    return hashlib.sha256(path.encode("utf-8", "surrogateescape")).hexdigest()[:12]
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def _unlink(path: Path) -> None:
+    try:
+        path.unlink()
+    except OSError:
+        pass
+
+
+def deck_fingerprint(deck: str, notes: Iterable[Any], media: Iterable[Path] = ()) -> str:
+    """Hash of everything a deck's package holds, to skip rewriting a package that would come out the same."""
+    h = hashlib.sha256(f"{code_fingerprint()}|{deck}".encode())
+    for note in notes:
+        h.update(f"\x1e{note.kind}\x1d{note.guid}\x1d{note.mod}\x1d{note.due}\x1d{' '.join(note.tags)}".encode())
+        for _, value in note.fields:
+            h.update(b"\x1d")
+            h.update(value.encode("utf-8", "surrogateescape"))
+        for card in note.cards:
+            h.update(f"\x1c{card.ord}".encode())
+    for path in media:
+        h.update(b"\x1f" + str(path).encode("utf-8", "surrogateescape"))
+        try:
+            h.update(Path(path).read_bytes())
+        except OSError:
+            h.update(b"unreadable")
+    return h.hexdigest()
+
+
+class DeckRecord:
+    """Fingerprints of the packages the last build wrote, with their size and mtime, in `decks.json`."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+        self.records: dict[str, list[Any]] = {}
+        if folder is None:
+            return
+        import json
+
+        try:
+            data = json.loads((folder / "decks.json").read_text(encoding="utf-8"))
+            if isinstance(data, dict) and data.get("format") == FORMAT.decode().strip():
+                self.records = {k: v for k, v in data.get("decks", {}).items()
+                                if isinstance(v, list) and len(v) == 3}
+        except (OSError, ValueError):
+            self.records = {}
+
+    def unchanged(self, target: Path, fingerprint: str) -> bool:
+        """Whether `target` is the package the last build wrote for this fingerprint, untouched since."""
+        held = self.records.get(target.name)
+        if self.folder is None or held is None or held[0] != fingerprint:
+            return False
+        try:
+            stat = target.stat()
+        except OSError:
+            return False
+        return [fingerprint, stat.st_size, stat.st_mtime_ns] == held
+
+    def record(self, target: Path, fingerprint: str) -> None:
+        if self.folder is None:
+            return
+        try:
+            stat = target.stat()
+        except OSError:
+            return
+        self.records[target.name] = [fingerprint, stat.st_size, stat.st_mtime_ns]
+
+    def save(self, keep: Iterable[str]) -> None:
+        if self.folder is None:
+            return
+        import json
+
+        names = set(keep)
+        data = {"format": FORMAT.decode().strip(),
+                "decks": {k: v for k, v in sorted(self.records.items()) if k in names}}
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            _write_atomic(self.folder / "decks.json", json.dumps(data, indent=1).encode())
+        except OSError:
+            pass
