@@ -96,7 +96,7 @@ def test_failed_write_keeps_the_previous_deck_and_leaves_nothing(tmp_path: Path,
     def broken_write(self: zipfile.ZipFile, *args: object, **kwargs: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(zipfile.ZipFile, "write", broken_write)
+    monkeypatch.setattr(zipfile.ZipFile, "open", broken_write)
     with pytest.raises(OSError):
         package.write_deck(notes[:1], tmp_path, deck)
     assert apkg.read_bytes() == before

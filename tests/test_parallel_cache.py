@@ -5,6 +5,7 @@ import io
 import multiprocessing
 import pickle
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -61,9 +62,9 @@ def _record_built(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     built: list[str] = []
     real = pipeline.build_article
 
-    def spy(file: Path, settings: object) -> pipeline.ArticleResult:
+    def spy(file: Path, *args: object) -> pipeline.ArticleResult:
         built.append(file.name)
-        return real(file, settings)  # type: ignore[arg-type]
+        return real(file, *args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(pipeline, "build_article", spy)
     return built
@@ -235,3 +236,29 @@ def test_progress_bar_waits_about_a_second(monkeypatch: pytest.MonkeyPatch) -> N
     bar("articles", 3, 10)
     assert bar.bar is not None
     bar.close()
+
+
+def test_changed_or_missing_image_rebuilds_its_article(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.cardutil import png
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    src = tmp_path / "src"
+    (src / "img").mkdir(parents=True)
+    (src / "cell.md").write_text("# Cells\n\nA ribosome is a molecular machine that builds proteins from amino "
+                                 "acids ![ribosome](img/ribosome.png).\n", encoding="utf-8")
+    (src / "gone.md").write_text("# Nuclei\n\nA nucleus is the organelle that stores the genetic material of a "
+                                 "cell ![nucleus](img/nucleus.png).\n", encoding="utf-8")
+    (src / "img" / "ribosome.png").write_bytes(png(40, 20, (200, 40, 40)))
+    out, ref = tmp_path / "out", tmp_path / "ref"
+    _build_both(src, out, ref)
+    built = _record_built(monkeypatch)
+    _build(src, out, "--jobs", "1")
+    assert built == ["gone.md"]  # its image is missing: never cached, the file may appear
+    (src / "img" / "ribosome.png").write_bytes(png(60, 30, (40, 200, 40)))
+    (src / "img" / "nucleus.png").write_bytes(png(8, 8, (0, 0, 200)))
+    built.clear()
+    _build_both(src, out, ref)
+    assert built == ["cell.md", "gone.md"]
+    assert _outputs(out) == _outputs(ref)
+    with zipfile.ZipFile(out / "Cells.apkg") as zf:
+        assert png(60, 30, (40, 200, 40)) in [zf.read(n) for n in zf.namelist() if n.isdigit()]
