@@ -10,7 +10,7 @@ with their last content, shipped tagged `certdeck::retired`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
@@ -142,24 +142,29 @@ class _Features:
     path: str
     words: tuple[str, ...]  # normalised words of the source sentence
     answers: str  # normalised answers, joined
+    distinct: frozenset[str] = field(default=frozenset(), compare=False)  # the words, once each
+
+    @property
+    def repeats(self) -> int:
+        return len(self.words) - len(self.distinct)
 
 
 def _features_of_note(note: Note) -> _Features:
     answers = " / ".join(normalize(a) for c in note.cards for a in c.answers)
-    return _Features(note.kind, note.source.path, tuple(normalize(note.source.sentence).split()), answers)
+    words = tuple(normalize(note.source.sentence).split())
+    return _Features(note.kind, note.source.path, words, answers, frozenset(words))
 
 
 def _features_of_entry(entry: LockEntry) -> _Features:
     sentence, answers = entry.sentence_and_answers()
-    return _Features(entry.kind, entry.path, tuple(normalize(sentence).split()),
-                     " / ".join(normalize(a) for a in answers))
+    words = tuple(normalize(sentence).split())
+    return _Features(entry.kind, entry.path, words, " / ".join(normalize(a) for a in answers), frozenset(words))
 
 
 def similarity(a: _Features, b: _Features) -> float:
     """0..1: how alike two facts are; their source sentences weigh three times as much as their answers."""
     sentence = SequenceMatcher(None, a.words, b.words, autojunk=False).ratio()
-    answers = SequenceMatcher(None, a.answers, b.answers, autojunk=False).ratio() if a.answers or b.answers else 1.0
-    return 0.75 * sentence + 0.25 * answers
+    return 0.75 * sentence + 0.25 * _answer_similarity(a, b)
 
 
 def sentence_similarity(a: str, b: str) -> float:
@@ -190,45 +195,100 @@ def _match(notes: Sequence[Note], entries: Sequence[LockEntry], in_scope: Callab
         return matched
     note_features = {i: _features_of_note(notes[i]) for i in rest}
     entry_features = [_features_of_entry(e) for e in pool]
-    for same_article, threshold in ((True, SAME_ARTICLE_MIN), (False, ELSEWHERE_MIN)):
-        pairs = []
-        for i, j in _candidate_pairs(note_features, entry_features, same_article):
-            a, b = note_features[i], entry_features[j]
-            if a.kind != b.kind or (a.path == b.path) != same_article:
-                continue
-            score = similarity(a, b)
-            if score >= threshold:
-                pairs.append((-score, i, pool[j].guid, j))
-        taken: set[int] = set()
-        for neg, i, _, j in sorted(pairs):
-            if i in matched or j in taken:
-                continue
-            matched[i] = (pool[j], f"similar {-neg:.2f}")
+    taken: set[int] = set()
+    # The same sentence (a rule now gaps another term, or keys are made differently): no scoring needed.
+    by_sentence: dict[tuple[str, tuple[str, ...]], list[int]] = {}
+    for j, f in enumerate(entry_features):
+        by_sentence.setdefault((f.kind, f.words), []).append(j)
+    for i, a in note_features.items():
+        same = [j for j in by_sentence.get((a.kind, a.words), ()) if j not in taken]
+        if a.words and same:
+            j = min(same, key=lambda j: (entry_features[j].path != a.path, entry_features[j].answers != a.answers,
+                                         pool[j].guid))
+            matched[i] = (pool[j], "same sentence")
             taken.add(j)
+    note_features = {i: f for i, f in note_features.items() if i not in matched}
+    for same_article, threshold in ((True, SAME_ARTICLE_MIN), (False, ELSEWHERE_MIN)):
+        free_entries = [f if j not in taken else _Features("", "", (), "") for j, f in enumerate(entry_features)]
+        candidates = _candidates(note_features, free_entries, same_article)
+        hopeless: set[int] = set()  # entries only get taken, so a note with no match now never gets one
+        while True:  # rounds: a note whose best entry went to a closer note tries its next best
+            pairs = []
+            for i, a in note_features.items():
+                if i in matched or i in hopeless:
+                    continue
+                best = _best_entry(a, [j for j in candidates.get(i, ()) if j not in taken], entry_features, threshold)
+                if best is None:
+                    hopeless.add(i)
+                else:
+                    pairs.append((-best[0], i, pool[best[1]].guid, best[1]))
+            progress = False
+            for neg, i, _, j in sorted(pairs):
+                if i not in matched and j not in taken:
+                    matched[i] = (pool[j], f"similar {-neg:.2f}")
+                    taken.add(j)
+                    progress = True
+            if not progress:
+                break
         note_features = {i: f for i, f in note_features.items() if i not in matched}
-        entry_features = [f if j not in taken else _Features("", "", (), "") for j, f in enumerate(entry_features)]
     return matched
 
 
-def _candidate_pairs(notes: Mapping[int, _Features], entries: Sequence[_Features], same_article: bool
-                     ) -> set[tuple[int, int]]:
-    """Pairs worth scoring: in the same article, all; elsewhere, those sharing one of the note's rarest words."""
+def _best_entry(a: _Features, candidates: list[int], entries: Sequence[_Features], threshold: float
+                ) -> tuple[float, int] | None:
+    """(score, index) of the entry most like `a` scoring at least `threshold`, trying likely ones first."""
+    bounded = []
+    for j in candidates:
+        b = entries[j]
+        # SequenceMatcher's ratio never exceeds the share of words the two have in common.
+        # Words in common, counted with repeats, are at most the distinct ones plus the fewer repeats.
+        common = len(a.distinct & b.distinct) + min(a.repeats, b.repeats)
+        bound = 0.75 * 2 * common / max(1, len(a.words) + len(b.words)) + 0.25
+        if bound >= threshold:
+            bounded.append((-bound, j))
+    best: tuple[float, int] | None = None
+    floor = threshold
+    for neg_bound, j in sorted(bounded):
+        if -neg_bound < floor:
+            break
+        b = entries[j]
+        sentence = SequenceMatcher(None, a.words, b.words, autojunk=False).ratio()
+        if 0.75 * sentence + 0.25 < floor:
+            continue
+        score = 0.75 * sentence + 0.25 * _answer_similarity(a, b)
+        if score > floor or (best is None and score >= floor):
+            best, floor = (score, j), score
+    return best
+
+
+def _answer_similarity(a: _Features, b: _Features) -> float:
+    if not a.answers and not b.answers:
+        return 1.0
+    return SequenceMatcher(None, a.answers, b.answers, autojunk=False).ratio()
+
+
+def _candidates(notes: Mapping[int, _Features], entries: Sequence[_Features], same_article: bool
+                ) -> dict[int, list[int]]:
+    """Entries worth scoring per note: in its article, all of its kind; elsewhere, those sharing one of the
+    note's three rarest words (a near-identical sentence shares most words, so one of those)."""
+    out: dict[int, list[int]] = {}
     if same_article:
-        by_path: dict[str, list[int]] = {}
+        by_path: dict[tuple[str, str], list[int]] = {}
         for j, f in enumerate(entries):
             if f.kind:
-                by_path.setdefault(f.path, []).append(j)
-        return {(i, j) for i, f in notes.items() for j in by_path.get(f.path, ())}
+                by_path.setdefault((f.kind, f.path), []).append(j)
+        for i, f in notes.items():
+            out[i] = by_path.get((f.kind, f.path), [])
+        return out
     postings: dict[str, list[int]] = {}
     for j, f in enumerate(entries):
-        for w in set(f.words) if f.kind else ():
+        for w in f.distinct if f.kind else ():
             postings.setdefault(w, []).append(j)
-    pairs = set()
     for i, f in notes.items():
-        # A near-identical sentence shares most words, so it shares at least one of the rarest three.
-        rare = sorted(set(f.words), key=lambda w: (len(postings.get(w, ())), w))[:3]
-        pairs.update((i, j) for w in rare for j in postings.get(w, ()))
-    return pairs
+        rare = sorted(f.distinct, key=lambda w: (len(postings.get(w, ())), w))[:3]
+        out[i] = sorted({j for w in rare for j in postings.get(w, ()) if entries[j].kind == f.kind
+                         and entries[j].path != f.path})
+    return out
 
 
 # --- GUIDs, cloze numbers, changed fields --------------------------------------------------------------

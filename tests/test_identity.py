@@ -202,3 +202,22 @@ def test_retired_false_keeps_retired_notes_out_of_the_packages(tmp_path: Path, m
     assert build.report.counts()["retired"] == 1
     assert not any(n.retired for n in build.decks["Cells"]) and len(build.decks["Cells"]) == 2
     assert sum(e.retired for e in build.lock.values()) == 1  # still known: it stays retired, never re-added
+
+
+def test_a_gap_moved_to_another_term_keeps_the_note() -> None:
+    """New extraction rules may gap another word of the same sentence: still the same note."""
+    first, lock, _ = run(notes_of("# Cells\n\nThe {{c1::nucleus}} holds the chromosomes of the cell.\n"), {}, T1)
+    again, _, report = run(notes_of("# Cells\n\nThe nucleus holds the {{c1::chromosomes}} of the cell.\n"), lock, T2)
+    assert again[0].guid == first[0].guid
+    assert [(c.status, c.match) for c in report.changes] == [("changed", "same sentence")]
+
+
+def test_two_reworded_facts_each_keep_their_own_note() -> None:
+    text = ("# Pumps\n\nA centrifugal pump is a machine that moves water by spinning an impeller.\n\n"
+            "A piston pump is a machine that moves water by pushing a piston.\n")
+    first, lock, _ = run(notes_of(text), {}, T1)
+    reworded = text.replace("moves water by spinning", "moves fluid by spinning").replace(
+        "moves water by pushing", "moves fluid by pushing")
+    again, _, report = run(notes_of(reworded), lock, T2)
+    assert [n.guid for n in again] == [n.guid for n in first]
+    assert [c.status for c in report.changes] == ["changed", "changed"]
