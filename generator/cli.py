@@ -89,7 +89,8 @@ def plan_cmd(
     sources = list(paths) if paths else [DEFAULT_SOURCE]
     try:
         settings = load_settings([p if p.is_dir() else p.parent for p in sources])
-        build = plan_build(sources, settings, out)
+        # Articles are built in parallel as `build` does; the cache is not used, since it writes.
+        build = plan_build(sources, settings, out, jobs=_cores())
     except GeneratorError as err:
         typer.echo(f"error: {err}", err=True)
         raise typer.Exit(code=1)
