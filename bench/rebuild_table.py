@@ -11,7 +11,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.rebuild_scenarios import SCENARIOS, make_v1, rebuild_and_reimport  # noqa: E402
+from tests.rebuild_scenarios import SCENARIOS, make_v1, rebuild_and_reimport
 
 
 def main() -> None:

@@ -18,9 +18,10 @@ back after a typo fix, and an edited wording survives a small rewording of its s
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from .errors import GeneratorError
 from .extract.markup import parse_clozes

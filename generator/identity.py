@@ -10,9 +10,10 @@ with their last content, shipped tagged `certdeck::retired`.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 from .ids import content_hash, guid_for
 from .lockfile import LOCK_NAME, LockEntry, dump_lock, load_lock, snapshot_of  # noqa: F401 (re-exported)
@@ -104,17 +105,17 @@ def assign_identity(notes: Sequence[Note], lock: Mapping[str, LockEntry], now: i
         if not in_scope(entry.path):
             new_lock.append(entry)
             continue
-        note = entry.note()
+        last = entry.note()
         earlier = entry.retired
         if not earlier:
-            if note is not None:
-                note = replace(note, tags=tuple(dict.fromkeys((*note.tags, RETIRED_TAG))))
-            entry = replace(entry, hash=note_hash(note) if note is not None else entry.hash,
+            if last is not None:
+                last = replace(last, tags=tuple(dict.fromkeys((*last.tags, RETIRED_TAG))))
+            entry = replace(entry, hash=note_hash(last) if last is not None else entry.hash,
                             mod=max(now, entry.mod + 1), retired=True,
-                            snapshot=snapshot_of(note) if note is not None else None)
+                            snapshot=snapshot_of(last) if last is not None else None)
         new_lock.append(entry)
-        if note is not None:
-            retired.append(replace(note, guid=entry.guid, mod=entry.mod, retired=True))
+        if last is not None:
+            retired.append(replace(last, guid=entry.guid, mod=entry.mod, retired=True))
         src = entry.snapshot.get("source", {}) if entry.snapshot else {}
         # A note retired by an earlier build is shipped again as it was: importing it changes nothing.
         changes.append(Change("unchanged" if earlier else "retired", entry.guid, entry.key, entry.kind, entry.path,
@@ -181,13 +182,13 @@ def _match(notes: Sequence[Note], entries: Sequence[LockEntry], in_scope: Callab
     for entry in free:
         by_key.setdefault(entry.key, []).append(entry)
     for i, note in enumerate(notes):
-        candidates = by_key.get(note.key)
-        if not candidates:
+        same_key = by_key.get(note.key)
+        if not same_key:
             continue
         # Facts sharing a key (the same sentence in two articles) each keep theirs: same article first.
-        best = min(candidates, key=lambda e: (e.path != note.source.path, e.guid))
-        candidates.remove(best)
-        matched[i] = (best, "key")
+        held = min(same_key, key=lambda e: (e.path != note.source.path, e.guid))
+        same_key.remove(held)
+        matched[i] = (held, "key")
     used = {id(e) for e, _ in matched.values()}
     pool = [e for e in free if id(e) not in used and in_scope(e.path)]
     rest = [i for i in range(len(notes)) if i not in matched]

@@ -7,11 +7,12 @@ read; it has no last content, so its facts can be retired but not shipped.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 from .errors import GeneratorError
-from .model import CardView, Note, SourceRef
+from .model import CardView, Kind, Note, SourceRef
 from .templates import CLOZE_FIELDS, QA_FIELDS
 
 LOCK_NAME = "certdeck.lock.json"
@@ -55,7 +56,7 @@ class LockEntry:
         s = self.snapshot
         if not s:
             return None
-        kind = "cloze" if s["kind"] == "cloze" else "qa"
+        kind: Kind = "cloze" if s["kind"] == "cloze" else "qa"
         order = CLOZE_FIELDS if kind == "cloze" else QA_FIELDS
         stored: Mapping[str, str] = s["fields"]
         names = [n for n in order if n in stored] + sorted(n for n in stored if n not in order)
@@ -109,7 +110,7 @@ def load_lock(text: str | None, path: str) -> dict[str, LockEntry]:
 def _entry(lock_id: str, v: Mapping[str, Any]) -> LockEntry:
     guid = str(v["guid"])
     suffix = f" #{guid}"
-    key = lock_id[: -len(suffix)] if lock_id.endswith(suffix) else lock_id
+    key = lock_id.removesuffix(suffix)
     snapshot = v.get("note")
     if snapshot is not None and not (isinstance(snapshot, dict) and _SNAPSHOT_KEYS <= snapshot.keys()):
         raise TypeError(f"{lock_id!r}: note lacks {sorted(_SNAPSHOT_KEYS - set(snapshot or ()))}")

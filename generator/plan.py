@@ -67,7 +67,7 @@ def _notes(c: Change) -> list[str]:
     if c.retired and c.status != "retired":
         out.append("retired earlier")
     elif c.status == "retired":
-        out.append("gone from the source: shipped tagged certdeck::retired")
+        out.append("gone from the source: tagged certdeck::retired")
     return out
 
 

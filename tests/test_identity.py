@@ -39,7 +39,7 @@ def by_sentence(notes: list[Note]) -> dict[str, Note]:
 def test_unchanged_notes_keep_guid_and_mod_changed_ones_get_a_newer_mod() -> None:
     first, lock, _ = run(notes_of(CELLS), {}, T1)
     assert {n.mod for n in first} == {T1}
-    again, lock2, report = run(notes_of(CELLS.replace("waste material", "waste")), lock, T2)
+    again, _, report = run(notes_of(CELLS.replace("waste material", "waste")), lock, T2)
     assert [n.guid for n in again] == [n.guid for n in first]
     changed = {c.sentence: c for c in report.changes if c.status == "changed"}
     assert list(changed) == ["A lysosome is an organelle that breaks down waste inside the cell."]
@@ -111,7 +111,7 @@ def test_articles_outside_the_build_are_not_retired() -> None:
 
 
 def test_cloze_numbers_follow_their_answers_and_are_never_reused() -> None:
-    first, lock, _ = run(notes_of(CELLS), {}, T1)
+    _, lock, _ = run(notes_of(CELLS), {}, T1)
     # The author swaps the numbers: each answer keeps its own.
     swapped, lock, _ = run(notes_of(CELLS.replace("{{c1::nucleus}}", "{{c9::nucleus}}")
                                     .replace("{{c2::chromosomes}}", "{{c1::chromosomes}}")), lock, T2)
@@ -149,10 +149,10 @@ def test_old_lock_files_are_read_and_every_note_is_refreshed_once() -> None:
 
 
 @pytest.mark.parametrize("text", ["{", '{"schema": "other", "notes": {}}',
-                                  '{"schema": "certdeck.lock/2", "notes": {"a": {"guid": "x", "hash": "h", "mod": 1},'
-                                  ' "b": {"guid": "x", "hash": "h", "mod": 1}}}',
-                                  '{"schema": "certdeck.lock/2", "notes": {"a": {"guid": "x", "hash": "h", "mod": 1,'
-                                  ' "note": {"kind": "cloze"}}}}'])
+                                  ('{"schema": "certdeck.lock/2", "notes": {"a": {"guid": "x", "hash": "h", "mod": 1},'
+                                   ' "b": {"guid": "x", "hash": "h", "mod": 1}}}'),
+                                  ('{"schema": "certdeck.lock/2", "notes": {"a": {"guid": "x", "hash": "h", "mod": 1,'
+                                   ' "note": {"kind": "cloze"}}}}')])
 def test_a_damaged_lock_file_is_one_error(text: str) -> None:
     with pytest.raises(GeneratorError, match="lock file is damaged"):
         load_lock(text, "decks/certdeck.lock.json")

@@ -52,7 +52,7 @@ def test_plan_after_an_edit_lists_each_note(project: Path) -> None:
     assert '"A ribosome is a molecular machine that assembles proteins from amino ..."' in changed
     assert "[changed: Text, Sentence; matched by similar 0." in changed
     retired = next(line for line in lines if line.startswith("retired"))
-    assert "lysosome" in retired and "certdeck::retired" in retired
+    assert "lysosome" in retired and "gone from the source: tagged certdeck::retired" in retired
     assert next(line for line in lines if line.startswith("new")).count("vacuole") == 1
     assert (project / "decks" / "certdeck.lock.json").read_bytes() == lock  # a dry run
 

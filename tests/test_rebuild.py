@@ -8,8 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.rebuild_scenarios import (APKG, SCENARIOS, V1_TIME, V2_TIME, Scenario, build, make_v1,
-                                     rebuild_and_reimport)
+from tests.rebuild_scenarios import (
+    APKG,
+    SCENARIOS,
+    V1_TIME,
+    V2_TIME,
+    Scenario,
+    build,
+    make_v1,
+    rebuild_and_reimport,
+)
 
 RETIRED = "certdeck::retired"
 

@@ -17,9 +17,9 @@ from ..model import Block, Document, Fact, Gap
 
 _CLOZE = re.compile(r"\{\{c(\d{1,3})::(.+?)(?:::(.*?))?\}\}")
 _HIGHLIGHT = re.compile(r"==(?=\S)(.+?)(?<=\S)==")
-_QA_SAME_BLOCK = re.compile(r"^Q:\s*(?P<q>.+?)\s+A:\s*(?P<a>.+)$", re.S)
-_Q = re.compile(r"^Q:\s*(?P<q>.+)$", re.S)
-_A = re.compile(r"^A:\s*(?P<a>.+)$", re.S)
+_QA_SAME_BLOCK = re.compile(r"^Q:\s*(?P<q>.+?)\s+A:\s*(?P<a>.+)$", re.DOTALL)
+_Q = re.compile(r"^Q:\s*(?P<q>.+)$", re.DOTALL)
+_A = re.compile(r"^A:\s*(?P<a>.+)$", re.DOTALL)
 _LABEL = re.compile(r"^\s*[QA]:\s")
 _KINDS = ("paragraph", "list_item", "quote", "definition", "table_row")
 
