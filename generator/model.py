@@ -24,9 +24,9 @@ class Image:
 
 @dataclass(frozen=True, slots=True)
 class Block:
-    """One paragraph, list item, table row, quote paragraph, code block or heading."""
+    """One paragraph, list item, table row, quote paragraph, code block, raw HTML block or heading."""
 
-    kind: Literal["paragraph", "list_item", "table_row", "definition", "quote", "code", "heading"]
+    kind: Literal["paragraph", "list_item", "table_row", "definition", "quote", "code", "heading", "html"]
     text: str  # plain text of the whole block
     line: int  # 1-based first line
     section: tuple[str, ...]  # heading path above the block, outermost first

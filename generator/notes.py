@@ -12,7 +12,7 @@ from typing import Mapping, Sequence
 from . import render
 from .media import MediaFile
 from .model import CardView, Document, Fact, Gap, Note, SourceRef
-from .text import content_words, normalize, slugify
+from .text import normalize, slugify, stems
 
 
 def deck_name(doc: Document, parent: str = "") -> str:
@@ -82,12 +82,22 @@ def note_fields(fact: Fact, doc: Document, context: str, media: Mapping[str, Med
             ("Extra", extra), ("Context", cue), ("Sentence", sentence), ("Source", source))
 
 
+MAX_PROMPT_WORDS = 40  # a front longer than this is not read at a glance
+
+
 def _context(fact: Fact, doc: Document) -> str:
-    """The front's cue: the nearest heading (or the title), unless it would give the answer away."""
+    """The front's cue: the nearest heading (or the title). Left out when it would give an answer away
+    (by stem: "Specialists" gives away "Specialist"), when it adds no word the text lacks, or when it
+    would make the front too long to read at a glance."""
     context = fact.block.section[-1] if fact.block.section else doc.title
     answers = [fact.answer] if fact.kind == "qa" else [fact.text[g.start : g.end] for g in fact.gaps]
-    cue = set(content_words(context))
-    if any(set(content_words(a)) <= cue for a in answers if content_words(a)):
+    cue = stems(context)
+    if not cue or any(stems(a) and stems(a) <= cue for a in answers):
+        return ""
+    shown = fact.text
+    if cue <= stems(shown):
+        return ""
+    if len(context.split()) + len(shown.split()) > MAX_PROMPT_WORDS:
         return ""
     return context
 

@@ -108,6 +108,11 @@ def parse_markdown(text: str, path: str, meta: Mapping[str, Any] | None = None) 
                                      cells=tuple(row), header=header))
         elif t == "dt_open":
             dt = _inline_text(tokens[i + 1])[0]
+        elif t == "html_block":
+            # Kept raw (never shown on a card): components can carry an author's own flashcards.
+            raw = tok.content.rstrip("\n")
+            if raw.strip():
+                blocks.append(_block("html", raw, line, section, [], (), raw))
         elif t == "code_block" or t == "fence":
             code = tok.content.rstrip("\n")
             if code.strip():
@@ -122,6 +127,9 @@ def parse_markdown(text: str, path: str, meta: Mapping[str, Any] | None = None) 
                 else:
                     pending_images += images
             images, pending_images = pending_images + images if plain else (), () if plain else pending_images
+            if not plain and tok.content.lstrip().startswith("<"):
+                # A paragraph that is only an inline component (`<Carousel :cards="[...]" />`): raw, like HTML.
+                blocks.append(_block("html", tok.content, line, section, [], (), tok.content))
             if plain:
                 if dt is not None and _inside(tokens, i, "dd_open"):
                     # A term may have several definitions, so dt stays set until the list closes.

@@ -1,38 +1,77 @@
-"""Selection stage: merge facts found twice, rank by score, keep the best within a budget; document order."""
+"""Selection stage: merge near-duplicate facts, rank by score, keep the best within a budget; document order.
+
+Two facts are near-duplicates when the words of one card are (almost) all words of the other: the same
+sentence found by two rules, or a summary restating an earlier sentence. The better-ranked one stays:
+pinned facts (author markup, curation) first, then by score, then structure before prose.
+"""
 from __future__ import annotations
 
 from typing import Sequence
 
 from .extract.markup import has_markup
 from .model import Document, Fact
-from .text import normalize
+from .text import content_words
 
 # Structure and author markup are more reliable than prose rules (DESIGN.md, Extraction).
-RULE_PRIORITY = {"markup": 0, "glossary": 1, "question-heading": 2, "definition": 3, "claim": 4}
-MIN_BUDGET = 5
+RULE_PRIORITY = {"markup": 0, "component": 1, "glossary": 1, "field": 1, "table": 1, "list": 1,
+                 "question-heading": 2, "definition": 3, "abbreviation": 3, "enumeration": 4, "number": 5,
+                 "procedure": 6, "cause": 6, "contrast": 6, "claim": 7}
+MIN_BUDGET = 10  # a short article still gets its few facts: scores, not the budget, keep junk out
+MIN_SCORE = 0.4
+DUPLICATE_OVERLAP = 0.75  # share of the smaller card's words found in the other card
 
 
-def select(facts: Sequence[Fact], doc: Document, words_per_note: int = 30) -> list[Fact]:
+def select(facts: Sequence[Fact], doc: Document, words_per_note: int = 15) -> list[Fact]:
     """The facts worth a note, deduplicated and within the article's budget, in document order.
 
-    Pinned facts (author markup, curation) beat automatic ones on the same sentence and are kept whatever
-    the budget; automatic facts on a sentence with markup are dropped (they would show it raw).
+    Pinned facts (author markup, curation) beat automatic ones and are kept whatever the budget;
+    automatic facts on a sentence with markup are dropped (they would show it raw).
     """
-    best: dict[str, Fact] = {}
-    for fact in facts:
-        if not fact.pinned and (has_markup(fact.sentence) or has_markup(fact.text)):
+    candidates = [f for f in facts if f.pinned or (f.score >= MIN_SCORE and not has_markup(f.sentence)
+                                                   and not has_markup(f.text))]
+    kept: list[tuple[Fact, set[str], set[str]]] = []
+    for fact in sorted(candidates, key=_rank):
+        words, answers = _words(_full_text(fact)), _words(" ".join(_answers(fact)))
+        if any(_duplicate(words, answers, w, a) for _, w, a in kept):
             continue
-        key = normalize(fact.sentence)
-        held = best.get(key)
-        if held is None or _rank(fact) < _rank(held):
-            best[key] = fact
-    words = sum(len(b.text.split()) for b in doc.blocks if b.kind != "code")
-    budget = max(MIN_BUDGET, words // max(1, words_per_note))
-    pinned = [f for f in best.values() if f.pinned]
-    automatic = sorted((f for f in best.values() if not f.pinned), key=_rank)
-    kept = pinned + automatic[:budget]  # the budget limits automation, not the author
-    return sorted(kept, key=lambda f: (f.line, RULE_PRIORITY.get(f.rule, 9), f.text))
+        kept.append((fact, words, answers))
+    budget = budget_for(doc, words_per_note)
+    pinned = [f for f, _, _ in kept if f.pinned]
+    automatic = [f for f, _, _ in kept if not f.pinned]
+    chosen = pinned + automatic[:budget]  # the budget limits automation, not the author
+    return sorted(chosen, key=lambda f: (f.line, RULE_PRIORITY.get(f.rule, 9), f.text))
 
 
-def _rank(fact: Fact) -> tuple[int, float, int, str]:
-    return (0 if fact.pinned else 1, -fact.score, fact.line, fact.text)
+def budget_for(doc: Document, words_per_note: int) -> int:
+    """How many automatic notes an article may get: one per `words_per_note` words, at least MIN_BUDGET."""
+    words = sum(len(b.text.split()) for b in doc.blocks if b.kind not in ("code", "html"))
+    return max(MIN_BUDGET, words // max(1, words_per_note))
+
+
+def _full_text(fact: Fact) -> str:
+    return f"{fact.text} {fact.answer}" if fact.kind == "qa" else fact.text
+
+
+def _words(text: str) -> set[str]:
+    """Content words, plural folded: "gadget0" and "gadget1" stay apart, "disorders" meets "disorder"."""
+    return {w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in content_words(text)}
+
+
+def _answers(fact: Fact) -> list[str]:
+    return [fact.answer] if fact.kind == "qa" else [fact.text[g.start : g.end] for g in fact.gaps]
+
+
+def _duplicate(words: set[str], answers: set[str], other: set[str], other_answers: set[str]) -> bool:
+    """Same content, and either the same answer or cards of about the same size (one sentence, two rules)."""
+    if not words or not other:
+        return False
+    if len(words & other) / min(len(words), len(other)) < DUPLICATE_OVERLAP:
+        return False
+    if answers & other_answers:
+        return True
+    # No shared answer: the same sentence asked twice (two rules) still counts, a sibling sentence does not.
+    return len(words & other) / len(words | other) >= 0.9
+
+
+def _rank(fact: Fact) -> tuple[int, float, int, int, str]:
+    return (0 if fact.pinned else 1, -fact.score, RULE_PRIORITY.get(fact.rule, 9), fact.line, fact.text)

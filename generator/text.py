@@ -24,6 +24,10 @@ STOP_WORDS = frozenset(
 PRONOUNS = frozenset(
     "it this that they these those he she we you i them him her its their our your his there here one".split()
 )
+# Words that open a prompt a learner cannot read alone ("It creates...", "They may...").
+LEADING_PRONOUNS = frozenset("it this that they these those he she we you i".split())
+_SUFFIXES = ("ational", "ations", "ation", "ments", "ment", "ness", "ings", "ing", "edly", "ies", "ied", "ed",
+             "ers", "er", "ly", "es", "s")
 
 
 def split_sentences(text: str) -> list[tuple[int, str]]:
@@ -60,6 +64,23 @@ def words(text: str) -> list[str]:
 def content_words(text: str) -> list[str]:
     """Lower-cased words of `text` that are not stop words."""
     return [w for w in (t.lower() for t in _WORD.findall(text)) if w not in STOP_WORDS]
+
+
+def stem(word: str) -> str:
+    """A crude stem that over-merges (``treat``/``treatment``): used where a false match is the safe side."""
+    w = word.lower().replace("’", "'").split("'")[0]
+    if len(w) <= 3 or w.isdigit():
+        return w
+    for suffix in _SUFFIXES:
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
+            w = w[: -len(suffix)]
+            break
+    return w[:6]
+
+
+def stems(text: str) -> set[str]:
+    """Stems of the content words of `text`."""
+    return {stem(w) for w in content_words(text)}
 
 
 def normalize(text: str) -> str:

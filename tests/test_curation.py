@@ -83,10 +83,10 @@ def test_decisions_hold_when_the_source_changes_slightly(root: Path) -> None:
 
 def test_pin_keeps_a_fact_the_budget_would_drop(tmp_path: Path) -> None:
     (tmp_path / "src").mkdir()
-    body = "".join(f"A gadget{i} is a device that turns numbers into widgets of kind {i}.\n\n" for i in range(9))
+    body = "".join(f"A gadget{i} is a device that turns numbers into widgets of kind {i}.\n\n" for i in range(30))
     (tmp_path / "src" / "kit.md").write_text("# Kit\n\n" + body, encoding="utf-8")
     before = set(shown(build(tmp_path, 1_700_000_000)))
-    dropped = next(f"A gadget{i} is a device that turns numbers into widgets of kind {i}." for i in range(9)
+    dropped = next(f"A gadget{i} is a device that turns numbers into widgets of kind {i}." for i in range(30)
                    if f"A gadget{i} is a device that turns numbers into widgets of kind {i}." not in before)
     (tmp_path / "src" / "kit.curation.yaml").write_text(f'pin:\n  - "{dropped}"\n', encoding="utf-8")
     after = set(shown(build(tmp_path, 1_700_086_400)))

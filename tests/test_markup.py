@@ -3,7 +3,10 @@ from __future__ import annotations
 
 import re
 
+from generator.config import Settings
+from generator.parse import parse_markdown
 from generator.pipeline import build_cards
+from generator.select import budget_for
 
 
 def cards(text: str) -> list[tuple[str, str, tuple[str, ...]]]:
@@ -72,8 +75,11 @@ A ribosome is a molecular machine that builds proteins from amino acids.
 
 
 def test_markup_cards_are_kept_on_top_of_the_budget() -> None:
-    auto = "".join(f"A gadget{i} is a device that turns numbers into widgets of kind {i}.\n\n" for i in range(8))
+    auto = "".join(f"A gadget{i} is a device that turns numbers into widgets of kind {i}.\n\n" for i in range(40))
     marked = "".join(f"The {{{{c1::part{i}}}}} is fitted at step {i} of the assembly.\n\n" for i in range(6))
-    notes = build_cards("# Kit\n\n" + auto + marked, "t.md")
+    text = "# Kit\n\n" + auto + marked
+    notes = build_cards(text, "t.md")
+    budget = budget_for(parse_markdown(text, "t.md"), Settings().words_per_note)
+    assert budget < 40  # the budget drops automatic facts here...
     assert sum(n.rule == "markup" for n in notes) == 6
-    assert sum(n.rule != "markup" for n in notes) == 5  # the budget for this short article, unchanged
+    assert sum(n.rule != "markup" for n in notes) == budget  # ...and the author's cards do not count against it

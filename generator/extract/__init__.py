@@ -1,6 +1,7 @@
 """Extraction stage: run every rule over a Document and return all candidate facts (over-generated).
 
-RULES is ordered data: adding a rule is one module plus one entry here.
+RULES is ordered data: adding a rule is one module plus one entry here. Structure rules come first
+(they are the most reliable source, DESIGN.md "Extraction"), then prose rules; `select` ranks them.
 """
 from __future__ import annotations
 
@@ -8,18 +9,24 @@ from typing import Callable, Sequence
 
 from ..model import Document, Fact
 from .claim import claim
+from .components import components
 from .definition import definition
+from .enumeration import enumeration
 from .filters import is_title_echo
 from .glossary import glossary
 from .markup import markup
+from .lists import list_items
 from .question_heading import question_heading
 
 Rule = Callable[[Document], list[Fact]]
 RULES: Sequence[tuple[str, Rule]] = (
     ("markup", markup),
+    ("components", components),
     ("glossary", glossary),
+    ("list", list_items),
     ("question-heading", question_heading),
     ("definition", definition),
+    ("enumeration", enumeration),
     ("claim", claim),
 )
 

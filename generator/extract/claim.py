@@ -1,109 +1,159 @@
-"""Prose rule: key declarative claims (importance, cause and effect, contrast, numbers with units).
+"""Prose rule: declarative claims worth recalling, named by the kind of statement they make.
 
-Sentences are scored by the kind of statement they make; the gap goes on the grammatical subject when
-it is a short noun phrase, otherwise on the sentence's most salient term in the article.
+Kinds (the rule name a note records): `number` (a quantity with its unit), `cause` (X leads to / causes /
+prevents Y; because; when/if X, Y), `contrast` (not X but Y; X rather than Y; neither/nor; more than),
+`procedure` (an instruction: an imperative or "should/must"), `claim` (any other statement about the
+article's key terms). The gap goes on the number, the effect, the contrasted term, the object of the
+instruction, or else the span `spans.rank_gaps` prefers.
 """
 from __future__ import annotations
 
 import re
-from collections import Counter
 
 from ..model import Document, Fact
-from ..text import PRONOUNS, STOP_WORDS, content_words
-from .filters import clean_sentence, is_noise
-from .util import cloze, starts_with_pronoun
+from ..text import content_words
+from .prose import ProseSentence, prose_sentences
+from .spans import VERBS, DocStats, Span, chunks, number_spans, rank_gaps, stats_for
+from .util import cloze_spans
 
-_IMPORTANCE = re.compile(r"\b(is|are) (key|crucial|vital|essential|critical|fundamental|the (cornerstone|essence|"
-                         r"foundation|key|basis|heart|core)|your greatest|the most important)\b", re.I)
-_CAUSAL = re.compile(r"\b(causes?|leads? to|results? in|fosters?|allows?|creates?|catalyzes?|prevents?|"
-                     r"reduces?|increases?|builds?|helps?|improves?|requires?|depends on|determines?)\b", re.I)
-_CONDITION = re.compile(r"^(when|if|without|once|because|by|unless|after|before)\b[^,]{3,},", re.I)
-_CONTRAST = re.compile(r"\b(isn'?t just|isn’t just|not only|more than just|goes beyond|rather than|not .{1,40} but)\b",
-                       re.I)
-_NUMBER = re.compile(r"\b\d+(\.\d+)?\s*(%|percent|hours?|minutes?|days?|weeks?|months?|years?|°|degrees?|mg|ml|"
-                     r"kg|lbs?|mmhg|times|people|adults|children)\b", re.I)
-_SUBJECT = re.compile(r"^(?P<np>(?:[A-Za-z][\w'’-]*\s+){0,3}?[A-Za-z][\w'’-]*)\s+(is|are|was|were|can|will|"
-                      r"helps?|allows?|fosters?|creates?|causes?|leads?|requires?|means|has|have)\b")
-_SECOND_PERSON = re.compile(r"\b(you|your|we|our|us)\b", re.I)
+_CAUSE = re.compile(r"\b(causes?|caused by|leads? to|led to|results? in|resulting in|due to|because|since|"
+                    r"so that|therefore|prevents?|preventing|reduces?|increases?|decreases?|improves?|elevates?|"
+                    r"raises?|lowers?|protects?|predicts?|helps?|allows?|enables?|fosters?|triggers?|"
+                    r"contributes? to|is associated with|are associated with|is correlated with|risk)\b|→", re.I)
+_CONDITION = re.compile(r"^(when|if|without|once|unless|after|before|during|while|by|because|since)\b[^,]{3,},",
+                        re.I)
+_CONTRAST = re.compile(r"\b(not\s(?:just|only|simply|merely)?\s?[^,;]{1,50}?,?\s(?:but|rather)|isn['’]t just|"
+                       r"rather than|instead of|neither|more than|less than|than do|whereas|unlike|in contrast|"
+                       r"however|goes beyond|as opposed to|vs\.?)\b", re.I)
+_IMPORTANCE = re.compile(r"\b(is|are)\s+(key|crucial|vital|essential|critical|fundamental|important|necessary|"
+                         r"the (cornerstone|essence|foundation|key|basis|heart|core|priority|goal|most))\b", re.I)
+_OBLIGATION = re.compile(r"\b(should|must|need to|needs to|has to|have to|cannot|can't|never|always)\b", re.I)
+_IMPERATIVE = re.compile(r"^(do not|don't|never|always|avoid|use|keep|get|give|call|check|apply|place|remove|"
+                         r"practice|notice|leave|drink|eat|wash|cook|stop|start|ask|listen|watch|look|note|make|"
+                         r"take|hold|tighten|pack|wrap|cover|treat|seek|consider|remember|ensure|assess|monitor|"
+                         r"report|titrate|intubate|expose|maintain|recommend|support|move|cut|identify|confirm|"
+                         r"provide|position|elevate|cool|continue|begin|follow|wear|store|clean|separate|chill|"
+                         r"reassess)\b", re.I)
+_CHATTY = re.compile(r"\b(you|your|we|our|us|i|me|my)\b", re.I)
+_NARRATIVE = re.compile(r"\b(she|he|her|him|his|hers)\b", re.I)
+_VAGUE_SUBJECT = re.compile(r"^(one|some|another|a variety of|a number of|several|many|more|other)\b", re.I)
+_OBJECT_PRONOUN = re.compile(r"\b(it|its|them|they)\b", re.I)
+_HEDGE = re.compile(r"\b(might|perhaps|maybe|possibly|probably|suddenly|really|just)\b", re.I)
 
 
 def claim(doc: Document) -> list[Fact]:
-    """Cloze facts from sentences that state something worth recalling."""
-    salience = _salience(doc)
+    """Cloze facts from claim sentences, gapped on the span their kind calls for."""
+    stats = stats_for(doc)
     facts: list[Fact] = []
-    for block in doc.blocks:
-        if block.kind not in ("paragraph", "list_item", "quote"):
-            continue
-        for sent in block.sentences:
-            if is_noise(sent.text):
-                continue
-            text = clean_sentence(sent.text)
-            n_words = len(text.split())
-            if n_words < 6 or n_words > 45:
-                continue
-            score = _score(text, salience)
-            if score < 3:
-                continue
-            term = _gap_term(text, salience)
-            if not term:
-                continue
-            fact = cloze("claim", text, term, min(0.95, 0.3 + score / 12), block, sent.text, sent.line)
-            if fact:
-                facts.append(fact)
+    for sent in prose_sentences(doc):
+        fact = claim_fact(sent, stats)
+        if fact:
+            facts.append(fact)
     return facts
 
 
-def _salience(doc: Document) -> Counter[str]:
-    counts: Counter[str] = Counter()
-    for block in doc.blocks:
-        counts.update(_stem(w) for w in content_words(block.text) if len(w) > 3)
-        for e in block.emphasis:
-            counts.update({_stem(w): 2 for w in content_words(e)})
-    for heading in (b for b in doc.blocks if b.kind == "heading"):
-        counts.update({_stem(w): 2 for w in content_words(heading.text)})
-    return counts
+def classify(text: str) -> str:
+    """The kind of statement a sentence makes (see the module docstring)."""
+    if any(s.score >= 1.0 for s in number_spans(text)):
+        return "number"
+    if _IMPERATIVE.match(text) or _OBLIGATION.search(text):
+        return "procedure"
+    if _CONTRAST.search(text):
+        return "contrast"
+    if _CAUSE.search(text) or _CONDITION.match(text):
+        return "cause"
+    return "claim"
+
+
+def claim_fact(sent: ProseSentence, stats: DocStats, avoid: str = "") -> Fact | None:
+    """One cloze for a prose clause, or None when it states nothing a learner should recall."""
+    text = sent.text
+    words = content_words(text)
+    if len(text.split()) < 4 or len(words) < 3:
+        return None
+    kind = classify(text)
+    spans = _gaps(text, kind, stats, sent.block.emphasis, f"{avoid} {sent.lead}")
+    if not spans:
+        return None
+    score = _score(text, kind, stats, spans)
+    if score < 0.35:
+        return None
+    card, at = sent.card()
+    return cloze_spans(kind, card, [(s.start + at, s.end + at) for s in spans], score, sent.block, sent.raw,
+                       sent.line, avoid=avoid)
+
+
+def _gaps(text: str, kind: str, stats: DocStats, emphasis: tuple[str, ...], avoid: str) -> list[Span]:
+    ranked = rank_gaps(text, stats, emphasis, avoid)
+    if not ranked:
+        return []
+    if kind == "number":
+        numbers = [s for s in ranked if s.kind == "number" and s.score >= 4.0]
+        if numbers:
+            return sorted(numbers, key=lambda s: s.start)[:3]
+    if kind == "cause":
+        effect = _after_marker(text, ranked)
+        if effect:
+            return [effect]
+    if kind == "contrast":
+        m = re.search(r"\b(?:but|rather than|instead of|than|whereas|unlike)\b", text, re.I)
+        if m and ranked[0].kind not in ("emphasis", "term"):
+            after = [s for s in ranked if s.start > m.end() and s.kind in ("chunk", "object", "subject")]
+            before = [s for s in ranked if s.end < m.start() and s.kind in ("object", "chunk")]
+            pick = (before or after) if re.match(r"than|rather|instead|unlike", m.group(0), re.I) else after
+            if pick:
+                return [pick[0]]
+    return [ranked[0]]
+
+
+def _after_marker(text: str, ranked: list[Span]) -> Span | None:
+    """For "X leads to Y" and "when X, Y": the best span in the effect part."""
+    if ranked[0].kind in ("emphasis", "term", "number"):
+        return None
+    m = _CONDITION.match(text)
+    start = m.end() if m else -1
+    reason = re.match(r"(?:because|since|as)\b[^,]{3,},", text, re.I)
+    if reason:
+        inside = [s for s in ranked if s.end <= reason.end() and s.kind in ("object", "chunk", "subject")]
+        return inside[0] if inside else None
+    if start < 0:
+        mm = re.search(r"\b(?:leads? to|results? in|causes?|prevents?|reduces?|increases?|decreases?|improves?|"
+                       r"fosters?|→)\s", text, re.I)
+        start = mm.end() if mm else -1
+    if start < 0:
+        return None
+    after = [s for s in ranked if s.start >= start and s.kind in ("object", "chunk", "subject")]
+    return after[0] if after else None
+
+
+def _score(text: str, kind: str, stats: DocStats, spans: list[Span]) -> float:
+    """0..1: how likely a tutor wants this sentence on a card."""
+    score = {"number": 0.75, "procedure": 0.65, "contrast": 0.65, "cause": 0.65, "claim": 0.55}[kind]
+    if _IMPORTANCE.search(text):
+        score += 0.1
+    if spans[0].kind in ("emphasis", "term"):
+        score += 0.1
+    n_words = len(text.split())
+    if n_words > 35:
+        score -= 0.1
+    if _NARRATIVE.search(text):
+        score -= 0.15  # "she may be haunted by...": an example about one person, not the rule itself
+    if _VAGUE_SUBJECT.match(text) and spans[0].kind != "complement":
+        score -= 0.15  # "Some people ...": unless the sentence names what the vague subject is
+    score -= 0.05 * len(_OBJECT_PRONOUN.findall(text))
+    chatty = len(_CHATTY.findall(text))
+    score -= 0.08 * min(chatty, 3)
+    score -= 0.08 * len(_HEDGE.findall(text))
+    salient = sum(1 for w in content_words(text) if stats.counts.get(_stem(w), 0) >= 2)
+    if salient == 0:
+        score -= 0.15
+    verbs = sum(1 for w in text.lower().split() if w in VERBS)
+    if not verbs and kind == "claim" and not chunks(text):
+        score -= 0.2
+    return round(max(0.0, min(0.95, score)), 3)
 
 
 def _stem(word: str) -> str:
-    return re.sub(r"(ies|es|s)$", "", word) if len(word) > 4 else word
+    from ..text import stem
 
-
-def _score(text: str, salience: Counter[str]) -> int:
-    score = 0
-    if _IMPORTANCE.search(text):
-        score += 3
-    if _CONDITION.match(text):
-        score += 2
-    if _CONTRAST.search(text):
-        score += 2
-    if _CAUSAL.search(text):
-        score += 1
-    if _NUMBER.search(text):
-        score += 2
-    salient = sum(1 for w in content_words(text) if salience[_stem(w)] >= 3)
-    score += min(3, salient) if salient else -2
-    if starts_with_pronoun(text):
-        score -= 2
-    if len(_SECOND_PERSON.findall(text)) >= 2:
-        score -= 1
-    return score
-
-
-def _gap_term(text: str, salience: Counter[str]) -> str:
-    m = _SUBJECT.match(text)
-    if m:
-        np = re.sub(r"^(the|a|an)\s+", "", m.group("np"), flags=re.I)
-        words = np.lower().split()
-        if words and words[0] not in PRONOUNS and not all(w in STOP_WORDS for w in words):
-            if any(salience[_stem(w)] >= 3 for w in words):
-                return np
-    best, best_score = "", 0
-    tokens = re.findall(r"[A-Za-z][\w'’-]*", text)
-    for tok in tokens:
-        low = tok.lower()
-        if low in STOP_WORDS or low in PRONOUNS or len(low) < 4:
-            continue
-        s = salience[_stem(low)]
-        if s > best_score:
-            best, best_score = tok, s
-    return best
+    return stem(word)

@@ -1,49 +1,193 @@
-"""Prose rule: definitional sentences `X is/are (a|an|the) Y`, `X means / refers to / is defined as Y`.
+"""Prose rule: sentences and phrases that define a term.
 
-The gap goes on X, the term being defined; a pronoun or a long clause as X makes no fact.
+Kinds handled (the gap always goes on the term being defined):
+- `X is/are (a|an|the|any) Y`, `X means / refers to / is defined as / is known as Y`, with an optional
+  appositive (`X, often called Z, is ...`; `X, the belief that ..., is ...`);
+- `Y is called X` / `is known as X` (the gap goes on the name);
+- a term marked as one (bold, kramdown `{: data-type="term"}`, `<dfn>`) followed by `, which means Y`
+  or by a parenthesised definition `X (the tendency to ...)`;
+- an appositive definition `the X, an area of ... that ...,`;
+- an abbreviation next to its expansion `long form (ABBR)` -> "What does ABBR stand for?".
 """
 from __future__ import annotations
 
 import re
 
 from ..model import Document, Fact
-from ..text import PRONOUNS
-from .filters import clean_sentence, is_noise
-from .util import cloze
+from ..text import LEADING_PRONOUNS
+from .prose import ProseSentence, prose_sentences
+from .spans import GENERIC, chunks
+from .util import cloze, cloze_spans, question
 
-_DEFINITION = re.compile(
-    r"^(?P<term>[A-Za-z][\w'’()/-]*(?:\s+[\w'’()/-]+){0,5}?)"
-    r"(?:\s*\([^)]{1,40}\))?"
-    r"(?:,\s+(?:or|also called|also known as)\s+[^,]{1,40},)?"
-    r"\s+(?P<verb>is|are|means|refers to|refer to|is defined as|are defined as|is known as|is called|"
-    r"describes|is the term for)\s+"
-    r"(?P<definition>.{8,})$"
-)
-_STRONG_VERBS = ("means", "refers to", "refer to", "is defined as", "are defined as", "is known as", "is the term for")
-_WEAK_SUBJECT = re.compile(r"^(the|a|an|this|that|these|those|it|there|here|what|which|who|one|each|every|all|"
-                           r"some|many|most)\b", re.I)
+_TERM = r"(?P<term>[A-Za-z][\w'’/-]*(?:\s+[\w'’/-]+){0,4}?)"
+_APPOSITIVE = r"(?:\s*\([^()]{1,60}\))?(?:,\s+(?:(?:often|also|sometimes|commonly|usually)\s+)?(?:called|known as|" \
+              r"or|the|a|an)\s[^,]{2,90},)?"
+_EXPLICIT = re.compile(
+    r"^" + _TERM + _APPOSITIVE + r"\s+(?P<verb>(?:is|are)\s+(?:(?:often|usually|commonly|generally|also|best)\s+)?"
+    r"(?:defined as|known as|described as|the term for|referred to as)|means|refers to|refer to|"
+    r"can be defined as|describes)\s+(?P<definition>\S.{6,})$")
+_COPULAR = re.compile(
+    r"^" + _TERM + _APPOSITIVE + r"\s+(?:is|are)\s+(?P<definition>(?:a|an|any|the|one of the)\s.{6,})$")
+_CALLED = re.compile(
+    r"\b(?:is|are|was|were)\s+(?:(?:also|often|sometimes|commonly|now|then|once)\s+)?(?:called|known as|termed|"
+    r"named|referred to as)\s+(?P<name>[^,.;:()]{2,80})")
+_NAME_END = re.compile(r"\s+(?:because|since|as|when|which|that|who|in|after|for|by|during|until|while)\b.*$")
+_WHICH_MEANS = re.compile(r",\s+(?:which|that)\s+(?:means|is|refers to)\s+\S")
+_ABBREVIATION = re.compile(r"\((?P<abbr>[A-Z][A-Za-z]{1,7}s?)\)")
+_ABBR_FIRST = re.compile(r"\b(?P<abbr>[A-Z][A-Z0-9]{1,7})\s+\((?P<long>[A-Z][^()]{3,60})\)")
+_WEAK_TERM = re.compile(r"^(the|a|an|this|that|these|those|it|there|here|what|which|who|one|each|every|all|some|"
+                        r"many|most|such|other|another|any|both|its|their|his|her|our|your|my)\b", re.I)
+# A subject that is not a term: a demonstrative or quantifier ("These experiences"), a subordinate clause
+# ("Because setbacks ..."), or a gerund phrase.
+_NOT_A_TERM = re.compile(r"^(this|that|these|those|it|there|here|what|which|who|one|each|every|all|some|many|most|"
+                         r"such|other|another|any|both|its|their|his|her|our|your|my|because|since|when|if|as|"
+                         r"while|although|though|once|unless|after|before|by|for|in|on|with|without|regardless|"
+                         r"compared|according)\b", re.I)
 
 
 def definition(doc: Document) -> list[Fact]:
-    """Cloze facts from sentences that define a term."""
+    """Cloze facts (and abbreviation questions) from defining sentences and phrases."""
     facts: list[Fact] = []
-    for block in doc.blocks:
-        if block.kind not in ("paragraph", "list_item", "quote"):
-            continue
-        for sent in block.sentences:
-            if is_noise(sent.text):
-                continue
-            text = clean_sentence(sent.text)
-            m = _DEFINITION.match(text)
-            if not m:
-                continue
-            term = m.group("term")
-            head = term.split()[0].lower()
-            if head in PRONOUNS or (_WEAK_SUBJECT.match(term) and len(term.split()) == 1):
-                continue
-            term = re.sub(r"^(the|a|an)\s+", "", term, flags=re.I)
-            strong = m.group("verb") in _STRONG_VERBS or bool(re.match(r"(a|an|the)\s", m.group("definition")))
-            fact = cloze("definition", text, term, 0.85 if strong else 0.6, block, sent.text, sent.line)
-            if fact:
-                facts.append(fact)
+    for sent in prose_sentences(doc):
+        text, block = sent.text, sent.block
+        fact = _sentence_definition(text, block.emphasis, sent)
+        if fact:
+            facts.append(fact)
+        facts.extend(_phrase_definitions(sent.full or text, block.emphasis, sent))
     return facts
+
+
+def _clean_term(term: str) -> str:
+    return re.sub(r"^(the|a|an)\s+", "", term.strip(" ,"), flags=re.I)
+
+
+def _usable_term(term: str) -> bool:
+    words = term.split()
+    if not words or len(words) > 5 or words[0].lower() in LEADING_PRONOUNS:
+        return False
+    if all(w.lower() in GENERIC for w in words):
+        return False
+    return not (_WEAK_TERM.match(term) and len(words) == 1)
+
+
+def _sentence_definition(text: str, emphasis: tuple[str, ...], sent: ProseSentence) -> Fact | None:
+    fact = _definition_in(text, emphasis, sent)
+    if fact is None or not sent.lead:
+        return fact
+    card, at = sent.card(fact.text)
+    return cloze_spans(fact.rule, card, [(g.start + at, g.end + at) for g in fact.gaps], fact.score, fact.block,
+                       fact.sentence, fact.line, term=fact.term)
+
+
+def _definition_in(text: str, emphasis: tuple[str, ...], sent: ProseSentence) -> Fact | None:
+    block = sent.block
+    marked = [e for e in emphasis if e and re.search(r"(?<!\w)" + re.escape(e) + r"(?!\w)", text)]
+    m = _EXPLICIT.match(text)
+    score = 0.9
+    if not m:
+        m = _COPULAR.match(text)
+        score = 0.8
+    if m and re.search(r"\b(you|your|we|our|us)\b", m.group("definition"), re.I):
+        m = None  # "a process that you will see again": addressed to the reader, not a definition
+    if m:
+        term = _clean_term(m.group("term"))
+        inner = next((e for e in marked if e in m.group("term")), "")
+        term = inner or term
+        if (_usable_term(term) and not _NOT_A_TERM.match(m.group("term"))) or inner:
+            start = text.find(term)
+            spans = [(start, start + len(term))]
+            return cloze_spans("definition", text, spans, score, block, sent.raw, sent.line, term=term)
+    m = _CALLED.search(text)
+    if m:
+        name = _NAME_END.sub("", m.group("name")).strip()
+        if 0 < len(name.split()) <= 6 and not _WEAK_TERM.match(name):
+            start = m.start("name")
+            return cloze_spans("definition", text, [(start, start + len(name))], 0.85, block, sent.raw, sent.line,
+                               term=name)
+    m = _WHICH_MEANS.search(text)
+    if m:
+        before = text[: m.start()]
+        term = next((e for e in reversed(marked) if before.endswith(e) or before.rstrip(")").endswith(e)), "")
+        if term:
+            start = before.rfind(term)
+            spans = [(start, start + len(term))]
+            return cloze_spans("definition", text, spans, 0.9, block, sent.raw, sent.line, term=term)
+    return None
+
+
+def _phrase_definitions(text: str, emphasis: tuple[str, ...], sent: ProseSentence) -> list[Fact]:
+    """Definitions inside a sentence: `term (definition)`, `the term, an X that ...,`, `long form (ABBR)`."""
+    out: list[Fact] = []
+    for m in re.finditer(r"\((?P<definition>(?:the|a|an|states?|any|when|where)\s[^()]{12,200})\)", text):
+        term = _term_before(text[: m.start()], emphasis)
+        definition_text = m.group("definition").strip()
+        if term and len(definition_text.split()) >= 4:
+            card = f"{term[0].upper() + term[1:]}: {definition_text}."
+            fact = cloze("definition", card, term[0].upper() + term[1:], 0.85, sent.block, sent.raw, sent.line)
+            if fact:
+                out.append(fact)
+    for m in re.finditer(r",\s+(?P<definition>(?:a|an)\s[^,;()]{3,160}?\b(?:that|which|who|associated with|used "
+                         r"to|of)\b[^,;()]{3,120}?)(?:,|\.?$)", text):
+        term = _term_before(text[: m.start()], emphasis)
+        if term and len(term.split()) <= 4:
+            card = f"{term[0].upper() + term[1:]}: {m.group('definition').strip()}."
+            fact = cloze("definition", card, term[0].upper() + term[1:], 0.8, sent.block, sent.raw, sent.line)
+            if fact:
+                out.append(fact)
+    for long_form, abbr in _abbreviations(text):
+        fact = question("abbreviation", f"What does {abbr} stand for?", long_form, abbr, 0.7, sent.block,
+                        sent.raw, sent.line)
+        if fact:
+            out.append(fact)
+    return out
+
+
+def _term_before(before: str, emphasis: tuple[str, ...]) -> str:
+    """The term a parenthesis or appositive defines: an emphasised phrase ending `before`, else its last chunk."""
+    stripped = before.rstrip()
+    for e in emphasis:
+        if e and stripped.endswith(e):
+            return e
+    found = chunks(stripped)
+    if not found or found[-1].end < len(stripped) - 1:
+        return ""
+    term = stripped[found[-1].start : found[-1].end]
+    term = re.split(r"\s+(?:and|or)\s+", term)[-1]
+    return term if _usable_term(term) else ""
+
+
+def _abbreviations(text: str) -> list[tuple[str, str]]:
+    """(long form, abbreviation) pairs written `long form (ABBR)` or `ABBR (Long Form)`."""
+    out = []
+    for m in _ABBREVIATION.finditer(text):
+        abbr = m.group("abbr")
+        letters = [c.lower() for c in abbr.rstrip("s") if c.isupper()]
+        if len(letters) < 2:
+            continue
+        words = re.findall(r"[A-Za-z][\w'’-]*", text[: m.start()])
+        picked: list[str] = []
+        need = list(letters)
+        for w in reversed(words):
+            if not need:
+                break
+            if w.lower() in ("and", "of", "the", "for", "on", "in", "to", "&"):
+                picked.insert(0, w)
+                continue
+            parts = [p for p in re.split(r"[-/]", w) if p]
+            initials = [p[0].lower() for p in parts]
+            if need[-len(initials):] == initials:
+                picked.insert(0, w)
+                need = need[: -len(initials)]
+            else:
+                break
+        if not need and picked:
+            while picked and picked[0].lower() in ("and", "of", "the", "for", "on", "in", "to"):
+                picked.pop(0)
+            out.append((" ".join(picked), abbr))
+    for m in _ABBR_FIRST.finditer(text):
+        long_form = m.group("long").strip()
+        initials = "".join(w[0].lower() for w in re.findall(r"[A-Za-z][\w'’-]*", long_form)
+                           if w.lower() not in ("and", "of", "the", "for", "on", "in", "to"))
+        if initials == m.group("abbr").lower().rstrip("s"):
+            out.append((long_form, m.group("abbr")))
+    return out

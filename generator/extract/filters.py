@@ -1,6 +1,7 @@
-"""What never becomes a card, and the light clean-up applied to a sentence before it does.
+"""What never becomes a card, and the clean-up applied to a sentence before it does.
 
-Each pattern names a kind of text (boilerplate, rhetoric, chatty aside), never a particular article's words.
+Each pattern names a kind of text (boilerplate, rhetoric, chatty aside, citation, hedge), never a
+particular article's words. All patterns are linear: no nested quantifiers over overlapping classes.
 """
 from __future__ import annotations
 
@@ -10,43 +11,79 @@ from ..model import Block, Document
 from ..text import normalize
 
 BOILERPLATE = re.compile(
-    r"\b(subscribe|unsubscribe|privacy policy|terms of (use|service)|newsletter|click here|sign up|"
-    r"log ?in|cookies?|all rights reserved|share (this|on)|follow us|get the latest|read more|"
-    r"download (the|our)|buy now|add to cart|advertisement|sponsored|comments?\s+section|copyright)\b",
+    r"\b(subscribe|unsubscribe|privacy policy|terms of (use|service)|newsletter|click (here|for)|sign up|"
+    r"log in to|(we|this site) uses? cookies|cookie (policy|settings|preferences)|all rights reserved|share (this|on)|follow us|get the latest|read more|learn more|"
+    r"download (the|our|this)|buy now|add to cart|advertisement|sponsored|comments?\s+section|copyright|"
+    r"watch this|this (video|page|site|article|section|post|lesson|chapter) (explains|covers|will|describes|"
+    r"explores|introduces|is about)|(in|by the end of) this (section|chapter|lesson|article)|"
+    r"you will be able to)\b",
     re.I,
 )
 RHETORIC = re.compile(
-    r"(\bright\?|\bisn'?t (it|that)\b|\bwho wouldn'?t\b|\bcan you imagine\b|\byou know what\b|\bbuckle up\b|"
-    r"\blet'?s be real\b|\bdive into\b|\bguess what\b|\bbelieve (it|me)\b|\bisn’t (it|that)\b|\bwho wouldn’t\b)",
+    r"(\bright\?|\bisn['’]?t (it|that)\b|\bwho wouldn['’]?t\b|\bcan you imagine\b|\byou know what\b|"
+    r"\bbuckle up\b|\blet['’]?s be real\b|\bdive (in|into)\b|\bguess what\b|\bbelieve (it|me)\b|"
+    r"\bimagine (a|an|that|you|how)\b|\blet['’]?s (touch|talk|take|look|carry|face|explore)\b|"
+    r"\bat the end of the day\b|\bhere['’]s the (thing|deal)\b)",
     re.I,
 )
 # Addresses to the reader that carry no content: "my friends", "folks".
-_VOCATIVE = re.compile(r",\s*(my friends|friends|folks|everyone|y'all|you guys)\s*(,|(?=[.!?;:]))", re.I)
-_DID_YOU_KNOW = re.compile(r"^(did you know|have you ever noticed)\s+(that\s+)?(?P<claim>.+)\?$", re.I)
+_VOCATIVE = re.compile(r",\s*(my friends|friends|folks|everyone|y['’]all|you guys|my dear \w+)\s*(,|(?=[.!?;:]))",
+                       re.I)
+_DID_YOU_KNOW = re.compile(r"^(did you know|have you ever noticed|have you heard)\s+(that\s+)?(?P<claim>.+)\?$",
+                           re.I)
 _FILLER_OPENER = re.compile(
-    r"^(so|but|and|now|well|remember|look|honestly|basically|after all|in fact|of course|yes|no|okay|ok)"
-    r"\s*,\s*", re.I)
-_METAPHOR = re.compile(r"\b(it'?s|it’s|that'?s|that’s) (like|all part of)\b", re.I)
+    r"^(so|but|and|now|well|remember|look|honestly|basically|after all|in fact|of course|yes|no|okay|ok|"
+    r"plus|also|again|still|indeed|for example|for instance|in addition|additionally|moreover|furthermore|"
+    r"in short|in other words|simply put|put simply|sometimes|often|generally|today|too|frequently|"
+    r"in this case|in many cases|as a result|however|therefore|thus|hence|importantly|"
+    r"on the exam|first|second|third|finally|next|then)\s*,\s*|^(hopefully|too),?\s+(?=[A-Za-z])", re.I)
+_HEDGE_OPENER = re.compile(
+    r"^((research|studies|evidence|experts?|data)( \w+)? (has|have|had)? ?(shown|found|suggested|"
+    r"demonstrated|indicated|shows|suggests|finds|indicates) that|it has been (shown|suggested|found|"
+    r"reported|observed) that|it is (thought|believed|known) that|we know that|note that|remember that|"
+    r"keep in mind that)\s+", re.I)
+# Author-year citations "(NIDA, 2012)", "(Simpson et al., 1982; NIDA, 2012)", "[APA, 2013]", "(p. 271)".
+_CITATION = re.compile(r"\s*[(\[](?:[A-Z][^()\[\]]{0,160}?\b(?:1[89]|20)\d\d[a-z]?(?:,\s*pp?\.\s*[\d–-]+)?|"
+                       r"pp?\.\s*[\d–-]+)[)\]]")
+_LINK_REF = re.compile(r"\s*\(?\[(?:link|\d+|see \w+)\]\)?", re.I)
+_EXCLAIM_TAIL = re.compile(r"\s*[—–-]\s*[^.?!]{0,60}!$")
+_METAPHOR = re.compile(r"\b(it['’]?s|that['’]?s|this is) (like|all part of|a (two-way street|journey|dance))\b",
+                       re.I)
+_SPACES = re.compile(r"\s+")
+
+
+def strip_citations(text: str) -> str:
+    """The text without author-year citations and bare link references."""
+    return _SPACES.sub(" ", _LINK_REF.sub("", _CITATION.sub("", text))).strip()
 
 
 def clean_sentence(sentence: str) -> str:
-    """The sentence with vocatives and filler openers removed, and a claim asked as a question restated."""
-    s = sentence.strip()
+    """The sentence without citations, vocatives, filler openers and hedges; a claim asked as a question
+    ("Did you know that X?") is restated as the claim X."""
+    s = strip_citations(sentence.strip())
     m = _DID_YOU_KNOW.match(s)
     if m:
         claim = m.group("claim").strip()
-        claim = re.sub(r"^(sometimes|often),?\s+", "", claim, flags=re.I)
         s = claim[0].upper() + claim[1:] + "."
     s = _VOCATIVE.sub("", s)
-    s = _FILLER_OPENER.sub("", s)
+    for _ in range(3):  # "So, remember, ..." — openers can stack
+        trimmed = _HEDGE_OPENER.sub("", _FILLER_OPENER.sub("", s))
+        if trimmed == s:
+            break
+        s = trimmed
     s = re.sub(r"\s+([,.;:])", r"\1", s)
     return s[0].upper() + s[1:] if s else s
 
 
+# Quoted speech: a quotation in the first or second person, or one a sentence says someone "says".
+_SPEECH = re.compile(r"[“\"][^”\"]{0,200}\b(I|I['’]m|me|my|we|you|your)\b[^”\"]{0,200}[”\"]|"
+                     r"\b(says?|said|states?|stated|asks?|asked|adage|saying goes)\b[^“\"]{0,40}[,:]?\s*[“\"]")
+
+
 def is_noise(sentence: str) -> bool:
-    """Boilerplate, rhetoric, questions, exclamations and metaphors: text that makes no card."""
+    """Boilerplate, rhetoric, questions, exclamations, quoted speech and metaphors: text that makes no card."""
     s = sentence.strip()
-    if not s or s.endswith("?") or s.endswith("!"):
+    if not s or s.endswith("?") or s.endswith("!") or _EXCLAIM_TAIL.search(s) or _SPEECH.search(s):
         return True
     return bool(BOILERPLATE.search(s) or RHETORIC.search(s) or _METAPHOR.search(s))
 

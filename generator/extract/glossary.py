@@ -1,55 +1,136 @@
-"""Structure rule: glossary lines, definition lists and term | meaning tables -> cloze on the term.
+"""Structure rule: glossary lines, definition lists and table rows.
 
-Handles `Term - definition`, `Term: definition`, `**Term** — definition` (list items or one-line
-paragraphs), Markdown definition lists, and table rows whose first cell names the row.
+Handles `Term - definition`, `Term: definition`, `**Term** — definition` (list items, or lines of a
+paragraph), Markdown definition lists, two-column tables (term | meaning) and tables with a header row.
+The gap goes on the term when the other side defines it. It goes on the value when the label is a
+field name rather than a term — the same label recurs in the article (`**Damage:**` under each burn
+depth) — or when the value is a number or a few words (`**Heals:** 2-3 weeks`, `| Perineum | 1% |`):
+then the label and the section say what is asked. A bold part of the value is the gap when there is one.
 """
 from __future__ import annotations
 
 import re
+from collections import Counter
 
-from ..model import Document, Fact
-from .filters import is_noise
-from .util import cloze
+from ..model import Block, Document, Fact
+from .filters import is_noise, strip_citations
+from .prose import in_exercise_section
+from .spans import DETERMINERS, VERBS, rank_gaps, stats_for
+from .structure import ADMONITION, glossary_parts
+from .util import cloze, cloze_spans, is_set
 
-_GLOSSARY_LINE = re.compile(r"^(?P<term>[^:;.!?—–]{1,60}?)\s*(?::|\s[—–-]\s|[—–])\s*(?P<definition>\S.{5,})$")
+_BOLD_LINE = re.compile(r"^\s*(?:[-*+]\s+)?\*\*(?P<term>[^*\n]{1,60}?):?\*\*:?\s*(?P<value>\S[^\n]*)$")
+_INLINE_MARKUP = re.compile(r"\*\*|__|(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w)|`")
+SHORT_VALUE = 6  # words: a value this short is what the card asks
 
 
 def glossary(doc: Document) -> list[Fact]:
-    """Cloze facts with the gap on the defined term."""
+    """Cloze facts from term/definition pairs and table rows."""
     facts: list[Fact] = []
+    fields = _field_names(doc)
     for block in doc.blocks:
-        term = definition = ""
-        if block.kind == "definition":
-            term, definition = block.cells
-        elif block.kind == "table_row" and len(block.cells) >= 2:
-            term = block.cells[0]
-            heads = block.header
-            if len(block.cells) == 2:
-                definition = block.cells[1]
-            else:
-                definition = "; ".join(
-                    f"{heads[i]}: {c}" if i < len(heads) and heads[i] else c
-                    for i, c in enumerate(block.cells) if i and c)
-        elif block.kind in ("list_item", "paragraph") and len(block.sentences) <= 3:
-            m = _GLOSSARY_LINE.match(block.text)
-            if m and _looks_like_term(m.group("term"), block.emphasis):
-                term, definition = m.group("term"), m.group("definition")
-        term, definition = term.strip(), definition.strip()
-        if not term or not definition or is_noise(definition) or len(term.split()) > 6:
+        if in_exercise_section(block):
             continue
-        text = f"{term} — {definition}"
-        emphasised = any(term.strip("*_ ") == e.rstrip(":") for e in block.emphasis)
-        fact = cloze("glossary", text, term, 0.9 if emphasised or block.kind != "paragraph" else 0.75,
-                     block, block.text, block.line)
-        if fact:
-            facts.append(fact)
+        if block.kind == "definition":
+            fact = _pair(block.cells[0], block.cells[1], block, block.text, block.line, term_first=True)
+            facts.extend([fact] if fact else [])
+        elif block.kind == "table_row" and len(block.cells) >= 2:
+            facts.extend(_table_row(block, doc))
+        elif block.kind in ("list_item", "paragraph"):
+            lines = _bold_lines(block)
+            if lines:
+                for offset, (term, value, raw) in enumerate(lines):
+                    fact = _pair(term, value, block, raw, block.line + offset, field=term.lower() in fields)
+                    facts.extend([fact] if fact else [])
+                continue
+            parts = glossary_parts(block)
+            if parts:
+                fact = _pair(parts[0], parts[1], block, block.text, block.line, field=parts[0].lower() in fields)
+                facts.extend([fact] if fact else [])
     return facts
 
 
-def _looks_like_term(term: str, emphasis: tuple[str, ...]) -> bool:
-    """A short noun-like label: emphasised, or Capitalised and at most four words."""
-    term = term.strip()
-    if any(term == e.rstrip(":").strip() for e in emphasis):
-        return True
-    words = term.split()
-    return 0 < len(words) <= 4 and term[0].isupper() and not term.endswith(",")
+def _field_names(doc: Document) -> set[str]:
+    """Labels used more than once: field names of repeated records, not terms being defined."""
+    seen: Counter[str] = Counter()
+    for block in doc.blocks:
+        for term, _value, _raw in _bold_lines(block):
+            seen[term.lower()] += 1
+        parts = glossary_parts(block)
+        if parts:
+            seen[parts[0].lower()] += 1
+    return {label for label, n in seen.items() if n > 1}
+
+
+def _bold_lines(block: Block) -> list[tuple[str, str, str]]:
+    """`**Label:** value` lines of a paragraph written one per line (hard or soft breaks)."""
+    lines = [ln for ln in block.markup.split("\n") if ln.strip()]
+    if len(lines) < 2 or block.kind != "paragraph":
+        return []
+    out = []
+    for ln in lines:
+        m = _BOLD_LINE.match(ln)
+        if not m:
+            return []
+        value = _INLINE_MARKUP.sub("", m.group("value")).strip()
+        term = m.group("term").strip().rstrip(":")
+        out.append((term, value, f"{term}: {value}"))
+    return out
+
+
+def _pair(term: str, value: str, block: Block, sentence: str, line: int, term_first: bool = False,
+          field: bool = False) -> Fact | None:
+    """A card for one term/value pair, gapped on whichever side the other side explains."""
+    term, value = strip_citations(term.strip()), strip_citations(value.strip().rstrip("."))
+    if not term or not value or is_noise(value + ".") or len(term.split()) > 8 or ADMONITION.match(term):
+        return None
+    text = f"{term}: {value}"
+    start = len(term) + 2
+    bold = next((e for e in block.emphasis if e and e in value and e != value and e != term), "")
+    if bold and not term_first:
+        at = start + value.index(bold)
+        return cloze_spans("field", text, [(at, at + len(bold))], 0.85, block, sentence, line, term=term)
+    short = len(value.split()) <= SHORT_VALUE and not is_set(value)
+    if not term_first and short and (field or len(value.split()) <= 3 or re.search(r"\d", value)):
+        return cloze_spans("field", text, [(start, len(text))], 0.85, block, sentence, line, term=term, values=True)
+    if field:
+        return None  # a long value under a field name: the prose rules may take its sentences
+    return cloze("glossary", text, term, 0.9 if term_first or _defines(value) else 0.8, block, sentence, line)
+
+
+def _defines(value: str) -> bool:
+    """A value that explains its label: starts with an article, a verb, or is a longer phrase."""
+    first = value.split()[0].lower().strip("(\"“") if value.split() else ""
+    return first in DETERMINERS or first in VERBS or first.endswith("ing") or len(value.split()) > SHORT_VALUE
+
+
+def _table_row(block: Block, doc: Document) -> list[Fact]:
+    cells = [strip_citations(c) for c in block.cells]
+    head = [h.strip() for h in block.header]
+    if not cells[0] or not any(cells[1:]):
+        return []
+    if len(cells) == 2:
+        fact = _pair(cells[0], cells[1], block, block.text, block.line)
+        return [fact] if fact else []
+    parts = [cells[0]]
+    spans = []
+    pos = len(cells[0])
+    for i, cell in enumerate(cells[1:], start=1):
+        if not cell:
+            continue
+        label = f"{head[i]}: " if i < len(head) and head[i] else ""
+        piece = f"{label}{cell}"
+        sep = " — " if len(parts) == 1 else "; "
+        start = pos + len(sep) + len(label)
+        parts.append(sep + piece)
+        pos += len(sep) + len(piece)
+        if len(cell.split()) <= SHORT_VALUE and not is_set(cell):
+            spans.append((start, start + len(cell)))
+    text = "".join(parts)
+    if len(text.split()) > 40:
+        return []
+    if not spans:
+        best = rank_gaps(text, stats_for(doc))
+        spans = [(best[0].start, best[0].end)] if best else []
+    fact = cloze_spans("table", text, spans[:3], 0.8, block, block.text, block.line, term=cells[0], values=True)
+    return [fact] if fact else []

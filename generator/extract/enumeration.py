@@ -1,0 +1,139 @@
+"""Prose rule: an enumeration inside a sentence ("X include A, B, C, and D"; "A → B → C").
+
+A series of three short items is asked as one answer (a set of three at most, as the design allows);
+a longer series gets one deletion per item for its first MAX_ITEMS items, so each card asks one item
+with the rest visible: never a card asking for a set of four or more. A series whose single gap would
+leave too little to read is asked item by item too.
+"""
+from __future__ import annotations
+
+import re
+
+from ..model import Document, Fact
+from .prose import prose_sentences
+from .spans import AUXILIARIES, chunks, tokens, verb_positions
+from ..text import content_words
+from .util import cloze_spans, good_answer
+
+MAX_ITEMS = 3
+MAX_ITEM_WORDS = 5
+# "A, B, and C" / "A, B or C": at least three comma-separated items, each up to ~50 characters.
+_SERIES = re.compile(r"(?P<series>[^,;:()]{1,60}(?:,\s+[^,;:()]{1,60}){1,12},?\s+(?:and|or|and/or)\s+"
+                     r"[^,;:()]{1,60})")
+_INTRODUCER = re.compile(r".*\b(?:include|includes|including|included|such as|like|are|is|were|was|range from|"
+                         r"ranges from|from|involve|involves|e\.g\.|notice|consider|should|must|can|may|will|"
+                         r"need to|needs to)\s+", re.I)
+_ARROWS = re.compile(r"[^→]{1,60}(?:→[^→]{1,60}){2,}")
+_LAST_ITEM_END = re.compile(r"\s+(?:to|in|on|at|for|by|with|that|which|who|when|because|so|but)\s.*$|"
+                            r"\s+\([^)]*\).*$", re.I)
+
+
+def enumeration(doc: Document) -> list[Fact]:
+    """Cloze facts with one gap per listed item."""
+    facts: list[Fact] = []
+    for sent in prose_sentences(doc):
+        spans = items(sent.text)
+        if len(spans) < 3:
+            continue
+        card, at = sent.card()
+        if len(spans) == 3 and all(len(sent.text[s:e].split()) <= 3 for s, e in spans):
+            whole = (spans[0][0] + at, spans[-1][1] + at)
+            if not too_wide(card, whole):
+                fact = cloze_spans("enumeration", card, [whole], 0.75, sent.block, sent.raw, sent.line)
+                if fact:
+                    facts.append(fact)
+                    continue
+        asked = [(s + at, e + at) for s, e in spans if _short(sent.text[s:e])][:MAX_ITEMS]
+        fact = cloze_spans("enumeration", card, asked, 0.75, sent.block, sent.raw, sent.line)
+        if fact and len(fact.gaps) >= 2:
+            facts.append(fact)
+    return facts
+
+
+def too_wide(text: str, span: tuple[int, int]) -> bool:
+    """A gap holding most of what the card says leaves nothing to cue the answer."""
+    answer = content_words(text[span[0] : span[1]])
+    shown = content_words(text)
+    return len(answer) >= 3 and len(set(answer)) > 0.6 * len(set(shown))
+
+
+def items(text: str) -> list[tuple[int, int]]:
+    """Offsets of the items of the first enumeration in `text` (empty when there is none)."""
+    m = _ARROWS.search(text)
+    if m:
+        out = []
+        pos = m.start()
+        for part in m.group(0).split("→"):
+            start = pos + len(part) - len(part.lstrip(" “\"'"))
+            end = pos + len(part.rstrip(" ”\"'.,"))
+            if end > start:
+                out.append((start, end))
+            pos += len(part) + 1
+        return out
+    m = _SERIES.search(text)
+    if not m:
+        return []
+    series_start = m.start("series")
+    parts = re.split(r",\s+(?:and/or\s+|and\s+|or\s+)?|\s+(?:and/or|and|or)\s+(?=[^,]*$)", m.group("series"))
+    offsets = []
+    pos = series_start
+    for part in parts:
+        idx = text.find(part, pos)
+        if idx < 0:
+            return []
+        offsets.append((idx, idx + len(part)))
+        pos = idx + len(part)
+    if offsets and re.fullmatch(r"\s*(?:e\.g|i\.e|eg|ie)\.?\s*", text[offsets[0][0] : offsets[0][1]], re.I):
+        offsets = offsets[1:]
+    # "X, including A, B, and C": the enumeration starts at the introducer.
+    for k, (s0, e0) in enumerate(offsets):
+        intro_m = re.match(r"(?:including|such as|e\.g\.,?|i\.e\.,?|like|especially|namely)\s+", text[s0:e0], re.I)
+        if intro_m and k:
+            offsets = [(s0 + intro_m.end(), e0)] + offsets[k + 1 :]
+            break
+        if intro_m and not k:
+            offsets[0] = (s0 + intro_m.end(), e0)
+    if len(offsets) < 3 or (m.group("series").count(",") < 2 and any(e - s > 25 for s, e in offsets)):
+        return []
+    first_start, first_end = offsets[0]
+    first = text[first_start:first_end]
+    intro = _INTRODUCER.match(first)
+    verb_led = [w for s0, e0 in offsets[1:] for w in text[s0:e0].split()[:1] if re.fullmatch(r"[a-z]+(?:s|es)", w)]
+    parallel = re.search(r".*\b([a-z]+s)\s", first) if len(verb_led) >= 2 else None
+    if parallel and not re.search(r"ss$", parallel.group(1)):
+        first_start += parallel.start(1)  # "fiber helps digestion, lowers cholesterol, and ...": items are verb phrases
+    elif intro:
+        first_start += intro.end()
+    else:
+        found = chunks(first)
+        if not found:
+            return []
+        first_start += found[-1].start
+    offsets[0] = (first_start, first_end)
+    last_start, last_end = offsets[-1]
+    tail = _LAST_ITEM_END.sub("", text[last_start:last_end]).rstrip(" .")
+    offsets[-1] = (last_start, last_start + len(tail))
+    out = []
+    for s, e in offsets:
+        while s < e and text[s] in " ":
+            s += 1
+        item = text[s:e]
+        item_clean = re.sub(r"^(?:an?|the|their|his|her|its|your|our)\s+", "", item, flags=re.I)
+        s += len(item) - len(item_clean)
+        out.append((s, e))
+    return out if all(_parallel_item(text[s:e]) for s, e in out) else []
+
+
+def _parallel_item(item: str) -> bool:
+    """An item of a real list: short, and a phrase rather than a clause with its own verb."""
+    words = item.split()
+    if not 0 < len(words) <= MAX_ITEM_WORDS + 1:
+        return False
+    if re.match(r"(?:which|that|who|whom|whose|where|when|thus|so|then)\b", item, re.I):
+        return False
+    toks = tokens(item)
+    return not any(toks[i].low in AUXILIARIES for i in verb_positions(toks))
+
+
+def _short(item: str) -> bool:
+    return 0 < len(item.split()) <= MAX_ITEM_WORDS and good_answer(item)

@@ -1,0 +1,190 @@
+"""Prose sentences ready for a card: cleaned, split into clauses, leading pronouns resolved, noise dropped.
+
+Shared by the prose rules (definition, claim, enumeration). A sentence that starts with a pronoun gets
+its referent from the subject of an earlier sentence in the same paragraph ("It is holistic" after
+"A person's recovery is built on..." reads "A person's recovery is holistic"); a demonstrative with a
+noun becomes "the" ("These experiences" -> "The experiences"); a pronoun that cannot be resolved drops
+the sentence, because a learner could not read the card alone.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..model import Block, Document
+from ..text import LEADING_PRONOUNS
+from .filters import BOILERPLATE, RHETORIC, clean_sentence, is_noise
+from .spans import AUXILIARIES, VERBS, is_function_word, split_clause, tokens, verb_positions
+from .structure import glossary_parts, groups_of_blocks, label_of, lead_in, list_fragments
+
+MAX_LEAD_WORDS = 10  # a list's lead-in is shown before each of its sentence items up to this length
+MAX_WORDS = 60  # longer sentences are run-ons or pasted tables: no card
+CLAUSE_WORDS = 32  # longer sentences are cut into clauses for a card that reads in one glance
+# Sections that hold exercises, scenarios or reading lists rather than facts to learn.
+EXERCISE_SECTION = re.compile(
+    r"\b(practice|quiz(zes)?|exercises?|review questions|self[- ]?(check|test|assessment)|check your understanding|"
+    r"check[- ]in|warm[- ]?up|case stud(y|ies)|cases?|scenarios?|reflection|learning objectives|objectives|"
+    r"discussion questions|critical thinking|references|bibliography|further reading|see also|footnotes|"
+    r"about the author|related (articles|posts|reading)|comments|subscribe|share this)\b", re.I)
+_CLAUSE_BREAK = re.compile(r"\s*;\s+|\s+[—–]\s+|(?<=\w)—(?=\w)")
+_SOFT_BREAK = re.compile(r",\s+(?=(?:but|while|whereas|so|although|though)\s)")
+_DASH_ASIDE = re.compile(r"\s[—–]\s[^—–.;]{3,90}\s[—–]\s")
+_LONG_PAREN = re.compile(r"\s*\([^()]{30,300}\)")
+_DEMONSTRATIVE = re.compile(r"^(this|these|that|those)\s+(?=[a-z])", re.I)
+_CLAUSAL_THIS = re.compile(r"^(this|that|which)\s+(means|suggests|shows|indicates|implies)\s+(that\s+)?", re.I)
+_DUMMY_IT = re.compile(r"^(it|this|that)(['’]s|\s+is|\s+was)\s+(\w+\s+)?(about|like|important|essential|vital|"
+                       r"crucial|key|necessary|possible|likely|clear|true|worth|not|all|also|part|time|"
+                       r"why|how|what|where|when)\b", re.I)
+# ", an area of the brain associated with ...," — defined by the definition rule, taken out of the claim.
+_APPOSITIVE_DEFINITION = re.compile(r",\s+(?:a|an)\s[^,;()]{3,160}?\b(?:that|which|who|associated with|used to)\b"
+                                    r"[^,;()]{3,120}?(?=,|\.?$)")
+_READER_LED = re.compile(r"^(you|we|i|he|she|let['’]?s|imagine)\b", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class ProseSentence:
+    text: str  # the clause a card shows: cleaned, pronoun resolved, inline definitions taken out
+    raw: str  # the source sentence as written
+    line: int
+    block: Block
+    full: str = ""  # the clause before inline definitions were taken out (the definition rule reads it)
+    lead: str = ""  # what names the list this item belongs to: shown before the clause on the card
+
+    def card(self, text: str | None = None) -> tuple[str, int]:
+        """The card text (the list's lead, then the clause) and where the clause starts in it."""
+        body = self.text if text is None else text
+        if not self.lead:
+            return body, 0
+        prefix = f"{self.lead}: "
+        return prefix + body, len(prefix)
+
+
+def in_exercise_section(block: Block) -> bool:
+    return any(EXERCISE_SECTION.search(h) for h in block.section)
+
+
+def prose_sentences(doc: Document) -> tuple[ProseSentence, ...]:
+    """Every prose clause of the article worth considering for a card, in document order."""
+    return _prose(doc.blocks)
+
+
+@lru_cache(maxsize=8)
+def _prose(blocks: tuple[Block, ...]) -> tuple[ProseSentence, ...]:
+    out: list[ProseSentence] = []
+    groups = groups_of_blocks(blocks)
+    lead_of = {id(b): g.lead for g in groups for b in g.items}
+    in_notes = {id(b) for g in groups for b in list_fragments(g)}
+    leads = {id(g.lead_block) for g in groups if g.lead_block is not None}
+    for block in blocks:
+        if block.kind not in ("paragraph", "quote", "list_item") or in_exercise_section(block):
+            continue
+        if any(BOILERPLATE.search(s.text) for s in block.sentences) and block.kind == "paragraph":
+            continue  # a teaser or navigation paragraph ("This article explains..."): none of it is a fact
+        if id(block) in in_notes or id(block) in leads or glossary_parts(block) or lead_in(block):
+            continue  # asked by the structure rules
+        if label_of(block) and not verb_positions(tokens(block.text)):
+            continue  # a bare label ("Heat Cramps") states nothing
+        lead = lead_of.get(id(block), "")
+        lead = lead if 0 < len(lead.split()) <= MAX_LEAD_WORDS else ""
+        subjects: list[str] = []  # subjects of earlier sentences in the block, latest last
+        for sent in block.sentences:
+            raw = sent.text
+            if len(raw.split()) > MAX_WORDS or RHETORIC.search(raw) and not raw.rstrip().endswith("?"):
+                subjects.append("")
+                continue
+            cleaned = clean_sentence(raw)
+            if is_noise(cleaned) and not _has_claim_before_noise(cleaned):
+                subjects.append("")
+                continue
+            for n, clause in enumerate(_clauses(cleaned)):
+                resolved = _resolve(clause, subjects)
+                if not resolved or is_noise(resolved) or len(resolved.split()) < 3:
+                    continue
+                if n and not verb_positions(tokens(resolved)):
+                    continue  # a verbless tail split off a sentence ("Particularly when combined ...")
+                short = _APPOSITIVE_DEFINITION.sub("", resolved)
+                out.append(ProseSentence(short, raw, sent.line, block, resolved, lead))
+            subject = split_clause(cleaned).subject
+            subjects.append(subject if _plain_subject(subject) else "")
+    return tuple(out)
+
+
+def _has_claim_before_noise(text: str) -> bool:
+    """A sentence whose first clause states a fact before a rhetorical tail is kept for its clauses."""
+    return bool(_CLAUSE_BREAK.search(text))
+
+
+def _clauses(text: str) -> list[str]:
+    text = _DASH_ASIDE.sub(" ", text)  # "the sense of taste — sometimes dulled by age — may fail": drop the aside
+    parts = [p.strip(" ,") for p in _CLAUSE_BREAK.split(text) if p and p.strip(" ,")]
+    out: list[str] = []
+    for part in parts:
+        if len(part.split()) > CLAUSE_WORDS:
+            part = _LONG_PAREN.sub("", part)
+        if len(part.split()) > CLAUSE_WORDS:
+            out.extend(p.strip(" ,") for p in _SOFT_BREAK.split(part) if p.strip(" ,"))
+        else:
+            out.append(part)
+    cleaned = []
+    for i, part in enumerate(out):
+        part = re.sub(r"^(and|but|so|or|yet)\s+", "", part, flags=re.I) if i else part
+        part = clean_sentence(part)
+        if part and part[-1] not in ".!?":
+            part += "."
+        cleaned.append(part)
+    return cleaned
+
+
+def _plain_subject(subject: str) -> bool:
+    """A subject that can stand in for a later pronoun: a short noun phrase, not a pronoun, quantifier or clause."""
+    words = subject.split()
+    if not 0 < len(words) <= 5 or "," in subject:
+        return False
+    first = words[0].lower()
+    if first in ("the", "a", "an"):
+        return len(words) > 1
+    if first in LEADING_PRONOUNS or first in ("many", "some", "most", "all", "few", "several", "each", "both",
+                                              "none", "one", "another", "such"):
+        return False
+    if re.match(r"(when|if|as|because|while|although|by|for|in|on|with|without|after|before)\b", subject, re.I):
+        return False
+    return not is_function_word(first)
+
+
+def _resolve(clause: str, subjects: list[str]) -> str:
+    """The clause with a leading pronoun replaced by its referent; "" when it cannot be."""
+    first = re.match(r"[A-Za-z'’]+", clause)
+    if not first:
+        return clause
+    word = first.group(0).lower().replace("’", "'")
+    if _READER_LED.match(clause) and word not in ("it", "they", "this", "these", "that", "those"):
+        return ""
+    if _DUMMY_IT.match(clause):
+        return ""
+    m = _CLAUSAL_THIS.match(clause)
+    if m:
+        rest = clause[m.end():]
+        return rest[0].upper() + rest[1:] if rest else ""
+    m = _DEMONSTRATIVE.match(clause)
+    if m:
+        nxt = clause[m.end():].split(None, 1)[0].lower().strip(",.")
+        if nxt not in AUXILIARIES and nxt not in VERBS and not is_function_word(nxt):
+            return "The " + clause[m.end():]
+        return ""  # "This is due to...", "This helps explain...": refers to a whole clause
+    if re.match(r"(some|many|most|all|none|each) of (which|whom|them)\b", clause, re.I):
+        return ""
+    if word in ("it", "they") or word.startswith(("it'", "they'")):
+        referent = next((s for s in reversed(subjects[-3:]) if s), "")
+        if not referent or (word.startswith("they") and not referent.lower().endswith("s")):
+            return ""
+        rest = clause[first.end():]
+        if word in ("it's", "it’s"):
+            rest = " is" + rest
+        elif word in ("they're",):
+            rest = " are" + rest
+        referent = referent[0].upper() + referent[1:]
+        return referent + rest
+    if word in LEADING_PRONOUNS:
+        return ""
+    return clause

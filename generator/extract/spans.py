@@ -1,0 +1,513 @@
+"""Where a gap goes: candidate answer spans in a sentence and the choice between them.
+
+Choosing the sentence and choosing the gap are separate problems (DESIGN.md, Extraction). Without a
+tagger, noun-phrase-like chunks are the runs of words between closed-class words (determiners,
+prepositions, pronouns, auxiliaries, conjunctions) with leading verbs trimmed. A gap is, best first:
+an author-emphasised span, a number with its unit, the term a definition defines, the subject of a
+"X is the most/key Y" claim, else the new information at the end of the clause (the object or
+complement), unless that is only the article's topic. Every pattern here is linear (no nested
+quantifiers over overlapping classes), and callers cap sentence length.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterable, Sequence
+
+from ..model import Block, Document
+from ..text import LEADING_PRONOUNS, STOP_WORDS, content_words, stem, stems
+
+_TOKEN = re.compile(r"[A-Za-z0-9$][A-Za-z0-9%+.,$/'’&-]*[A-Za-z0-9%+$]|[A-Za-z0-9]")
+
+DETERMINERS = frozenset("a an the this that these those each every any some all no its their his her our your "
+                        "my another such both either neither whose several many few most more less much".split())
+PREPOSITIONS = frozenset("about above across after against along among around as at before behind below beneath "
+                         "beside besides between beyond by despite down alongside during except for from in inside into like "
+                         "near off on onto out outside over per since than through throughout to toward towards "
+                         "under until up upon via with within without".split())
+CONJUNCTIONS = frozenset("and or but nor so yet because although though while whereas if unless when whenever where "
+                         "wherever whether that which who whom what how why once then thus therefore however "
+                         "and/or".split())
+AUXILIARIES = frozenset("is are was were be been being am has have had having do does did can could may might must "
+                        "shall should will would isn't aren't wasn't weren't doesn't don't didn't can't cannot "
+                        "couldn't won't wouldn't shouldn't hasn't haven't it's they're that's there's".split())
+COPULAS = frozenset("is are was were becomes become became remains remain".split())
+ADVERBS = frozenset("also just only even still often usually always never sometimes generally typically really very "
+                    "too quite rather almost nearly already now here there instead again ever perhaps mostly "
+                    "not much more most less least well far soon later first then due".split())
+# Common English verbs (base forms). Not a list of any text's words: the everyday verbs that start a
+# predicate or an instruction, so they can be trimmed from the front of a noun-phrase chunk.
+_VERB_BASES = (
+    "accept achieve act add address affect allow apply approach arise ask assess avoid become begin believe bring "
+    "build call care carry cause change check choose come connect consider contain continue control cover create "
+    "deal decide decrease define deliver demonstrate depend describe determine develop display do drink eat elicit "
+    "enable encourage ensure enter establish evaluate evoke exist expect experience explain explore express face "
+    "feel find fit follow form foster gain get give go grow happen have hear help hold identify imagine improve "
+    "include increase indicate influence involve keep know lead learn leave let lie limit listen live look lose "
+    "maintain make manage mean measure meet move need note notice observe occur offer open pay perform place "
+    "play practice prepare present prevent produce promote protect provide reach read realize receive recognize "
+    "reduce refer reflect relate remain remember remove report represent require respond result return reveal "
+    "run say see seek seem serve set share show sit speak stand start stay stop strive suggest support take talk "
+    "teach tell tend think treat try turn understand use view walk want watch wear work write yield")
+_IRREGULAR = ("goes went gone does has been began begun brought built came chose chosen did done drank drunk ate eaten felt found fit "
+              "gave given went gone got gotten grew grown had heard held kept knew known led learnt left lay lost "
+              "made meant met paid put ran said saw seen sought set showed shown sat spoke spoken stood took taken "
+              "taught told thought understood wore worn wrote written")
+
+
+def _inflections(base: str) -> Iterable[str]:
+    yield base
+    if base.endswith("e"):
+        yield from (base + "s", base + "d", base[:-1] + "ing")
+    elif base.endswith("y") and base[-2:-1] not in "aeiou":
+        yield from (base[:-1] + "ies", base[:-1] + "ied", base + "ing")
+    elif base.endswith(("s", "sh", "ch", "x", "z")):
+        yield from (base + "es", base + "ed", base + "ing")
+    else:
+        yield from (base + "s", base + "ed", base + "ing")
+        if re.search(r"[^aeiou][aeiou][bdgmnprt]$", base):
+            yield from (base + base[-1] + "ed", base + base[-1] + "ing")
+
+
+VERBS = frozenset(w for b in _VERB_BASES.split() for w in _inflections(b)) | frozenset(_IRREGULAR.split())
+# Verbs that are as often nouns ("peer support", "self-care"): never used to cut a noun phrase in two.
+NOUNISH = frozenset("act approach care cause change check control cover deal display drink experience face fit form "
+                    "help lead limit measure need note place play practice present report result return run set "
+                    "share show stand start stay support talk test treat turn use view walk watch work yield "
+                    "increase decrease record answer process order".split())
+def nounish(low: str) -> bool:
+    """A verb form whose base is as often a noun ("needs", "supports", "changes")."""
+    return any(low[: len(low) - k] in NOUNISH for k in (0, 1, 2, 3) if len(low) - k >= 3)
+
+
+MODALS = frozenset("can could may might must shall should will would cannot can't won't to do does did "
+                   "don't doesn't didn't".split())
+# Words too general to be worth recalling on their own.
+GENERIC = frozenset("people person persons individual individuals thing things way ways lot lots part parts kind "
+                    "kinds type types example examples fact facts case cases time times something someone anyone "
+                    "everyone everything anything moment day days point points aspect aspects factor factors area "
+                    "areas issue issues matter role others other many much various several certain number "
+                    "amount level levels form forms group groups".split())
+EVALUATIVE = re.compile(r"^(?:(?:the|a|an)\s+)?(?:single\s+)?(?:most|best|main|primary|principal|only|first|key|"
+                        r"leading|largest|greatest|biggest|strongest|foundation|cornerstone|basis|heart|core|"
+                        r"essence|hallmark|backbone|priority|goal|aim|purpose|crucial|vital|essential|critical|"
+                        r"important|necessary|fundamental)\b", re.I)
+
+_NUM = r"(?:\$?\d[\d,]*(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|" \
+       r"twenty|thirty|forty|fifty|sixty|hundred|half|a few)"
+_UNIT = r"(?:%|percent|°\s?[CF]?|degrees?(?:\s+(?:Celsius|Fahrenheit|[CF]))?|mg|mcg|g|kg|lbs?|pounds?|oz|mL|ml|" \
+        r"L|liters?|mmHg|cm|mm|m|km|miles?|feet|inches|hours?|hrs?|minutes?|mins?|seconds?|secs?|days?|weeks?|" \
+        r"months?|years?|decades?|times|doses?|breaths?|beats?|mL/kg/hr|mL/kg|/min|bpm|million|billion|thousand|" \
+        r"adults?|children|people|patients|cases|deaths)"
+NUMBER = re.compile(
+    r"(?<![\w./-])(?:(?:at least|at most|about|around|roughly|nearly|almost|approximately|over|under|more than|"
+    r"less than|fewer than|up to|within|every)\s+)?"
+    + _NUM + r"(?:\s?%)?(?:\+)?(?:\s?(?:-|–|—|to|or|in|out of)\s?" + _NUM + r"(?:\s?%)?)?"
+    r"(?:(?:\s|-)(?:million|billion|thousand|hundred))?(?:(?:\s|-)?" + _UNIT + r"(?:/" + _UNIT + r")*)?"
+    r"(?![\w%/-])", re.I)
+_DATE = re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+                   r"\s+\d{1,2},\s+(?:1[89]|20)\d\d\b")
+_COMPARATIVE = re.compile(r"\b(?:twice|three times|four times|half) as \w+\b", re.I)
+_WORD_NUMBER = re.compile(r"^(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
+                          r"thirty|forty|fifty|sixty|hundred|half|a few)$", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    start: int  # character offsets into the sentence
+    end: int
+    kind: str  # emphasis | number | term | subject | object | chunk | item
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    text: str
+    start: int
+    end: int
+
+    @property
+    def low(self) -> str:
+        return self.text.lower().replace("’", "'")
+
+
+def tokens(text: str) -> list[Token]:
+    """Words of `text` with offsets; hyphenated words, numbers with units and possessives stay whole."""
+    out = []
+    for m in _TOKEN.finditer(text):
+        word = m.group(0)
+        # A trailing "," or "." glued by the pattern belongs to the punctuation, not the word.
+        end = m.end()
+        while word and word[-1] in ",.":
+            word, end = word[:-1], end - 1
+        if word:
+            out.append(Token(word, m.start(), end))
+    return out
+
+
+def is_function_word(low: str) -> bool:
+    return (low in STOP_WORDS or low in DETERMINERS or low in PREPOSITIONS or low in CONJUNCTIONS
+            or low in AUXILIARIES or low in LEADING_PRONOUNS or low in ADVERBS or low.endswith("n't"))
+
+
+def _is_adverb(low: str) -> bool:
+    return low in ADVERBS or (low.endswith("ly") and len(low) > 4 and low not in ("family", "supply", "apply"))
+
+
+def chunks(text: str, max_words: int = 6) -> list[Span]:
+    """Noun-phrase-like runs: content words, joined by `of`/`and`/`or`/`&` between content words."""
+    toks = tokens(text)
+    out: list[Span] = []
+    run: list[Token] = []
+
+    def flush() -> None:
+        while run and (_is_adverb(run[0].low) or run[0].low in ("of", "and", "or", "&")):
+            run.pop(0)
+        while run and (_is_adverb(run[-1].low) or run[-1].low in ("of", "and", "or", "&")):
+            run.pop()
+        if run and len(run) <= max_words:
+            out.append(Span(run[0].start, run[-1].end, "chunk", 0.0))
+        run.clear()
+
+    verbs = verb_positions(toks)
+    for i, tok in enumerate(toks):
+        gap = text[toks[i - 1].end : tok.start] if i else ""
+        nxt_is_verb = i + 1 in verbs
+        if run and gap.strip() not in ("", "-", "/"):  # punctuation between words ends a chunk
+            flush()
+        low = tok.low
+        if i in verbs:
+            flush()
+            continue
+        if low in ("of", "and", "or", "&") and run:
+            nxt = toks[i + 1].low if i + 1 < len(toks) else ""
+            if nxt and not is_function_word(nxt) and not nxt_is_verb and len(run) < max_words - 1:
+                run.append(tok)
+                continue
+            flush()
+            continue
+        if is_function_word(low) or low in LEADING_PRONOUNS:
+            flush()
+            continue
+        run.append(tok)
+    flush()
+    return out
+
+
+_OBJECT_START = DETERMINERS | frozenset("to two three four five".split())
+
+
+def verb_positions(toks: Sequence[Token]) -> set[int]:
+    """Indices of tokens that act as verbs: after a modal or "to", participles after an auxiliary, and
+    listed verbs that follow a noun (not the noun-like ones such as "support")."""
+    out: set[int] = set()
+    prev = ""  # the last word that was not an adverb
+    for i, tok in enumerate(toks):
+        low = tok.low
+        nxt = toks[i + 1].low if i + 1 < len(toks) else ""
+        if low in AUXILIARIES or low in COPULAS:
+            out.add(i)
+        elif prev in MODALS and prev != "to" and not is_function_word(low) and not low[0].isdigit():
+            out.add(i)
+        elif prev == "to" and (low in VERBS or low.endswith(("ize", "ise", "ate", "ify"))):
+            out.add(i)
+        elif prev in AUXILIARIES and (low.endswith(("ed", "en")) or low in VERBS) \
+                and low not in ("open", "often", "children"):
+            out.add(i)
+        elif i == 0 and low in VERBS and len(toks) > 1 and toks[1].low not in AUXILIARIES \
+                and toks[1].low not in VERBS:
+            out.add(i)  # an instruction: "Practice active listening", "Keep the area dry"
+        elif low in VERBS and not nounish(low) and (low.endswith(("s", "ed")) or prev in LEADING_PRONOUNS) \
+                and prev not in DETERMINERS and prev not in PREPOSITIONS:
+            out.add(i)
+        elif low.endswith(("s", "ed")) and not low.endswith("ss") and len(low) > 3 and 0 < i <= 4 and not out \
+                and nxt in _OBJECT_START and not is_function_word(prev) and prev not in DETERMINERS:
+            out.add(i)  # "rain washes the topsoil", "treatment needs to": an inflected word before its object
+        elif prev in ("who", "which", "that") and (low in VERBS or low.endswith(("ed", "es"))):
+            out.add(i)
+        elif i > 0 and low in VERBS and not nounish(low) and i - 1 not in out and prev not in DETERMINERS \
+                and prev not in PREPOSITIONS and not is_function_word(prev):
+            out.add(i)
+        if not _is_adverb(low):
+            prev = low
+    return out
+
+
+def number_spans(text: str) -> list[Span]:
+    """Quantities: numbers with their qualifier and unit ("at least three months", "40%–60%")."""
+    out = []
+    for m in NUMBER.finditer(text):
+        core = m.group(0).strip()
+        words = core.split()
+        has_digit = any(c.isdigit() for c in core)
+        if not has_digit and (len(words) < 2 or all(_WORD_NUMBER.match(w) or w.lower() in
+                                                     ("at", "least", "most", "about", "around", "every", "for",
+                                                      "after", "before", "by", "within", "over", "under")
+                                                     for w in words)):
+            continue  # "one fundamental skill": a word number needs a unit to be a quantity
+        if re.fullmatch(r"(?:19|20)\d\d", core):
+            out.append(Span(m.start(), m.end(), "number", 0.6))  # a year
+            continue
+        out.append(Span(m.start(), m.start() + len(m.group(0).rstrip()), "number", 1.0))
+    for m in _COMPARATIVE.finditer(text):
+        out.append(Span(m.start(), m.end(), "number", 0.9))
+    dates = [Span(m.start(), m.end(), "number", 0.8) for m in _DATE.finditer(text)]
+    out = [s for s in out if not any(d.start <= s.start < d.end for d in dates)] + dates
+    return _no_overlap(sorted(out, key=lambda s: (s.start, -s.end)))
+
+
+def emphasis_spans(text: str, emphasis: Sequence[str]) -> list[Span]:
+    """The author's bold or highlighted phrases, where they occur whole in `text`."""
+    out = []
+    for e in emphasis:
+        e = e.strip(" :.,;“”\"'")
+        if not e or len(e.split()) > 8 or e.lower() == text.strip(" .:").lower():
+            continue
+        m = re.search(r"(?<!\w)" + re.escape(e) + r"(?!\w)", text)
+        if m:
+            out.append(Span(m.start(), m.end(), "emphasis", 1.0))
+    return _no_overlap(sorted(out, key=lambda s: (s.start, -s.end)))
+
+
+def _no_overlap(spans: list[Span]) -> list[Span]:
+    out: list[Span] = []
+    for s in spans:
+        if not out or s.start >= out[-1].end:
+            out.append(s)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class DocStats:
+    """What the whole article says about its words: how often each stem occurs, which are its topic."""
+
+    counts: Counter[str]
+    topic: frozenset[str]  # stems of the title's content words
+    headings: frozenset[str]
+
+
+@lru_cache(maxsize=8)
+def doc_stats(blocks: tuple[Block, ...], title: str) -> DocStats:
+    counts: Counter[str] = Counter()
+    headings: set[str] = set()
+    for block in blocks:
+        if block.kind == "heading":
+            headings |= stems(block.text)
+        elif block.kind not in ("code", "html"):
+            counts.update(stem(w) for w in content_words(block.text))
+    return DocStats(counts, frozenset(stems(title)), frozenset(headings))
+
+
+def stats_for(doc: Document) -> DocStats:
+    return doc_stats(doc.blocks, doc.title)
+
+
+def leaks(answer: str, visible: str) -> bool:
+    """Whether every content word of `answer` can be read elsewhere on the card."""
+    a = stems(answer)
+    return bool(a) and a <= stems(visible)
+
+
+def good_span(text: str, span: Span, avoid: str = "") -> bool:
+    """A span worth asking: has a specific content word, is not a pronoun, leaks nowhere, is not most of the text."""
+    answer = text[span.start : span.end]
+    words = [w.lower() for w in re.findall(r"[A-Za-z0-9]+", answer)]
+    if not words or all(w in STOP_WORDS or w in GENERIC or w in LEADING_PRONOUNS for w in words):
+        return False
+    if len(words) > 12:
+        return False
+    rest = text[: span.start] + " " + text[span.end :] + " " + avoid
+    if leaks(answer, rest):
+        return False
+    all_words = content_words(text)
+    gap_words = content_words(answer)
+    return len(gap_words) < 3 or len(gap_words) <= 0.6 * len(all_words)
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    subject: str
+    verb: str
+    verb_start: int  # offset of the main verb in the sentence; -1 when none was found
+
+
+_SUBORDINATE_OPENER = re.compile(r"^(?:while|when|whenever|if|because|although|though|as|since|once|unless|after|"
+                                 r"before|regardless of|compared with|compared to|in cases? of|for|in|on|at|by|"
+                                 r"during|without|with|despite|according to|like|unlike|given)\b[^,]{2,120},\s*",
+                                 re.I)
+
+
+_REPORTING = re.compile(r"^(?:[\w'’-]+\s+){0,5}?(?:suggests?|shows?|showed|found|finds|demonstrates?|indicates?|"
+                        r"proposes?|holds?|argues?|states?|notes?|explains?|reports?)\s+that\s+", re.I)
+
+
+def main_clause_start(text: str) -> int:
+    """Offset where the main clause starts: after a leading subordinate or prepositional phrase, and after
+    "Studies suggest that" (what is reported is the fact)."""
+    m = _SUBORDINATE_OPENER.match(text)
+    start = m.end() if m else 0
+    r = _REPORTING.match(text[start:])
+    return start + r.end() if r else start
+
+
+def split_clause(text: str) -> Clause:
+    """Subject and main verb of a declarative sentence: the first verb after a noun run of the main clause,
+    skipping verbs inside a relative clause ("A person who is addicted ... has")."""
+    start = main_clause_start(text)
+    toks = [t for t in tokens(text) if t.start >= start]
+    verbs = verb_positions(toks)
+    relative = relative_verb = False
+    for i, tok in enumerate(toks):
+        low = tok.low
+        if i == 0:
+            if i in verbs and low not in AUXILIARIES:
+                return Clause("", low, tok.start)  # an instruction has no subject
+            continue
+        if low in ("who", "which", "that"):
+            relative, relative_verb = True, False
+            continue
+        if i in verbs and toks[i - 1].low != "to":
+            if relative and (not relative_verb or i - 1 in verbs):
+                relative_verb = True  # the relative clause's own verb; the main verb comes later
+                continue
+            relative = False
+            subject = text[start : tok.start].strip(" ,")
+            while subject and _is_adverb(subject.split()[-1].lower()):
+                subject = subject.rsplit(None, 1)[0] if " " in subject else ""
+            if not subject:
+                return Clause("", "", -1)
+            return Clause(subject, low, tok.start)
+    return Clause("", "", -1)
+
+
+def choose_gap(text: str, stats: DocStats, emphasis: Sequence[str] = (), avoid: str = "",
+               term: str = "") -> Span | None:
+    """The best single gap in a sentence, or None when no span makes a fair question."""
+    candidates = rank_gaps(text, stats, emphasis, avoid, term)
+    return candidates[0] if candidates else None
+
+
+def rank_gaps(text: str, stats: DocStats, emphasis: Sequence[str] = (), avoid: str = "",
+              term: str = "") -> list[Span]:
+    """Candidate gaps, best first (see the module docstring for the order)."""
+    found: list[Span] = []
+    if term:
+        m = re.search(r"(?<!\w)" + re.escape(term) + r"(?!\w)", text)
+        if m:
+            found.append(Span(m.start(), m.end(), "term", 5.0))
+    found += [Span(s.start, s.end, s.kind, 4.5) for s in emphasis_spans(text, emphasis)]
+    found += [Span(s.start, s.end, s.kind, 3.0 + s.score) for s in number_spans(text)]
+    clause = split_clause(text)
+    cks = chunks(text)
+    if clause.verb:
+        main = main_clause_start(text)
+        subj = [c for c in cks if main <= c.start and c.end <= clause.verb_start]
+        pred = [c for c in cks if c.start > clause.verb_start]
+        comp = _complement(text, clause.verb_start) if clause.verb in COPULAS else None
+        if comp:
+            found.append(comp)
+        m_not = re.match(r"(not (?:every|all|everyone|everybody|each)\b[^,]*?)\s+(?:will|would|can|may|is|are|has|have|"
+                         r"does|do|develops?|gets?)\b", text[main:], re.I)
+        if m_not:
+            found.append(Span(main + m_not.start(1), main + m_not.end(1), "subject", 3.6))
+        vp = _verb_phrase(text, clause.verb_start)
+        if vp and not pred[:1] or vp and pred and pred[0].start > vp.end:
+            found.append(vp)
+        complement = text[clause.verb_start:].split(None, 1)[1] if len(text[clause.verb_start:].split()) > 1 else ""
+        subject_words = stems(clause.subject)
+        topic_only = bool(subject_words) and subject_words <= (stats.topic | stats.headings)
+        plain_subject = not re.search(r"\b(that|which|who|when|if)\b", clause.subject, re.I)
+        short_subject = 0 < len(clause.subject.split()) <= 4 and plain_subject
+        if clause.verb in COPULAS and EVALUATIVE.match(complement) and subj and plain_subject \
+                and len(clause.subject.split()) <= 7:
+            found.append(Span(subj[0].start, subj[0].end, "subject", 3.5))
+        m = re.match(r"neither\s+(.+?\s+nor\s+[^,]+?)\s+(?:is|are|has|have|was|were|can|will)\b", clause.subject + " is",
+                     re.I)
+        base = text.find(clause.subject)
+        if m and base >= 0:
+            found.append(Span(base + m.start(1), base + m.end(1), "subject", 3.6))
+        for n, c in enumerate(pred[:3]):
+            phrase = text[c.start : c.end]
+            score = (3.2 if topic_only else 3.0) if n == 0 else 2.3 + 0.5 * _salience(phrase, stats)
+            if stems(phrase) <= stats.topic | stats.headings:
+                score -= 1.0  # the article's own topic ("the burn" in an article on burns) is given, not new
+            found.append(Span(c.start, c.end, "object", score))
+            words = phrase.split()
+            if len(words) >= 3:  # the head of a long phrase, for when the whole would leave too little to read
+                tail = " ".join(words[-2:])
+                found.append(Span(c.end - len(tail), c.end, "object", score - 0.3))
+        if subj and short_subject:
+            found.append(Span(subj[0].start, subj[0].end, "subject",
+                              1.2 if topic_only else 1.8 + 0.5 * _salience(clause.subject, stats)))
+    for c in cks:
+        found.append(Span(c.start, c.end, "chunk", 1.0 + _salience(text[c.start:c.end], stats)))
+    eq = re.search(r"\s=\s", text)
+    if eq:
+        right = text[eq.end():].rstrip(" .")
+        left_start = len(text[: eq.start()]) - len(text[: eq.start()].lstrip())
+        if 0 < len(right.split()) <= 5:
+            found.append(Span(eq.end(), eq.end() + len(right), "equation", 4.2))
+        elif 0 < len(text[: eq.start()].split()) <= 8:
+            found.append(Span(left_start, eq.start(), "equation", 4.2))
+    seen: set[tuple[int, int]] = set()
+    ranked = []
+    for s in sorted(found, key=lambda s: (-s.score, s.start)):
+        if (s.start, s.end) in seen:
+            continue
+        seen.add((s.start, s.end))
+        if good_span(text, s, avoid):
+            ranked.append(s)
+    return ranked
+
+
+def _complement(text: str, verb_start: int) -> Span | None:
+    """An adjective complement after a copula, with its degree word and infinitive ("less able to combat
+    bacteria", "highly personal"): up to the clause's end, at most five words."""
+    toks = [t for t in tokens(text) if t.start > verb_start]
+    if len(toks) > 1 and toks[0].low == "to" and toks[1].low not in DETERMINERS:
+        toks = toks[1:]  # "your role is to walk alongside your clients": the purpose is the answer
+        m = re.search(r"[,;:.!?()]|\s[—–]\s", text[toks[0].start:])
+        phrase = text[toks[0].start : toks[0].start + (m.start() if m else len(text))].strip()
+        if 2 <= len(phrase.split()) <= 5:
+            return Span(toks[0].start, toks[0].start + len(phrase), "complement", 3.1)
+        return None
+    if not toks or toks[0].low in DETERMINERS or toks[0].low.endswith("ed") or toks[0].low in AUXILIARIES \
+            or toks[0].low in PREPOSITIONS or toks[0].low in LEADING_PRONOUNS or toks[0].text[0].isdigit():
+        return None
+    start = toks[0].start
+    m = re.search(r"[,;:.!?()]|\s[—–]\s|\s(?:and|or|but)\s+(?=\w+s\b)|\s(?:when|because|if|which|who|that|as|than)\b",
+                  text[start:])
+    end = start + (m.start() if m else len(text) - start)
+    phrase = text[start:end].strip()
+    if not 1 <= len(phrase.split()) <= 5 or toks[0].low in VERBS:
+        return None
+    return Span(start, start + len(phrase), "complement", 3.1)
+
+
+def _verb_phrase(text: str, verb_start: int) -> Span | None:
+    """A short predicate with no noun phrase of its own ("can strike quickly", "cannot be ignored or left
+    alone"): the words after the auxiliaries up to the clause's end, when that is at most four words."""
+    toks = [t for t in tokens(text) if t.start >= verb_start]
+    i = 0
+    while i < len(toks) and (toks[i].low in AUXILIARIES or toks[i].low in MODALS or toks[i].low in ("not", "be")):
+        i += 1
+    if i == 0 or i >= len(toks):
+        return None
+    start = toks[i].start
+    m = re.search(r"[,;:.!?()]|\s[—–]\s", text[start:])
+    end = start + (m.start() if m else len(text) - start)
+    phrase = text[start:end].strip()
+    if not 2 <= len(phrase.split()) <= 4:
+        return None
+    return Span(start, start + len(phrase), "verb", 2.9)
+
+
+def _salience(phrase: str, stats: DocStats) -> float:
+    """0..1: how much the phrase's words recur in the article (a key term) without being its bare topic."""
+    words = [stem(w) for w in content_words(phrase)]
+    if not words:
+        return 0.0
+    best = max(min(stats.counts[w], 4) for w in words) / 4
+    return 0.5 * best if all(w in stats.topic for w in words) else best

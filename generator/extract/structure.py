@@ -1,0 +1,132 @@
+"""What the rules for structured text share: lists with their lead-in, and which list items are fragments.
+
+A list's lead-in is what names it: the parent item of a nested list ("Six key principles:" above its
+items), the paragraph just before it when that paragraph ends with ":" or is only a bold or title-like
+label ("**Arterial**", "Heat Cramps"), else the section heading.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..model import Block, Document
+
+_PRONOUN_LED = re.compile(r"^(it|this|that|they|these|those|he|she|we|you|i)\b", re.I)
+_PAREN_TAIL = re.compile(r"\s*\([^()]*\)\s*$")
+# Labels that introduce a remark rather than name a term ("**Example**: ...", "Note: ...").
+ADMONITION = re.compile(r"^(examples?|e\.g|note|notes|tip|tips|warning|caution|important|remember|hint|answer|"
+                        r"question|summary|source|see also|key point|takeaway|exam tip|why|how|what)$", re.I)
+FRAGMENT_WORDS = 8  # list items up to this long without a sentence end are fragments, not sentences
+_GLOSSARY_LINE = re.compile(r"^(?P<term>[^:;.!?—–]{1,60}?)\s*(?::|\s[—–-]\s|[—–])\s*(?P<definition>\S.{1,})$")
+
+
+@dataclass(frozen=True, slots=True)
+class ListGroup:
+    items: tuple[Block, ...]
+    lead: str  # what names the list ("" when only the section heading does)
+    lead_block: Block | None
+    ordered: bool
+
+
+def label_of(block: Block) -> str:
+    """A paragraph that is only a label: all bold, or short and title-like without a sentence end."""
+    text = block.text.strip()
+    if block.kind != "paragraph" or not text or len(text.split()) > 8:
+        return ""
+    bare = text.rstrip(":").strip()
+    if any(e.strip(" :") == bare for e in block.emphasis):
+        return bare
+    if text[-1] in ".!?;," or not text[0].isupper() or ":" in bare:
+        return ""
+    return bare
+
+
+def lead_in(block: Block) -> str:
+    """A paragraph that introduces what follows: ends with ":" (and is not itself a glossary line)."""
+    text = block.text.strip()
+    if block.kind not in ("paragraph", "list_item") or not text.endswith(":") or len(text.split()) > 25:
+        return ""
+    return text.rstrip(":").strip()
+
+
+def list_groups(doc: Document) -> tuple[ListGroup, ...]:
+    return groups_of_blocks(doc.blocks)
+
+
+@lru_cache(maxsize=8)
+def groups_of_blocks(blocks: tuple[Block, ...]) -> tuple[ListGroup, ...]:
+    groups: list[ListGroup] = []
+    by_list: dict[int, list[int]] = {}
+    for i, b in enumerate(blocks):
+        if b.kind == "list_item":
+            by_list.setdefault(b.list_id, []).append(i)
+    for _lid, idxs in by_list.items():
+        first = idxs[0]
+        items = tuple(blocks[i] for i in idxs)
+        lead, lead_block = "", None
+        prev = blocks[first - 1] if first > 0 else None
+        if prev is not None and prev.kind == "list_item" and prev.depth == items[0].depth - 1:
+            lead, lead_block = prev.text.rstrip(":").strip(), prev
+            if len(lead.split()) <= 2 or _PRONOUN_LED.match(lead):
+                outer = next((g for g in groups if prev in g.items), None)
+                if outer and outer.lead and not _PRONOUN_LED.match(outer.lead):
+                    lead = f"{outer.lead} — {lead[0].lower() + lead[1:] if _PRONOUN_LED.match(lead) else lead}"
+                elif _PRONOUN_LED.match(lead):
+                    lead = ""
+            if re.search(r"\b(you|your|we|our)\b", lead, re.I):
+                lead = ""
+        elif prev is not None and prev.kind == "paragraph" and prev.section == items[0].section:
+            lead = label_of(prev) or lead_in(prev)
+            if _PRONOUN_LED.match(lead) or re.search(r"\b(you|your|we|our|I)\b", lead):
+                lead = ""  # "Things you need to know:" names nothing
+            lead_block = prev if lead else None
+        groups.append(ListGroup(items, lead.strip(), lead_block, items[0].ordered))
+    groups.sort(key=lambda g: g.items[0].line)
+    return tuple(groups)
+
+
+def is_fragment(block: Block) -> bool:
+    """A short list item that is a phrase rather than a sentence."""
+    text = block.text.strip()
+    if block.kind != "list_item" or not text or text.endswith(":") or _PRONOUN_LED.match(text):
+        return False
+    core = _PAREN_TAIL.sub("", text) or text  # "Benefits owner (accountable business role)" is a phrase
+    n = len(core.split())
+    if glossary_parts(block):
+        return False
+    return n <= 4 or (n <= FRAGMENT_WORDS and text[-1] not in ".!?")
+
+
+def glossary_parts(block: Block) -> tuple[str, str] | None:
+    """(term, definition) of a `Term: definition` / `Term - definition` / `**Term** — definition` line."""
+    if block.kind not in ("list_item", "paragraph") or len(block.sentences) > 3:
+        return None
+    m = _GLOSSARY_LINE.match(block.text)
+    if not m:
+        return None
+    term, definition = m.group("term").strip(), m.group("definition").strip()
+    if not definition or len(definition) < 2 or ADMONITION.match(term.strip("*_ ")):
+        return None
+    if any(term == e.rstrip(":").strip() for e in block.emphasis):
+        return term, definition
+    words = term.split()
+    if 0 < len(words) <= 4 and term[0].isupper() and not term.endswith(",") and block.kind == "list_item":
+        return term, definition
+    return None
+
+
+def list_fragments(group: ListGroup) -> list[Block]:
+    """The items of a list asked inside one list note: its fragments, when it has at least two."""
+    items = [b for b in group.items if is_fragment(b) and not glossary_parts(b)]
+    return items if len(items) >= 2 else []
+
+
+def in_list_note(block: Block, doc: Document) -> bool:
+    """Whether a list item is asked inside its list's note (so the prose rules leave it alone)."""
+    group = group_of(block, doc)
+    return group is not None and block in list_fragments(group)
+
+
+def group_of(block: Block, doc: Document) -> ListGroup | None:
+    return next((g for g in list_groups(doc) if block in g.items), None)
