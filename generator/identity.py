@@ -16,7 +16,7 @@ from difflib import SequenceMatcher
 from typing import Any
 
 from .ids import content_hash, guid_for
-from .lockfile import LOCK_NAME, LockEntry, dump_lock, load_lock, snapshot_of  # noqa: F401 (re-exported)
+from .lockfile import LOCK_NAME, LockEntry, dump_lock, load_lock, snapshot_json  # noqa: F401 (re-exported)
 from .model import Note
 from .text import normalize
 
@@ -92,7 +92,8 @@ def assign_identity(notes: Sequence[Note], lock: Mapping[str, LockEntry], now: i
             status, mod = "changed", max(now, held.mod + 1)
         note = replace(note, guid=guid, mod=mod)
         out.append(note)
-        new_lock.append(LockEntry(note.key, guid, h, mod, note.source.path, ordinals, False, snapshot_of(note)))
+        new_lock.append(LockEntry(note.key, guid, h, mod, note.source.path, ordinals, False, snapshot_json(note),
+                                  note.kind))
         was = held.path if held and held.path != note.source.path else ""
         changes.append(Change(status, guid, note.key, note.kind, note.source.path, note.source.line,
                               note.source.sentence, how, was, _changed_fields(held, note) if status == "changed"
@@ -112,11 +113,12 @@ def assign_identity(notes: Sequence[Note], lock: Mapping[str, LockEntry], now: i
                 last = replace(last, tags=tuple(dict.fromkeys((*last.tags, RETIRED_TAG))))
             entry = replace(entry, hash=note_hash(last) if last is not None else entry.hash,
                             mod=max(now, entry.mod + 1), retired=True,
-                            snapshot=snapshot_of(last) if last is not None else None)
+                            snapshot_json=snapshot_json(last) if last is not None else None)
         new_lock.append(entry)
         if last is not None:
             retired.append(replace(last, guid=entry.guid, mod=entry.mod, retired=True))
-        src = entry.snapshot.get("source", {}) if entry.snapshot else {}
+        snapshot = entry.snapshot
+        src = snapshot.get("source", {}) if snapshot else {}
         # A note retired by an earlier build is shipped again as it was: importing it changes nothing.
         changes.append(Change("unchanged" if earlier else "retired", entry.guid, entry.key, entry.kind, entry.path,
                               int(src.get("line", 0)), str(src.get("sentence", "")), retired=True))
@@ -355,18 +357,20 @@ def _renumber(note: Note, mapping: Mapping[int, int]) -> Note:
 
 def _emptied(held: LockEntry | None, note: Note) -> tuple[int, ...]:
     """Cloze numbers the note had in the last build and has no more (Anki leaves those cards empty)."""
-    if held is None or held.snapshot is None or note.kind != "cloze":
+    snapshot = held.snapshot if held is not None and note.kind == "cloze" else None
+    if snapshot is None:
         return ()
-    before = {int(c["ord"]) for c in held.snapshot.get("cards", [])}
+    before = {int(c["ord"]) for c in snapshot.get("cards", [])}
     return tuple(sorted(before - {c.ord for c in note.cards}))
 
 
 def _changed_fields(held: LockEntry | None, note: Note) -> tuple[str, ...]:
     """Names of the fields (and "tags") whose content differs from the lock's last snapshot."""
-    if held is None or held.snapshot is None:
+    snapshot = held.snapshot if held is not None else None
+    if snapshot is None:
         return ()
-    before: Mapping[str, Any] = held.snapshot.get("fields", {})
+    before: Mapping[str, Any] = snapshot.get("fields", {})
     names = [name for name, value in note.fields if before.get(name) != value]
-    if list(held.snapshot.get("tags", [])) != list(note.tags):
+    if list(snapshot.get("tags", [])) != list(note.tags):
         names.append("tags")
     return tuple(names)

@@ -135,8 +135,25 @@ def test_lock_file_round_trips_and_is_sorted(tmp_path: Path) -> None:
     data = json.loads(text)
     assert data["schema"] == "certdeck.lock/2" and list(data["notes"]) == sorted(data["notes"])
     entry = next(v for v in data["notes"].values() if v["note"]["rule"] == "markup")
-    assert set(entry) == {"guid", "hash", "mod", "path", "ordinals", "note"}
+    assert set(entry) == {"guid", "hash", "mod", "path", "kind", "ordinals", "note"}
     assert entry["note"]["source"]["path"] == "cells.md" and entry["note"]["fields"]["Text"].startswith("The {{c1::")
+
+
+def test_a_lock_file_laid_out_differently_reads_the_same() -> None:
+    """Reformatted by hand or by a tool, it is still the same lock (read as any JSON, written back as ours)."""
+    _, lock, _ = run(notes_of(CELLS), {}, T1)
+    text = dump_lock(lock)
+    pretty = json.dumps(json.loads(text), indent=2)
+    assert load_lock(pretty, "x") == load_lock(text, "x")
+    assert dump_lock(load_lock(pretty, "x")) == text
+
+
+def test_a_damaged_note_content_is_reported_retired_but_not_shipped() -> None:
+    _, lock, _ = run(notes_of(CELLS), {}, T1)
+    text = dump_lock(lock).replace('"deck": "Cells", ', "", 1)  # one snapshot loses a key it needs
+    damaged = load_lock(text, "x")
+    again, _, report = run(notes_of("# Cells\n"), damaged, T2)
+    assert report.counts()["retired"] == 3 and len(again) == 2
 
 
 def test_old_lock_files_are_read_and_every_note_is_refreshed_once() -> None:
