@@ -82,7 +82,7 @@ def assign_identity(notes: Sequence[Note], lock: Mapping[str, LockEntry], now: i
         taken.add(guid)
         ordinals: dict[str, int] = {}
         if note.kind == "cloze":
-            note, ordinals = _fix_ordinals(note, held.ordinals if held else {})
+            note, ordinals = _fix_ordinals(note, held)
         h = note_hash(note)
         if held is None:
             status, mod = "new", now
@@ -304,11 +304,13 @@ def _fresh_guid(key: str, taken: set[str]) -> str:
     return guid
 
 
-def _fix_ordinals(note: Note, held: Mapping[str, int]) -> tuple[Note, dict[str, int]]:
+def _fix_ordinals(note: Note, held: LockEntry | None) -> tuple[Note, dict[str, int]]:
     """Give each cloze number the number its answer had before; new answers get numbers never used.
 
-    Returns the renumbered note and the answer -> number map to keep (removed answers included, so
-    their numbers are never reused).
+    The exception is a note none of whose previous deletions survive (a rule now gaps another word of the
+    same sentence, say): its new deletions take over the previous numbers, in order, so the learner's card
+    keeps going instead of turning into an empty card next to a new one. Returns the renumbered note and the
+    answer -> number map to keep (removed answers included, so their numbers are never reused).
     """
     signatures: list[tuple[int, str]] = []
     seen: dict[str, int] = {}
@@ -316,18 +318,19 @@ def _fix_ordinals(note: Note, held: Mapping[str, int]) -> tuple[Note, dict[str, 
         sig = " / ".join(" ".join(a.casefold().split()) for a in card.answers)
         seen[sig] = seen.get(sig, 0) + 1
         signatures.append((card.ord, sig if seen[sig] == 1 else f"{sig} #{seen[sig]}"))
-    if not held:
+    held_ordinals = held.ordinals if held is not None else {}
+    if not held_ordinals:
         return note, {sig: ord_ for ord_, sig in signatures}
-    if all(held.get(sig) == ord_ for ord_, sig in signatures):  # the usual rebuild: nothing to renumber
-        return note, dict(held)
+    if all(held_ordinals.get(sig) == ord_ for ord_, sig in signatures):  # the usual rebuild: nothing to renumber
+        return note, dict(held_ordinals)
     mapping: dict[int, int] = {}
-    keep = dict(held)
+    keep = dict(held_ordinals)
     live = set()
     for ord_, sig in signatures:
-        if sig in held:
-            mapping[ord_] = held[sig]
+        if sig in held_ordinals:
+            mapping[ord_] = held_ordinals[sig]
             live.add(sig)
-    free = [(s, n) for s, n in held.items() if s not in live]
+    free = [(s, n) for s, n in held_ordinals.items() if s not in live]
     pairs = sorted((-SequenceMatcher(None, sig, s, autojunk=False).ratio(), ord_, s, n)
                    for ord_, sig in signatures if ord_ not in mapping for s, n in free)
     claimed: set[str] = set()
@@ -337,13 +340,26 @@ def _fix_ordinals(note: Note, held: Mapping[str, int]) -> tuple[Note, dict[str, 
         mapping[ord_] = n
         claimed.add(s)
         del keep[s]  # the answer was reworded: its number now belongs to the new wording
-    high = max(held.values(), default=0)
+    previous = sorted(_previous_ordinals(held))
+    if previous and not set(previous) & set(mapping.values()):
+        # Nothing of the note's last deletions survives: the new ones take over their cards, in order.
+        for (ord_, _), n in zip([x for x in signatures if x[0] not in mapping], previous):
+            mapping[ord_] = n
+        for s in [s for s, n in keep.items() if n in previous]:
+            del keep[s]
+    high = max(held_ordinals.values(), default=0)
     for ord_, sig in signatures:
         if ord_ not in mapping:
             high += 1
             mapping[ord_] = high
         keep[sig] = mapping[ord_]
     return _renumber(note, mapping), dict(sorted(keep.items()))
+
+
+def _previous_ordinals(held: LockEntry | None) -> set[int]:
+    """The cloze numbers the note had in the last build (from the lock's snapshot of it)."""
+    snapshot = held.snapshot if held is not None else None
+    return {int(c["ord"]) for c in snapshot.get("cards", [])} if snapshot else set()
 
 
 def _renumber(note: Note, mapping: Mapping[int, int]) -> Note:

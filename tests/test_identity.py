@@ -238,3 +238,23 @@ def test_two_reworded_facts_each_keep_their_own_note() -> None:
     again, _, report = run(notes_of(reworded), lock, T2)
     assert [n.guid for n in again] == [n.guid for n in first]
     assert [c.status for c in report.changes] == ["changed", "changed"]
+
+
+def test_a_gap_moved_to_another_word_keeps_its_card_number() -> None:
+    """Nothing of the old deletion survives: the new gap takes over card 1 rather than leaving it empty."""
+    _, lock, _ = run(notes_of("# Cells\n\nThe {{c1::nucleus}} holds the chromosomes of the cell.\n"), {}, T1)
+    again, lock, report = run(notes_of("# Cells\n\nThe nucleus holds the {{c1::chromosomes}} of the cell.\n"),
+                              lock, T2)
+    assert dict(again[0].fields)["Text"] == "The nucleus holds the {{c1::chromosomes}} of the cell."
+    assert report.changes[0].emptied == ()
+    assert dict(next(iter(lock.values())).ordinals) == {"chromosomes": 1}
+
+
+def test_a_dropped_deletion_is_not_reused_by_a_new_one() -> None:
+    """Some deletions survive: a new one gets a new number, the dropped one's card stays its own (empty)."""
+    _, lock, _ = run(notes_of("# W\n\nWounds: {{c1::abrasions}}, {{c2::lacerations}} and {{c3::punctures}}.\n"),
+                     {}, T1)
+    again, _, report = run(notes_of("# W\n\nWounds: {{c1::abrasions}}, {{c2::burns}} and {{c3::punctures}}.\n"),
+                           lock, T2)
+    assert dict(again[0].fields)["Text"] == "Wounds: {{c1::abrasions}}, {{c4::burns}} and {{c3::punctures}}."
+    assert report.changes[0].emptied == (2,)
