@@ -68,7 +68,7 @@ def build_cmd(
             from .plan import plan_counts
 
             typer.echo(f"notes: {plan_counts(build)}")
-            for change in build.report.of("retired"):
+            for change in sorted(build.report.of("retired"), key=lambda c: (c.path, c.line)):
                 typer.echo(f"retired: {change.path}:{change.line}: {change.sentence}")
     if build.errors:
         raise typer.Exit(code=1)
