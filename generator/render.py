@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import html
 import re
+from bisect import bisect_right
 from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import Any, Callable, Iterable, Sequence
@@ -110,11 +111,21 @@ def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
 
 def sanitize(fragment: str) -> str:
     """`fragment` reduced to the allow-list: safe tags, attributes, classes, style properties and URLs."""
+    return str(_sanitizer()(fragment))
+
+
+@lru_cache(maxsize=1)
+def _sanitizer() -> Callable[[str], str]:
+    """nh3 with our allow-list; a reusable Cleaner (nh3 >= 0.2.19) is ~5x faster per field than nh3.clean."""
     import nh3
 
-    return str(nh3.clean(fragment, tags=_TAGS, clean_content_tags=_DROP_WITH_CONTENT, attributes=_ATTRIBUTES,
-                         attribute_filter=_attribute_filter, strip_comments=True, url_schemes={"http", "https"},
-                         allowed_classes=_CLASSES, filter_style_properties=_STYLE_PROPERTIES))
+    options: dict[str, Any] = dict(
+        tags=_TAGS, clean_content_tags=_DROP_WITH_CONTENT, attributes=_ATTRIBUTES, attribute_filter=_attribute_filter,
+        strip_comments=True, url_schemes={"http", "https"}, allowed_classes=_CLASSES,
+        filter_style_properties=_STYLE_PROPERTIES)
+    if hasattr(nh3, "Cleaner"):
+        return nh3.Cleaner(**options).clean  # type: ignore[no-any-return]
+    return lambda fragment: nh3.clean(fragment, **options)  # type: ignore[no-any-return]
 
 
 def finish(fragment: str) -> str:
@@ -247,14 +258,21 @@ def _emit(text: str, start: int, end: int, marks: Sequence[Marks], gaps: Sequenc
             out.append(f"{OPEN}{opens[i]}{OPEN_END}")
 
     math = {m.start(): m for m in _MATH.finditer(text, start, end)}
+    # Where something happens (a gap edge, math, a change of marks): the text between two such points is
+    # written as one escaped run, which is what writing it character by character gives.
+    stops = {*opens, *closes, *math, end}
+    if marks:
+        stops.update(k for k in range(start + 1, end) if marks[k] != marks[k - 1])
+    ordered_stops = sorted(stops)
     i = start
     while i < end:
         marker(i)
         m = math.get(i)
         if not m:
             set_marks(_ordered(marks[i]) if marks else ())
-            out.append(_esc(text[i]))
-            i += 1
+            j = ordered_stops[bisect_right(ordered_stops, i)]
+            out.append(_esc(text[i:j]))
+            i = j
             continue
         # Math is one unit for marks; gaps may sit around it or inside it (Anki reveals clozes in MathJax).
         group = "display" if m.group("display") is not None else "inline"

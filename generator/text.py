@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Candidate sentence ends: terminal punctuation, optional closing quotes/brackets, then space.
 _BOUNDARY = re.compile(r"[.!?…]+[\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])")
@@ -83,11 +84,16 @@ def stems(text: str) -> set[str]:
     return {stem(w) for w in content_words(text)}
 
 
+_FOLD = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "—": "-", "–": "-"})
+_NORMAL_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+
+
+@lru_cache(maxsize=1 << 16)
 def normalize(text: str) -> str:
     """Fold case, quotes, dashes and spacing, for comparing and keying facts."""
-    text = unicodedata.normalize("NFKC", text).lower()
-    text = text.translate(str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "—": "-", "–": "-"}))
-    return " ".join(re.findall(r"[a-z0-9]+(?:'[a-z]+)?", text))
+    if not text.isascii():  # ASCII text is already NFKC and has no curly quotes or long dashes
+        text = unicodedata.normalize("NFKC", text).translate(_FOLD)
+    return " ".join(_NORMAL_WORD.findall(text.lower()))
 
 
 def slugify(text: str) -> str:
