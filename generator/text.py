@@ -64,9 +64,16 @@ def words(text: str) -> list[str]:
 
 def content_words(text: str) -> list[str]:
     """Lower-cased words of `text` that are not stop words."""
-    return [w for w in (t.lower() for t in _WORD.findall(text)) if w not in STOP_WORDS]
+    return list(_content_words(text))
 
 
+@lru_cache(maxsize=1 << 14)
+def _content_words(text: str) -> tuple[str, ...]:
+    # Memoised: the rules ask for the same sentences' words many times (callers get their own list).
+    return tuple(w for w in (t.lower() for t in _WORD.findall(text)) if w not in STOP_WORDS)
+
+
+@lru_cache(maxsize=1 << 14)
 def stem(word: str) -> str:
     """A crude stem that over-merges (``treat``/``treatment``): used where a false match is the safe side."""
     w = word.lower().replace("’", "'").split("'")[0]
@@ -81,14 +88,19 @@ def stem(word: str) -> str:
 
 def stems(text: str) -> set[str]:
     """Stems of the content words of `text`."""
-    return {stem(w) for w in content_words(text)}
+    return set(_stems(text))
+
+
+@lru_cache(maxsize=1 << 14)
+def _stems(text: str) -> frozenset[str]:
+    return frozenset(stem(w) for w in _content_words(text))
 
 
 _FOLD = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "—": "-", "–": "-"})
 _NORMAL_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 14)
 def normalize(text: str) -> str:
     """Fold case, quotes, dashes and spacing, for comparing and keying facts."""
     if not text.isascii():  # ASCII text is already NFKC and has no curly quotes or long dashes

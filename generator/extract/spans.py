@@ -135,6 +135,12 @@ class Token:
 
 def tokens(text: str) -> list[Token]:
     """Words of `text` with offsets; hyphenated words, numbers with units and possessives stay whole."""
+    return list(_tokens(text))
+
+
+@lru_cache(maxsize=1 << 12)
+def _tokens(text: str) -> tuple[Token, ...]:
+    # Memoised: the gap rules tokenise the same clause several times (callers get their own list).
     out = []
     for m in _TOKEN.finditer(text):
         word = m.group(0)
@@ -144,7 +150,7 @@ def tokens(text: str) -> list[Token]:
             word, end = word[:-1], end - 1
         if word:
             out.append(Token(word, m.start(), end))
-    return out
+    return tuple(out)
 
 
 def is_function_word(low: str) -> bool:
