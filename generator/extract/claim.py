@@ -87,12 +87,14 @@ def _gaps(text: str, kind: str, stats: DocStats, emphasis: tuple[str, ...], avoi
     ranked = rank_gaps(text, stats, emphasis, avoid)
     if not ranked:
         return []
+    if ranked[0].kind == "equation":
+        return [ranked[0]]
     if kind == "number":
         numbers = [s for s in ranked if s.kind == "number" and s.score >= 4.0]
         if numbers:
             return sorted(numbers, key=lambda s: s.start)[:3]
     if kind == "cause":
-        effect = _after_marker(text, ranked)
+        effect = _after_marker(text, ranked, stats, emphasis, avoid)
         if effect:
             return [effect]
     if kind == "contrast":
@@ -106,24 +108,35 @@ def _gaps(text: str, kind: str, stats: DocStats, emphasis: tuple[str, ...], avoi
     return [ranked[0]]
 
 
-def _after_marker(text: str, ranked: list[Span]) -> Span | None:
-    """For "X leads to Y" and "when X, Y": the best span in the effect part."""
+def _after_marker(text: str, ranked: list[Span], stats: DocStats, emphasis: tuple[str, ...],
+                  avoid: str) -> Span | None:
+    """For "because X, Y" the best span of X (the reason is the fact); for "when X, Y" and "X leads to Y"
+    the best span of Y (the effect). Each part is ranked as a sentence of its own."""
     if ranked[0].kind in ("emphasis", "term", "number"):
         return None
-    m = _CONDITION.match(text)
-    start = m.end() if m else -1
-    reason = re.match(r"(?:because|since|as)\b[^,]{3,},", text, re.I)
+    reason = re.match(r"(?:because|since|as|given that)\s+(?P<part>[^,]{3,}),", text, re.I)
     if reason:
-        inside = [s for s in ranked if s.end <= reason.end() and s.kind in ("object", "chunk", "subject")]
-        return inside[0] if inside else None
-    if start < 0:
-        mm = re.search(r"\b(?:leads? to|results? in|causes?|prevents?|reduces?|increases?|decreases?|improves?|"
-                       r"fosters?|→)\s", text, re.I)
-        start = mm.end() if mm else -1
-    if start < 0:
+        return _best_in(text, reason.start("part"), reason.end("part"), stats, emphasis, avoid)
+    m = _CONDITION.match(text)
+    if m:
+        return _best_in(text, m.end(), len(text), stats, emphasis, avoid)
+    mm = re.search(r"\b(?:leads? to|results? in|causes?|prevents?|reduces?|increases?|decreases?|improves?|"
+                   r"fosters?|→)\s", text, re.I)
+    if not mm:
         return None
-    after = [s for s in ranked if s.start >= start and s.kind in ("object", "chunk", "subject")]
+    after = [s for s in ranked if s.start >= mm.end() and s.kind in ("object", "chunk", "subject", "complement")]
     return after[0] if after else None
+
+
+def _best_in(text: str, start: int, end: int, stats: DocStats, emphasis: tuple[str, ...], avoid: str) -> Span | None:
+    """The best gap of text[start:end] ranked on its own, as offsets into `text`."""
+    part = text[start:end]
+    rest = text[:start] + " " + text[end:] + " " + avoid
+    best = rank_gaps(part.strip(" ,"), stats, emphasis, rest)
+    if not best:
+        return None
+    lead = len(part) - len(part.lstrip(" ,"))
+    return Span(start + lead + best[0].start, start + lead + best[0].end, best[0].kind, best[0].score)
 
 
 def _score(text: str, kind: str, stats: DocStats, spans: list[Span]) -> float:

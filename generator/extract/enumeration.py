@@ -11,7 +11,7 @@ import re
 
 from ..model import Document, Fact
 from .prose import prose_sentences
-from .spans import AUXILIARIES, chunks, tokens, verb_positions
+from .spans import AUXILIARIES, VERBS, chunks, tokens, verb_positions
 from ..text import content_words
 from .util import cloze_spans, good_answer
 
@@ -23,6 +23,8 @@ _SERIES = re.compile(r"(?P<series>[^,;:()]{1,60}(?:,\s+[^,;:()]{1,60}){1,12},?\s
 _INTRODUCER = re.compile(r".*\b(?:include|includes|including|included|such as|like|are|is|were|was|range from|"
                          r"ranges from|from|involve|involves|e\.g\.|notice|consider|should|must|can|may|will|"
                          r"need to|needs to)\s+", re.I)
+# "rings, watches, belts": three one- or two-word items with no "and", inside a sentence.
+_BARE_SERIES = re.compile(r"(?<=\s)[a-z][\w'’-]*(?:\s[a-z][\w'’-]*)?(?:,\s[a-z][\w'’-]*(?:\s[a-z][\w'’-]*)?){2}(?=\s|\.|$)")
 _ARROWS = re.compile(r"[^→]{1,60}(?:→[^→]{1,60}){2,}")
 _LAST_ITEM_END = re.compile(r"\s+(?:to|in|on|at|for|by|with|that|which|who|when|because|so|but)\s.*$|"
                             r"\s+\([^)]*\).*$", re.I)
@@ -70,11 +72,28 @@ def items(text: str) -> list[tuple[int, int]]:
                 out.append((start, end))
             pos += len(part) + 1
         return out
-    m = _SERIES.search(text)
+    found = list(_SERIES.finditer(text))
+    # Prefer a series of things to a series of verbs ("exposed to, witness, or experience" vs "death, injury, ...").
+    m = next((f for f in found if not any(w.split()[0].lower() in VERBS for w in re.split(r",\s*(?:and|or)?\s*",
+                                                                                     f.group("series")) if w.split())),
+             found[0] if found else None)
     if not m:
-        return []
+        bare = _BARE_SERIES.search(text)
+        if not bare:
+            return []
+        out_bare = []
+        for part in re.finditer(r"[\w'’-]+(?:\s[\w'’-]+)?", bare.group(0)):
+            out_bare.append((bare.start() + part.start(), bare.start() + part.end()))
+        return out_bare if len(out_bare) == 3 else []
     series_start = m.start("series")
-    parts = re.split(r",\s+(?:and/or\s+|and\s+|or\s+)?|\s+(?:and/or|and|or)\s+(?=[^,]*$)", m.group("series"))
+    if re.search(r"\((?:e\.g\.|i\.e\.|such as|including)[^()]*$", text[: series_start + 1], re.I):
+        return []  # examples in a parenthesis illustrate the claim; the claim is the card
+    series = m.group("series")
+    # A series ends at its "and"/"or" item: "cramps, pain, or spasms in the abdomen, arms, or legs" is two.
+    first_close = re.search(r",\s+(?:and|or|and/or)\s+[^,]*", series)
+    if first_close and series.count(",") > first_close.group(0).count(",") and first_close.end() < len(series):
+        series = series[: first_close.end()]
+    parts = re.split(r",\s+(?:and/or\s+|and\s+|or\s+)?|\s+(?:and/or|and|or)\s+(?=[^,]*$)", series)
     offsets = []
     pos = series_start
     for part in parts:

@@ -22,8 +22,7 @@ BOILERPLATE = re.compile(
 RHETORIC = re.compile(
     r"(\bright\?|\bisn['’]?t (it|that)\b|\bwho wouldn['’]?t\b|\bcan you imagine\b|\byou know what\b|"
     r"\bbuckle up\b|\blet['’]?s be real\b|\bdive (in|into)\b|\bguess what\b|\bbelieve (it|me)\b|"
-    r"\bimagine (a|an|that|you|how)\b|\blet['’]?s (touch|talk|take|look|carry|face|explore)\b|"
-    r"\bat the end of the day\b|\bhere['’]s the (thing|deal)\b)",
+    r"\bimagine (a|an|that|you|how)\b|\blet['’]?s\s+\w+|\bhere['’]s the (thing|deal)\b)",
     re.I,
 )
 # Addresses to the reader that carry no content: "my friends", "folks".
@@ -47,8 +46,7 @@ _CITATION = re.compile(r"\s*[(\[](?:[A-Z][^()\[\]]{0,160}?\b(?:1[89]|20)\d\d[a-z
                        r"pp?\.\s*[\d–-]+)[)\]]")
 _LINK_REF = re.compile(r"\s*\(?\[(?:link|\d+|see \w+)\]\)?", re.I)
 _EXCLAIM_TAIL = re.compile(r"\s*[—–-]\s*[^.?!]{0,60}!$")
-_METAPHOR = re.compile(r"\b(it['’]?s|that['’]?s|this is) (like|all part of|a (two-way street|journey|dance))\b",
-                       re.I)
+_METAPHOR = re.compile(r"\b(it['’]?s|that['’]?s|this is) (like|all part of)\b", re.I)
 _SPACES = re.compile(r"\s+")
 
 
@@ -80,10 +78,18 @@ _SPEECH = re.compile(r"[“\"][^”\"]{0,200}\b(I|I['’]m|me|my|we|you|your)\b[
                      r"\b(says?|said|states?|stated|asks?|asked|adage|saying goes)\b[^“\"]{0,40}[,:]?\s*[“\"]")
 
 
+# A sentence describing a figure rather than stating a fact ("A chart labeled ...", "Vertical arrow changing color").
+_FIGURE = re.compile(r"\b(photograph|photo|chart|graph|diagram|figure|image|illustration|arrow|icon|picture|"
+                     r"screenshot)s?\b[^.]{0,80}\b(shows?|labeled|labelled|depicts?|changing colou?r|pictured|"
+                     r"illustrates?)\b", re.I)
+
+
 def is_noise(sentence: str) -> bool:
     """Boilerplate, rhetoric, questions, exclamations, quoted speech and metaphors: text that makes no card."""
     s = sentence.strip()
     if not s or s.endswith("?") or s.endswith("!") or _EXCLAIM_TAIL.search(s) or _SPEECH.search(s):
+        return True
+    if _FIGURE.search(s):
         return True
     return bool(BOILERPLATE.search(s) or RHETORIC.search(s) or _METAPHOR.search(s))
 

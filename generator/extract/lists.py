@@ -71,7 +71,9 @@ def _item(text: str, emphasis: tuple[str, ...]) -> tuple[str, tuple[int, int] | 
     if bold:
         start = shown.index(bold)
         return shown, (start, start + len(bold))
-    core = _PAREN_TAIL.sub("", shown) or shown
+    paren = _PAREN_TAIL.search(shown)
+    # "(7.5-8.0)" is part of the fact; "(where we start)" only glosses it.
+    core = shown if paren and re.search(r"\d", paren.group(0)) else (_PAREN_TAIL.sub("", shown) or shown)
     if len(core.split()) > MAX_ITEM_GAP_WORDS or is_set(core):
         return shown, None
     return shown, (0, len(core))

@@ -24,7 +24,7 @@ CLAUSE_WORDS = 32  # longer sentences are cut into clauses for a card that reads
 # Sections that hold exercises, scenarios or reading lists rather than facts to learn.
 EXERCISE_SECTION = re.compile(
     r"\b(practice|quiz(zes)?|exercises?|review questions|self[- ]?(check|test|assessment)|check your understanding|"
-    r"check[- ]in|warm[- ]?up|case stud(y|ies)|cases?|scenarios?|reflection|learning objectives|objectives|"
+    r"check[- ]in|warm[- ]?up|case stud(y|ies)|cases?|scenarios?|reflection|learning objectives|objectives|examples?|"
     r"discussion questions|critical thinking|references|bibliography|further reading|see also|footnotes|"
     r"about the author|related (articles|posts|reading)|comments|subscribe|share this)\b", re.I)
 _CLAUSE_BREAK = re.compile(r"\s*;\s+|\s+[—–]\s+|(?<=\w)—(?=\w)")
@@ -85,6 +85,8 @@ def _prose(blocks: tuple[Block, ...]) -> tuple[ProseSentence, ...]:
             continue  # asked by the structure rules
         if label_of(block) and not verb_positions(tokens(block.text)):
             continue  # a bare label ("Heat Cramps") states nothing
+        if re.match(r"(examples?|e\.g\.|for example|case)\s*:", block.text, re.I):
+            continue  # a worked example, not the rule it illustrates
         lead = lead_of.get(id(block), "")
         lead = lead if 0 < len(lead.split()) <= MAX_LEAD_WORDS else ""
         subjects: list[str] = []  # subjects of earlier sentences in the block, latest last

@@ -22,7 +22,7 @@ from ..text import LEADING_PRONOUNS, STOP_WORDS, content_words, stem, stems
 _TOKEN = re.compile(r"[A-Za-z0-9$][A-Za-z0-9%+.,$/'’&-]*[A-Za-z0-9%+$]|[A-Za-z0-9]")
 
 DETERMINERS = frozenset("a an the this that these those each every any some all no its their his her our your "
-                        "my another such both either neither whose several many few most more less much".split())
+                        "my another such both either neither whose several many few much".split())
 PREPOSITIONS = frozenset("about above across after against along among around as at before behind below beneath "
                          "beside besides between beyond by despite down alongside during except for from in inside into like "
                          "near off on onto out outside over per since than through throughout to toward towards "
@@ -89,7 +89,7 @@ GENERIC = frozenset("people person persons individual individuals thing things w
                     "kinds type types example examples fact facts case cases time times something someone anyone "
                     "everyone everything anything moment day days point points aspect aspects factor factors area "
                     "areas issue issues matter role others other many much various several certain number "
-                    "amount level levels form forms group groups".split())
+                    "amount level levels form forms group groups place end lot".split())
 EVALUATIVE = re.compile(r"^(?:(?:the|a|an)\s+)?(?:single\s+)?(?:most|best|main|primary|principal|only|first|key|"
                         r"leading|largest|greatest|biggest|strongest|foundation|cornerstone|basis|heart|core|"
                         r"essence|hallmark|backbone|priority|goal|aim|purpose|crucial|vital|essential|critical|"
@@ -181,7 +181,10 @@ def chunks(text: str, max_words: int = 6) -> list[Span]:
     for i, tok in enumerate(toks):
         gap = text[toks[i - 1].end : tok.start] if i else ""
         nxt_is_verb = i + 1 in verbs
-        if run and gap.strip() not in ("", "-", "/"):  # punctuation between words ends a chunk
+        cumulative = (gap.strip() == "," and len(run) == 1 and i >= 2 and toks[i - 2].low in ("a", "an", "the")
+                      and not is_function_word(tok.low.strip()) or gap.strip() == "," and len(run) == 1 and i >= 2
+                      and toks[i - 2].low in ("a", "an", "the") and tok.low in ("less", "more", "very"))
+        if run and gap.strip() not in ("", "-", "/") and not cumulative:  # punctuation ends a chunk
             flush()
         low = tok.low
         if i in verbs:
@@ -194,7 +197,8 @@ def chunks(text: str, max_words: int = 6) -> list[Span]:
                 continue
             flush()
             continue
-        if is_function_word(low) or low in LEADING_PRONOUNS:
+        if (is_function_word(low) or low in LEADING_PRONOUNS) and not (run and low in ("less", "more", "very")
+                                                                      and text[toks[i - 1].end : tok.start].strip() == ","):
             flush()
             continue
         run.append(tok)
@@ -225,6 +229,9 @@ def verb_positions(toks: Sequence[Token]) -> set[int]:
         elif i == 0 and low in VERBS and len(toks) > 1 and toks[1].low not in AUXILIARIES \
                 and toks[1].low not in VERBS:
             out.add(i)  # an instruction: "Practice active listening", "Keep the area dry"
+        elif i == 0 and len(toks) > 1 and toks[1].low in ("to", "the", "a", "an", "your", "their", "all", "any") \
+                and not low.endswith("s") and low not in DETERMINERS and not is_function_word(low):
+            out.add(i)  # an instruction with a verb the list lacks: "Titrate to urine output"
         elif low in VERBS and not nounish(low) and (low.endswith(("s", "ed")) or prev in LEADING_PRONOUNS) \
                 and prev not in DETERMINERS and prev not in PREPOSITIONS:
             out.add(i)
@@ -327,9 +334,25 @@ def good_span(text: str, span: Span, avoid: str = "") -> bool:
     rest = text[: span.start] + " " + text[span.end :] + " " + avoid
     if leaks(answer, rest):
         return False
+    before = text[: span.start].split()
+    after_determiner = bool(before) and before[-1].lower() in DETERMINERS
+    if len(words) == 1 and span.kind not in ("emphasis", "term", "number", "equation") and _weak_word(answer) \
+            and not after_determiner:
+        return False
     all_words = content_words(text)
     gap_words = content_words(answer)
     return len(gap_words) < 3 or len(gap_words) <= 0.6 * len(all_words)
+
+
+_COMPARATIVES = frozenset("better worse more less fewer greater smaller larger higher lower faster slower "
+                          "easier harder best worst most least".split())
+
+
+def _weak_word(word: str) -> bool:
+    """A one-word answer that is a verb form, an adverb or a bare comparative: nothing to recall alone."""
+    low = word.lower().strip(".,;:")
+    return (low in VERBS and not nounish(low)) or _is_adverb(low) or low in _COMPARATIVES \
+        or (low.endswith("ed") and len(low) > 4) or low in ADVERBS or (word.isupper() and len(word) > 3)
 
 
 @dataclass(frozen=True, slots=True)
@@ -403,7 +426,10 @@ def rank_gaps(text: str, stats: DocStats, emphasis: Sequence[str] = (), avoid: s
         m = re.search(r"(?<!\w)" + re.escape(term) + r"(?!\w)", text)
         if m:
             found.append(Span(m.start(), m.end(), "term", 5.0))
-    found += [Span(s.start, s.end, s.kind, 4.5) for s in emphasis_spans(text, emphasis)]
+    opener_end = main_clause_start(text)
+    # Bold words in a leading "In cases of X," set the scene; the claim is in the main clause.
+    found += [Span(s.start, s.end, s.kind, 4.5 if s.start >= opener_end else 2.8)
+              for s in emphasis_spans(text, emphasis)]
     found += [Span(s.start, s.end, s.kind, 3.0 + s.score) for s in number_spans(text)]
     clause = split_clause(text)
     cks = chunks(text)
@@ -411,7 +437,8 @@ def rank_gaps(text: str, stats: DocStats, emphasis: Sequence[str] = (), avoid: s
         main = main_clause_start(text)
         subj = [c for c in cks if main <= c.start and c.end <= clause.verb_start]
         pred = [c for c in cks if c.start > clause.verb_start]
-        comp = _complement(text, clause.verb_start) if clause.verb in COPULAS else None
+        copula_at = _copula_after_modals(text, clause)
+        comp = _complement(text, copula_at) if copula_at >= 0 else None
         if comp:
             found.append(comp)
         m_not = re.match(r"(not (?:every|all|everyone|everybody|each)\b[^,]*?)\s+(?:will|would|can|may|is|are|has|have|"
@@ -444,6 +471,9 @@ def rank_gaps(text: str, stats: DocStats, emphasis: Sequence[str] = (), avoid: s
             if len(words) >= 3:  # the head of a long phrase, for when the whole would leave too little to read
                 tail = " ".join(words[-2:])
                 found.append(Span(c.end - len(tail), c.end, "object", score - 0.3))
+        if subj and short_subject and re.match(r"(?:is|are|was|were|can be|may be|should be|must be)\s+(?:\w+ly\s+)?"
+                                               r"\w+ed\s+(?:to|for)\s", text[clause.verb_start:]):
+            found.append(Span(subj[0].start, subj[0].end, "subject", 3.3))  # "X is used to treat Y": asks X
         if subj and short_subject:
             found.append(Span(subj[0].start, subj[0].end, "subject",
                               1.2 if topic_only else 1.8 + 0.5 * _salience(clause.subject, stats)))
@@ -466,6 +496,20 @@ def rank_gaps(text: str, stats: DocStats, emphasis: Sequence[str] = (), avoid: s
         if good_span(text, s, avoid):
             ranked.append(s)
     return ranked
+
+
+def _copula_after_modals(text: str, clause: Clause) -> int:
+    """Offset of the clause's copula ("is", or "be"/"become" after "may"), -1 when it has none."""
+    if clause.verb in COPULAS:
+        return clause.verb_start
+    if clause.verb not in MODALS and clause.verb not in AUXILIARIES:
+        return -1
+    for tok in tokens(text[clause.verb_start :])[1:4]:
+        if tok.low in ("be", "become", "remain", "becomes", "remains", "been"):
+            return clause.verb_start + tok.start
+        if not _is_adverb(tok.low) and tok.low not in ("not", "also"):
+            return -1
+    return -1
 
 
 def _complement(text: str, verb_start: int) -> Span | None:
