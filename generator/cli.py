@@ -107,6 +107,33 @@ def plan_cmd(
         raise typer.Exit(code=1)
 
 
+@app.command("lint")
+def lint_cmd(
+    paths: Optional[List[Path]] = typer.Argument(None, help="Article files or folders [default: source/]."),
+    strict: bool = typer.Option(False, "--strict", help="Exit non-zero when any card breaks a rule."),
+) -> None:
+    """Report each note whose cards break a card-quality rule, with the rule and the source line."""
+    from .config import load_settings
+    from .errors import GeneratorError
+    from .lint import lint_paths
+
+    sources = list(paths) if paths else [DEFAULT_SOURCE]
+    try:
+        settings = load_settings([p if p.is_dir() else p.parent for p in sources])
+        problems, errors, checked = lint_paths(sources, settings)
+    except GeneratorError as err:
+        typer.echo(f"error: {err}", err=True)
+        raise typer.Exit(code=1)
+    for err in errors:
+        typer.echo(f"error: {err}", err=True)
+    for problem in problems:
+        typer.echo(str(problem))
+    noun = "problem" if len(problems) == 1 else "problems"
+    typer.echo(f"{checked} notes checked, {len(problems)} {noun}")
+    if errors or (strict and problems):
+        raise typer.Exit(code=1)
+
+
 @app.command("preview")
 def preview_cmd(
     paths: Optional[List[Path]] = typer.Argument(None, help="Article files or folders [default: source/]."),

@@ -86,7 +86,9 @@ def items(text: str) -> list[tuple[int, int]]:
             out_bare.append((bare.start() + part.start(), bare.start() + part.end()))
         return out_bare if len(out_bare) == 3 else []
     series_start = m.start("series")
-    if re.search(r"\((?:e\.g\.|i\.e\.|such as|including)[^()]*$", text[: series_start + 1], re.I):
+    opened = text.rfind("(", 0, series_start + 1)
+    if opened >= 0 and ")" not in text[opened:series_start] and re.match(
+            r"\(\s*(?:e\.g\.|i\.e\.|such as|including|for example)", text[opened:], re.I):
         return []  # examples in a parenthesis illustrate the claim; the claim is the card
     series = m.group("series")
     # A series ends at its "and"/"or" item: "cramps, pain, or spasms in the abdomen, arms, or legs" is two.

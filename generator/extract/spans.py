@@ -260,6 +260,9 @@ def number_spans(text: str) -> list[Span]:
                                                       "after", "before", "by", "within", "over", "under")
                                                      for w in words)):
             continue  # "one fundamental skill": a word number needs a unit to be a quantity
+        before = text[: m.start()].split()[-1:] or [""]
+        if re.fullmatch(r"\d+", core) and before[0][:1].isupper():
+            continue  # "Type 2", "Stage 4": a label, not a quantity
         if re.fullmatch(r"(?:19|20)\d\d", core):
             out.append(Span(m.start(), m.end(), "number", 0.6))  # a year
             continue
@@ -345,7 +348,8 @@ def good_span(text: str, span: Span, avoid: str = "") -> bool:
 
 
 _COMPARATIVES = frozenset("better worse more less fewer greater smaller larger higher lower faster slower "
-                          "easier harder best worst most least".split())
+                          "easier harder best worst most least fastest slowest highest lowest largest smallest "
+                          "greatest biggest strongest weakest earliest latest longest shortest".split())
 
 
 def _weak_word(word: str) -> bool:
