@@ -86,20 +86,32 @@ MAX_PROMPT_WORDS = 40  # a front longer than this is not read at a glance
 
 
 def _context(fact: Fact, doc: Document) -> str:
-    """The front's cue: the nearest heading (or the title). Left out when it would give an answer away
-    (by stem: "Specialists" gives away "Specialist"), when it adds no word the text lacks, or when it
-    would make the front too long to read at a glance."""
-    context = fact.block.section[-1] if fact.block.section else doc.title
+    """The front's cue: the article and the nearest heading ("Title › Section"; the title alone at the top).
+    Left out when it would give an answer away (by stem, and together with what the card shows: "Specialists"
+    gives away "Specialist"), when it adds no word the text lacks, or when the front would be too long."""
+    heading = fact.block.section[-1] if fact.block.section else doc.title
+    context = heading if normalize(heading) == normalize(doc.title) else f"{doc.title} › {heading}"
     answers = [fact.answer] if fact.kind == "qa" else [fact.text[g.start : g.end] for g in fact.gaps]
     cue = stems(context)
-    if not cue or any(stems(a) and stems(a) <= cue for a in answers):
-        return ""
     shown = fact.text
+    visible = cue | stems(_without_gaps(fact))  # the cue and what the card already shows
+    if not cue or any(stems(a) and stems(a) <= visible for a in answers):
+        return ""
     if cue <= stems(shown):
         return ""
     if len(context.split()) + len(shown.split()) > MAX_PROMPT_WORDS:
         return ""
     return context
+
+
+def _without_gaps(fact: Fact) -> str:
+    if fact.kind == "qa":
+        return fact.text
+    out, pos = [], 0
+    for gap in sorted(fact.gaps, key=lambda g: g.start):
+        out.append(fact.text[pos : gap.start])
+        pos = gap.end
+    return " ".join(out + [fact.text[pos:]])
 
 
 def _cue(context: str) -> str:

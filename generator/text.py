@@ -82,6 +82,9 @@ def stem(word: str) -> str:
     for suffix in _SUFFIXES:
         if w.endswith(suffix) and len(w) - len(suffix) >= 3:
             w = w[: -len(suffix)]
+            if suffix in ("ing", "ings", "ed", "edly", "er", "ers") and len(w) > 3 and w[-1] == w[-2] \
+                    and w[-1] not in "aeiouls":
+                w = w[:-1]  # "planning" -> "plan", "stopped" -> "stop"
             break
     return w[:6]
 

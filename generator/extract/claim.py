@@ -34,7 +34,8 @@ _IMPERATIVE = re.compile(r"^(do not|don't|never|always|avoid|use|keep|get|give|c
                          r"report|titrate|intubate|expose|maintain|recommend|support|move|cut|identify|confirm|"
                          r"provide|position|elevate|cool|continue|begin|follow|wear|store|clean|separate|chill|"
                          r"reassess)\b", re.I)
-_CHATTY = re.compile(r"\b(you|your|we|our|us|i|me|my)\b", re.I)
+_CHATTY = re.compile(r"\b(you|we|us|i|me)\b", re.I)
+_POSSESSIVE = re.compile(r"\b(your|our|my|yourself|ourselves)\b", re.I)
 _NARRATIVE = re.compile(r"\b(she|he|her|him|his|hers)\b", re.I)
 _VAGUE_SUBJECT = re.compile(r"^(one|some|another|a variety of|a number of|several|many|more|other)\b", re.I)
 _OBJECT_PRONOUN = re.compile(r"\b(it|its|them|they)\b", re.I)
@@ -69,7 +70,7 @@ def claim_fact(sent: ProseSentence, stats: DocStats, avoid: str = "") -> Fact | 
     """One cloze for a prose clause, or None when it states nothing a learner should recall."""
     text = sent.text
     words = content_words(text)
-    if len(text.split()) < 4 or len(words) < 3:
+    if len(text.split()) < 3 or len(words) < 3:
         return None
     kind = classify(text)
     spans = _gaps(text, kind, stats, sent.block.emphasis, f"{avoid} {sent.lead}")
@@ -155,7 +156,7 @@ def _score(text: str, kind: str, stats: DocStats, spans: list[Span]) -> float:
         score -= 0.15  # "Some people ...": unless the sentence names what the vague subject is
     score -= 0.05 * len(_OBJECT_PRONOUN.findall(text))
     chatty = len(_CHATTY.findall(text))
-    score -= 0.08 * min(chatty, 3)
+    score -= 0.08 * min(chatty, 3) + 0.03 * min(len(_POSSESSIVE.findall(text)), 3)
     score -= 0.08 * len(_HEDGE.findall(text))
     salient = sum(1 for w in content_words(text) if stats.counts.get(_stem(w), 0) >= 2)
     if salient == 0:

@@ -30,6 +30,9 @@ EXERCISE_SECTION = re.compile(
 _CLAUSE_BREAK = re.compile(r"\s*;\s+|\s+[—–]\s+|(?<=\w)—(?=\w)")
 _SOFT_BREAK = re.compile(r",\s+(?=(?:but|while|whereas|so|although|though)\s)")
 _DASH_ASIDE = re.compile(r"\s[—–]\s[^—–.;]{3,90}\s[—–]\s")
+_AND_CLAUSE = re.compile(r",\s+(?:and|but|so)\s+(?=(?:suddenly|then|now|it|they|you|we|this)\b)", re.I)
+_NOT_JUST = re.compile(r"\b(?:isn['’]t|is not|aren['’]t|are not)\s+(?:just|only|simply|merely)(?:\s+about)?\s+|"
+                       r"\bgoes beyond(?:\s+just)?\s+", re.I)
 _LONG_PAREN = re.compile(r"\s*\([^()]{30,300}\)")
 _DEMONSTRATIVE = re.compile(r"^(this|these|that|those)\s+(?=[a-z])", re.I)
 _CLAUSAL_THIS = re.compile(r"^(this|that|which)\s+(means|suggests|shows|indicates|implies)\s+(that\s+)?", re.I)
@@ -96,10 +99,12 @@ def _prose(blocks: tuple[Block, ...]) -> tuple[ProseSentence, ...]:
                 subjects.append("")
                 continue
             cleaned = clean_sentence(raw)
-            if is_noise(cleaned) and not _has_claim_before_noise(cleaned):
+            noisy = is_noise(cleaned)
+            if noisy and not _has_claim_before_noise(cleaned):
                 subjects.append("")
                 continue
-            for n, clause in enumerate(_clauses(cleaned)):
+            clauses = _clauses(cleaned, split_and=noisy)
+            for n, clause in enumerate(_merge_contrast(clauses)):
                 resolved = _resolve(clause, subjects)
                 if not resolved or is_noise(resolved) or len(resolved.split()) < 3:
                     continue
@@ -114,12 +119,30 @@ def _prose(blocks: tuple[Block, ...]) -> tuple[ProseSentence, ...]:
 
 def _has_claim_before_noise(text: str) -> bool:
     """A sentence whose first clause states a fact before a rhetorical tail is kept for its clauses."""
-    return bool(_CLAUSE_BREAK.search(text))
+    return bool(_CLAUSE_BREAK.search(text) or _AND_CLAUSE.search(text))
 
 
-def _clauses(text: str) -> list[str]:
+def _merge_contrast(clauses: list[str]) -> list[str]:
+    """ "X isn't just A; it's B" reads "X is B, not just A": the second half is the claim, the pronoun is X."""
+    out: list[str] = []
+    for clause in clauses:
+        m = re.match(r"(?:it|this|they)(?:['’]s|['’]re| is| are)\s+(?:all\s+)?(?P<rest>.+?)\.?$", clause, re.I)
+        prev = out[-1] if out else ""
+        c = _NOT_JUST.search(prev)
+        if m and c:
+            subject = split_clause(prev).subject or prev[: c.start()].strip()
+            if subject and _plain_subject(subject) or (subject and len(subject.split()) <= 6):
+                out[-1] = f"{subject} is {m.group('rest')}, not just {prev[c.end():].strip(' .')}."
+                continue
+        out.append(clause)
+    return out
+
+
+def _clauses(text: str, split_and: bool = False) -> list[str]:
     text = _DASH_ASIDE.sub(" ", text)  # "the sense of taste — sometimes dulled by age — may fail": drop the aside
     parts = [p.strip(" ,") for p in _CLAUSE_BREAK.split(text) if p and p.strip(" ,")]
+    if split_and:  # a noisy sentence: keep the clauses that state something on their own
+        parts = [q.strip(" ,") for p in parts for q in _AND_CLAUSE.split(p) if q.strip(" ,")]
     out: list[str] = []
     for part in parts:
         if len(part.split()) > CLAUSE_WORDS:

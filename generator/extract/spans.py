@@ -192,7 +192,8 @@ def chunks(text: str, max_words: int = 6) -> list[Span]:
             continue
         if low in ("of", "and", "or", "&") and run:
             nxt = toks[i + 1].low if i + 1 < len(toks) else ""
-            if nxt and not is_function_word(nxt) and not nxt_is_verb and len(run) < max_words - 1:
+            gerund = low != "of" and nxt.endswith("ing") and not run[0].low.endswith("ing") and len(nxt) > 5
+            if nxt and not is_function_word(nxt) and not nxt_is_verb and not gerund and len(run) < max_words - 1:
                 run.append(tok)
                 continue
             flush()
@@ -241,6 +242,7 @@ def verb_positions(toks: Sequence[Token]) -> set[int]:
         elif prev in ("who", "which", "that") and (low in VERBS or low.endswith(("ed", "es"))):
             out.add(i)
         elif i > 0 and low in VERBS and not nounish(low) and i - 1 not in out and prev not in DETERMINERS \
+                and not low.endswith("ing") \
                 and prev not in PREPOSITIONS and not is_function_word(prev):
             out.add(i)
         if not _is_adverb(low):
@@ -472,7 +474,8 @@ def rank_gaps(text: str, stats: DocStats, emphasis: Sequence[str] = (), avoid: s
                 score -= 1.0  # the article's own topic ("the burn" in an article on burns) is given, not new
             found.append(Span(c.start, c.end, "object", score))
             words = phrase.split()
-            if len(words) >= 3:  # the head of a long phrase, for when the whole would leave too little to read
+            if len(words) >= 3 and words[-2].lower() not in ("of", "and", "or", "&"):
+                # the head of a long phrase, for when the whole would leave too little to read
                 tail = " ".join(words[-2:])
                 found.append(Span(c.end - len(tail), c.end, "object", score - 0.3))
         if subj and short_subject and re.match(r"(?:is|are|was|were|can be|may be|should be|must be)\s+(?:\w+ly\s+)?"
@@ -520,12 +523,21 @@ def _complement(text: str, verb_start: int) -> Span | None:
     """An adjective complement after a copula, with its degree word and infinitive ("less able to combat
     bacteria", "highly personal"): up to the clause's end, at most five words."""
     toks = [t for t in tokens(text) if t.start > verb_start]
+    if len(toks) > 2 and toks[0].low in ("all", "really", "mainly", "mostly") and toks[1].low == "about":
+        toks = toks[1:]
+    if len(toks) > 1 and toks[0].low == "about" and toks[1].low.endswith("ing"):
+        toks = toks[1:]  # "is about feeling with them": what it is about is the answer
+        m = re.search(r"[,;:.!?()]|\s[—–]\s", text[toks[0].start:])
+        phrase = text[toks[0].start : toks[0].start + (m.start() if m else len(text))].strip()
+        if 2 <= len(phrase.split()) <= 5:
+            return Span(toks[0].start, toks[0].start + len(phrase), "complement", 3.3)
+        return None
     if len(toks) > 1 and toks[0].low == "to" and toks[1].low not in DETERMINERS:
         toks = toks[1:]  # "your role is to walk alongside your clients": the purpose is the answer
         m = re.search(r"[,;:.!?()]|\s[—–]\s", text[toks[0].start:])
         phrase = text[toks[0].start : toks[0].start + (m.start() if m else len(text))].strip()
         if 2 <= len(phrase.split()) <= 5:
-            return Span(toks[0].start, toks[0].start + len(phrase), "complement", 3.1)
+            return Span(toks[0].start, toks[0].start + len(phrase), "complement", 3.3)
         return None
     if not toks or toks[0].low in DETERMINERS or toks[0].low.endswith("ed") or toks[0].low in AUXILIARIES \
             or toks[0].low in PREPOSITIONS or toks[0].low in LEADING_PRONOUNS or toks[0].text[0].isdigit():

@@ -9,6 +9,7 @@ from ..text import LEADING_PRONOUNS, PRONOUNS, STOP_WORDS
 from .spans import leaks
 
 MAX_ANSWER_WORDS = 12
+MAX_CARD_WORDS = 40  # a front longer than this is not read at a glance (lint's prompt-too-long)
 _SET_SEPARATORS = re.compile(r",|;|\band\b|\bor\b")
 
 
@@ -31,6 +32,8 @@ def cloze_spans(rule: str, text: str, spans: Sequence[tuple[int, int]], score: f
     """A cloze fact with one deletion (c1, c2, ...) per span; spans that make a bad answer are dropped.
 
     `values`: the spans are whole table cells or field values, which may be short symbols ("He", "Ar")."""
+    if len(text.split()) > MAX_CARD_WORDS:
+        return None
     gaps: list[Gap] = []
     for start, end in sorted(set(spans)):
         while start < end and text[start] in " ,;:":
