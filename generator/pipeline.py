@@ -271,6 +271,8 @@ def plan_build(paths: Sequence[Path], settings: Settings, out_dir: Path, jobs: i
     except (OSError, UnicodeDecodeError) as err:
         raise GeneratorError(f"cannot read lock file: {err}", str(lock_path)) from None
     lock = load_lock(lock_text, str(lock_path))
+    had_lock = lock_text is not None
+    del lock_text  # tens of MB for a big curriculum: not kept through identity and packaging
 
     def in_scope(path: str) -> bool:
         # A fact can only be retired from an article this build read, or from one that is gone; an
@@ -283,7 +285,7 @@ def plan_build(paths: Sequence[Path], settings: Settings, out_dir: Path, jobs: i
         if settings.retired or not note.retired:
             decks.setdefault(note.deck, []).append(note)
     return Build(decks=decks, lock=new_lock, report=report, errors=errors, articles=len(built),
-                 warnings=warnings, had_lock=lock_text is not None, media=media)
+                 warnings=warnings, had_lock=had_lock, media=media)
 
 
 def write_build(build: Build, out_dir: Path, json_path: Path | None = None, use_cache: bool = False,
