@@ -21,6 +21,7 @@ ARTICLES_PER_DECK = 50
 TEXT_SUFFIXES = (".md", ".markdown", ".txt")
 
 _FRONT = re.compile(r"\A---\n.*?\n---\n", re.S)
+_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)|<img\b[^>]*>")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"])")
 _WORD = re.compile(r"[A-Za-z][a-z]{4,}")
 _SYLLABLES = ("ka", "lo", "ven", "tri", "mos", "del", "ar", "qui", "ne", "sol", "par", "ith", "or", "cen", "bra",
@@ -72,7 +73,8 @@ def seed_texts(roots: list[Path] | None = None) -> list[str]:
             text = path.read_text(encoding="utf-8").replace("\r\n", "\n")
         except (UnicodeDecodeError, OSError):
             continue
-        texts.append(_FRONT.sub("", text))
+        # images would point at files the corpus does not have: keep their alt text only
+        texts.append(_IMAGE.sub(r"\1", _FRONT.sub("", text)))
     if not texts:
         raise SystemExit("no seed texts under source/ or tests/")
     return texts
