@@ -18,8 +18,9 @@ from .util import cloze_spans
 
 _CAUSE = re.compile(r"\b(causes?|caused by|leads? to|led to|results? in|resulting in|due to|because|since|"
                     r"so that|therefore|prevents?|preventing|reduces?|increases?|decreases?|improves?|elevates?|"
-                    r"raises?|lowers?|protects?|predicts?|helps?|allows?|enables?|fosters?|triggers?|"
-                    r"contributes? to|is associated with|are associated with|is correlated with|risk)\b|→", re.I)
+                    r"raises?|lowers?|protects?|predicts?|triggers?|contributes? to|is associated with|"
+                    r"are associated with|is correlated with|risk)\b|→", re.I)
+# Soft causal verbs ("helps", "allows") state a link too loosely to rank with a cause.
 _CONDITION = re.compile(r"^(when|if|without|once|unless|after|before|during|while|by|because|since)\b[^,]{3,},",
                         re.I)
 _CONTRAST = re.compile(r"\b(not\s(?:just|only|simply|merely)?\s?[^,;]{1,50}?,?\s(?:but|rather)|isn['’]t just|"

@@ -15,6 +15,7 @@ import re
 
 from ..model import Document, Fact
 from ..text import LEADING_PRONOUNS
+from .filters import clean_sentence
 from .prose import ProseSentence, prose_sentences
 from .spans import GENERIC, chunks
 from .util import cloze, cloze_spans, question
@@ -48,6 +49,8 @@ _NOT_A_TERM = re.compile(r"^(this|that|these|those|it|there|here|what|which|who|
 def definition(doc: Document) -> list[Fact]:
     """Cloze facts (and abbreviation questions) from defining sentences and phrases."""
     facts: list[Fact] = []
+    for block in doc.blocks:
+        facts.extend(_named_after(block))
     for sent in prose_sentences(doc):
         text, block = sent.text, sent.block
         fact = _sentence_definition(text, block.emphasis, sent)
@@ -55,6 +58,38 @@ def definition(doc: Document) -> list[Fact]:
             facts.append(fact)
         facts.extend(_phrase_definitions(sent.full or text, block.emphasis, sent))
     return facts
+
+
+# "..., blood leaks backward; this is called regurgitation." The name comes after what it names.
+_THIS_IS_CALLED = re.compile(r"(?P<what>[^.;:!?]{12,200}?)[;.,]\s+(?:this|that|which|it)\s+is\s+(?:(?:also|often|"
+                             r"sometimes)\s+)?(?:called|known as|termed|referred to as)\s+(?P<name>[^.,;:()]{2,60})\.",
+                             re.I)
+
+
+def _named_after(block: object) -> list[Fact]:
+    from ..model import Block
+
+    assert isinstance(block, Block)
+    if block.kind not in ("paragraph", "list_item", "quote"):
+        return []
+    out = []
+    for sent_start, sent in enumerate(block.sentences):
+        text = sent.text
+        if sent_start + 1 < len(block.sentences) and re.match(r"(?:this|that|it)\s+is\s+(?:also\s+)?(?:called|known as"
+                                                             r"|termed)\s", block.sentences[sent_start + 1].text, re.I):
+            text = f"{text} {block.sentences[sent_start + 1].text}"
+        m = _THIS_IS_CALLED.search(text)
+        if not m:
+            continue
+        what = clean_sentence(m.group("what").strip()).rstrip(".")
+        name = m.group("name").strip()
+        if len(name.split()) > 5 or _NOT_A_TERM.match(name) or re.search(r"\b(you|your|we)\b", what, re.I):
+            continue
+        card = f"{name[0].upper() + name[1:]}: {what[0].lower() + what[1:]}."
+        fact = cloze("definition", card, name[0].upper() + name[1:], 0.85, block, text, sent.line)
+        if fact:
+            out.append(fact)
+    return out
 
 
 def _clean_term(term: str) -> str:

@@ -28,6 +28,9 @@ RHETORIC = re.compile(
 # Addresses to the reader that carry no content: "my friends", "folks".
 _VOCATIVE = re.compile(r",\s*(my friends|friends|folks|everyone|y['’]all|you guys|my dear \w+)\s*(,|(?=[.!?;:]))",
                        re.I)
+# "Note:", "Remember:", "Exam tip:" in front of a sentence: a label, not part of the fact.
+_ADMONITION = re.compile(r"^(?:note|notes|tip|remember|important|warning|caution|key point|exam tip|pro tip|"
+                         r"hint|n\.b\.)\s*[:—–-]\s*", re.I)
 _DID_YOU_KNOW = re.compile(r"^(did you know|have you ever noticed|have you heard)\s+(that\s+)?(?P<claim>.+)\?$",
                            re.I)
 _FILLER_OPENER = re.compile(
@@ -63,6 +66,7 @@ def clean_sentence(sentence: str) -> str:
     if m:
         claim = m.group("claim").strip()
         s = claim[0].upper() + claim[1:] + "."
+    s = _ADMONITION.sub("", s)
     s = _VOCATIVE.sub("", s)
     for _ in range(3):  # "So, remember, ..." — openers can stack
         trimmed = _HEDGE_OPENER.sub("", _FILLER_OPENER.sub("", s))

@@ -105,7 +105,7 @@ NUMBER = re.compile(
     r"(?<![\w./-])(?:(?:at least|at most|about|around|roughly|nearly|almost|approximately|over|under|more than|"
     r"less than|fewer than|up to|within|every)\s+)?"
     + _NUM + r"(?:\s?%)?(?:\+)?(?:\s?(?:-|–|—|to|or|in|out of)\s?" + _NUM + r"(?:\s?%)?)?"
-    r"(?:(?:\s|-)(?:million|billion|thousand|hundred))?(?:(?:\s|-)?" + _UNIT + r"(?:/" + _UNIT + r")*)?"
+    r"(?:(?:\s|-)(?:million|billion|thousand|hundred))?(?:(?:\s|-)?" + _UNIT + r"(?:/[A-Za-z]{1,4})*)?"
     r"(?![\w%/-])", re.I)
 _DATE = re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December)"
                    r"\s+\d{1,2},\s+(?:1[89]|20)\d\d\b")
@@ -207,7 +207,7 @@ def chunks(text: str, max_words: int = 6) -> list[Span]:
     return out
 
 
-_OBJECT_START = DETERMINERS | frozenset("to two three four five".split())
+_OBJECT_START = DETERMINERS | frozenset("to two three four five you them us him her it".split())
 
 
 def verb_positions(toks: Sequence[Token]) -> set[int]:
