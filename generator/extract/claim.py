@@ -13,7 +13,7 @@ import re
 from ..model import Document, Fact
 from ..text import content_words
 from .prose import ProseSentence, prose_sentences
-from .spans import VERBS, DocStats, Span, chunks, number_spans, rank_gaps, stats_for
+from .spans import VERBS, DocStats, Span, chunks, good_span, number_spans, rank_gaps, stats_for
 from .util import cloze_spans
 
 _CAUSE = re.compile(r"\b(causes?|caused by|leads? to|led to|results? in|resulting in|due to|because|since|"
@@ -114,8 +114,8 @@ def _after_marker(text: str, ranked: list[Span], stats: DocStats, emphasis: tupl
                   avoid: str) -> Span | None:
     """For "because X, Y" the best span of X (the reason is the fact); for "when X, Y" and "X leads to Y"
     the best span of Y (the effect). Each part is ranked as a sentence of its own."""
-    if ranked[0].kind in ("emphasis", "term", "number"):
-        return None
+    if ranked[0].kind in ("emphasis", "term", "number") or ranked[0].score >= 3.3:
+        return None  # the author's emphasis, a quantity, or a passive's subject already says what to ask
     reason = re.match(r"(?:because|since|as|given that)\s+(?P<part>[^,]{3,}),", text, re.I)
     if reason:
         return _best_in(text, reason.start("part"), reason.end("part"), stats, emphasis, avoid)
@@ -131,14 +131,15 @@ def _after_marker(text: str, ranked: list[Span], stats: DocStats, emphasis: tupl
 
 
 def _best_in(text: str, start: int, end: int, stats: DocStats, emphasis: tuple[str, ...], avoid: str) -> Span | None:
-    """The best gap of text[start:end] ranked on its own, as offsets into `text`."""
+    """The best gap of text[start:end] ranked on its own, as offsets into `text` (and fair in the whole card)."""
     part = text[start:end]
     rest = text[:start] + " " + text[end:] + " " + avoid
-    best = rank_gaps(part.strip(" ,"), stats, emphasis, rest)
-    if not best:
-        return None
     lead = len(part) - len(part.lstrip(" ,"))
-    return Span(start + lead + best[0].start, start + lead + best[0].end, best[0].kind, best[0].score)
+    for span in rank_gaps(part.strip(" ,"), stats, emphasis, rest, strict=False):
+        shifted = Span(start + lead + span.start, start + lead + span.end, span.kind, span.score)
+        if good_span(text, shifted, avoid):
+            return shifted
+    return None
 
 
 def _score(text: str, kind: str, stats: DocStats, spans: list[Span]) -> float:

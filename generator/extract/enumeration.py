@@ -83,7 +83,8 @@ def items(text: str) -> list[tuple[int, int]]:
             return []
         out_bare = []
         for part in re.finditer(r"[\w'’-]+(?:\s[\w'’-]+)?", bare.group(0)):
-            out_bare.append((bare.start() + part.start(), bare.start() + part.end()))
+            word = re.sub(r"\s+\w+ly$", "", part.group(0))  # "belts immediately": the adverb is not an item
+            out_bare.append((bare.start() + part.start(), bare.start() + part.start() + len(word)))
         return out_bare if len(out_bare) == 3 else []
     series_start = m.start("series")
     opened = text.rfind("(", 0, series_start + 1)

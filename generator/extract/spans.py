@@ -105,10 +105,12 @@ NUMBER = re.compile(
     r"(?<![\w./-])(?:(?:at least|at most|about|around|roughly|nearly|almost|approximately|over|under|more than|"
     r"less than|fewer than|up to|within|every)\s+)?"
     + _NUM + r"(?:\s?%)?(?:\+)?(?:\s?(?:-|–|—|to|or|in|out of)\s?" + _NUM + r"(?:\s?%)?)?"
-    r"(?:(?:\s|-)(?:million|billion|thousand|hundred))?(?:(?:\s|-)?" + _UNIT + r"(?:/[A-Za-z]{1,4})*)?"
+    r"(?:(?:\s|-)(?:million|billion|thousand|hundred))?(?:(?:\s|-)?" + _UNIT + r"(?:/[A-Za-z]{1,4})*"
+    r"(?:\sper\s(?:minute|hour|day|week|month|year|second|kg|dose))?)?"
     r"(?![\w%/-])", re.I)
 _DATE = re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December)"
                    r"\s+\d{1,2},\s+(?:1[89]|20)\d\d\b")
+_DECADE = re.compile(r"\b(?:(?:early|mid|late)[- ])?(?:1[5-9]|20)\d0s\b", re.I)
 _COMPARATIVE = re.compile(r"\b(?:twice|three times|four times|half) as \w+\b", re.I)
 _WORD_NUMBER = re.compile(r"^(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
                           r"thirty|forty|fifty|sixty|hundred|half|a few)$", re.I)
@@ -228,7 +230,7 @@ def verb_positions(toks: Sequence[Token]) -> set[int]:
                 and low not in ("open", "often", "children"):
             out.add(i)
         elif i == 0 and low in VERBS and len(toks) > 1 and toks[1].low not in AUXILIARIES \
-                and toks[1].low not in VERBS:
+                and toks[1].low not in VERBS and not low.endswith("ing"):
             out.add(i)  # an instruction: "Practice active listening", "Keep the area dry"
         elif i == 0 and len(toks) > 1 and toks[1].low in ("to", "the", "a", "an", "your", "their", "all", "any") \
                 and not low.endswith("s") and low not in DETERMINERS and not is_function_word(low):
@@ -272,6 +274,7 @@ def number_spans(text: str) -> list[Span]:
     for m in _COMPARATIVE.finditer(text):
         out.append(Span(m.start(), m.end(), "number", 0.9))
     dates = [Span(m.start(), m.end(), "number", 0.8) for m in _DATE.finditer(text)]
+    dates += [Span(m.start(), m.end(), "number", 0.8) for m in _DECADE.finditer(text)]
     out = [s for s in out if not any(d.start <= s.start < d.end for d in dates)] + dates
     return _no_overlap(sorted(out, key=lambda s: (s.start, -s.end)))
 
@@ -425,7 +428,7 @@ def choose_gap(text: str, stats: DocStats, emphasis: Sequence[str] = (), avoid: 
 
 
 def rank_gaps(text: str, stats: DocStats, emphasis: Sequence[str] = (), avoid: str = "",
-              term: str = "") -> list[Span]:
+              term: str = "", strict: bool = True) -> list[Span]:
     """Candidate gaps, best first (see the module docstring for the order)."""
     found: list[Span] = []
     if term:
@@ -494,13 +497,15 @@ def rank_gaps(text: str, stats: DocStats, emphasis: Sequence[str] = (), avoid: s
             found.append(Span(eq.end(), eq.end() + len(right), "equation", 4.2))
         elif 0 < len(text[: eq.start()].split()) <= 8:
             found.append(Span(left_start, eq.start(), "equation", 4.2))
+    found = [Span(s.start, s.end, s.kind, s.score - 1.0) if _in_parentheses(text, s) and s.kind != "number" else s
+             for s in found]
     seen: set[tuple[int, int]] = set()
     ranked = []
     for s in sorted(found, key=lambda s: (-s.score, s.start)):
         if (s.start, s.end) in seen:
             continue
         seen.add((s.start, s.end))
-        if good_span(text, s, avoid):
+        if not strict or good_span(text, s, avoid):  # not strict: the caller checks within a larger card
             ranked.append(s)
     return ranked
 
@@ -568,6 +573,12 @@ def _verb_phrase(text: str, verb_start: int) -> Span | None:
     if not 2 <= len(phrase.split()) <= 4:
         return None
     return Span(start, start + len(phrase), "verb", 2.9)
+
+
+def _in_parentheses(text: str, span: Span) -> bool:
+    """An aside in parentheses ("both (or multiple) disorders") is rarely what a card should ask."""
+    opened = text.rfind("(", 0, span.start)
+    return opened >= 0 and text.find(")", opened) >= span.end
 
 
 def _salience(phrase: str, stats: DocStats) -> float:
