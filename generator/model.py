@@ -50,6 +50,7 @@ class Document:
     meta: Mapping[str, Any]  # front matter
     blocks: tuple[Block, ...]
     stem: str = ""  # file name without suffix: the article's slug
+    warnings: tuple[Any, ...] = ()  # GeneratorErrors for text the parser had to skip (shown as `warning:`)
 
 
 @dataclass(frozen=True, slots=True)

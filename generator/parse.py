@@ -10,6 +10,7 @@ from functools import lru_cache
 from pathlib import PurePath
 from typing import Any, Mapping
 
+from .errors import GeneratorError
 from .model import Block, Document, Image, Sentence
 from .text import split_sentences
 
@@ -18,6 +19,10 @@ _SPACES = re.compile(r"\s+")
 _TITLE_LIKE = re.compile(r"^[\"“]?[A-Z0-9][^\n]{0,79}$")
 _DIRECTIVE = re.compile(r"<!--\s*certdeck:\s*(skip|off|on)\s*-->", re.I)
 _MAX_BLOCK_CHARS = 20_000  # longer blocks are split for sentences in pieces; keeps work per block bounded
+# Deeper nesting is not parsed (markdown-it skips what is inside): bounds the parser's recursion and its work.
+MAX_NESTING = 40
+_CONTAINERS = ("blockquote_open", "list_item_open", "dd_open")
+_MAX_EMPHASIS_CHARS = 500  # longer bold spans name no term; nested ones would make the work quadratic
 
 
 @lru_cache(maxsize=1)
@@ -25,7 +30,7 @@ def _parser() -> Any:
     from markdown_it import MarkdownIt
     from mdit_py_plugins.deflist import deflist_plugin
 
-    return MarkdownIt("commonmark", {"maxNesting": 40}).enable("table").use(deflist_plugin)
+    return MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable("table").use(deflist_plugin)
 
 
 def plain_to_markdown(text: str) -> str:
@@ -66,12 +71,15 @@ def parse_markdown(text: str, path: str, meta: Mapping[str, Any] | None = None) 
     dt: str | None = None
     skips = _Skips()
     pending_images: tuple[Image, ...] = ()
+    too_deep: list[int] = []  # lines of containers whose content the parser skipped
     i = 0
     while i < len(tokens):
         tok = tokens[i]
         t = tok.type
         line = tok.map[0] + 1 if tok.map else 0
         skips.see(tok)
+        if tok.level >= MAX_NESTING - 1 and t in _CONTAINERS and tokens[i + 1].nesting == -1:
+            too_deep.append(line)
         if t == "heading_open":
             level = int(tok.tag[1])
             plain, emph, _ = _inline_text(tokens[i + 1])
@@ -147,7 +155,13 @@ def parse_markdown(text: str, path: str, meta: Mapping[str, Any] | None = None) 
         i += 1
     blocks = skips.apply(blocks)
     title = _title(meta, blocks, path)
-    return Document(path=path, title=title, meta=meta, blocks=tuple(blocks), stem=PurePath(path).stem)
+    warnings: tuple[GeneratorError, ...] = ()
+    if too_deep:
+        more = f" (and {len(too_deep) - 1} more places)" if len(too_deep) > 1 else ""
+        warnings = (GeneratorError(f"lists or quotes nested too deeply; the text inside them is skipped{more}",
+                                   path, too_deep[0]),)
+    return Document(path=path, title=title, meta=meta, blocks=tuple(blocks), stem=PurePath(path).stem,
+                    warnings=warnings)
 
 
 class _Skips:
@@ -243,7 +257,7 @@ def _inline_text(inline: Any) -> tuple[str, tuple[str, ...], list[int]]:
     """(plain text, emphasised spans, offsets of line breaks) of an inline token."""
     parts: list[str] = []
     length = 0
-    emphasis: list[str] = []
+    spans: list[tuple[int, int]] = []  # emphasised (start, end) offsets, cut out once the text is joined
     open_at: list[int] = []
     breaks: list[int] = []
     for child in inline.children or ():
@@ -257,19 +271,18 @@ def _inline_text(inline: Any) -> tuple[str, tuple[str, ...], list[int]]:
         elif t in ("strong_open", "mark_open"):
             open_at.append(length)
         elif t in ("strong_close", "mark_close") and open_at:
-            start = open_at.pop()
-            emphasis.append("".join(parts)[start:].strip())
+            spans.append((open_at.pop(), length))
         elif t == "html_inline":
             tag = child.content.lower()
             if tag.startswith(("<dfn", "<b>", "<strong")):
                 open_at.append(length)
             elif tag.startswith(("</dfn", "</b>", "</strong")) and open_at:
-                start = open_at.pop()
-                emphasis.append("".join(parts)[start:].strip())
+                spans.append((open_at.pop(), length))
         if piece:
             parts.append(piece)
             length += len(piece)
     plain = "".join(parts)
+    emphasis = [plain[start:end].strip() for start, end in spans if end - start <= _MAX_EMPHASIS_CHARS]
     plain = _KRAMDOWN_ATTRS.sub("", plain)
     cleaned = _SPACES.sub(" ", plain).strip()
     # Line-break offsets are approximate once spaces collapse; they only place sentences on lines.

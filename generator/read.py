@@ -1,12 +1,17 @@
 """Reading stage: find article files, decode them and split off YAML front matter.
 
-Front matter lines are blanked rather than removed so that line numbers stay those of the file.
+Front matter lines are blanked rather than removed so that line numbers stay those of the file. Nothing
+here trusts its input: files are read up to a size limit, symlinks that leave a source folder are skipped,
+and front matter is checked key by key (a wrong type names its line).
 """
 from __future__ import annotations
 
 import codecs
+import difflib
+import os
 import re
-from dataclasses import dataclass
+import stat
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -14,7 +19,16 @@ from .errors import GeneratorError
 
 SUFFIXES = (".md", ".markdown", ".txt")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+_YAML_KEY = re.compile(r"[\"']?\w[\w -]{0,80}[\"']?[ \t]*:(?:[ \t]|$)")
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 MAX_FRONT_MATTER = 64 * 1024  # bytes; larger blocks are not front matter a person wrote
+MAX_ARTICLE_BYTES = 2 * 1024 * 1024  # default read limit per article (Settings.max_article_mb)
+KNOWN_KEYS = ("deck", "title", "tags")
+# C0 controls other than tab and newline, and DEL: they carry no text and would end up in card fields.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_BINARY_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]")  # not \t \n \v \f \r or ESC
+_UTF32_BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"))
+_UTF16_BOMS = ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,80 +37,276 @@ class Source:
     text: str  # decoded, LF line endings, front matter blanked
     meta: dict[str, Any]
     plain: bool  # a .txt file: headings are guessed from title-like lines
+    warnings: tuple[GeneratorError, ...] = field(default=())  # what was skipped while reading
 
 
-def find_sources(paths: Iterable[Path]) -> list[Path]:
-    """Every article file named by `paths` (files, or folders searched recursively), sorted."""
+def display_path(path: Path | str) -> str:
+    """A path as valid Unicode text: bytes a file name holds that are not UTF-8 become U+FFFD."""
+    return os.fsencode(path).decode("utf-8", "replace")
+
+
+def find_sources(paths: Iterable[Path], warnings: list[GeneratorError] | None = None) -> list[Path]:
+    """Every article file named by `paths` (files, or folders searched recursively), sorted.
+
+    In a folder, files reached through a symlink that leads outside it are skipped (a warning is added to
+    `warnings` when given); folder symlinks are not followed. A file named directly is taken as it is.
+    """
     found: set[Path] = set()
     for p in paths:
         if p.is_dir():
-            found.update(f for f in p.rglob("*") if f.suffix.lower() in SUFFIXES and f.is_file()
-                         and not f.stem.upper() == "README"
-                         and not any(part.startswith(".") for part in f.relative_to(p).parts))
+            root = p.resolve()
+            for f in p.rglob("*"):
+                rel = f.relative_to(p)
+                if (f.suffix.lower() not in SUFFIXES or f.stem.upper() == "README"
+                        or any(part.startswith(".") for part in rel.parts) or not f.is_file()):
+                    continue
+                if not _is_within(f.resolve(), root):
+                    if warnings is not None:
+                        warnings.append(GeneratorError("links to a file outside the source folder; skipped",
+                                                       display_path(f)))
+                    continue
+                found.add(f)
         elif p.exists():
             found.add(p)
         else:
-            raise GeneratorError("no such file or folder", str(p))
+            raise GeneratorError("no such file or folder", display_path(p))
     return sorted(found)
 
 
+def _is_within(path: Path, root: Path) -> bool:
+    return path == root or root in path.parents
+
+
 def decode(data: bytes, path: str) -> str:
-    """Text of a file: UTF-8 (BOM or not), UTF-16 with BOM, else Windows-1252; binary is an error."""
+    """Text of a file: UTF-8 (BOM or not), UTF-16/32 with BOM, else Windows-1252; binary is an error.
+
+    Bytes that are not UTF-8 are read as Windows-1252 one by one, so a file that mixes the two (text pasted
+    from several places) keeps both its UTF-8 characters and its smart quotes.
+    """
+    for bom, codec in (*_UTF32_BOMS, *_UTF16_BOMS):  # UTF-32 first: its LE BOM starts like UTF-16's
+        if data.startswith(bom):
+            return _clean(_decode_wide(data[len(bom):], codec, path), path)
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8):]
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return _lines(data.decode("utf-16"))
-        except UnicodeDecodeError as err:
-            raise GeneratorError(f"cannot decode as UTF-16: {err.reason}", path) from None
-    if b"\x00" in data:
-        raise GeneratorError("binary file, not text", path)
+    elif b"\x00" in data:
+        codec = _utf16_without_bom(data)
+        if codec is None:
+            raise GeneratorError("binary file, not text", path)
+        return _clean(_decode_wide(data, codec, path), path)
     try:
-        return _lines(data.decode("utf-8"))
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
-        pass
+        # Mixed files go byte by byte; pure Windows-1252 ones (no UTF-8 sequence at all) in one go.
+        mixed = _UTF8_MULTIBYTE.search(data) is not None
+        text = data.decode("utf-8", "certdeck-cp1252") if mixed else data.decode("cp1252", "replace")
+    return _clean(text, path)
+
+
+def _decode_wide(data: bytes, codec: str, path: str) -> str:
     try:
-        # Text pasted on Windows or saved by older tools: smart quotes are cp1252 bytes.
-        return _lines(data.decode("cp1252"))
+        # Incremental, so that a file cut at the size limit inside a character loses just that character.
+        return codecs.getincrementaldecoder(codec)().decode(data, final=False)
     except UnicodeDecodeError as err:
-        raise GeneratorError(f"cannot decode as UTF-8 or Windows-1252 (byte {err.start})", path) from None
+        raise GeneratorError(f"cannot decode as {codec.upper()[:6]}: {err.reason} at byte {err.start}",
+                             path) from None
 
 
-def _lines(text: str) -> str:
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+def _utf16_without_bom(data: bytes) -> str | None:
+    """'utf-16-le' or 'utf-16-be' when the NUL bytes are the high halves of ASCII characters."""
+    sample = data[:4096]
+    sample = sample[: len(sample) - len(sample) % 2]
+    if len(sample) < 4:
+        return None
+    even_nul = sample[0::2].count(0) / (len(sample) // 2)
+    odd_nul = sample[1::2].count(0) / (len(sample) // 2)
+    if odd_nul > 0.9 and even_nul < 0.1:
+        return "utf-16-le"
+    if even_nul > 0.9 and odd_nul < 0.1:
+        return "utf-16-be"
+    return None
+
+
+def _cp1252_fallback(err: UnicodeError) -> tuple[str, int]:
+    assert isinstance(err, UnicodeDecodeError)
+    bad = err.object[err.start : err.end]
+    # The five bytes Windows-1252 leaves undefined become U+FFFD rather than an error.
+    return bad.decode("cp1252", "replace"), err.end
+
+
+codecs.register_error("certdeck-cp1252", _cp1252_fallback)
+
+
+def _clean(text: str, path: str) -> str:
+    """LF line endings; control characters other than tab and newline become spaces; binary is refused."""
+    sample = text[:65536]
+    if sample and len(_BINARY_CONTROLS.findall(sample)) > max(8, len(sample) // 100):
+        raise GeneratorError("binary file, not text", path)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROLS.sub(" ", text) if _CONTROLS.search(text) else text
 
 
 def split_front_matter(text: str, path: str) -> tuple[str, dict[str, Any]]:
     """(text with the front matter blanked, its mapping); no front matter gives {}."""
-    m = _FRONT_MATTER.match(text)
+    text, meta, _ = _split_front_matter(text, path)
+    return text, meta
+
+
+def _split_front_matter(text: str, path: str) -> tuple[str, dict[str, Any], list[GeneratorError]]:
+    m = _FRONT_MATTER.match(text[: MAX_FRONT_MATTER + 8])
     if not m or len(m.group(0)) > MAX_FRONT_MATTER:
-        return text, {}
+        return text, {}, []
+    if not _looks_like_mapping(m.group(1)):
+        # `---` then prose then `---` is a Markdown section between rules, not front matter.
+        return text, {}, []
+    data, key_lines = _load_yaml(m.group(1), path)
+    meta, warnings = check_meta(data, key_lines, path)
+    blank = "\n" * m.group(0).count("\n")
+    return blank + text[m.end():], meta, warnings
+
+
+def _looks_like_mapping(block: str) -> bool:
+    for line in block.split("\n"):
+        if line.strip() and not line.lstrip().startswith("#"):
+            return bool(_YAML_KEY.match(line))
+    return True  # only blanks and comments: an empty front matter
+
+
+def _load_yaml(source: str, path: str) -> tuple[Any, dict[Any, int]]:
+    """The front matter's value and the file line of each top-level key; any YAML problem is an error."""
     import yaml  # only articles with front matter pay for the import
 
+    loader = _SafeNoAliasLoader(source)
     try:
-        meta = yaml.load(m.group(1), Loader=_SafeNoAliasLoader)
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
+        mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
         line = mark.line + 2 if mark is not None else 1
-        raise GeneratorError(f"bad front matter: {getattr(err, 'problem', None) or err}", path, line) from None
-    if meta is None:
-        meta = {}
-    if not isinstance(meta, dict):
-        raise GeneratorError("front matter is not a mapping of keys to values", path, 1)
-    blank = "\n" * m.group(0).count("\n")
-    return blank + text[m.end():], meta
+        problem = getattr(err, "problem", None) or str(err).split("\n")[0]
+        raise GeneratorError(f"bad front matter: {problem}", path, line) from None
+    except RecursionError:
+        raise GeneratorError("bad front matter: nested too deeply", path, 1) from None
+    except (ValueError, TypeError, OverflowError) as err:  # e.g. a date like 2024-13-45, a 5,000-digit number
+        raise GeneratorError(f"bad front matter: {err}", path, 1) from None
+    finally:
+        loader.dispose()
+    lines: dict[Any, int] = {}
+    if node is not None and isinstance(node.value, list):
+        for pair in node.value:
+            if isinstance(pair, tuple) and len(pair) == 2 and isinstance(pair[0].value, str):
+                lines.setdefault(pair[0].value, pair[0].start_mark.line + 2)
+    return data, lines
 
 
-def read_source(file: Path, display: str | None = None) -> Source:
-    """Read, decode and split one article file."""
-    path = display or str(file)
+def check_meta(data: Any, key_lines: dict[Any, int], path: str) -> tuple[dict[str, Any], list[GeneratorError]]:
+    """Front matter as certdeck uses it: `deck` and `title` as text, `tags` as a list of text.
+
+    A `deck` or `title` of the wrong type is an error (the article cannot be placed); bad `tags` are a warning
+    and left out; an unknown key that looks like a misspelt known one is a warning; other keys pass through.
+    """
+    if data is None:
+        return {}, []
+    if not isinstance(data, dict):
+        raise GeneratorError("front matter is not a mapping of keys to values", path, 2)
+    meta: dict[str, Any] = {}
+    warnings: list[GeneratorError] = []
+    for key, value in data.items():
+        name = str(key)
+        line = key_lines.get(key, 2)
+        if name in ("deck", "title"):
+            text = _scalar_text(value)
+            if text is None:
+                raise GeneratorError(f"front matter `{name}` must be text, not {_kind(value)}", path, line)
+            if name == "deck":
+                text = "::".join(part.strip() for part in text.split("::") if part.strip())
+            if text.strip():
+                meta[name] = " ".join(text.split())
+        elif name == "tags":
+            tags, bad = _tags(value)
+            if bad:
+                warnings.append(GeneratorError(f"front matter `tags` must be a list or comma-separated text, "
+                                               f"not {bad}; tags left out", path, line))
+            meta["tags"] = tags
+        else:
+            close = difflib.get_close_matches(name.lower(), KNOWN_KEYS, n=1, cutoff=0.75)
+            if close and close[0] != name:
+                warnings.append(GeneratorError(f"unknown front matter key `{name}` ignored (did you mean "
+                                               f"`{close[0]}`?)", path, line))
+            meta[name] = value
+    return meta, warnings
+
+
+def _scalar_text(value: Any) -> str | None:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return None
+
+
+def _tags(value: Any) -> tuple[list[str], str]:
+    """(tags as text, '' or what was wrong with them)."""
+    if value is None:
+        return [], ""
+    if isinstance(value, str):
+        return [t for t in re.split(r"[,\s]+", value) if t], ""
+    if isinstance(value, list):
+        out = [_scalar_text(v) for v in value]
+        if any(t is None for t in out):
+            return [], "a list holding " + next(_kind(v) for v, t in zip(value, out) if t is None)
+        return [t for t in out if t and t.strip()], ""
+    scalar = _scalar_text(value)
+    if scalar is not None:
+        return [scalar], ""
+    return [], _kind(value)
+
+
+def _kind(value: Any) -> str:
+    names = {dict: "a mapping", list: "a list", bool: "true/false", set: "a set", bytes: "binary data"}
+    return names.get(type(value), f"a {type(value).__name__}")
+
+
+def read_source(file: Path, display: str | None = None, limit: int = MAX_ARTICLE_BYTES) -> Source:
+    """Read, decode and split one article file, reading at most `limit` bytes of it."""
+    path = display or display_path(file)
     try:
-        data = file.read_bytes()
+        # Checked before opening: opening a FIFO would wait for a writer, and /dev/zero never ends.
+        if not stat.S_ISREG(os.stat(file).st_mode):
+            raise GeneratorError("not a regular file", path)
+        with open(file, "rb") as fh:
+            data = fh.read(limit + 1)
     except OSError as err:
         raise GeneratorError(f"cannot read: {err.strerror or err}", path) from None
+    warnings: list[GeneratorError] = []
+    cut = len(data) > limit
+    if cut:
+        data = data[:limit]
+        tail = len(data) - len(data.rstrip(bytes(range(0x80, 0x100))))
+        if 0 < tail < 4:  # a UTF-8 character cut in two
+            data = data[:-tail]
     text = decode(data, path)
-    text, meta = split_front_matter(text, path)
-    return Source(path=path, text=text, meta=meta, plain=file.suffix.lower() == ".txt")
+    if cut:
+        text, line = _cut_at_paragraph(text)
+        warnings.append(GeneratorError(f"article is larger than {limit / 2**20:g} MB; the text from here on "
+                                       "is skipped (split the file, or raise max-article-mb)", path, line))
+    if not text.strip():
+        return Source(path=path, text="", meta={}, plain=False,
+                      warnings=(GeneratorError("empty file, nothing to read", path),))
+    text, meta, meta_warnings = _split_front_matter(text, path)
+    return Source(path=path, text=text, meta=meta, plain=file.suffix.lower() == ".txt",
+                  warnings=tuple(meta_warnings + warnings))
+
+
+def _cut_at_paragraph(text: str) -> tuple[str, int]:
+    """The text up to its last blank line (else its last line break), and the 1-based line cut off first."""
+    end = text.rfind("\n\n")
+    end = end + 1 if end > len(text) // 2 else text.rfind("\n") + 1
+    if end <= 0:
+        end = len(text)
+    kept = text[:end]
+    return kept, kept.count("\n") + 1
 
 
 def _make_loader() -> type:
@@ -108,7 +318,7 @@ def _make_loader() -> type:
         def compose_node(self, parent: Any, index: Any) -> Any:  # noqa: D401
             if self.check_event(yaml.AliasEvent):
                 event = self.peek_event()
-                raise yaml.constructor.ConstructorError(
+                raise yaml.composer.ComposerError(
                     None, None, "aliases (*name) are not allowed in front matter", event.start_mark)
             return super().compose_node(parent, index)
 

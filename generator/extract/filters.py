@@ -6,6 +6,7 @@ particular article's words. All patterns are linear: no nested quantifiers over 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..model import Block, Document
 from ..text import normalize
@@ -100,5 +101,11 @@ def is_noise(sentence: str) -> bool:
 
 def is_title_echo(block: Block, doc: Document) -> bool:
     """A paragraph that only repeats the article's title or a heading."""
-    text = normalize(block.text)
-    return text == normalize(doc.title) or any(text == normalize(s) for s in block.section)
+    return _is_echo(block.text, doc.title, block.section)
+
+
+@lru_cache(maxsize=64)
+def _is_echo(text: str, title: str, section: tuple[str, ...]) -> bool:
+    # Cached: every fact of a block asks this, and normalizing a long block once per fact is quadratic.
+    norm = normalize(text)
+    return norm == normalize(title) or any(norm == normalize(s) for s in section)
