@@ -5,6 +5,7 @@ Only this module imports markdown_it. Lines are 1-based lines of the source file
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import PurePath
@@ -199,13 +200,43 @@ class _Skips:
         ranges = list(self.ranges)
         if self.off_from is not None:
             ranges.append((self.off_from, 1 << 62))
-        for start, level in self.sections:
-            end = next((b.line - 1 for b in blocks if b.kind == "heading" and b.line > start and b.level <= level),
-                       1 << 62)
-            ranges.append((start, end))
+        ranges.extend(self._section_ranges(blocks))
         if not ranges:
             return blocks
-        return [replace(b, skip=True) if any(a <= b.line <= z for a, z in ranges) else b for b in blocks]
+        # Merged and searched by bisection: an article full of directives stays linear, not blocks x ranges.
+        merged: list[list[int]] = []
+        for a, z in sorted(ranges):
+            if merged and a <= merged[-1][1] + 1:
+                merged[-1][1] = max(merged[-1][1], z)
+            else:
+                merged.append([a, z])
+        starts = [a for a, _ in merged]
+
+        def skipped(line: int) -> bool:
+            k = bisect_right(starts, line) - 1
+            return k >= 0 and line <= merged[k][1]
+
+        return [replace(b, skip=True) if skipped(b.line) else b for b in blocks]
+
+    def _section_ranges(self, blocks: list[Block]) -> list[tuple[int, int]]:
+        """(first, last line) of each skipped section: up to the next heading of the same or a higher level."""
+        if not self.sections:
+            return []
+        out: list[tuple[int, int]] = []
+        starts = sorted(self.sections)
+        open_: list[tuple[int, int]] = []  # (start, level), levels increasing
+        k = 0
+        for b in blocks:
+            if b.kind != "heading":
+                continue
+            while k < len(starts) and starts[k][0] < b.line:
+                open_.append(starts[k])
+                k += 1
+            while open_ and open_[-1][1] >= b.level and open_[-1][0] < b.line:
+                out.append((open_.pop()[0], b.line - 1))
+        open_.extend(starts[k:])
+        out.extend((start, 1 << 62) for start, _ in open_)
+        return out
 
 
 def _inside(tokens: list[Any], i: int, opener: str) -> bool:
