@@ -269,7 +269,7 @@ def _sentences(plain: str, line: int, breaks: list[int]) -> list[Sentence]:
     for start in range(0, len(plain), _MAX_BLOCK_CHARS):
         for offset, sent in split_sentences(plain[start : start + _MAX_BLOCK_CHARS]):
             at = start + offset
-            out.append(Sentence(sent, line + sum(1 for b in breaks if b <= at)))
+            out.append(Sentence(sent, line + bisect_right(breaks, at)))  # breaks are ascending
     return out
 
 

@@ -279,6 +279,11 @@ def read_source(file: Path, display: str | None = None, limit: int = MAX_ARTICLE
             data = fh.read(limit + 1)
     except OSError as err:
         raise GeneratorError(f"cannot read: {err.strerror or err}", path) from None
+    return source_from_bytes(data, path, file.suffix.lower() == ".txt", limit)
+
+
+def source_from_bytes(data: bytes, path: str, plain: bool = False, limit: int = MAX_ARTICLE_BYTES) -> Source:
+    """Decode and split an article's bytes; more than `limit` bytes are cut at a paragraph, with a warning."""
     warnings: list[GeneratorError] = []
     cut = len(data) > limit
     if cut:
@@ -292,11 +297,10 @@ def read_source(file: Path, display: str | None = None, limit: int = MAX_ARTICLE
         warnings.append(GeneratorError(f"article is larger than {limit / 2**20:g} MB; the text from here on "
                                        "is skipped (split the file, or raise max-article-mb)", path, line))
     if not text.strip():
-        return Source(path=path, text="", meta={}, plain=False,
+        return Source(path=path, text="", meta={}, plain=plain,
                       warnings=(GeneratorError("empty file, nothing to read", path),))
     text, meta, meta_warnings = _split_front_matter(text, path)
-    return Source(path=path, text=text, meta=meta, plain=file.suffix.lower() == ".txt",
-                  warnings=tuple(meta_warnings + warnings))
+    return Source(path=path, text=text, meta=meta, plain=plain, warnings=tuple(meta_warnings + warnings))
 
 
 def _cut_at_paragraph(text: str) -> tuple[str, int]:
