@@ -433,16 +433,18 @@ def _math_rule(display: bool) -> Callable[..., str]:
     return render
 
 
-_AUTHOR_CLOZE = re.compile(r"\{\{c(\d{1,3})::((?:(?!\{\{|\}\}).)*?)(?:::((?:(?!\{\{|\}\}).)*?))?\}\}", re.S)
-
-
 def _cloze_placeholders(markdown: str) -> str:
     """Author cloze syntax `{{cN::answer::hint}}` as placeholders that survive Markdown and sanitizing."""
-    def sub(m: re.Match[str]) -> str:
-        hint = "" if m.group(3) is None else HINT + m.group(3)
-        return f"{OPEN}{m.group(1)}{OPEN_END}{m.group(2)}{hint}{CLOSE}"
+    from .text import find_clozes
 
-    return _AUTHOR_CLOZE.sub(sub, markdown)
+    # Neither answer nor hint holds `{{` or `}}` (tempered); found by a linear scan, not a backtracking regex.
+    out, pos = [], 0
+    for start, end, digits, answer, hint in find_clozes(markdown, tempered=True):
+        out.append(markdown[pos:start])
+        out.append(f"{OPEN}{digits}{OPEN_END}{answer}{'' if hint is None else HINT + hint}{CLOSE}")
+        pos = end
+    out.append(markdown[pos:])
+    return "".join(out)
 
 
 def _code_block(code: str, info: str) -> str:

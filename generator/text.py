@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from typing import Iterator
 
 # Candidate sentence ends: terminal punctuation, optional closing quotes/brackets, then space.
 _BOUNDARY = re.compile(r"[.!?…]+[\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])")
@@ -114,3 +115,94 @@ def normalize(text: str) -> str:
 def slugify(text: str) -> str:
     """A lower-case, dash-separated tag or file name made of `text`'s words."""
     return "-".join(normalize(text).replace("'", "").split())[:60] or "untitled"
+
+
+# Author cloze markup, scanned in linear time. The obvious regex, `\{\{c(\d{1,3})::(.+?)(?:::(.*?))?\}\}`,
+# tries every answer end against every hint end from every opener: cubic on a line of unclosed `{{c1::`.
+_CLOZE_OPENER = re.compile(r"\{\{c(\d{1,3})::")
+_HIGHLIGHT_OPENER = re.compile(r"==(?=\S)")
+
+Cloze = tuple[int, int, str, str, "str | None"]  # (start, end, ordinal digits, answer, hint or None)
+
+
+def find_clozes(text: str, tempered: bool = False) -> list[Cloze]:
+    """Every `{{cN::answer}}` / `{{cN::answer::hint}}`, as `re.finditer` with the regex above finds them.
+
+    Default: answer and hint never cross a line break, the answer is not empty. `tempered`: the regex
+    `\\{\\{c(\\d{1,3})::((?:(?!\\{\\{|\\}\\}).)*?)(?:::((?:(?!\\{\\{|\\}\\}).)*?))?\\}\\}` with re.S instead:
+    neither part holds `{{` or `}}`, line breaks are allowed, the answer may be empty.
+    """
+    if tempered:
+        return list(_tempered_clozes(text))
+    out: list[Cloze] = []
+    offset = 0
+    for line in text.split("\n"):
+        out.extend((s + offset, e + offset, n, a, h) for s, e, n, a, h in _line_clozes(line))
+        offset += len(line) + 1
+    return out
+
+
+def _line_clozes(line: str) -> Iterator[Cloze]:
+    pos = 0
+    while True:
+        m = _CLOZE_OPENER.search(line, pos)
+        if not m:
+            return
+        s = m.end()
+        close = line.find("}}", s + 1)
+        if close < 0:
+            return  # no `}}` after this opener: none after a later one either
+        colon = line.find("::", s + 1, close)
+        if colon >= 0:
+            yield m.start(), close + 2, m.group(1), line[s:colon], line[colon + 2 : close]
+        else:
+            yield m.start(), close + 2, m.group(1), line[s:close], None
+        pos = close + 2
+
+
+def _tempered_clozes(text: str) -> Iterator[Cloze]:
+    pos = 0
+    while True:
+        m = _CLOZE_OPENER.search(text, pos)
+        if not m:
+            return
+        s = m.end()
+        opener = text.find("{{", s)
+        # Only as far as the next `{{`, so that a run of unclosed openers is not scanned again and again.
+        brace = text.find("}}", s, opener + 1 if opener >= 0 else len(text))
+        if brace < 0:
+            brace = opener
+        if brace < 0:
+            return
+        if not text.startswith("}}", brace):
+            pos = m.start() + 1  # stopped by a `{{`: a later opener may still close
+            continue
+        colon = text.find("::", s, brace)
+        if colon >= 0:
+            yield m.start(), brace + 2, m.group(1), text[s:colon], text[colon + 2 : brace]
+        else:
+            yield m.start(), brace + 2, m.group(1), text[s:brace], None
+        pos = brace + 2
+
+
+def find_highlights(text: str) -> list[tuple[int, int, str]]:
+    """Every `==words==` (no space just inside either mark) as (start, end, words), like the regex
+    `==(?=\\S)(.+?)(?<=\\S)==` finds them, in linear time; words never cross a line break."""
+    out: list[tuple[int, int, str]] = []
+    offset = 0
+    for line in text.split("\n"):
+        pos = 0
+        while True:
+            m = _HIGHLIGHT_OPENER.search(line, pos)
+            if not m:
+                break
+            s = m.end()
+            close = line.find("==", s + 1)
+            while close >= 0 and line[close - 1].isspace():
+                close = line.find("==", close + 1)
+            if close < 0:
+                break  # nothing closes this mark: nothing closes a later one
+            out.append((m.start() + offset, close + 2 + offset, line[s:close]))
+            pos = close + 2
+        offset += len(line) + 1
+    return out

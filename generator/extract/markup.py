@@ -14,9 +14,10 @@ from __future__ import annotations
 import re
 
 from ..model import Block, Document, Fact, Gap
+from ..text import find_clozes, find_highlights
 
-_CLOZE = re.compile(r"\{\{c(\d{1,3})::(.+?)(?:::(.*?))?\}\}")
-_HIGHLIGHT = re.compile(r"==(?=\S)(.+?)(?<=\S)==")
+# Clozes `{{cN::answer::hint}}` and highlights `==words==` are found by text.find_clozes / find_highlights:
+# linear scans, where the equivalent regexes backtrack cubically on a line of unclosed markers.
 _QA_SAME_BLOCK = re.compile(r"^Q:\s*(?P<q>.+?)\s+A:\s*(?P<a>.+)$", re.DOTALL)
 _Q = re.compile(r"^Q:\s*(?P<q>.+)$", re.DOTALL)
 _A = re.compile(r"^A:\s*(?P<a>.+)$", re.DOTALL)
@@ -36,7 +37,7 @@ def markup(doc: Document) -> list[Fact]:
             facts.append(qa)
             continue
         for sent in block.sentences:
-            if not (_CLOZE.search(sent.text) or _HIGHLIGHT.search(sent.text)):
+            if not (find_clozes(sent.text) or find_highlights(sent.text)):
                 continue
             text, gaps = parse_clozes(sent.text)
             if gaps:
@@ -48,35 +49,50 @@ def markup(doc: Document) -> list[Fact]:
 
 def parse_clozes(marked: str) -> tuple[str, tuple[Gap, ...]]:
     """Plain text and gaps of a sentence written with `{{cN::answer::hint}}` and `==highlight==`."""
-    explicit = [int(m.group(1)) for m in _CLOZE.finditer(marked)]
+    clozes = find_clozes(marked)
+    explicit = [int(c[2]) for c in clozes]
     next_ordinal = max(explicit, default=0) + 1
     out: list[str] = []
     gaps: list[Gap] = []
     pos = length = 0
-    for m in sorted([*_CLOZE.finditer(marked), *_HIGHLIGHT.finditer(marked)], key=lambda m: m.start()):
-        if m.start() < pos:  # a highlight inside a cloze, or the reverse: the outer one counts
+    # (start, end, cloze number or None for a highlight, answer, hint)
+    found = [(s, e, n, a, h) for s, e, n, a, h in clozes] + [(s, e, None, w, None) for s, e, w in
+                                                             find_highlights(marked)]
+    for start, end, digits, words, hint_text in sorted(found, key=lambda m: m[0]):
+        if start < pos:  # a highlight inside a cloze, or the reverse: the outer one counts
             continue
-        before = marked[pos : m.start()]
+        before = marked[pos:start]
         out.append(before)
         length += len(before)
-        if m.re is _CLOZE:
-            ordinal, answer, hint = int(m.group(1)), m.group(2).strip(), (m.group(3) or "").strip()
-            answer = _HIGHLIGHT.sub(r"\1", answer)
+        if digits is not None:
+            ordinal, answer, hint = int(digits), words.strip(), (hint_text or "").strip()
+            answer = _unhighlight(answer)
         else:
-            ordinal, answer, hint = next_ordinal, m.group(1).strip(), ""
+            ordinal, answer, hint = next_ordinal, words.strip(), ""
             next_ordinal += 1
         if answer and ordinal > 0:
             gaps.append(Gap(length, length + len(answer), ordinal, hint))
         out.append(answer)
         length += len(answer)
-        pos = m.end()
+        pos = end
     out.append(marked[pos:])
     return "".join(out), tuple(gaps)
 
 
+def _unhighlight(text: str) -> str:
+    """`text` with each `==words==` reduced to its words."""
+    out, pos = [], 0
+    for start, end, words in find_highlights(text):
+        out.append(text[pos:start])
+        out.append(words)
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
+
+
 def has_markup(text: str) -> bool:
     """Whether `text` holds author markup (cloze, highlight, or a Q:/A: label) that no automatic card may show."""
-    return bool(_CLOZE.search(text) or _HIGHLIGHT.search(text) or _LABEL.match(text))
+    return bool(find_clozes(text) or find_highlights(text) or _LABEL.match(text))
 
 
 def strip_markup(text: str) -> str:
