@@ -37,7 +37,8 @@ _MATH = re.compile(r"(?<![\\$])\$\$(?P<display>[^$]+?)\$\$|(?<![\\$\w])\$(?P<inl
 _FORMATTING = re.compile(r"[*_`$~<\\=\[]")
 _BULLET = re.compile(r"^[ \t]*(?:[-*+•]|(?P<num>\d{1,3})[.)])[ \t]+")
 _TABLE_ROW = re.compile(r"^[ \t]*\|.*\|[ \t]*$")
-_TABLE_RULE = re.compile(r"^[ \t]*\|?[ \t]*:?-{2,}:?[ \t]*(\|[ \t]*:?-{2,}:?[ \t]*)*\|?[ \t]*$")
+# Each run of blanks has one place to go (no `[ \t]*` next to another): linear on a line of spaces.
+_TABLE_RULE = re.compile(r"^[ \t]*\|?[ \t]*:?-{2,}:?(?:[ \t]*\|[ \t]*:?-{2,}:?)*(?:[ \t]*\|)?[ \t]*$")
 _KRAMDOWN_ATTRS = re.compile(r"\{:[^{}\n]*\}")
 _MAX_ALIGN = 4000  # characters of block text a fact is aligned against; longer blocks keep no formatting
 
