@@ -30,10 +30,12 @@ def select(facts: Sequence[Fact], doc: Document, words_per_note: int = 15) -> li
     candidates = [f for f in facts if f.pinned or (f.score >= MIN_SCORE and not has_markup(f.sentence)
                                                    and not has_markup(f.text))]
     kept: list[tuple[Fact, set[str], set[str]]] = []
+    index = _OverlapIndex([_words(_full_text(f)) for f in candidates])
     for fact in sorted(candidates, key=_rank):
         words, answers = _words(_full_text(fact)), _words(" ".join(_answers(fact)))
-        if any(_duplicate(words, answers, w, a) for _, w, a in kept):
+        if any(_duplicate(words, answers, kept[k][1], kept[k][2]) for k in index.candidates(words, answers)):
             continue
+        index.add(words, answers, len(kept))
         kept.append((fact, words, answers))
     budget = budget_for(doc, words_per_note)
     pinned = [f for f, _, _ in kept if f.pinned]
@@ -71,6 +73,68 @@ def _duplicate(words: set[str], answers: set[str], other: set[str], other_answer
         return True
     # No shared answer: the same sentence asked twice (two rules) still counts, a sibling sentence does not.
     return len(words & other) / len(words | other) >= 0.9
+
+
+class _OverlapIndex:
+    """Finds, among the kept facts, every one that _duplicate might call a near-duplicate of a new fact.
+
+    Comparing each fact with every kept one is quadratic in the article's length, so candidates come from
+    prefix filtering (words ordered rarest first; exact, not a heuristic). A duplicate shares at least
+    o = ceil(3/4 s) words (s: the smaller set's size), so the two sets meet within the smaller one's first
+    s - o + 1 words; and either the two share an answer word, or their Jaccard similarity is >= 0.9, so their
+    first |set| - ceil(0.9 |set|) + 1 words meet. The answer branch is indexed by (answer word, prefix word)
+    pairs, so a term asked in thousands of sentences does not make every one of them a candidate.
+    """
+
+    def __init__(self, word_sets: Sequence[set[str]]) -> None:
+        df: dict[str, int] = {}
+        for words in word_sets:
+            for w in words:
+                df[w] = df.get(w, 0) + 1
+        self.df = df
+        self.by_jaccard_prefix: dict[str, list[int]] = {}
+        self.by_answer_prefix: dict[tuple[str, str], list[int]] = {}  # (answer word, overlap-prefix word)
+        self.by_answer_word: dict[tuple[str, str], list[int]] = {}  # (answer word, any word)
+
+    def _prefix(self, words: set[str], needed: int) -> list[str]:
+        """The rarest len(words) - needed + 1 words: a set sharing `needed` words with `words` meets them."""
+        ranked = sorted(words, key=lambda w: (self.df.get(w, 0), w))
+        return ranked[: len(words) - needed + 1]
+
+    @staticmethod
+    def _overlap_needed(size: int) -> int:
+        return (3 * size + 3) // 4  # ceil(0.75 * size); DUPLICATE_OVERLAP is 0.75
+
+    @staticmethod
+    def _jaccard_needed(size: int) -> int:
+        return (9 * size + 9) // 10  # ceil(0.9 * size)
+
+    def candidates(self, words: set[str], answers: set[str]) -> list[int]:
+        """Kept facts (by position) that may be near-duplicates of a fact with `words` and `answers`."""
+        if not words:
+            return []
+        found: set[int] = set()
+        for w in self._prefix(words, self._jaccard_needed(len(words))):
+            found.update(self.by_jaccard_prefix.get(w, ()))
+        prefix = self._prefix(words, self._overlap_needed(len(words)))
+        for a in answers:
+            for w in words:  # kept sets no larger than this one: their prefix meets `words`
+                found.update(self.by_answer_prefix.get((a, w), ()))
+            for w in prefix:  # kept sets at least as large: this prefix meets them
+                found.update(self.by_answer_word.get((a, w), ()))
+        return sorted(found)
+
+    def add(self, words: set[str], answers: set[str], position: int) -> None:
+        if not words:
+            return
+        for w in self._prefix(words, self._jaccard_needed(len(words))):
+            self.by_jaccard_prefix.setdefault(w, []).append(position)
+        prefix = self._prefix(words, self._overlap_needed(len(words)))
+        for a in answers:
+            for w in prefix:
+                self.by_answer_prefix.setdefault((a, w), []).append(position)
+            for w in words:
+                self.by_answer_word.setdefault((a, w), []).append(position)
 
 
 def _rank(fact: Fact) -> tuple[int, float, int, int, str]:
