@@ -13,7 +13,7 @@ import re
 from ..model import Document, Fact
 from ..text import content_words
 from .prose import ProseSentence, prose_sentences
-from .spans import VERBS, DocStats, Span, chunks, good_span, number_spans, rank_gaps, stats_for
+from .spans import VERBS, DocStats, Span, chunks, good_span, main_clause_start, number_spans, rank_gaps, stats_for
 from .util import cloze_spans
 
 _CAUSE = re.compile(r"\b(causes?|caused by|leads? to|led to|results? in|resulting in|due to|because|since|"
@@ -74,6 +74,8 @@ def claim_fact(sent: ProseSentence, stats: DocStats, avoid: str = "") -> Fact | 
     if len(text.split()) < 3 or len(words) < 3:
         return None
     kind = classify(text)
+    if re.match(r"(?:we|i)\b", text[main_clause_start(text):], re.I):
+        return None  # "we all want to feel seen": the author's "we" shares a feeling, not a fact
     spans = _gaps(text, kind, stats, sent.block.emphasis, f"{avoid} {sent.lead}")
     if not spans:
         return None

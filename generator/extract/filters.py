@@ -89,12 +89,16 @@ _FIGURE = re.compile(r"\b(photograph|photo|chart|graph|diagram|figure|image|illu
                      r"illustrates?)\b", re.I)
 
 
+# Pep talk: an instruction to the reader about the reader ("remind yourself", "ask yourself", "give yourself").
+_REFLEXIVE = re.compile(r"\b(remind|ask|tell|give|let|allow|treat)\s+(yourself|yourselves|ourselves)\b", re.I)
+
+
 def is_noise(sentence: str) -> bool:
     """Boilerplate, rhetoric, questions, exclamations, quoted speech and metaphors: text that makes no card."""
     s = sentence.strip()
     if not s or s.endswith("?") or s.endswith("!") or _EXCLAIM_TAIL.search(s) or _SPEECH.search(s):
         return True
-    if _FIGURE.search(s):
+    if _FIGURE.search(s) or _REFLEXIVE.search(s):
         return True
     return bool(BOILERPLATE.search(s) or RHETORIC.search(s) or _METAPHOR.search(s))
 

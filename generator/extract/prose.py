@@ -33,6 +33,8 @@ _DASH_ASIDE = re.compile(r"\s[—–]\s[^—–.;]{3,90}\s[—–]\s")
 _AND_CLAUSE = re.compile(r",\s+(?:and|but|so)\s+(?=(?:suddenly|then|now|it|they|you|we|this)\b)", re.I)
 _NOT_JUST = re.compile(r"\b(?:isn['’]t|is not|aren['’]t|are not)\s+(?:just|only|simply|merely)(?:\s+about)?\s+|"
                        r"\bgoes beyond(?:\s+just)?\s+", re.I)
+_COMPOUND = re.compile(r",\s+(?:and|but)\s+(?=(?:as|the|a|an|your|their|its|this|these|many|most|some)\b)", re.I)
+_FINITE = re.compile(r"\b(?:is|are|was|were|can|may|will|should|must|has|have)\b", re.I)
 _LONG_PAREN = re.compile(r"\s*\([^()]{30,300}\)")
 _DEMONSTRATIVE = re.compile(r"^(this|these|that|those)\s+(?=[a-z])", re.I)
 _CLAUSAL_THIS = re.compile(r"^(this|that|which)\s+(means|suggests|shows|indicates|implies)\s+(that\s+)?", re.I)
@@ -122,6 +124,18 @@ def _has_claim_before_noise(text: str) -> bool:
     return bool(_CLAUSE_BREAK.search(text) or _AND_CLAUSE.search(text))
 
 
+def _split_compound(text: str) -> list[str]:
+    """ "Every learner has a story, and as a tutor, your ability to adapt is vital": two claims, two clauses.
+    Only where both sides have their own finite verb and the second is a clause of five words or more."""
+    m = _COMPOUND.search(text)
+    if not m:
+        return [text]
+    left, right = text[: m.start()], text[m.end() :]
+    if len(right.split()) < 5 or not _FINITE.search(right) or not verb_positions(tokens(left)):
+        return [text]
+    return [left, right[0].upper() + right[1:]]
+
+
 def _merge_contrast(clauses: list[str]) -> list[str]:
     """ "X isn't just A; it's B" reads "X is B, not just A": the second half is the claim, the pronoun is X."""
     out: list[str] = []
@@ -143,6 +157,7 @@ def _clauses(text: str, split_and: bool = False) -> list[str]:
     parts = [p.strip(" ,") for p in _CLAUSE_BREAK.split(text) if p and p.strip(" ,")]
     if split_and:  # a noisy sentence: keep the clauses that state something on their own
         parts = [q.strip(" ,") for p in parts for q in _AND_CLAUSE.split(p) if q.strip(" ,")]
+    parts = [q.strip(" ,") for p in parts for q in _split_compound(p)]
     out: list[str] = []
     for part in parts:
         if len(part.split()) > CLAUSE_WORDS:

@@ -156,8 +156,13 @@ def _tokens(text: str) -> tuple[Token, ...]:
 
 
 def is_function_word(low: str) -> bool:
+    base = _CONTRACTION.sub("", low)  # "you've", "they're", "it'll": a pronoun with an auxiliary
     return (low in STOP_WORDS or low in DETERMINERS or low in PREPOSITIONS or low in CONJUNCTIONS
-            or low in AUXILIARIES or low in LEADING_PRONOUNS or low in ADVERBS or low.endswith("n't"))
+            or low in AUXILIARIES or low in LEADING_PRONOUNS or low in ADVERBS or low.endswith("n't")
+            or (base != low and (base in LEADING_PRONOUNS or base in STOP_WORDS)))
+
+
+_CONTRACTION = re.compile(r"['’](?:ve|re|s|ll|d|m)$")
 
 
 def _is_adverb(low: str) -> bool:
@@ -229,11 +234,14 @@ def verb_positions(toks: Sequence[Token]) -> set[int]:
         elif prev in AUXILIARIES and (low.endswith(("ed", "en")) or low in VERBS) \
                 and low not in ("open", "often", "children"):
             out.add(i)
+        elif i == 1 and _is_adverb(toks[0].low) and not low.endswith(("s", "ing", "ed")) \
+                and not is_function_word(low) and len(toks) > 2 and toks[2].low in PREPOSITIONS | DETERMINERS:
+            out.add(i)  # "Really lean into ...", "Always wash the ...": an instruction after an adverb
         elif i == 0 and low in VERBS and len(toks) > 1 and toks[1].low not in AUXILIARIES \
                 and toks[1].low not in VERBS and not low.endswith("ing"):
             out.add(i)  # an instruction: "Practice active listening", "Keep the area dry"
         elif i == 0 and len(toks) > 1 and toks[1].low in ("to", "the", "a", "an", "your", "their", "all", "any") \
-                and not low.endswith("s") and low not in DETERMINERS and not is_function_word(low):
+                and not low.endswith(("s", "ing")) and low not in DETERMINERS and not is_function_word(low):
             out.add(i)  # an instruction with a verb the list lacks: "Titrate to urine output"
         elif low in VERBS and not nounish(low) and (low.endswith(("s", "ed")) or prev in LEADING_PRONOUNS) \
                 and prev not in DETERMINERS and prev not in PREPOSITIONS:
@@ -361,6 +369,7 @@ def _weak_word(word: str) -> bool:
     """A one-word answer that is a verb form, an adverb or a bare comparative: nothing to recall alone."""
     low = word.lower().strip(".,;:")
     return (low in VERBS and not nounish(low)) or _is_adverb(low) or low in _COMPARATIVES \
+        or (low.endswith("ing") and not word[:1].isupper()) \
         or (low.endswith("ed") and len(low) > 4) or low in ADVERBS or (word.isupper() and len(word) > 3)
 
 
@@ -397,8 +406,11 @@ def split_clause(text: str) -> Clause:
     toks = [t for t in tokens(text) if t.start >= start]
     verbs = verb_positions(toks)
     relative = relative_verb = False
+    gerund_subject = bool(toks) and toks[0].low.endswith("ing") and 0 not in verbs
     for i, tok in enumerate(toks):
         low = tok.low
+        if gerund_subject and i in verbs and low not in AUXILIARIES and low not in MODALS:
+            continue  # "Letting clients know you've faced ... can foster": the gerund phrase is the subject
         if i == 0:
             if i in verbs and low not in AUXILIARIES:
                 return Clause("", low, tok.start)  # an instruction has no subject
@@ -464,7 +476,9 @@ def rank_gaps(text: str, stats: DocStats, emphasis: Sequence[str] = (), avoid: s
         short_subject = 0 < len(clause.subject.split()) <= 4 and plain_subject
         if clause.verb in COPULAS and EVALUATIVE.match(complement) and subj and plain_subject \
                 and len(clause.subject.split()) <= 7:
-            found.append(Span(subj[0].start, subj[0].end, "subject", 3.5))
+            whole = _bare_subject(text, clause)
+            best = whole if whole and len(text[whole[0] : whole[1]].split()) <= 4 else (subj[0].start, subj[0].end)
+            found.append(Span(best[0], best[1], "subject", 3.5))
         m = re.match(r"neither\s+(.+?\s+nor\s+[^,]+?)\s+(?:is|are|has|have|was|were|can|will)\b", clause.subject + " is",
                      re.I)
         base = text.find(clause.subject)
@@ -508,6 +522,15 @@ def rank_gaps(text: str, stats: DocStats, emphasis: Sequence[str] = (), avoid: s
         if not strict or good_span(text, s, avoid):  # not strict: the caller checks within a larger card
             ranked.append(s)
     return ranked
+
+
+def _bare_subject(text: str, clause: Clause) -> tuple[int, int] | None:
+    """The subject without its determiner or possessive ("your ability to adapt" -> "ability to adapt")."""
+    start = text.find(clause.subject, main_clause_start(text))
+    if start < 0:
+        return None
+    m = re.match(r"(?:(?:the|a|an|your|their|our|his|her|its|this|that|these|those)\s+)?", clause.subject, re.I)
+    return start + m.end(), start + len(clause.subject)
 
 
 def _copula_after_modals(text: str, clause: Clause) -> int:
