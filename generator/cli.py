@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any, List, Optional
+from typing import Any, List, NoReturn, Optional
 
 import typer
 
@@ -35,7 +35,6 @@ def build_cmd(
 ) -> None:
     """Build one .apkg per deck from the articles under PATHS."""
     from .config import load_settings
-    from .errors import GeneratorError
     from .pipeline import plan_build, write_build
 
     sources = list(paths) if paths else [DEFAULT_SOURCE]
@@ -44,19 +43,13 @@ def build_cmd(
         settings = load_settings([p if p.is_dir() else p.parent for p in sources])
         build = plan_build(sources, settings, out, jobs=jobs or _cores(), use_cache=not no_cache,
                            progress=bar)
-        for err in build.errors:
+        if build.errors or build.warnings:
             bar.close()
-            typer.echo(f"error: {err}", err=True)
-        for warning in build.warnings:
-            bar.close()
-            typer.echo(f"warning: {warning}", err=True)
+        report(build.errors, build.warnings)
         written = write_build(build, out, json_path, use_cache=not no_cache, progress=bar)
-    except GeneratorError as err:
-        typer.echo(f"error: {err}", err=True)
-        raise typer.Exit(code=1)
-    except OSError as err:
-        typer.echo(f"error: {err.filename or out}: {err.strerror or err}", err=True)
-        raise typer.Exit(code=1)
+    except Exception as err:  # noqa: BLE001 - whatever goes wrong, one line and exit 1, never a traceback
+        bar.close()
+        fail(err, out)
     finally:
         bar.close()
     if not quiet:
@@ -82,7 +75,6 @@ def plan_cmd(
 ) -> None:
     """Dry run: what a build would change against the lock file (new, changed, unchanged, retired notes)."""
     from .config import load_settings
-    from .errors import GeneratorError
     from .pipeline import plan_build
     from .plan import plan_json, plan_lines
 
@@ -91,13 +83,9 @@ def plan_cmd(
         settings = load_settings([p if p.is_dir() else p.parent for p in sources])
         # Articles are built in parallel as `build` does; the cache is not used, since it writes.
         build = plan_build(sources, settings, out, jobs=_cores())
-    except GeneratorError as err:
-        typer.echo(f"error: {err}", err=True)
-        raise typer.Exit(code=1)
-    for err in build.errors:
-        typer.echo(f"error: {err}", err=True)
-    for warning in build.warnings:
-        typer.echo(f"warning: {warning}", err=True)
+    except Exception as err:  # noqa: BLE001
+        fail(err, out)
+    report(build.errors, build.warnings)
     if as_json:
         typer.echo(plan_json(build, out), nl=False)
     else:
@@ -114,18 +102,15 @@ def lint_cmd(
 ) -> None:
     """Report each note whose cards break a card-quality rule, with the rule and the source line."""
     from .config import load_settings
-    from .errors import GeneratorError
     from .lint import lint_paths
 
     sources = list(paths) if paths else [DEFAULT_SOURCE]
     try:
         settings = load_settings([p if p.is_dir() else p.parent for p in sources])
         problems, errors, checked = lint_paths(sources, settings)
-    except GeneratorError as err:
-        typer.echo(f"error: {err}", err=True)
-        raise typer.Exit(code=1)
-    for err in errors:
-        typer.echo(f"error: {err}", err=True)
+    except Exception as err:  # noqa: BLE001
+        fail(err)
+    report(errors, [])
     for problem in problems:
         typer.echo(str(problem))
     noun = "problem" if len(problems) == 1 else "problems"
@@ -146,7 +131,6 @@ def preview_cmd(
     import tempfile
 
     from .config import load_settings
-    from .errors import GeneratorError
     from .package import write_text_atomic
     from .pipeline import plan_build
     from .preview import anki_available, preview_page, render_cards
@@ -162,27 +146,51 @@ def preview_cmd(
         settings = load_settings([p if p.is_dir() else p.parent for p in sources])
         with tempfile.TemporaryDirectory(prefix="certdeck-preview-") as no_lock:
             build = plan_build(sources, settings, Path(no_lock))  # a preview neither reads nor writes the lock
-        for err in build.errors:
-            typer.echo(f"error: {err}", err=True)
-        for warning in build.warnings:
-            typer.echo(f"warning: {warning}", err=True)
+        report(build.errors, build.warnings)
         media = {f.name: f.path for f in build.media.values()}
         cards, used = render_cards(build.decks, media, renderer)  # type: ignore[arg-type]
         page = preview_page(cards, used, media, [f"warning: {w}" for w in build.warnings] +
                             [f"error: {e}" for e in build.errors])
         write_text_atomic(out, page)
-    except GeneratorError as err:
-        typer.echo(f"error: {err}", err=True)
-        raise typer.Exit(code=1)
-    except OSError as err:
-        typer.echo(f"error: {err.filename or out}: {err.strerror or err}", err=True)
-        raise typer.Exit(code=1)
+    except Exception as err:  # noqa: BLE001
+        fail(err, out)
     if not quiet:
         notes = len({c.note.guid for c in cards})
         typer.echo(f"{out}: {notes} notes, {len(cards)} cards from {build.articles} articles "
                    f"(rendered by {used})")
     if build.errors:
         raise typer.Exit(code=1)
+
+
+def report(errors: Any, warnings: Any) -> None:
+    """Print each problem as one line on stderr: `error: PATH:LINE: message`, `warning: ...` for what was skipped."""
+    for err in errors:
+        typer.echo(f"error: {one_line(str(err))}", err=True)
+    for warning in warnings:
+        typer.echo(f"warning: {one_line(str(warning))}", err=True)
+
+
+def fail(err: BaseException, path: Path | None = None) -> NoReturn:
+    """Print `err` as one `error:` line and exit 1 (a bug included: it gets a line, not a traceback)."""
+    from .errors import GeneratorError
+
+
+    if isinstance(err, GeneratorError):
+        text = str(err)
+    elif isinstance(err, OSError):
+        text = f"{err.filename or path or ''}: {err.strerror or err}".lstrip(": ")
+    else:
+        detail = " ".join(str(err).split())[:200]
+        text = f"internal error ({type(err).__name__}{': ' + detail if detail else ''}); please report it"
+    typer.echo(f"error: {one_line(text)}", err=True)
+    raise typer.Exit(code=1)
+
+
+def one_line(text: str) -> str:
+    """`text` safe to print as one line: control characters escaped, bytes of a non-UTF-8 file name shown
+    as \\xNN rather than failing to print."""
+    text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in text)
 
 
 def _cores() -> int:

@@ -244,13 +244,14 @@ def _split_schema(schema: str) -> tuple[list[str], list[str]]:
 
 
 def write_deck(notes: Sequence[Note], out_dir: Path, deck: str,
-               media: Sequence[Path] | Mapping[str, Path] = ()) -> Path:
+               media: Sequence[Path] | Mapping[str, Path] = (), file_name: str | None = None) -> Path:
     """Write `notes` as the package of `deck` in `out_dir`, atomically; returns its path.
 
     `media`: files to package under their own base names, or a mapping of package name -> file.
+    `file_name`: the package's name in `out_dir` (default: deck_file_name(deck)).
     """
     batch_deck, batch_package = _batch_classes()
-    target = out_dir / deck_file_name(deck)
+    target = out_dir / (file_name or deck_file_name(deck))
     named = list(media.items()) if isinstance(media, Mapping) else [(os.path.basename(str(p)), p) for p in media]
     package = batch_package(batch_deck(notes, deck), media_files=[str(p) for _, p in named])
     package.media_names = [name for name, _ in named]
@@ -287,3 +288,18 @@ def _publish(tmp: str, target: Path) -> None:
     os.umask(umask)
     os.chmod(tmp, 0o666 & ~umask)
     os.replace(tmp, target)
+    _sync_folder(target.parent)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make a rename durable: after a crash the folder holds the new file, not an empty or old entry."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some file systems cannot sync a folder; the rename itself is still atomic
+    finally:
+        os.close(fd)

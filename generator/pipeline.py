@@ -6,7 +6,7 @@ is the only place that writes (decks, cards JSON, lock), each file atomically.
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping, Sequence
 
@@ -21,7 +21,7 @@ from .media import MediaFile, collect_media, source_root
 from .model import Document, Note
 from .notes import deck_name, make_notes
 from .parse import parse_markdown, plain_to_markdown
-from .read import Source, find_sources, read_source
+from .read import Source, display_path, find_sources, read_limited, read_source
 from .select import select
 
 
@@ -54,6 +54,50 @@ def curated_notes(doc: Document, settings: Settings, curation: Curation | None,
         facts, warnings = apply_curation(facts, curation, doc)
     facts = select(facts, doc, settings.words_per_note)
     return make_notes(facts, doc, deck_name(doc, settings.parent_deck), media), warnings
+
+
+def checked_notes(doc: Document, settings: Settings, curation: Curation | None,
+                  media: Mapping[str, MediaFile] | None = None
+                  ) -> tuple[list[Note], list[GeneratorError], list[GeneratorError]]:
+    """curated_notes, with a block that breaks a stage skipped instead of the whole article.
+
+    Returns (notes, warnings, errors): one error `PATH:LINE: block skipped: ...` per block left out. Only
+    when the article fails is each block tried alone to find the culprits (linear, and only then); if no
+    single block fails, the article's own error stands.
+    """
+    try:
+        made, missed = curated_notes(doc, settings, curation, media)
+        return made, missed, []
+    except Exception as err:  # noqa: BLE001 - a rule's error, or a bug one odd block sets off
+        first = err
+    bad: list[tuple[int, Exception]] = []
+    for i, block in enumerate(doc.blocks):
+        try:
+            curated_notes(replace(doc, blocks=(block,)), settings, None, media)
+        except Exception as err:  # noqa: BLE001
+            bad.append((i, err))
+    if not bad:
+        raise first
+    skipped = {i for i, _ in bad}
+    errors = [GeneratorError(f"block skipped: {_describe(err)}", doc.path, _line_of(err, doc.blocks[i].line))
+              for i, err in bad]
+    rest = replace(doc, blocks=tuple(b for i, b in enumerate(doc.blocks) if i not in skipped))
+    made, missed = curated_notes(rest, settings, curation, media)
+    return made, missed, errors
+
+
+def _describe(err: BaseException) -> str:
+    """One line for an exception: a GeneratorError's message, or what an internal error was."""
+    if isinstance(err, GeneratorError):
+        return err.message
+    text = " ".join(str(err).split())
+    text = text if len(text) <= 160 else text[:157] + "..."
+    return f"internal error ({type(err).__name__}{': ' + text if text else ''}); please report it"
+
+
+def _line_of(err: BaseException, default: int) -> int:
+    line = getattr(err, "line", None) if isinstance(err, GeneratorError) else None
+    return line if isinstance(line, int) and line > 0 else default
 
 
 def read_curation(article: Path) -> Curation | None:
@@ -95,15 +139,20 @@ class ArticleResult:
 
 def build_article(file: Path, settings: Settings, root: Path | None = None) -> ArticleResult:
     """Read, parse, extract, curate, select and make the notes of one article file (`root`: its source folder)."""
+    path = display_path(file)
     try:
-        source = read_source(file)
+        source = read_source(file, path, settings.article_limit())
+        if not source.text:  # empty, or only blanks: nothing to parse
+            return ArticleResult(source.path, [], list(source.warnings))
         doc = parse_source(source)
         images = collect_media(doc, file, root if root is not None else file.parent)
-        made, missed = curated_notes(doc, settings, read_curation(file), images.files)
+        made, missed, bad_blocks = checked_notes(doc, settings, read_curation(file), images.files)
     except GeneratorError as err:
-        return ArticleResult(str(file), [], [], err)
-    return ArticleResult(source.path, made, [*missed, *images.warnings], None, images.errors, images.files,
-                         len(images.warnings))
+        return ArticleResult(path, [], [], err)
+    except Exception as err:  # noqa: BLE001 - a bug costs one article and one line, never the build
+        return ArticleResult(path, [], [], GeneratorError(_describe(err), path))
+    return ArticleResult(source.path, made, [*source.warnings, *doc.warnings, *missed, *images.warnings], None,
+                         [*bad_blocks, *images.errors], images.files, len(images.warnings))
 
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
@@ -122,7 +171,7 @@ def build_articles(files: Sequence[Path], settings: Settings, cache: ArticleCach
     results: list[ArticleResult | None] = [None] * len(files)
     todo: list[tuple[int, _Task]] = []
     for i, (file, root) in enumerate(zip(files, roots)):
-        key = _cache_key(cache, file, root)
+        key = _cache_key(cache, file, root, settings.article_limit())
         if key is not None:
             try:
                 results[i] = _from_entry(cache.get(key))
@@ -152,15 +201,16 @@ class _Task:
     key: str | None
 
 
-def _cache_key(cache: ArticleCache, file: Path, root: Path) -> str | None:
-    """The article's cache key from the bytes of the file and its curation file; None if unreadable."""
+def _cache_key(cache: ArticleCache, file: Path, root: Path, limit: int) -> str | None:
+    """The article's cache key from the bytes of the file (as far as a build reads them) and its curation
+    file; None if unreadable or not a regular file."""
     if not cache.enabled:
         return None
     try:
-        content = file.read_bytes()
+        content = read_limited(file, limit)
         curation = curation_file(file)
         extra = curation.read_bytes() if curation.is_file() else None
-    except OSError:
+    except (OSError, GeneratorError):
         return None  # build_article reports it
     return cache.key(f"{file}\0{root}", content, extra)
 
@@ -176,7 +226,8 @@ def _build_task(task: _Task) -> bytes | ArticleResult:
     cache = ArticleCache(task.cache_dir, task.settings)
     # Not stored: an article whose images were left out or refused (the files may appear or be fixed
     # without the article changing), or one whose file changed while it was built.
-    if not result.errors and not result.image_warnings and _cache_key(cache, task.file, task.root) == task.key:
+    limit = task.settings.article_limit()
+    if not result.errors and not result.image_warnings and _cache_key(cache, task.file, task.root, limit) == task.key:
         cache.put(task.key, entry)
     return entry
 
@@ -253,7 +304,7 @@ def plan_build(paths: Sequence[Path], settings: Settings, out_dir: Path, jobs: i
     notes: list[Note] = []
     built: set[str] = set()
     cache = ArticleCache(out_dir / CACHE_DIR if use_cache else None, settings)
-    files = find_sources(paths)
+    files = find_sources(paths, warnings)
     roots = [source_root(f, paths) for f in files]
     for result in build_articles(files, settings, cache, jobs, progress, roots):
         if result.error is not None:
@@ -292,31 +343,137 @@ def write_build(build: Build, out_dir: Path, json_path: Path | None = None, use_
                 progress: Progress | None = None) -> list[tuple[str, Path, int, int]]:
     """Write every deck, the lock file and, if asked, the cards JSON; returns (deck, path, notes, cards).
 
-    A deck whose package would come out exactly as the one this folder already holds from the last build
-    (same fingerprint, file untouched since) is not written again (`use_cache`).
+    Each file goes to a temporary name in its folder and is renamed when complete, so a failed or killed
+    build leaves the previous files whole. Only one build writes to `out_dir` at a time; temporary files a
+    killed build left there are removed. A deck whose package would come out exactly as the one this
+    folder already holds from the last build (same fingerprint, file untouched since) is not written again
+    (`use_cache`).
     """
     from .cache import DeckRecord, deck_fingerprint
     from .export import cards_json
     from .media import media_in
-    from .package import deck_file_name, write_deck, write_text_atomic
+    from .package import write_text_atomic
 
-    out_dir.mkdir(parents=True, exist_ok=True)
-    record = DeckRecord(out_dir / CACHE_DIR if use_cache else None)
-    written = []
-    decks = sorted(build.decks.items())
-    for done, (deck, notes) in enumerate(decks, 1):
-        target = out_dir / deck_file_name(deck)
-        files = media_in((v for n in notes for _, v in n.fields), build.media)
-        fingerprint = deck_fingerprint(deck, notes, files) if use_cache else ""
-        if not record.unchanged(target, fingerprint):
-            path = write_deck(notes, out_dir, deck, files)
-            record.record(path, fingerprint)
-        written.append((deck, target, len(notes), sum(len(n.cards) for n in notes)))
-        if progress:
-            progress("decks", done, len(decks))
-    record.save(p.name for _, p, _, _ in written)
-    if json_path is not None:
-        all_notes = [n for _, notes in decks for n in notes]
-        write_text_atomic(json_path, cards_json(all_notes))
-    write_text_atomic(out_dir / LOCK_NAME, dump_lock(build.lock))
+    _make_folder(out_dir)
+    with _FolderLock(out_dir):
+        _remove_leftovers(out_dir)
+        record = DeckRecord(out_dir / CACHE_DIR if use_cache else None)
+        written = []
+        decks = sorted(build.decks.items())
+        names = deck_file_names([deck for deck, _ in decks])
+        for done, (deck, notes) in enumerate(decks, 1):
+            target = out_dir / names[deck]
+            files = media_in((v for n in notes for _, v in n.fields), build.media)
+            fingerprint = deck_fingerprint(deck, notes, files) if use_cache else ""
+            if not record.unchanged(target, fingerprint):
+                _write(target, "deck", _write_deck, notes, out_dir, deck, files, target.name)
+                record.record(target, fingerprint)
+            written.append((deck, target, len(notes), sum(len(n.cards) for n in notes)))
+            if progress:
+                progress("decks", done, len(decks))
+        record.save(p.name for _, p, _, _ in written)
+        if json_path is not None:
+            all_notes = [n for _, notes in decks for n in notes]
+            _write(json_path, "cards JSON", write_text_atomic, json_path, cards_json(all_notes))
+        lock_path = out_dir / LOCK_NAME
+        _write(lock_path, "lock file", write_text_atomic, lock_path, dump_lock(build.lock))
     return written
+
+
+def _write_deck(notes: Sequence[Note], out_dir: Path, deck: str, files: Mapping[str, Path], name: str) -> None:
+    from .package import write_deck
+
+    write_deck(notes, out_dir, deck, files, file_name=name)
+
+
+def deck_file_names(decks: Sequence[str]) -> dict[str, str]:
+    """Each deck's package name in the output folder, never shared by two decks.
+
+    Deck names that clean up to the same file name (`A/B` and `A_B`, or names that differ only in case on
+    a case-insensitive disk) or to none at all (`...`) get a short hash of the deck name, so no deck's
+    package overwrites another's.
+    """
+    import hashlib
+
+    from .package import deck_file_name
+
+    plain = {deck: deck_file_name(deck) for deck in decks}
+    counts: dict[str, int] = {}
+    for name in plain.values():
+        counts[name.lower()] = counts.get(name.lower(), 0) + 1
+    out = {}
+    for deck, name in plain.items():
+        stem = name[: -len(".apkg")]
+        if counts[name.lower()] > 1 or not stem:
+            digest = hashlib.sha256(deck.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+            name = f"{stem or 'deck'}-{digest}.apkg"
+        out[deck] = name
+    return out
+
+
+def _make_folder(out_dir: Path) -> None:
+    if out_dir.exists() and not out_dir.is_dir():
+        raise GeneratorError("output folder is a file, not a folder", display_path(out_dir))
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise GeneratorError(f"cannot make the output folder: {err.strerror or err}", display_path(out_dir)) from None
+
+
+def _write(target: Path, what: str, write: Callable[..., Any], *args: Any) -> None:
+    """Run one atomic write; a failure (disk full, no permission, SQLite's own errors) names its file."""
+    import sqlite3
+
+    try:
+        write(*args)
+    except OSError as err:
+        raise GeneratorError(f"cannot write {what}: {err.strerror or err}; the previous file is unchanged",
+                             display_path(target)) from None
+    except sqlite3.Error as err:
+        raise GeneratorError(f"cannot write {what}: {err}; the previous file is unchanged",
+                             display_path(target)) from None
+
+
+class _FolderLock:
+    """Holds an exclusive lock on the output folder (flock on the folder itself, where the system has it)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.fd: int | None = None
+
+    def __enter__(self) -> None:
+        import os
+
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - not on POSIX: no lock, writes are still atomic
+            return
+        try:
+            self.fd = os.open(self.folder, os.O_RDONLY)
+        except OSError:
+            return
+        try:
+            fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(self.fd)
+            self.fd = None
+            raise GeneratorError("another certdeck build is writing to this folder; try again when it is done",
+                                 display_path(self.folder)) from None
+        except OSError:
+            pass  # a file system without locks
+
+    def __exit__(self, *exc: object) -> None:
+        import os
+
+        if self.fd is not None:
+            os.close(self.fd)  # closing releases the lock
+            self.fd = None
+
+
+def _remove_leftovers(out_dir: Path) -> None:
+    """Delete temporary files (`.certdeck-*.tmp`) that a build killed while writing left in `out_dir`."""
+    for leftover in out_dir.glob(".certdeck-*.tmp"):
+        try:
+            leftover.unlink()
+        except OSError:
+            pass

@@ -18,7 +18,7 @@ from typing import Any, Iterable
 from .errors import GeneratorError
 
 SUFFIXES = (".md", ".markdown", ".txt")
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 _YAML_KEY = re.compile(r"[\"']?\w[\w -]{0,80}[\"']?[ \t]*:(?:[ \t]|$)")
 _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 MAX_FRONT_MATTER = 64 * 1024  # bytes; larger blocks are not front matter a person wrote
@@ -89,10 +89,10 @@ def decode(data: bytes, path: str) -> str:
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8):]
     elif b"\x00" in data:
-        codec = _utf16_without_bom(data)
-        if codec is None:
+        wide = _utf16_without_bom(data)
+        if wide is None:
             raise GeneratorError("binary file, not text", path)
-        return _clean(_decode_wide(data, codec, path), path)
+        return _clean(_decode_wide(data, wide, path), path)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
@@ -271,15 +271,20 @@ def _kind(value: Any) -> str:
 def read_source(file: Path, display: str | None = None, limit: int = MAX_ARTICLE_BYTES) -> Source:
     """Read, decode and split one article file, reading at most `limit` bytes of it."""
     path = display or display_path(file)
+    return source_from_bytes(read_limited(file, limit, path), path, file.suffix.lower() == ".txt", limit)
+
+
+def read_limited(file: Path, limit: int, path: str | None = None) -> bytes:
+    """At most `limit + 1` bytes of a regular file (one more than the limit, to tell that it was longer)."""
+    path = path or display_path(file)
     try:
         # Checked before opening: opening a FIFO would wait for a writer, and /dev/zero never ends.
         if not stat.S_ISREG(os.stat(file).st_mode):
             raise GeneratorError("not a regular file", path)
         with open(file, "rb") as fh:
-            data = fh.read(limit + 1)
+            return fh.read(limit + 1)
     except OSError as err:
         raise GeneratorError(f"cannot read: {err.strerror or err}", path) from None
-    return source_from_bytes(data, path, file.suffix.lower() == ".txt", limit)
 
 
 def source_from_bytes(data: bytes, path: str, plain: bool = False, limit: int = MAX_ARTICLE_BYTES) -> Source:
@@ -319,9 +324,9 @@ def _make_loader() -> type:
     class Loader(yaml.SafeLoader):
         """SafeLoader that refuses aliases: an alias bomb cannot expand, and front matter never needs them."""
 
-        def compose_node(self, parent: Any, index: Any) -> Any:  # noqa: D401
+        def compose_node(self, parent: Any, index: Any) -> Any:
             if self.check_event(yaml.AliasEvent):
-                event = self.peek_event()
+                event = self.peek_event()  # type: ignore[no-untyped-call]
                 raise yaml.composer.ComposerError(
                     None, None, "aliases (*name) are not allowed in front matter", event.start_mark)
             return super().compose_node(parent, index)

@@ -23,7 +23,7 @@ from generator.text import _BOUNDARY, find_clozes, find_highlights, split_senten
 
 # The regexes as they were: correct, but backtracking without bound on hostile lines.
 OLD_CLOZE = re.compile(r"\{\{c(\d{1,3})::(.+?)(?:::(.*?))?\}\}")
-OLD_TEMPERED = re.compile(r"\{\{c(\d{1,3})::((?:(?!\{\{|\}\}).)*?)(?:::((?:(?!\{\{|\}\}).)*?))?\}\}", re.S)
+OLD_TEMPERED = re.compile(r"\{\{c(\d{1,3})::((?:(?!\{\{|\}\}).)*?)(?:::((?:(?!\{\{|\}\}).)*?))?\}\}", re.DOTALL)
 OLD_HIGHLIGHT = re.compile(r"==(?=\S)(.+?)(?<=\S)==")
 OLD_BOUNDARY = re.compile(r"[.!?…]+[\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])")
 OLD_TABLE_RULE = re.compile(r"^[ \t]*\|?[ \t]*:?-{2,}:?[ \t]*(\|[ \t]*:?-{2,}:?[ \t]*)*\|?[ \t]*$")
