@@ -69,7 +69,8 @@ def _duplicate(words: set[str], answers: set[str], other: set[str], other_answer
         return False
     if len(words & other) / min(len(words), len(other)) < DUPLICATE_OVERLAP:
         return False
-    if answers & other_answers:
+    shared = {w for w in answers & other_answers if not w.isdigit()}
+    if shared or (answers and answers == other_answers):  # numbers alone do not make two answers the same
         return True
     # No shared answer: the same sentence asked twice (two rules) still counts, a sibling sentence does not.
     return len(words & other) / len(words | other) >= 0.9

@@ -28,7 +28,9 @@ _EXPLICIT = re.compile(
     r"(?:defined as|known as|described as|the term for|referred to as)|means|refers to|refer to|"
     r"can be defined as|describes)\s+(?P<definition>\S.{6,})$")
 _COPULAR = re.compile(
-    r"^" + _TERM + _APPOSITIVE + r"\s+(?:is|are)\s+(?P<definition>(?:a|an|any|the|one of the)\s.{6,})$")
+    r"^" + _TERM + _APPOSITIVE + r"\s+(?:is|are)\s+(?P<definition>(?:(?:a|an|any|the|one of the)\s.{6,}|"
+    r"(?!(?:often|usually|also|always|to|about|not|more|less|most|very|so|too)\b)(?![a-z]+ly\b)"
+    r"[a-z][\w-]+(?:\s[a-z][\w-]+)?\s(?:that|which|who|whose|where|\w+ed|\w+ing)\s.{6,}))$")
 _CALLED = re.compile(
     r"\b(?:is|are|was|were)\s+(?:(?:also|often|sometimes|commonly|now|then|once)\s+)?(?:called|known as|termed|"
     r"named|referred to as)\s+(?P<name>[^,.;:()]{2,80})")
@@ -100,6 +102,8 @@ def _usable_term(term: str) -> bool:
     words = term.split()
     if not words or len(words) > 5 or words[0].lower() in LEADING_PRONOUNS:
         return False
+    if re.search(r"\b(because|when|if|that|which|who|since|while|although|matters|means)\b", term, re.I):
+        return False  # a clause, not a term
     if all(w.lower() in GENERIC for w in words):
         return False
     return not (_WEAK_TERM.match(term) and len(words) == 1)

@@ -107,7 +107,7 @@ NUMBER = re.compile(
     + _NUM + r"(?:\s?%)?(?:\+)?(?:\s?(?:-|–|—|to|or|in|out of)\s?" + _NUM + r"(?:\s?%)?)?"
     r"(?:(?:\s|-)(?:million|billion|thousand|hundred))?(?:(?:\s|-)?" + _UNIT + r"(?:/[A-Za-z]{1,4})*"
     r"(?:\sper\s(?:minute|hour|day|week|month|year|second|kg|dose))?)?"
-    r"(?![\w%/-])", re.I)
+    r"(?![\w%/-]|\.\d)", re.I)
 _DATE = re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December)"
                    r"\s+\d{1,2},\s+(?:1[89]|20)\d\d\b")
 _DECADE = re.compile(r"\b(?:(?:early|mid|late)[- ])?(?:1[5-9]|20)\d0s\b", re.I)
@@ -240,7 +240,8 @@ def verb_positions(toks: Sequence[Token]) -> set[int]:
         elif i == 0 and low in VERBS and len(toks) > 1 and toks[1].low not in AUXILIARIES \
                 and toks[1].low not in VERBS and not low.endswith("ing"):
             out.add(i)  # an instruction: "Practice active listening", "Keep the area dry"
-        elif i == 0 and len(toks) > 1 and toks[1].low in ("to", "the", "a", "an", "your", "their", "all", "any") \
+        elif i == 0 and len(toks) > 1 and (toks[1].low in ("to", "the", "a", "an", "your", "their", "all", "any")
+                                           or toks[1].low[0].isdigit()) \
                 and not low.endswith(("s", "ing")) and low not in DETERMINERS and not is_function_word(low):
             out.add(i)  # an instruction with a verb the list lacks: "Titrate to urine output"
         elif low in VERBS and not nounish(low) and (low.endswith(("s", "ed")) or prev in LEADING_PRONOUNS) \
@@ -350,9 +351,12 @@ def good_span(text: str, span: Span, avoid: str = "") -> bool:
     rest = text[: span.start] + " " + text[span.end :] + " " + avoid
     if leaks(answer, rest):
         return False
+    if span.kind not in ("number", "equation") and all(w.isdigit() for w in words):
+        return False  # a bare number with no unit ("/24", "Class 3") is a label, not a quantity to recall
     before = text[: span.start].split()
     after_determiner = bool(before) and before[-1].lower() in DETERMINERS
-    if len(words) == 1 and span.kind not in ("emphasis", "term", "number", "equation") and _weak_word(answer) \
+    if len(words) == 1 and span.kind not in ("emphasis", "term", "number", "equation", "subject") \
+            and _weak_word(answer) \
             and not after_determiner:
         return False
     all_words = content_words(text)

@@ -16,7 +16,8 @@ _PRONOUN_LED = re.compile(r"^(it|this|that|they|these|those|he|she|we|you|i)\b",
 _PAREN_TAIL = re.compile(r"\s*\([^()]*\)\s*$")
 # Labels that introduce a remark rather than name a term ("**Example**: ...", "Note: ...").
 ADMONITION = re.compile(r"^(examples?|e\.g|note|notes|tip|tips|warning|caution|important|remember|hint|answer|"
-                        r"question|summary|source|see also|key point|takeaway|exam tip|why|how|what)$", re.I)
+                        r"question|summary|source|see also|key points?|(?:key )?takeaways?|exam tip|why|how|what|"
+                        r"overview|recap|in summary|things to know)$", re.I)
 FRAGMENT_WORDS = 8  # list items up to this long without a sentence end are fragments, not sentences
 _GLOSSARY_LINE = re.compile(r"^(?P<term>[^:;.!?—–]{1,60}?)\s*(?::|\s[—–-]\s|[—–])\s*(?P<definition>\S.{1,})$")
 
@@ -78,6 +79,8 @@ def groups_of_blocks(blocks: tuple[Block, ...]) -> tuple[ListGroup, ...]:
                 lead = ""
         elif prev is not None and prev.kind == "paragraph" and prev.section == items[0].section:
             lead = label_of(prev) or lead_in(prev)
+            if ADMONITION.match(lead.strip()):
+                lead, prev = "", None  # "Key Takeaways": a label that names no subject
             if _PRONOUN_LED.match(lead) or re.search(r"\b(you|your|we|our|I)\b", lead):
                 lead = ""  # "Things you need to know:" names nothing
             lead_block = prev if lead else None
