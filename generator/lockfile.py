@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterator
 
 from .errors import GeneratorError
 from .model import CardView, Kind, Note, SourceRef
@@ -182,7 +182,13 @@ def _entry(lock_id: str, v: Mapping[str, Any], content: str | None) -> LockEntry
 
 def dump_lock(lock: Mapping[str, LockEntry]) -> str:
     """Deterministic, sorted lock file text: one JSON document, one note per line."""
-    lines = []
+    return "".join(lock_chunks(lock))
+
+
+def lock_chunks(lock: Mapping[str, LockEntry]) -> Iterator[str]:
+    """`dump_lock`'s text in pieces, to write a big lock without holding all of it in memory twice."""
+    yield _HEAD
+    first = True
     for lock_id, e in sorted(lock.items()):
         item: dict[str, Any] = {"guid": e.guid, "mod": e.mod, "hash": e.hash, "path": e.path}
         if e.kind_hint:
@@ -195,6 +201,6 @@ def dump_lock(lock: Mapping[str, LockEntry]) -> str:
         # The note's content last, as the text it already is: one line per note, nothing re-encoded.
         if e.snapshot_json is not None:
             head = head[:-1] + _NOTE + e.snapshot_json + "}"
-        lines.append(f"{json.dumps(lock_id, ensure_ascii=False)}: {head}")
-    body = "\n" + ",\n".join(lines) + "\n" if lines else ""
-    return f"{_HEAD}{body}}}}}\n"
+        yield f"{chr(10) if first else ',' + chr(10)}{json.dumps(lock_id, ensure_ascii=False)}: {head}"
+        first = False
+    yield "}}\n" if first else "\n}}\n"

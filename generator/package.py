@@ -22,7 +22,7 @@ import zipfile
 from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
-from typing import Any, Iterator, Mapping, Sequence
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from . import templates
 from .ids import stable_id
@@ -268,12 +268,14 @@ def write_deck(notes: Sequence[Note], out_dir: Path, deck: str,
     return target
 
 
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write `text` to `path` through a temporary file in the same folder and a rename."""
+def write_text_atomic(path: Path, text: str | Iterable[str]) -> None:
+    """Write `text` (or its pieces, in order) to `path` through a temporary file in the same folder and a
+    rename."""
     fd, tmp = tempfile.mkstemp(prefix=".certdeck-", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
+            for piece in [text] if isinstance(text, str) else text:
+                fh.write(piece)
             fh.flush()
             os.fsync(fh.fileno())
         _publish(tmp, path)

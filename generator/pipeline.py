@@ -16,7 +16,7 @@ from .curation import Curation, apply_curation, curation_file, load_curation
 from .errors import GeneratorError
 from .extract import extract
 from .identity import IdentityReport, assign_identity
-from .lockfile import LOCK_NAME, LockEntry, dump_lock, load_lock
+from .lockfile import LOCK_NAME, LockEntry, load_lock, lock_chunks
 from .media import MediaFile, collect_media, source_root
 from .model import Document, Note
 from .notes import deck_name, make_notes
@@ -376,7 +376,7 @@ def write_build(build: Build, out_dir: Path, json_path: Path | None = None, use_
             all_notes = [n for _, notes in decks for n in notes]
             _write(json_path, "cards JSON", write_text_atomic, json_path, cards_json(all_notes))
         lock_path = out_dir / LOCK_NAME
-        _write(lock_path, "lock file", write_text_atomic, lock_path, dump_lock(build.lock))
+        _write(lock_path, "lock file", write_text_atomic, lock_path, lock_chunks(build.lock))  # streamed
     return written
 
 
