@@ -445,25 +445,29 @@ def seed_profile(env: dict[str, str], runs: int) -> str:
         import markdown_it, genanki
         t2 = time.perf_counter()
         from generator.config import load_settings
-        from generator.read import find_sources, read_source
         src = [Path({str(ROOT / 'source')!r})]
         settings = load_settings(src)
-        files = find_sources(src)
-        sources = [read_source(f) for f in files]
-        t3 = time.perf_counter()
-        results = [pipeline.build_article(f, settings) for f in files]
-        t4 = time.perf_counter()
+        spent = {{"identity": 0.0}}
+        real = pipeline.assign_identity
+        def timed(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return real(*args, **kwargs)
+            finally:
+                spent["identity"] += time.perf_counter() - start
+        pipeline.assign_identity = timed
         out = Path(tempfile.mkdtemp())
-        build = pipeline.plan_build(src, settings, out, use_cache=False)  # again, with identity, for packaging
+        t3 = time.perf_counter()
+        build = pipeline.plan_build(src, settings, out)
+        t4 = time.perf_counter()
+        pipeline.write_build(build, out)
         t5 = time.perf_counter()
-        pipeline.write_build(build, out, use_cache=False)
-        t6 = time.perf_counter()
-        print(t1 - t0, t2 - t1, t3 - t2, t4 - t3, (t5 - t4) - (t4 - t3), t6 - t5)
+        print(t1 - t0, t2 - t1, t4 - t3 - spent["identity"], spent["identity"], t5 - t4)
         """)
     rows = [list(map(float, run([PY, "-c", script], env).stdout.split())) for _ in range(runs)]
     start = run([PY, "-c", "pass"], env)
-    names = ("imports typer+cli", "imports for build (pipeline, markdown-it, genanki)", "settings+reading",
-             "parse+extract+notes", "identity (plan_build less the article pass)", "packaging+lock")
+    names = ("imports typer+cli", "imports for build (pipeline, extraction, markdown-it, genanki)",
+             "read+parse+extract+notes+lock read", "identity", "packaging+lock write")
     parts = [f"{name} {med([r[i] for r in rows]) * 1000:.0f} ms" for i, name in enumerate(names)]
     return f"interpreter start {start.wall * 1000:.0f} ms; " + "; ".join(parts)
 
