@@ -20,7 +20,7 @@ SEED = 20261125
 ARTICLES_PER_DECK = 50
 TEXT_SUFFIXES = (".md", ".markdown", ".txt")
 
-_FRONT = re.compile(r"\A---\n.*?\n---\n", re.S)
+_FRONT = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
 _IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)|<img\b[^>]*>")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"])")
 _WORD = re.compile(r"[A-Za-z][a-z]{4,}")

@@ -28,14 +28,14 @@ import tempfile
 import textwrap
 import threading
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Callable, Sequence
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-import corpus  # noqa: E402  (bench/corpus.py)
+import corpus
 
 PY = sys.executable
 LAUNCHER = "import sys\nfrom generator.cli import main\nsys.exit(main())\n"
@@ -127,7 +127,7 @@ def bare_typer_app(path: Path) -> None:
     It is made from cli.py's own source (the `app = typer.Typer(...)` statement, the callback and each
     `@app.command` function with its body replaced by `pass`), so it follows whatever commands cli.py has.
     """
-    import generator.cli as cli
+    from generator import cli
 
     tree = ast.parse(inspect.getsource(cli))
     keep: list[ast.stmt] = []
@@ -169,7 +169,7 @@ class Table:
     def render(self) -> str:
         head = ("metric", "certdeck", "baseline / floor (same run)", "target", "met")
         widths = [max(len(r[i]) for r in [head, *self.rows]) for i in range(len(head))]
-        line = lambda r: "| " + " | ".join(c.ljust(w) for c, w in zip(r, widths)) + " |"  # noqa: E731
+        line = lambda r: "| " + " | ".join(c.ljust(w) for c, w in zip(r, widths)) + " |"
         return "\n".join([line(head), "|" + "|".join("-" * (w + 2) for w in widths) + "|",
                           *map(line, self.rows)])
 
@@ -302,7 +302,7 @@ def bench(work: Path, runs: int, sizes: tuple[int, int, int], package_n: int, jo
     bare_typer_app(bare)
     certdeck = [PY, str(launcher)]
     table = Table()
-    log = lambda msg: print(msg, file=sys.stderr, flush=True)  # noqa: E731
+    log = lambda msg: print(msg, file=sys.stderr, flush=True)
 
     # 1. start-up
     log("--help ...")
@@ -317,7 +317,7 @@ def bench(work: Path, runs: int, sizes: tuple[int, int, int], package_n: int, jo
     # 2. the seed deck
     log("seed deck ...")
     counter = iter(range(10**6))
-    seed = lambda: run([*certdeck, "build", str(ROOT / "source"), "-o", str(work / f"seed{next(counter)}"), "-q"],  # noqa: E731
+    seed = lambda: run([*certdeck, "build", str(ROOT / "source"), "-o", str(work / f"seed{next(counter)}"), "-q"],
                        env)
     seeds = alternate({"seed": seed, "python": lambda: run([PY, "-c", "pass"], env)}, runs)
     t = med([r.wall for r in seeds["seed"]])

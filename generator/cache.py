@@ -19,10 +19,11 @@ import pickle
 import sys
 import tempfile
 import time
+from collections.abc import Iterable
 from dataclasses import fields
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 CACHE_DIR = ".certdeck-cache"
 FORMAT = b"certdeck-cache/1\n"
@@ -137,7 +138,7 @@ def loads(data: bytes) -> Any:
         raise CacheMiss("checksum mismatch")
     try:
         return _Unpickler(io.BytesIO(payload)).load()
-    except Exception as err:  # any failure to rebuild the value is a damaged entry
+    except Exception as err:  # noqa: BLE001 - any failure to rebuild the value is a damaged entry
         raise CacheMiss(f"cannot read entry: {err}") from None
 
 

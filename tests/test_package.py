@@ -11,9 +11,8 @@ import pytest
 
 from generator import package
 from generator.config import Settings
-from generator.model import CardView, Note, SourceRef
+from generator.model import CardView, Gap, Note, SourceRef
 from generator.notes import cloze_cards, cloze_html
-from generator.model import Gap
 from generator.pipeline import plan_build
 from tests.ankiutil import collection, import_package, rendered_cards
 
