@@ -10,8 +10,9 @@ Rules (SuperMemo's twenty rules, Matuschak's prompt properties; DESIGN.md "Extra
   no-question-mark    a question that does not end in "?"
   empty-answer        an answer with no word worth recalling
   duplicate           the same front and answer as an earlier card
-`lint_notes` is pure; `lint_paths` reads articles as a build would. Only the CLI prints and sets the exit code.
+`lint_notes` is pure; `lint_paths` reads articles as a build would. Only the CLI prints and exits.
 """
+
 from __future__ import annotations
 
 import re
@@ -30,8 +31,17 @@ _GAP = re.compile(r"\[\.\.\.(?::[^\]]*)?\]")
 _CUE = re.compile(r"^\s*\([^)]*\)\s*")  # the "(Section) " context cue in front of a card
 _YES_NO = re.compile(r"^(is|are|was|were|does|do|did|can|could|should|will|would|has|have|had)\b", re.I)
 _SET_SEPARATORS = re.compile(r",|;|\band\b|\bor\b")
-RULES = ("answer-too-long", "set-answer", "yes-no-question", "answer-in-prompt", "pronoun-led",
-         "prompt-too-long", "no-question-mark", "empty-answer", "duplicate")
+RULES = (
+    "answer-too-long",
+    "set-answer",
+    "yes-no-question",
+    "answer-in-prompt",
+    "pronoun-led",
+    "prompt-too-long",
+    "no-question-mark",
+    "empty-answer",
+    "duplicate",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,13 +64,20 @@ def lint_notes(notes: Iterable[Note]) -> list[Problem]:
         for card in note.cards:
             for rule, message in _card_problems(note.kind, card.prompt, card.answers):
                 found.setdefault(rule, message)
-            key = " ".join(sorted(stems(_GAP.sub(" ", card.prompt)))) + "|" + " ".join(sorted(stems(" ".join(
-                card.answers))))
+            key = (
+                " ".join(sorted(stems(_GAP.sub(" ", card.prompt))))
+                + "|"
+                + " ".join(sorted(stems(" ".join(card.answers))))
+            )
             if key in seen and seen[key] != (note.source.path, note.source.line):
                 where = seen[key]
-                found.setdefault("duplicate", f"same card as {where[0]}:{where[1]}: {_show(card.prompt, card.answers)}")
+                found.setdefault(
+                    "duplicate", f"same card as {where[0]}:{where[1]}: {_show(card.prompt, card.answers)}"
+                )
             seen.setdefault(key, (note.source.path, note.source.line))
-        problems.extend(Problem(note.source.path, note.source.line, rule, message) for rule, message in found.items())
+        problems.extend(
+            Problem(note.source.path, note.source.line, rule, message) for rule, message in found.items()
+        )
     return problems
 
 

@@ -4,6 +4,7 @@ Two facts are near-duplicates when the words of one card are (almost) all words 
 sentence found by two rules, or a summary restating an earlier sentence. The better-ranked one stays:
 pinned facts (author markup, curation) first, then by score, then structure before prose.
 """
+
 from __future__ import annotations
 
 from typing import Sequence
@@ -13,9 +14,23 @@ from .model import Document, Fact
 from .text import content_words
 
 # Structure and author markup are more reliable than prose rules (DESIGN.md, Extraction).
-RULE_PRIORITY = {"markup": 0, "component": 1, "glossary": 1, "field": 1, "table": 1, "list": 1,
-                 "question-heading": 2, "definition": 3, "abbreviation": 3, "enumeration": 4, "number": 5,
-                 "procedure": 6, "cause": 6, "contrast": 6, "claim": 7}
+RULE_PRIORITY = {
+    "markup": 0,
+    "component": 1,
+    "glossary": 1,
+    "field": 1,
+    "table": 1,
+    "list": 1,
+    "question-heading": 2,
+    "definition": 3,
+    "abbreviation": 3,
+    "enumeration": 4,
+    "number": 5,
+    "procedure": 6,
+    "cause": 6,
+    "contrast": 6,
+    "claim": 7,
+}
 MIN_BUDGET = 10  # a short article still gets its few facts: scores, not the budget, keep junk out
 MIN_SCORE = 0.4
 DUPLICATE_OVERLAP = 0.75  # share of the smaller card's words found in the other card
@@ -27,8 +42,11 @@ def select(facts: Sequence[Fact], doc: Document, words_per_note: int = 15) -> li
     Pinned facts (author markup, curation) beat automatic ones and are kept whatever the budget;
     automatic facts on a sentence with markup are dropped (they would show it raw).
     """
-    candidates = [f for f in facts if f.pinned or (f.score >= MIN_SCORE and not has_markup(f.sentence)
-                                                   and not has_markup(f.text))]
+    candidates = [
+        f
+        for f in facts
+        if f.pinned or (f.score >= MIN_SCORE and not has_markup(f.sentence) and not has_markup(f.text))
+    ]
     kept: list[tuple[Fact, set[str], set[str]]] = []
     index = _OverlapIndex([_words(_full_text(f)) for f in candidates])
     for fact in sorted(candidates, key=_rank):
@@ -56,7 +74,9 @@ def _full_text(fact: Fact) -> str:
 
 def _words(text: str) -> set[str]:
     """Content words, plural folded: "gadget0" and "gadget1" stay apart, "disorders" meets "disorder"."""
-    return {w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in content_words(text)}
+    return {
+        w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in content_words(text)
+    }
 
 
 def _answers(fact: Fact) -> list[str]:

@@ -1,4 +1,5 @@
-"""Extraction helpers: gap choice, clean-up, pronouns, enumerations, selection. Hand-written sentences only."""
+"""Extraction helpers: gap choice, clean-up, pronouns, enumerations, selection. Hand-written text only."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -22,35 +23,48 @@ def _gap(text: str, stats: DocStats = NO_STATS) -> str:
     return text[span.start : span.end]
 
 
-@pytest.mark.parametrize("text, want", [
-    ("Adults need 7 to 9 hours of sleep each night.", ["7 to 9 hours"]),
-    ("Teenagers need at least eight hours to stay alert.", ["at least eight hours"]),
-    ("About 40%–60% of patients improve.", ["About 40%–60%"]),
-    ("Water boils at 100 °C at sea level.", ["100 °C"]),
-    ("The treaty was signed on March 4, 1990 in Oslo.", ["March 4, 1990"]),
-    ("One key skill is patience.", []),  # a word number with no unit is not a quantity
-    ("Smokers are twice as likely to develop it.", ["twice as likely"]),
-    ("Type 2 diabetes and DSM-5 and the 9/11 attacks.", []),  # numbers glued to names are not quantities
-])
+@pytest.mark.parametrize(
+    "text, want",
+    [
+        ("Adults need 7 to 9 hours of sleep each night.", ["7 to 9 hours"]),
+        ("Teenagers need at least eight hours to stay alert.", ["at least eight hours"]),
+        ("About 40%–60% of patients improve.", ["About 40%–60%"]),
+        ("Water boils at 100 °C at sea level.", ["100 °C"]),
+        ("The treaty was signed on March 4, 1990 in Oslo.", ["March 4, 1990"]),
+        ("One key skill is patience.", []),  # a word number with no unit is not a quantity
+        ("Smokers are twice as likely to develop it.", ["twice as likely"]),
+        ("Type 2 diabetes and DSM-5 and the 9/11 attacks.", []),  # numbers glued to names are not quantities
+    ],
+)
 def test_number_spans_take_qualifier_and_unit(text: str, want: list[str]) -> None:
     assert [text[s.start : s.end] for s in number_spans(text) if s.score >= 0.8] == want
 
 
 def test_chunks_are_noun_phrases_without_verbs_or_determiners() -> None:
     text = "Clients may feel judged or criticized by the whole care team."
-    assert [text[c.start : c.end] for c in chunks(text)] == ["Clients", "judged or criticized", "whole care team"]
+    assert [text[c.start : c.end] for c in chunks(text)] == [
+        "Clients",
+        "judged or criticized",
+        "whole care team",
+    ]
 
 
-@pytest.mark.parametrize("text, want", [
-    ("The primary focus of treatment is abstinence.", "abstinence"),  # descriptive subject: ask the complement
-    ("Cooling is the priority.", "Cooling"),  # "X is the priority/key/foundation": ask X
-    ("Family involvement in teen treatment is vital.", "Family involvement"),
-    ("Bacteria grow fastest in the temperature danger zone.", "temperature danger zone"),
-    ("As people age, their bodies are less able to combat bacteria.", "less able to combat bacteria"),
-    ("Neither aspirin nor ibuprofen prevents the infection.", "aspirin nor ibuprofen"),
-    ("Your role as a peer worker is to walk alongside your clients.", "walk alongside your clients"),
-    ("Patient's palm = 1% TBSA.", "1% TBSA"),
-])
+@pytest.mark.parametrize(
+    "text, want",
+    [
+        (
+            "The primary focus of treatment is abstinence.",
+            "abstinence",
+        ),  # descriptive subject: ask the complement
+        ("Cooling is the priority.", "Cooling"),  # "X is the priority/key/foundation": ask X
+        ("Family involvement in teen treatment is vital.", "Family involvement"),
+        ("Bacteria grow fastest in the temperature danger zone.", "temperature danger zone"),
+        ("As people age, their bodies are less able to combat bacteria.", "less able to combat bacteria"),
+        ("Neither aspirin nor ibuprofen prevents the infection.", "aspirin nor ibuprofen"),
+        ("Your role as a peer worker is to walk alongside your clients.", "walk alongside your clients"),
+        ("Patient's palm = 1% TBSA.", "1% TBSA"),
+    ],
+)
 def test_gap_goes_on_the_new_information(text: str, want: str) -> None:
     assert _gap(text) == want
 
@@ -71,23 +85,39 @@ def test_subject_skips_relative_clause_and_subordinate_opener() -> None:
     assert (clause.subject, clause.verb) == ("rain", "washes")
 
 
-@pytest.mark.parametrize("raw, want", [
-    ("Did you know that sharing your own struggles can foster belonging?",
-     "Sharing your own struggles can foster belonging."),
-    ("Trust, my friends, is the cornerstone of the relationship.", "Trust is the cornerstone of the relationship."),
-    ("So, remember, hydration matters.", "Hydration matters."),
-    ("Relapse rates are high (Smith & Jones, 2012; NIDA, 2008).", "Relapse rates are high."),
-    ("Research has shown that sleep consolidates memory.", "Sleep consolidates memory."),
-])
+@pytest.mark.parametrize(
+    "raw, want",
+    [
+        (
+            "Did you know that sharing your own struggles can foster belonging?",
+            "Sharing your own struggles can foster belonging.",
+        ),
+        (
+            "Trust, my friends, is the cornerstone of the relationship.",
+            "Trust is the cornerstone of the relationship.",
+        ),
+        ("So, remember, hydration matters.", "Hydration matters."),
+        ("Relapse rates are high (Smith & Jones, 2012; NIDA, 2008).", "Relapse rates are high."),
+        ("Research has shown that sleep consolidates memory.", "Sleep consolidates memory."),
+    ],
+)
 def test_clean_sentence_trims_filler_and_restates_questions(raw: str, want: str) -> None:
     assert clean_sentence(raw) == want
 
 
-@pytest.mark.parametrize("text", [
-    "Who wouldn't want that, right?", "Let's be real for a moment.", "Subscribe to our newsletter today.",
-    "A chart labeled risk by age shows three bars.", "She said, “I can't do this anymore.”",
-    "This article explains how to study.", "It's like riding a bike.", "What makes this so hard?",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Who wouldn't want that, right?",
+        "Let's be real for a moment.",
+        "Subscribe to our newsletter today.",
+        "A chart labeled risk by age shows three bars.",
+        "She said, “I can't do this anymore.”",
+        "This article explains how to study.",
+        "It's like riding a bike.",
+        "What makes this so hard?",
+    ],
+)
 def test_noise_makes_no_card(text: str) -> None:
     assert is_noise(text)
 
@@ -102,17 +132,24 @@ def _prose(markdown: str) -> list[str]:
 
 def test_pronouns_take_the_subject_of_an_earlier_sentence() -> None:
     got = _prose("# T\n\nA person's recovery is built on strengths. It is holistic and personal.\n")
-    assert got == ["A person's recovery is built on strengths.", "A person's recovery is holistic and personal."]
+    assert got == [
+        "A person's recovery is built on strengths.",
+        "A person's recovery is holistic and personal.",
+    ]
 
 
 def test_demonstratives_become_the_and_clausal_this_is_dropped() -> None:
-    got = _prose("# T\n\nTides rise twice a day. These tides follow the Moon. This is why sailors check tables. "
-                 "This means harbours close at low water.\n")
+    got = _prose(
+        "# T\n\nTides rise twice a day. These tides follow the Moon. This is why sailors check tables. "
+        "This means harbours close at low water.\n"
+    )
     assert got == ["Tides rise twice a day.", "The tides follow the Moon.", "Harbours close at low water."]
 
 
 def test_an_unresolvable_pronoun_drops_the_sentence() -> None:
-    assert _prose("# T\n\nWhen it rains, many stay in. They read books.\n") == ["When it rains, many stay in."]
+    assert _prose("# T\n\nWhen it rains, many stay in. They read books.\n") == [
+        "When it rains, many stay in."
+    ]
 
 
 def test_enumeration_items_stop_at_the_closing_and() -> None:
@@ -125,9 +162,11 @@ def test_examples_in_a_parenthesis_are_not_an_enumeration_card() -> None:
 
 
 def test_every_note_records_rule_and_score_in_document_order() -> None:
-    text = ("# Water\n\n## Facts\n\nWater boils at 100 °C at sea level.\n\n"
-            "- **Density:** 1 g/mL at 4 °C\n- **Freezing point:** 0 °C\n\n"
-            "A hydrogen bond is a weak attraction between molecules.\n")
+    text = (
+        "# Water\n\n## Facts\n\nWater boils at 100 °C at sea level.\n\n"
+        "- **Density:** 1 g/mL at 4 °C\n- **Freezing point:** 0 °C\n\n"
+        "A hydrogen bond is a weak attraction between molecules.\n"
+    )
     notes = build_cards(text, "w.md", Settings(now=1))
     assert [n.source.line for n in notes] == sorted(n.source.line for n in notes)
     assert all(n.rule and 0 < n.score <= 1 for n in notes)
@@ -135,8 +174,10 @@ def test_every_note_records_rule_and_score_in_document_order() -> None:
 
 
 def test_a_summary_restating_a_sentence_is_merged_with_it() -> None:
-    text = ("# Sleep\n\nAdults need 7 to 9 hours of sleep each night.\n\n## Summary\n\n"
-            "Adults need 7 to 9 hours of sleep each night, experts agree.\n")
+    text = (
+        "# Sleep\n\nAdults need 7 to 9 hours of sleep each night.\n\n## Summary\n\n"
+        "Adults need 7 to 9 hours of sleep each night, experts agree.\n"
+    )
     notes = build_cards(text, "s.md", Settings(now=1))
     assert len([n for n in notes if "7 to 9 hours" in n.cards[0].answers]) == 1
 
@@ -150,6 +191,11 @@ def test_budget_scales_with_the_text() -> None:
 
 def test_pathological_inputs_finish() -> None:
     # Long runs that defeat backtracking regexes: these must return (the suite would hang otherwise).
-    for text in ("a, " * 5000 + "and b.", "(" * 3000 + "1990" + ")" * 3000, "1 " * 4000 + "%",
-                 "Neither " + "x nor " * 2000 + "y.", "**" + "a" * 20000 + "**: b"):
+    for text in (
+        "a, " * 5000 + "and b.",
+        "(" * 3000 + "1990" + ")" * 3000,
+        "1 " * 4000 + "%",
+        "Neither " + "x nor " * 2000 + "y.",
+        "**" + "a" * 20000 + "**: b",
+    ):
         build_cards("# T\n\n" + text + "\n", "p.md")

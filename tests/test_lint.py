@@ -1,4 +1,5 @@
 """`certdeck lint`: each card-quality rule is reported with its rule name and source line; --strict fails."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -58,13 +59,24 @@ def test_the_seed_article_passes_strict_lint(root: Path) -> None:
 
 
 def _note(prompt: str, answer: str, line: int, path: str = "x.md") -> Note:
-    return Note(kind="cloze", deck="D", fields=(), cards=(CardView(1, prompt, (answer,)),), tags=(),
-                source=SourceRef(path, line, (), prompt), rule="claim", score=0.5, key=f"k{line}")
+    return Note(
+        kind="cloze",
+        deck="D",
+        fields=(),
+        cards=(CardView(1, prompt, (answer,)),),
+        tags=(),
+        source=SourceRef(path, line, (), prompt),
+        rule="claim",
+        score=0.5,
+        key=f"k{line}",
+    )
 
 
 def test_duplicate_cards_point_at_the_first_one() -> None:
-    notes = [_note("The [...] absorbs ultraviolet light.", "ozone layer", 3, "a.md"),
-             _note("The [...] absorbs ultraviolet light.", "ozone layer", 7, "b.md")]
+    notes = [
+        _note("The [...] absorbs ultraviolet light.", "ozone layer", 3, "a.md"),
+        _note("The [...] absorbs ultraviolet light.", "ozone layer", 7, "b.md"),
+    ]
     problems = lint_notes(notes)
     assert [(p.path, p.line, p.rule) for p in problems] == [("b.md", 7, "duplicate")]
     assert "a.md:3" in problems[0].message

@@ -14,8 +14,8 @@ from .definition import definition
 from .enumeration import enumeration
 from .filters import is_title_echo
 from .glossary import glossary
-from .markup import markup
 from .lists import list_items
+from .markup import markup
 from .question_heading import question_heading
 
 Rule = Callable[[Document], list[Fact]]

@@ -6,6 +6,7 @@ prevents Y; because; when/if X, Y), `contrast` (not X but Y; X rather than Y; ne
 article's key terms). The gap goes on the number, the effect, the contrasted term, the object of the
 instruction, or else the span `spans.rank_gaps` prefers.
 """
+
 from __future__ import annotations
 
 import re
@@ -13,28 +14,53 @@ import re
 from ..model import Document, Fact
 from ..text import content_words
 from .prose import ProseSentence, prose_sentences
-from .spans import VERBS, DocStats, Span, chunks, good_span, main_clause_start, number_spans, rank_gaps, stats_for
+from .spans import (
+    VERBS,
+    DocStats,
+    Span,
+    chunks,
+    good_span,
+    main_clause_start,
+    number_spans,
+    rank_gaps,
+    stats_for,
+)
 from .util import cloze_spans
 
-_CAUSE = re.compile(r"\b(causes?|caused by|leads? to|led to|results? in|resulting in|due to|because|since|"
-                    r"so that|therefore|prevents?|preventing|reduces?|increases?|decreases?|improves?|elevates?|"
-                    r"raises?|lowers?|protects?|predicts?|triggers?|contributes? to|is associated with|"
-                    r"are associated with|is correlated with|risk)\b|→", re.I)
+_CAUSE = re.compile(
+    r"\b(causes?|caused by|leads? to|led to|results? in|resulting in|due to|because|since|"
+    r"so "
+    r"that|therefore|prevents?|preventing|reduces?|increases?|decreases?|improves?|elevates?|"
+    r"raises?|lowers?|protects?|predicts?|triggers?|contributes? to|is associated with|"
+    r"are associated with|is correlated with|risk)\b|→",
+    re.I,
+)
 # Soft causal verbs ("helps", "allows") state a link too loosely to rank with a cause.
-_CONDITION = re.compile(r"^(when|if|without|once|unless|after|before|during|while|by|because|since)\b[^,]{3,},",
-                        re.I)
-_CONTRAST = re.compile(r"\b(not\s(?:just|only|simply|merely)?\s?[^,;]{1,50}?,?\s(?:but|rather)|isn['’]t just|"
-                       r"rather than|instead of|neither|more than|less than|than do|whereas|unlike|in contrast|"
-                       r"however|goes beyond|as opposed to|vs\.?)\b", re.I)
-_IMPORTANCE = re.compile(r"\b(is|are)\s+(key|crucial|vital|essential|critical|fundamental|important|necessary|"
-                         r"the (cornerstone|essence|foundation|key|basis|heart|core|priority|goal|most))\b", re.I)
+_CONDITION = re.compile(
+    r"^(when|if|without|once|unless|after|before|during|while|by|because|since)\b[^,]{3,},", re.I
+)
+_CONTRAST = re.compile(
+    r"\b(not\s(?:just|only|simply|merely)?\s?[^,;]{1,50}?,?\s(?:but|rather)|isn['’]t just|"
+    r"rather than|instead of|neither|more than|less than|than do|whereas|unlike|in "
+    r"contrast|"
+    r"however|goes beyond|as opposed to|vs\.?)\b",
+    re.I,
+)
+_IMPORTANCE = re.compile(
+    r"\b(is|are)\s+(key|crucial|vital|essential|critical|fundamental|important|necessary|"
+    r"the (cornerstone|essence|foundation|key|basis|heart|core|priority|goal|most))\b",
+    re.I,
+)
 _OBLIGATION = re.compile(r"\b(should|must|need to|needs to|has to|have to|cannot|can't|never|always)\b", re.I)
-_IMPERATIVE = re.compile(r"^(do not|don't|never|always|avoid|use|keep|get|give|call|check|apply|place|remove|"
-                         r"practice|notice|leave|drink|eat|wash|cook|stop|start|ask|listen|watch|look|note|make|"
-                         r"take|hold|tighten|pack|wrap|cover|treat|seek|consider|remember|ensure|assess|monitor|"
-                         r"report|titrate|intubate|expose|maintain|recommend|support|move|cut|identify|confirm|"
-                         r"provide|position|elevate|cool|continue|begin|follow|wear|store|clean|separate|chill|"
-                         r"reassess)\b", re.I)
+_IMPERATIVE = re.compile(
+    r"^(do not|don't|never|always|avoid|use|keep|get|give|call|check|apply|place|remove|"
+    r"practice|notice|leave|drink|eat|wash|cook|stop|start|ask|listen|watch|look|note|make|"
+    r"take|hold|tighten|pack|wrap|cover|treat|seek|consider|remember|ensure|assess|monitor|"
+    r"report|titrate|intubate|expose|maintain|recommend|support|move|cut|identify|confirm|"
+    r"provide|position|elevate|cool|continue|begin|follow|wear|store|clean|separate|chill|"
+    r"reassess)\b",
+    re.I,
+)
 _CHATTY = re.compile(r"\b(you|we|us|i|me)\b", re.I)
 _POSSESSIVE = re.compile(r"\b(your|our|my|yourself|ourselves)\b", re.I)
 _NARRATIVE = re.compile(r"\b(she|he|her|him|his|hers)\b", re.I)
@@ -74,7 +100,7 @@ def claim_fact(sent: ProseSentence, stats: DocStats, avoid: str = "") -> Fact | 
     if len(text.split()) < 3 or len(words) < 3:
         return None
     kind = classify(text)
-    if re.match(r"(?:we|i)\b", text[main_clause_start(text):], re.I):
+    if re.match(r"(?:we|i)\b", text[main_clause_start(text) :], re.I):
         return None  # "we all want to feel seen": the author's "we" shares a feeling, not a fact
     spans = _gaps(text, kind, stats, sent.block.emphasis, f"{avoid} {sent.lead}")
     if not spans:
@@ -83,8 +109,16 @@ def claim_fact(sent: ProseSentence, stats: DocStats, avoid: str = "") -> Fact | 
     if score < 0.35:
         return None
     card, at = sent.card()
-    return cloze_spans(kind, card, [(s.start + at, s.end + at) for s in spans], score, sent.block, sent.raw,
-                       sent.line, avoid=avoid)
+    return cloze_spans(
+        kind,
+        card,
+        [(s.start + at, s.end + at) for s in spans],
+        score,
+        sent.block,
+        sent.raw,
+        sent.line,
+        avoid=avoid,
+    )
 
 
 def _gaps(text: str, kind: str, stats: DocStats, emphasis: tuple[str, ...], avoid: str) -> list[Span]:
@@ -112,8 +146,9 @@ def _gaps(text: str, kind: str, stats: DocStats, emphasis: tuple[str, ...], avoi
     return [ranked[0]]
 
 
-def _after_marker(text: str, ranked: list[Span], stats: DocStats, emphasis: tuple[str, ...],
-                  avoid: str) -> Span | None:
+def _after_marker(
+    text: str, ranked: list[Span], stats: DocStats, emphasis: tuple[str, ...], avoid: str
+) -> Span | None:
     """For "because X, Y" the best span of X (the reason is the fact); for "when X, Y" and "X leads to Y"
     the best span of Y (the effect). Each part is ranked as a sentence of its own."""
     if ranked[0].kind in ("emphasis", "term", "number") or ranked[0].score >= 3.3:
@@ -124,16 +159,24 @@ def _after_marker(text: str, ranked: list[Span], stats: DocStats, emphasis: tupl
     m = _CONDITION.match(text)
     if m:
         return _best_in(text, m.end(), len(text), stats, emphasis, avoid)
-    mm = re.search(r"\b(?:leads? to|results? in|causes?|prevents?|reduces?|increases?|decreases?|improves?|"
-                   r"fosters?|→)\s", text, re.I)
+    mm = re.search(
+        r"\b(?:leads? to|results? in|causes?|prevents?|reduces?|increases?|decreases?|improves?|"
+        r"fosters?|→)\s",
+        text,
+        re.I,
+    )
     if not mm:
         return None
-    after = [s for s in ranked if s.start >= mm.end() and s.kind in ("object", "chunk", "subject", "complement")]
+    after = [
+        s for s in ranked if s.start >= mm.end() and s.kind in ("object", "chunk", "subject", "complement")
+    ]
     return after[0] if after else None
 
 
-def _best_in(text: str, start: int, end: int, stats: DocStats, emphasis: tuple[str, ...], avoid: str) -> Span | None:
-    """The best gap of text[start:end] ranked on its own, as offsets into `text` (and fair in the whole card)."""
+def _best_in(
+    text: str, start: int, end: int, stats: DocStats, emphasis: tuple[str, ...], avoid: str
+) -> Span | None:
+    """The best gap of text[start:end] ranked on its own, as offsets into `text` (fair in the whole card)."""
     part = text[start:end]
     rest = text[:start] + " " + text[end:] + " " + avoid
     lead = len(part) - len(part.lstrip(" ,"))

@@ -6,6 +6,7 @@ question word or an instruction such as "Give") becomes a Q&A note; a front that
 cloze asking for the term from its back. Backs longer than a learner can recall are cut at the first
 clause break; a back that is a set of four or more items makes no card. Markup is never shown raw.
 """
+
 from __future__ import annotations
 
 import re
@@ -15,10 +16,16 @@ from .filters import strip_citations
 from .util import MAX_ANSWER_WORDS, cloze, question
 
 _STRING = r"(?:`(?:[^`\\]|\\.){1,400}`|'(?:[^'\\]|\\.){1,400}'|\"(?:[^\"\\]|\\.){1,400}\")"
-_PAIR = re.compile(r"\{\s*(?P<k1>front|question|term|q)\s*:\s*(?P<v1>" + _STRING + r")\s*,\s*"
-                   r"(?P<k2>back|answer|definition|a)\s*:\s*(?P<v2>" + _STRING + r")\s*,?\s*\}", re.I)
-_ASKS = re.compile(r"^(what|which|who|whom|whose|when|where|why|how|name|list|give|define|describe|identify|state|"
-                   r"explain)\b", re.I)
+_PAIR = re.compile(
+    r"\{\s*(?P<k1>front|question|term|q)\s*:\s*(?P<v1>" + _STRING + r")\s*,\s*"
+    r"(?P<k2>back|answer|definition|a)\s*:\s*(?P<v2>" + _STRING + r")\s*,?\s*\}",
+    re.I,
+)
+_ASKS = re.compile(
+    r"^(what|which|who|whom|whose|when|where|why|how|name|list|give|define|describe|identify|state|"
+    r"explain)\b",
+    re.I,
+)
 _TAGS = re.compile(r"<[^>]{0,200}>")
 _CLAUSE_CUT = re.compile(r"\s*(?:;|, | \(| such as | that | which )")
 MAX_COMPONENT_CHARS = 200_000  # raw HTML blocks larger than this are not read (bounded work)

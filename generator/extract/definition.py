@@ -9,6 +9,7 @@ Kinds handled (the gap always goes on the term being defined):
 - an appositive definition `the X, an area of ... that ...,`;
 - an abbreviation next to its expansion `long form (ABBR)` -> "What does ABBR stand for?".
 """
+
 from __future__ import annotations
 
 import re
@@ -21,31 +22,46 @@ from .spans import GENERIC, chunks
 from .util import cloze, cloze_spans, question
 
 _TERM = r"(?P<term>[A-Za-z][\w'’/-]*(?:\s+[\w'’/-]+){0,4}?)"
-_APPOSITIVE = r"(?:\s*\([^()]{1,60}\))?(?:,\s+(?:(?:often|also|sometimes|commonly|usually)\s+)?(?:called|known as|" \
-              r"or|the|a|an)\s[^,]{2,90},)?"
+_APPOSITIVE = (
+    r"(?:\s*\([^()]{1,60}\))?(?:,\s+(?:(?:often|also|sometimes|commonly|usually)\s+)?(?:called|known as|"
+    r"or|the|a|an)\s[^,]{2,90},)?"
+)
 _EXPLICIT = re.compile(
-    r"^" + _TERM + _APPOSITIVE + r"\s+(?P<verb>(?:is|are)\s+(?:(?:often|usually|commonly|generally|also|best)\s+)?"
+    r"^"
+    + _TERM
+    + _APPOSITIVE
+    + r"\s+(?P<verb>(?:is|are)\s+(?:(?:often|usually|commonly|generally|also|best)\s+)?"
     r"(?:defined as|known as|described as|the term for|referred to as)|means|refers to|refer to|"
-    r"can be defined as|describes)\s+(?P<definition>\S.{6,})$")
+    r"can be defined as|describes)\s+(?P<definition>\S.{6,})$"
+)
 _COPULAR = re.compile(
     r"^" + _TERM + _APPOSITIVE + r"\s+(?:is|are)\s+(?P<definition>(?:(?:a|an|any|the|one of the)\s.{6,}|"
     r"(?!(?:often|usually|also|always|to|about|not|more|less|most|very|so|too)\b)(?![a-z]+ly\b)"
-    r"[a-z][\w-]+(?:\s[a-z][\w-]+)?\s(?:that|which|who|whose|where|\w+ed|\w+ing)\s.{6,}))$")
+    r"[a-z][\w-]+(?:\s[a-z][\w-]+)?\s(?:that|which|who|whose|where|\w+ed|\w+ing)\s.{6,}))$"
+)
 _CALLED = re.compile(
-    r"\b(?:is|are|was|were)\s+(?:(?:also|often|sometimes|commonly|now|then|once)\s+)?(?:called|known as|termed|"
-    r"named|referred to as)\s+(?P<name>[^,.;:()]{2,80})")
+    r"\b(?:is|are|was|were)\s+(?:(?:also|often|sometimes|commonly|now|then|once)\s+)?(?:called|known "
+    r"as|termed|"
+    r"named|referred to as)\s+(?P<name>[^,.;:()]{2,80})"
+)
 _NAME_END = re.compile(r"\s+(?:because|since|as|when|which|that|who|in|after|for|by|during|until|while)\b.*$")
 _WHICH_MEANS = re.compile(r",\s+(?:which|that)\s+(?:means|is|refers to)\s+\S")
 _ABBREVIATION = re.compile(r"\((?P<abbr>[A-Z][A-Za-z]{1,7}s?)\)")
 _ABBR_FIRST = re.compile(r"\b(?P<abbr>[A-Z][A-Z0-9]{1,7})\s+\((?P<long>[A-Z][^()]{3,60})\)")
-_WEAK_TERM = re.compile(r"^(the|a|an|this|that|these|those|it|there|here|what|which|who|one|each|every|all|some|"
-                        r"many|most|such|other|another|any|both|its|their|his|her|our|your|my)\b", re.I)
+_WEAK_TERM = re.compile(
+    r"^(the|a|an|this|that|these|those|it|there|here|what|which|who|one|each|every|all|some|"
+    r"many|most|such|other|another|any|both|its|their|his|her|our|your|my)\b",
+    re.I,
+)
 # A subject that is not a term: a demonstrative or quantifier ("These experiences"), a subordinate clause
 # ("Because setbacks ..."), or a gerund phrase.
-_NOT_A_TERM = re.compile(r"^(this|that|these|those|it|there|here|what|which|who|one|each|every|all|some|many|most|"
-                         r"such|other|another|any|both|its|their|his|her|our|your|my|because|since|when|if|as|"
-                         r"while|although|though|once|unless|after|before|by|for|in|on|with|without|regardless|"
-                         r"compared|according)\b", re.I)
+_NOT_A_TERM = re.compile(
+    r"^(this|that|these|those|it|there|here|what|which|who|one|each|every|all|some|many|most|"
+    r"such|other|another|any|both|its|their|his|her|our|your|my|because|since|when|if|as|"
+    r"while|although|though|once|unless|after|before|by|for|in|on|with|without|regardless|"
+    r"compared|according)\b",
+    re.I,
+)
 
 
 def definition(doc: Document) -> list[Fact]:
@@ -63,9 +79,12 @@ def definition(doc: Document) -> list[Fact]:
 
 
 # "..., blood leaks backward; this is called regurgitation." The name comes after what it names.
-_THIS_IS_CALLED = re.compile(r"(?P<what>[^.;:!?]{12,200}?)[;.,]\s+(?:this|that|which|it)\s+is\s+(?:(?:also|often|"
-                             r"sometimes)\s+)?(?:called|known as|termed|referred to as)\s+(?P<name>[^.,;:()]{2,60})\.",
-                             re.I)
+_THIS_IS_CALLED = re.compile(
+    r"(?P<what>[^.;:!?]{12,200}?)[;.,]\s+(?:this|that|which|it)\s+is\s+(?:(?:also|often|"
+    r"sometimes)\s+)?(?:called|known as|termed|referred to "
+    r"as)\s+(?P<name>[^.,;:()]{2,60})\.",
+    re.I,
+)
 
 
 def _named_after(block: object) -> list[Fact]:
@@ -77,8 +96,12 @@ def _named_after(block: object) -> list[Fact]:
     out = []
     for sent_start, sent in enumerate(block.sentences):
         text = sent.text
-        if sent_start + 1 < len(block.sentences) and re.match(r"(?:this|that|it)\s+is\s+(?:also\s+)?(?:called|known as"
-                                                             r"|termed)\s", block.sentences[sent_start + 1].text, re.I):
+        if sent_start + 1 < len(block.sentences) and re.match(
+            r"(?:this|that|it)\s+is\s+(?:also\s+)?(?:called|known as"
+            r"|termed)\s",
+            block.sentences[sent_start + 1].text,
+            re.I,
+        ):
             text = f"{text} {block.sentences[sent_start + 1].text}"
         m = _THIS_IS_CALLED.search(text)
         if not m:
@@ -114,8 +137,16 @@ def _sentence_definition(text: str, emphasis: tuple[str, ...], sent: ProseSenten
     if fact is None or not sent.lead:
         return fact
     card, at = sent.card(fact.text)
-    return cloze_spans(fact.rule, card, [(g.start + at, g.end + at) for g in fact.gaps], fact.score, fact.block,
-                       fact.sentence, fact.line, term=fact.term)
+    return cloze_spans(
+        fact.rule,
+        card,
+        [(g.start + at, g.end + at) for g in fact.gaps],
+        fact.score,
+        fact.block,
+        fact.sentence,
+        fact.line,
+        term=fact.term,
+    )
 
 
 def _definition_in(text: str, emphasis: tuple[str, ...], sent: ProseSentence) -> Fact | None:
@@ -141,8 +172,9 @@ def _definition_in(text: str, emphasis: tuple[str, ...], sent: ProseSentence) ->
         name = _NAME_END.sub("", m.group("name")).strip()
         if 0 < len(name.split()) <= 6 and not _WEAK_TERM.match(name):
             start = m.start("name")
-            return cloze_spans("definition", text, [(start, start + len(name))], 0.85, block, sent.raw, sent.line,
-                               term=name)
+            return cloze_spans(
+                "definition", text, [(start, start + len(name))], 0.85, block, sent.raw, sent.line, term=name
+            )
     m = _WHICH_MEANS.search(text)
     if m:
         before = text[: m.start()]
@@ -162,11 +194,17 @@ def _phrase_definitions(text: str, emphasis: tuple[str, ...], sent: ProseSentenc
         definition_text = m.group("definition").strip()
         if term and len(definition_text.split()) >= 4:
             card = f"{term[0].upper() + term[1:]}: {definition_text}."
-            fact = cloze("definition", card, term[0].upper() + term[1:], 0.85, sent.block, sent.raw, sent.line)
+            fact = cloze(
+                "definition", card, term[0].upper() + term[1:], 0.85, sent.block, sent.raw, sent.line
+            )
             if fact:
                 out.append(fact)
-    for m in re.finditer(r",\s+(?P<definition>(?:a|an)\s[^,;()]{3,160}?\b(?:that|which|who|associated with|used "
-                         r"to|of)\b[^,;()]{3,120}?)(?:,|\.?$)", text):
+    for m in re.finditer(
+        r",\s+(?P<definition>(?:a|an)\s[^,;()]{3,160}?\b(?:that|which|who|associated "
+        r"with|used "
+        r"to|of)\b[^,;()]{3,120}?)(?:,|\.?$)",
+        text,
+    ):
         term = _term_before(text[: m.start()], emphasis)
         if term and len(term.split()) <= 4:
             card = f"{term[0].upper() + term[1:]}: {m.group('definition').strip()}."
@@ -174,15 +212,23 @@ def _phrase_definitions(text: str, emphasis: tuple[str, ...], sent: ProseSentenc
             if fact:
                 out.append(fact)
     for long_form, abbr in _abbreviations(text):
-        fact = question("abbreviation", f"What does {abbr} stand for?", long_form, abbr, 0.7, sent.block,
-                        sent.raw, sent.line)
+        fact = question(
+            "abbreviation",
+            f"What does {abbr} stand for?",
+            long_form,
+            abbr,
+            0.7,
+            sent.block,
+            sent.raw,
+            sent.line,
+        )
         if fact:
             out.append(fact)
     return out
 
 
 def _term_before(before: str, emphasis: tuple[str, ...]) -> str:
-    """The term a parenthesis or appositive defines: an emphasised phrase ending `before`, else its last chunk."""
+    """The term a parenthesis or appositive defines: a bold phrase ending `before`, else its last chunk."""
     stripped = before.rstrip()
     for e in emphasis:
         if e and stripped.endswith(e):
@@ -214,7 +260,7 @@ def _abbreviations(text: str) -> list[tuple[str, str]]:
                 continue
             parts = [p for p in re.split(r"[-/]", w) if p]
             initials = [p[0].lower() for p in parts]
-            if need[-len(initials):] == initials:
+            if need[-len(initials) :] == initials:
                 picked.insert(0, w)
                 need = need[: -len(initials)]
             else:
@@ -225,8 +271,11 @@ def _abbreviations(text: str) -> list[tuple[str, str]]:
             out.append((" ".join(picked), abbr))
     for m in _ABBR_FIRST.finditer(text):
         long_form = m.group("long").strip()
-        initials = "".join(w[0].lower() for w in re.findall(r"[A-Za-z][\w'’-]*", long_form)
-                           if w.lower() not in ("and", "of", "the", "for", "on", "in", "to"))
-        if initials == m.group("abbr").lower().rstrip("s"):
+        letters_of_long = "".join(
+            w[0].lower()
+            for w in re.findall(r"[A-Za-z][\w'’-]*", long_form)
+            if w.lower() not in ("and", "of", "the", "for", "on", "in", "to")
+        )
+        if letters_of_long == m.group("abbr").lower().rstrip("s"):
             out.append((long_form, m.group("abbr")))
     return out

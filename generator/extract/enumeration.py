@@ -5,29 +5,41 @@ a longer series gets one deletion per item for its first MAX_ITEMS items, so eac
 with the rest visible: never a card asking for a set of four or more. A series whose single gap would
 leave too little to read is asked item by item too.
 """
+
 from __future__ import annotations
 
 import re
 
 from ..model import Document, Fact
+from ..text import content_words
 from .prose import prose_sentences
 from .spans import AUXILIARIES, VERBS, chunks, tokens, verb_positions
-from ..text import content_words
 from .util import cloze_spans, good_answer
 
 MAX_ITEMS = 3
 MAX_ITEM_WORDS = 5
 # "A, B, and C" / "A, B or C": at least three comma-separated items, each up to ~50 characters.
-_SERIES = re.compile(r"(?P<series>[^,;:()]{1,60}(?:,\s+[^,;:()]{1,60}){1,12},?\s+(?:and|or|and/or)\s+"
-                     r"[^,;:()]{1,60})")
-_INTRODUCER = re.compile(r".*\b(?:include|includes|including|included|such as|like|are|is|were|was|range from|"
-                         r"ranges from|from|involve|involves|e\.g\.|notice|consider|should|must|can|may|will|"
-                         r"need to|needs to)\s+", re.I)
+_SERIES = re.compile(
+    r"(?P<series>[^,;:()]{1,60}(?:,\s+[^,;:()]{1,60}){1,12},?\s+(?:and|or|and/or)\s+"
+    r"[^,;:()]{1,60})"
+)
+_INTRODUCER = re.compile(
+    r".*\b(?:include|includes|including|included|such as|like|are|is|were|was|range "
+    r"from|"
+    r"ranges from|from|involve|involves|e\.g\.|notice|consider|should|must|can|may|will|"
+    r"need to|needs to)\s+",
+    re.I,
+)
 # "rings, watches, belts": three one- or two-word items with no "and", inside a sentence.
-_BARE_SERIES = re.compile(r"(?<=\s)[a-z][\w'’-]*(?:\s[a-z][\w'’-]*)?(?:,\s[a-z][\w'’-]*(?:\s[a-z][\w'’-]*)?){2}(?=\s|\.|$)")
+_BARE_SERIES = re.compile(
+    r"(?<=\s)[a-z][\w'’-]*(?:\s[a-z][\w'’-]*)?(?:,\s[a-z][\w'’-]*(?:\s[a-z][\w'’-]*)?){2}(?=\s|\.|$)"
+)
 _ARROWS = re.compile(r"[^→]{1,60}(?:→[^→]{1,60}){2,}")
-_LAST_ITEM_END = re.compile(r"\s+(?:to|in|on|at|for|by|with|that|which|who|when|because|so|but)\s.*$|"
-                            r"\s+\([^)]*\).*$", re.I)
+_LAST_ITEM_END = re.compile(
+    r"\s+(?:to|in|on|at|for|by|with|that|which|who|when|because|so|but)\s.*$|"
+    r"\s+\([^)]*\).*$",
+    re.I,
+)
 
 
 def enumeration(doc: Document) -> list[Fact]:
@@ -73,28 +85,44 @@ def items(text: str) -> list[tuple[int, int]]:
             pos += len(part) + 1
         return out
     found = list(_SERIES.finditer(text))
-    # Prefer a series of things to a series of verbs ("exposed to, witness, or experience" vs "death, injury, ...").
-    m = next((f for f in found if not any(w.split()[0].lower() in VERBS for w in re.split(r",\s*(?:and|or)?\s*",
-                                                                                     f.group("series")) if w.split())),
-             found[0] if found else None)
+    # Prefer a series of things to one of verbs ("exposed to, witness, or experience" vs "death, injury").
+    m = next(
+        (
+            f
+            for f in found
+            if not any(
+                w.split()[0].lower() in VERBS
+                for w in re.split(r",\s*(?:and|or)?\s*", f.group("series"))
+                if w.split()
+            )
+        ),
+        found[0] if found else None,
+    )
     if not m:
         bare = _BARE_SERIES.search(text)
         if not bare:
             return []
         out_bare = []
-        for part in re.finditer(r"[\w'’-]+(?:\s[\w'’-]+)?", bare.group(0)):
-            word = re.sub(r"\s+\w+ly$", "", part.group(0))  # "belts immediately": the adverb is not an item
-            out_bare.append((bare.start() + part.start(), bare.start() + part.start() + len(word)))
+        for piece in re.finditer(r"[\w'’-]+(?:\s[\w'’-]+)?", bare.group(0)):
+            word = re.sub(r"\s+\w+ly$", "", piece.group(0))  # "belts immediately": the adverb is not an item
+            out_bare.append((bare.start() + piece.start(), bare.start() + piece.start() + len(word)))
         return out_bare if len(out_bare) == 3 else []
     series_start = m.start("series")
     opened = text.rfind("(", 0, series_start + 1)
-    if opened >= 0 and ")" not in text[opened:series_start] and re.match(
-            r"\(\s*(?:e\.g\.|i\.e\.|such as|including|for example)", text[opened:], re.I):
+    if (
+        opened >= 0
+        and ")" not in text[opened:series_start]
+        and re.match(r"\(\s*(?:e\.g\.|i\.e\.|such as|including|for example)", text[opened:], re.I)
+    ):
         return []  # examples in a parenthesis illustrate the claim; the claim is the card
     series = m.group("series")
     # A series ends at its "and"/"or" item: "cramps, pain, or spasms in the abdomen, arms, or legs" is two.
     first_close = re.search(r",\s+(?:and|or|and/or)\s+[^,]*", series)
-    if first_close and series.count(",") > first_close.group(0).count(",") and first_close.end() < len(series):
+    if (
+        first_close
+        and series.count(",") > first_close.group(0).count(",")
+        and first_close.end() < len(series)
+    ):
         series = series[: first_close.end()]
     parts = re.split(r",\s+(?:and/or\s+|and\s+|or\s+)?|\s+(?:and/or|and|or)\s+(?=[^,]*$)", series)
     offsets = []
@@ -109,7 +137,9 @@ def items(text: str) -> list[tuple[int, int]]:
         offsets = offsets[1:]
     # "X, including A, B, and C": the enumeration starts at the introducer.
     for k, (s0, e0) in enumerate(offsets):
-        intro_m = re.match(r"(?:including|such as|e\.g\.,?|i\.e\.,?|like|especially|namely)\s+", text[s0:e0], re.I)
+        intro_m = re.match(
+            r"(?:including|such as|e\.g\.,?|i\.e\.,?|like|especially|namely)\s+", text[s0:e0], re.I
+        )
         if intro_m and k:
             offsets = [(s0 + intro_m.end(), e0)] + offsets[k + 1 :]
             break
@@ -120,17 +150,21 @@ def items(text: str) -> list[tuple[int, int]]:
     first_start, first_end = offsets[0]
     first = text[first_start:first_end]
     intro = _INTRODUCER.match(first)
-    verb_led = [w for s0, e0 in offsets[1:] for w in text[s0:e0].split()[:1] if re.fullmatch(r"[a-z]+(?:s|es)", w)]
+    verb_led = [
+        w for s0, e0 in offsets[1:] for w in text[s0:e0].split()[:1] if re.fullmatch(r"[a-z]+(?:s|es)", w)
+    ]
     parallel = re.search(r".*\b([a-z]+s)\s", first) if len(verb_led) >= 2 else None
     if parallel and not re.search(r"ss$", parallel.group(1)):
-        first_start += parallel.start(1)  # "fiber helps digestion, lowers cholesterol, and ...": items are verb phrases
+        first_start += parallel.start(
+            1
+        )  # "fiber helps digestion, lowers cholesterol, and ...": items are verb phrases
     elif intro:
         first_start += intro.end()
     else:
-        found = chunks(first)
-        if not found:
+        first_chunks = chunks(first)
+        if not first_chunks:
             return []
-        first_start += found[-1].start
+        first_start += first_chunks[-1].start
     offsets[0] = (first_start, first_end)
     last_start, last_end = offsets[-1]
     tail = _LAST_ITEM_END.sub("", text[last_start:last_end]).rstrip(" .")

@@ -3,6 +3,7 @@
 Each pattern names a kind of text (boilerplate, rhetoric, chatty aside, citation, hedge), never a
 particular article's words. All patterns are linear: no nested quantifiers over overlapping classes.
 """
+
 from __future__ import annotations
 
 import re
@@ -13,7 +14,8 @@ from ..text import normalize
 
 BOILERPLATE = re.compile(
     r"\b(subscribe|unsubscribe|privacy policy|terms of (use|service)|newsletter|click (here|for)|sign up|"
-    r"log in to|(we|this site) uses? cookies|cookie (policy|settings|preferences)|all rights reserved|share (this|on)|follow us|get the latest|read more|learn more|"
+    r"log in to|(we|this site) uses? cookies|cookie (policy|settings|preferences)|all rights reserved|share "
+    r"(this|on)|follow us|get the latest|read more|learn more|"
     r"download (the|our|this)|buy now|add to cart|advertisement|sponsored|comments?\s+section|copyright|"
     r"watch this|this (video|page|site|article|section|post|lesson|chapter) (explains|covers|will|describes|"
     r"explores|introduces|is about)|(in|by the end of) this (section|chapter|lesson|article)|"
@@ -27,27 +29,42 @@ RHETORIC = re.compile(
     re.I,
 )
 # Addresses to the reader that carry no content: "my friends", "folks".
-_VOCATIVE = re.compile(r",\s*(my friends|friends|folks|everyone|y['’]all|you guys|my dear \w+)\s*(,|(?=[.!?;:]))",
-                       re.I)
+_VOCATIVE = re.compile(
+    r",\s*(my friends|friends|folks|everyone|y['’]all|you guys|my dear "
+    r"\w+)\s*(,|(?=[.!?;:]))",
+    re.I,
+)
 # "Note:", "Remember:", "Exam tip:" in front of a sentence: a label, not part of the fact.
-_ADMONITION = re.compile(r"^(?:note|notes|tip|remember|important|warning|caution|key point|exam tip|pro tip|"
-                         r"hint|n\.b\.)\s*[:—–-]\s*", re.I)
-_DID_YOU_KNOW = re.compile(r"^(did you know|have you ever noticed|have you heard)\s+(that\s+)?(?P<claim>.+)\?$",
-                           re.I)
+_ADMONITION = re.compile(
+    r"^(?:note|notes|tip|remember|important|warning|caution|key point|exam tip|pro tip|"
+    r"hint|n\.b\.)\s*[:—–-]\s*",
+    re.I,
+)
+_DID_YOU_KNOW = re.compile(
+    r"^(did you know|have you ever noticed|have you "
+    r"heard)\s+(that\s+)?(?P<claim>.+)\?$",
+    re.I,
+)
 _FILLER_OPENER = re.compile(
     r"^(so|but|and|now|well|remember|look|honestly|basically|after all|in fact|of course|yes|no|okay|ok|"
     r"plus|also|again|still|indeed|for example|for instance|in addition|additionally|moreover|furthermore|"
     r"in short|in other words|simply put|put simply|sometimes|often|generally|today|too|frequently|"
     r"in this case|in many cases|as a result|however|therefore|thus|hence|importantly|"
-    r"on the exam|first|second|third|finally|next|then)\s*,\s*|^(hopefully|too),?\s+(?=[A-Za-z])", re.I)
+    r"on the exam|first|second|third|finally|next|then)\s*,\s*|^(hopefully|too),?\s+(?=[A-Za-z])",
+    re.I,
+)
 _HEDGE_OPENER = re.compile(
     r"^((research|studies|evidence|experts?|data)( \w+)? (has|have|had)? ?(shown|found|suggested|"
     r"demonstrated|indicated|shows|suggests|finds|indicates) that|it has been (shown|suggested|found|"
     r"reported|observed) that|it is (thought|believed|known) that|we know that|note that|remember that|"
-    r"keep in mind that)\s+", re.I)
+    r"keep in mind that)\s+",
+    re.I,
+)
 # Author-year citations "(NIDA, 2012)", "(Simpson et al., 1982; NIDA, 2012)", "[APA, 2013]", "(p. 271)".
-_CITATION = re.compile(r"\s*[(\[](?:[A-Z][^()\[\]]{0,160}?\b(?:1[89]|20)\d\d[a-z]?(?:,\s*pp?\.\s*[\d–-]+)?|"
-                       r"pp?\.\s*[\d–-]+)[)\]]")
+_CITATION = re.compile(
+    r"\s*[(\[](?:[A-Z][^()\[\]]{0,160}?\b(?:1[89]|20)\d\d[a-z]?(?:,\s*pp?\.\s*[\d–-]+)?|"
+    r"pp?\.\s*[\d–-]+)[)\]]"
+)
 _LINK_REF = re.compile(r"\s*\(?\[(?:link|\d+|see \w+)\]\)?", re.I)
 _EXCLAIM_TAIL = re.compile(r"\s*[—–-]\s*[^.?!]{0,60}!$")
 _METAPHOR = re.compile(r"\b(it['’]?s|that['’]?s|this is) (like|all part of)\b", re.I)
@@ -79,22 +96,29 @@ def clean_sentence(sentence: str) -> str:
 
 
 # Quoted speech: a quotation in the first or second person, or one a sentence says someone "says".
-_SPEECH = re.compile(r"[“\"][^”\"]{0,200}\b(I|I['’]m|me|my|we|you|your)\b[^”\"]{0,200}[”\"]|"
-                     r"\b(says?|said|states?|stated|asks?|asked|adage|saying goes)\b[^“\"]{0,40}[,:]?\s*[“\"]")
+_SPEECH = re.compile(
+    r"[“\"][^”\"]{0,200}\b(I|I['’]m|me|my|we|you|your)\b[^”\"]{0,200}[”\"]|"
+    r"\b(says?|said|states?|stated|asks?|asked|adage|saying "
+    r"goes)\b[^“\"]{0,40}[,:]?\s*[“\"]"
+)
 
 
-# A sentence describing a figure rather than stating a fact ("A chart labeled ...", "Vertical arrow changing color").
-_FIGURE = re.compile(r"\b(photograph|photo|chart|graph|diagram|figure|image|illustration|arrow|icon|picture|"
-                     r"screenshot)s?\b[^.]{0,80}\b(shows?|labeled|labelled|depicts?|changing colou?r|pictured|"
-                     r"illustrates?)\b", re.I)
+# A sentence describing a figure, not stating a fact ("A chart labeled ...", "an arrow changing color").
+_FIGURE = re.compile(
+    r"\b(photograph|photo|chart|graph|diagram|figure|image|illustration|arrow|icon|picture|"
+    r"screenshot)s?\b[^.]{0,80}\b(shows?|labeled|labelled|depicts?|changing "
+    r"colou?r|pictured|"
+    r"illustrates?)\b",
+    re.I,
+)
 
 
-# Pep talk: an instruction to the reader about the reader ("remind yourself", "ask yourself", "give yourself").
+# Pep talk: an instruction to the reader about the reader ("remind yourself", "give yourself").
 _REFLEXIVE = re.compile(r"\b(remind|ask|tell|give|let|allow|treat)\s+(yourself|yourselves|ourselves)\b", re.I)
 
 
 def is_noise(sentence: str) -> bool:
-    """Boilerplate, rhetoric, questions, exclamations, quoted speech and metaphors: text that makes no card."""
+    """Boilerplate, rhetoric, questions, exclamations, quoted speech, metaphors: text that makes no card."""
     s = sentence.strip()
     if not s or s.endswith("?") or s.endswith("!") or _EXCLAIM_TAIL.search(s) or _SPEECH.search(s):
         return True

@@ -7,6 +7,7 @@ field name rather than a term — the same label recurs in the article (`**Damag
 depth) — or when the value is a number or a few words (`**Heals:** 2-3 weeks`, `| Perineum | 1% |`):
 then the label and the section say what is asked. A bold part of the value is the gap when there is one.
 """
+
 from __future__ import annotations
 
 import re
@@ -45,7 +46,9 @@ def glossary(doc: Document) -> list[Fact]:
                 continue
             parts = glossary_parts(block)
             if parts:
-                fact = _pair(parts[0], parts[1], block, block.text, block.line, field=parts[0].lower() in fields)
+                fact = _pair(
+                    parts[0], parts[1], block, block.text, block.line, field=parts[0].lower() in fields
+                )
                 facts.extend([fact] if fact else [])
     return facts
 
@@ -78,8 +81,15 @@ def _bold_lines(block: Block) -> list[tuple[str, str, str]]:
     return out
 
 
-def _pair(term: str, value: str, block: Block, sentence: str, line: int, term_first: bool = False,
-          field: bool = False) -> Fact | None:
+def _pair(
+    term: str,
+    value: str,
+    block: Block,
+    sentence: str,
+    line: int,
+    term_first: bool = False,
+    field: bool = False,
+) -> Fact | None:
     """A card for one term/value pair, gapped on whichever side the other side explains."""
     term, value = strip_citations(term.strip()), strip_citations(value.strip().rstrip("."))
     if not term or not value or is_noise(value + ".") or len(term.split()) > 8 or ADMONITION.match(term):
@@ -92,7 +102,9 @@ def _pair(term: str, value: str, block: Block, sentence: str, line: int, term_fi
         return cloze_spans("field", text, [(at, at + len(bold))], 0.85, block, sentence, line, term=term)
     short = len(value.split()) <= SHORT_VALUE and not is_set(value)
     if not term_first and short and (field or len(value.split()) <= 3 or re.search(r"\d", value)):
-        return cloze_spans("field", text, [(start, len(text))], 0.85, block, sentence, line, term=term, values=True)
+        return cloze_spans(
+            "field", text, [(start, len(text))], 0.85, block, sentence, line, term=term, values=True
+        )
     if field:
         return None  # a long value under a field name: the prose rules may take its sentences
     return cloze("glossary", text, term, 0.9 if term_first or _defines(value) else 0.8, block, sentence, line)
@@ -100,7 +112,7 @@ def _pair(term: str, value: str, block: Block, sentence: str, line: int, term_fi
 
 def _defines(value: str) -> bool:
     """A value that explains its label: starts with an article, a verb, or is a longer phrase."""
-    first = value.split()[0].lower().strip("(\"“") if value.split() else ""
+    first = value.split()[0].lower().strip('("“') if value.split() else ""
     return first in DETERMINERS or first in VERBS or first.endswith("ing") or len(value.split()) > SHORT_VALUE
 
 
@@ -132,5 +144,7 @@ def _table_row(block: Block, doc: Document) -> list[Fact]:
     if not spans:
         best = rank_gaps(text, stats_for(doc))
         spans = [(best[0].start, best[0].end)] if best else []
-    fact = cloze_spans("table", text, spans[:3], 0.8, block, block.text, block.line, term=cells[0], values=True)
+    fact = cloze_spans(
+        "table", text, spans[:3], 0.8, block, block.text, block.line, term=cells[0], values=True
+    )
     return [fact] if fact else []

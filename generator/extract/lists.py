@@ -6,6 +6,7 @@ left to the prose rules. A long list is cut into notes of at most MAX_NOTE_WORDS
 runs past what a learner reads at a glance. Within an item the gap is its bold part if it has one,
 else the item without a trailing parenthesis; an item that is itself a set of four or more stays visible.
 """
+
 from __future__ import annotations
 
 import re

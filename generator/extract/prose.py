@@ -6,6 +6,7 @@ its referent from the subject of an earlier sentence in the same paragraph ("It 
 noun becomes "the" ("These experiences" -> "The experiences"); a pronoun that cannot be resolved drops
 the sentence, because a learner could not read the card alone.
 """
+
 from __future__ import annotations
 
 import re
@@ -23,27 +24,45 @@ MAX_WORDS = 60  # longer sentences are run-ons or pasted tables: no card
 CLAUSE_WORDS = 32  # longer sentences are cut into clauses for a card that reads in one glance
 # Sections that hold exercises, scenarios or reading lists rather than facts to learn.
 EXERCISE_SECTION = re.compile(
-    r"\b(practice|quiz(zes)?|exercises?|review questions|self[- ]?(check|test|assessment)|check your understanding|"
-    r"check[- ]in|warm[- ]?up|case stud(y|ies)|cases?|scenarios?|reflection|learning objectives|objectives|examples?|"
+    r"\b(practice|quiz(zes)?|exercises?|review questions|self[- ]?(check|test|assessment)|check your "
+    r"understanding|"
+    r"check[- ]in|warm[- ]?up|case stud(y|ies)|cases?|scenarios?|reflection|learning "
+    r"objectives|objectives|examples?|"
     r"discussion questions|critical thinking|references|bibliography|further reading|see also|footnotes|"
-    r"about the author|related (articles|posts|reading)|comments|subscribe|share this)\b", re.I)
+    r"about the author|related (articles|posts|reading)|comments|subscribe|share this)\b",
+    re.I,
+)
 _CLAUSE_BREAK = re.compile(r"\s*;\s+|\s+[—–]\s+|(?<=\w)—(?=\w)")
 _SOFT_BREAK = re.compile(r",\s+(?=(?:but|while|whereas|so|although|though)\s)")
 _DASH_ASIDE = re.compile(r"\s[—–]\s[^—–.;]{3,90}\s[—–]\s")
 _AND_CLAUSE = re.compile(r",\s+(?:and|but|so)\s+(?=(?:suddenly|then|now|it|they|you|we|this)\b)", re.I)
-_NOT_JUST = re.compile(r"\b(?:isn['’]t|is not|aren['’]t|are not)\s+(?:just|only|simply|merely)(?:\s+about)?\s+|"
-                       r"\bgoes beyond(?:\s+just)?\s+", re.I)
-_COMPOUND = re.compile(r",\s+(?:and|but)\s+(?=(?:as|the|a|an|your|their|its|this|these|many|most|some)\b)", re.I)
+_NOT_JUST = re.compile(
+    r"\b(?:isn['’]t|is not|aren['’]t|are "
+    r"not)\s+(?:just|only|simply|merely)(?:\s+about)?\s+|"
+    r"\bgoes beyond(?:\s+just)?\s+",
+    re.I,
+)
+_COMPOUND = re.compile(
+    r",\s+(?:and|but)\s+(?=(?:as|the|a|an|your|their|its|this|these|many|most|some)\b)", re.I
+)
 _FINITE = re.compile(r"\b(?:is|are|was|were|can|may|will|should|must|has|have)\b", re.I)
 _LONG_PAREN = re.compile(r"\s*\([^()]{30,300}\)")
 _DEMONSTRATIVE = re.compile(r"^(this|these|that|those)\s+(?=[a-z])", re.I)
-_CLAUSAL_THIS = re.compile(r"^(this|that|which)\s+(means|suggests|shows|indicates|implies)\s+(that\s+)?", re.I)
-_DUMMY_IT = re.compile(r"^(it|this|that)(['’]s|\s+is|\s+was)\s+(\w+\s+)?(about|like|important|essential|vital|"
-                       r"crucial|key|necessary|possible|likely|clear|true|worth|not|all|also|part|time|"
-                       r"why|how|what|where|when)\b", re.I)
+_CLAUSAL_THIS = re.compile(
+    r"^(this|that|which)\s+(means|suggests|shows|indicates|implies)\s+(that\s+)?", re.I
+)
+_DUMMY_IT = re.compile(
+    r"^(it|this|that)(['’]s|\s+is|\s+was)\s+(\w+\s+)?(about|like|important|essential|vital|"
+    r"crucial|key|necessary|possible|likely|clear|true|worth|not|all|also|part|time|"
+    r"why|how|what|where|when)\b",
+    re.I,
+)
 # ", an area of the brain associated with ...," — defined by the definition rule, taken out of the claim.
-_APPOSITIVE_DEFINITION = re.compile(r",\s+(?:a|an)\s[^,;()]{3,160}?\b(?:that|which|who|associated with|used to)\b"
-                                    r"[^,;()]{3,120}?(?=,|\.?$)")
+_APPOSITIVE_DEFINITION = re.compile(
+    r",\s+(?:a|an)\s[^,;()]{3,160}?\b(?:that|which|who|associated with|used "
+    r"to)\b"
+    r"[^,;()]{3,120}?(?=,|\.?$)"
+)
 _READER_LED = re.compile(r"^(you|we|i|he|she|let['’]?s|imagine)\b", re.I)
 
 
@@ -137,23 +156,27 @@ def _split_compound(text: str) -> list[str]:
 
 
 def _merge_contrast(clauses: list[str]) -> list[str]:
-    """ "X isn't just A; it's B" reads "X is B, not just A": the second half is the claim, the pronoun is X."""
+    """ "X isn't just A; it's B" reads "X is B, not just A": the second half is the claim, "it" is X."""
     out: list[str] = []
     for clause in clauses:
-        m = re.match(r"(?:it|this|they)(?:['’]s|['’]re| is| are)\s+(?:all\s+)?(?P<rest>.+?)\.?$", clause, re.I)
+        m = re.match(
+            r"(?:it|this|they)(?:['’]s|['’]re| is| are)\s+(?:all\s+)?(?P<rest>.+?)\.?$", clause, re.I
+        )
         prev = out[-1] if out else ""
         c = _NOT_JUST.search(prev)
         if m and c:
             subject = split_clause(prev).subject or prev[: c.start()].strip()
             if subject and _plain_subject(subject) or (subject and len(subject.split()) <= 6):
-                out[-1] = f"{subject} is {m.group('rest')}, not just {prev[c.end():].strip(' .')}."
+                out[-1] = f"{subject} is {m.group('rest')}, not just {prev[c.end() :].strip(' .')}."
                 continue
         out.append(clause)
     return out
 
 
 def _clauses(text: str, split_and: bool = False) -> list[str]:
-    text = _DASH_ASIDE.sub(" ", text)  # "the sense of taste — sometimes dulled by age — may fail": drop the aside
+    text = _DASH_ASIDE.sub(
+        " ", text
+    )  # "the sense of taste — sometimes dulled by age — may fail": drop the aside
     parts = [p.strip(" ,") for p in _CLAUSE_BREAK.split(text) if p and p.strip(" ,")]
     if split_and:  # a noisy sentence: keep the clauses that state something on their own
         parts = [q.strip(" ,") for p in parts for q in _AND_CLAUSE.split(p) if q.strip(" ,")]
@@ -177,17 +200,31 @@ def _clauses(text: str, split_and: bool = False) -> list[str]:
 
 
 def _plain_subject(subject: str) -> bool:
-    """A subject that can stand in for a later pronoun: a short noun phrase, not a pronoun, quantifier or clause."""
+    """A subject that can stand in for a later pronoun: a short noun phrase, not a quantifier or clause."""
     words = subject.split()
     if not 0 < len(words) <= 5 or "," in subject:
         return False
     first = words[0].lower()
     if first in ("the", "a", "an"):
         return len(words) > 1
-    if first in LEADING_PRONOUNS or first in ("many", "some", "most", "all", "few", "several", "each", "both",
-                                              "none", "one", "another", "such"):
+    if first in LEADING_PRONOUNS or first in (
+        "many",
+        "some",
+        "most",
+        "all",
+        "few",
+        "several",
+        "each",
+        "both",
+        "none",
+        "one",
+        "another",
+        "such",
+    ):
         return False
-    if re.match(r"(when|if|as|because|while|although|by|for|in|on|with|without|after|before)\b", subject, re.I):
+    if re.match(
+        r"(when|if|as|because|while|although|by|for|in|on|with|without|after|before)\b", subject, re.I
+    ):
         return False
     return not is_function_word(first)
 
@@ -204,13 +241,13 @@ def _resolve(clause: str, subjects: list[str]) -> str:
         return ""
     m = _CLAUSAL_THIS.match(clause)
     if m:
-        rest = clause[m.end():]
+        rest = clause[m.end() :]
         return rest[0].upper() + rest[1:] if rest else ""
     m = _DEMONSTRATIVE.match(clause)
     if m:
-        nxt = clause[m.end():].split(None, 1)[0].lower().strip(",.")
+        nxt = clause[m.end() :].split(None, 1)[0].lower().strip(",.")
         if nxt not in AUXILIARIES and nxt not in VERBS and not is_function_word(nxt):
-            return "The " + clause[m.end():]
+            return "The " + clause[m.end() :]
         return ""  # "This is due to...", "This helps explain...": refers to a whole clause
     if re.match(r"(some|many|most|all|none|each) of (which|whom|them)\b", clause, re.I):
         return ""
@@ -218,7 +255,7 @@ def _resolve(clause: str, subjects: list[str]) -> str:
         referent = next((s for s in reversed(subjects[-3:]) if s), "")
         if not referent or (word.startswith("they") and not referent.lower().endswith("s")):
             return ""
-        rest = clause[first.end():]
+        rest = clause[first.end() :]
         if word in ("it's", "it’s"):
             rest = " is" + rest
         elif word in ("they're",):

@@ -4,6 +4,7 @@
 question headings ("What makes treatment effective?") are answered by a whole section, not a sentence:
 they stay the context cue of the section's cards. Yes/no headings and headings over exercises are left out.
 """
+
 from __future__ import annotations
 
 import re
@@ -16,8 +17,9 @@ from .util import MAX_ANSWER_WORDS, question
 
 _YES_NO = re.compile(r"^(is|are|does|do|did|can|could|should|will|would|was|were|has|have)\b", re.I)
 _WHAT_IS = re.compile(r"^what\s+(?:is|are)\s+(?:an?\s+|the\s+)?(?P<term>[^?]{2,80})\?$", re.I)
-_COPULA = re.compile(r"^(?P<subject>.{2,120}?)\s+(?:is|are|means|refers to|is defined as)\s+(?P<answer>.+?)\.?$",
-                     re.I)
+_COPULA = re.compile(
+    r"^(?P<subject>.{2,120}?)\s+(?:is|are|means|refers to|is defined as)\s+(?P<answer>.+?)\.?$", re.I
+)
 
 
 def question_heading(doc: Document) -> list[Fact]:
@@ -26,7 +28,12 @@ def question_heading(doc: Document) -> list[Fact]:
     blocks = doc.blocks
     for i, block in enumerate(blocks):
         text = block.text.strip()
-        if block.kind != "heading" or not text.endswith("?") or _YES_NO.match(text) or in_exercise_section(block):
+        if (
+            block.kind != "heading"
+            or not text.endswith("?")
+            or _YES_NO.match(text)
+            or in_exercise_section(block)
+        ):
             continue
         for nxt in blocks[i + 1 :]:
             if nxt.kind == "heading":
@@ -55,5 +62,7 @@ def _answer(heading: str, sentence: str, block: object, line: int) -> Fact | Non
             answer = c.group("answer")
             answer = re.split(r"\s*[;:]\s|\s+[—–]\s", answer)[0]
             if len(answer.split()) <= MAX_ANSWER_WORDS:
-                return question("question-heading", heading, answer, m.group("term"), 0.85, block, sentence, line)
+                return question(
+                    "question-heading", heading, answer, m.group("term"), 0.85, block, sentence, line
+                )
     return None

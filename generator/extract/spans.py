@@ -8,6 +8,7 @@ an author-emphasised span, a number with its unit, the term a definition defines
 complement), unless that is only the article's topic. Every pattern here is linear (no nested
 quantifiers over overlapping classes), and callers cap sentence length.
 """
+
 from __future__ import annotations
 
 import re
@@ -21,40 +22,73 @@ from ..text import LEADING_PRONOUNS, STOP_WORDS, content_words, stem, stems
 
 _TOKEN = re.compile(r"[A-Za-z0-9$][A-Za-z0-9%+.,$/'’&-]*[A-Za-z0-9%+$]|[A-Za-z0-9]")
 
-DETERMINERS = frozenset("a an the this that these those each every any some all no its their his her our your "
-                        "my another such both either neither whose several many few much".split())
-PREPOSITIONS = frozenset("about above across after against along among around as at before behind below beneath "
-                         "beside besides between beyond by despite down alongside during except for from in inside into like "
-                         "near off on onto out outside over per since than through throughout to toward towards "
-                         "under until up upon via with within without".split())
-CONJUNCTIONS = frozenset("and or but nor so yet because although though while whereas if unless when whenever where "
-                         "wherever whether that which who whom what how why once then thus therefore however "
-                         "and/or".split())
-AUXILIARIES = frozenset("is are was were be been being am has have had having do does did can could may might must "
-                        "shall should will would isn't aren't wasn't weren't doesn't don't didn't can't cannot "
-                        "couldn't won't wouldn't shouldn't hasn't haven't it's they're that's there's".split())
+DETERMINERS = frozenset(
+    "a an the this that these those each every any some all no its their his her our "
+    "your "
+    "my another such both either neither whose several many few much".split()
+)
+PREPOSITIONS = frozenset(
+    "about above across after against along among around as at before behind below "
+    "beneath "
+    "beside besides between beyond by despite down alongside during except for from in "
+    "inside into like "
+    "near off on onto out outside over per since than through throughout to toward "
+    "towards "
+    "under until up upon via with within without".split()
+)
+CONJUNCTIONS = frozenset(
+    "and or but nor so yet because although though while whereas if unless when "
+    "whenever where "
+    "wherever whether that which who whom what how why once then thus therefore however "
+    "and/or".split()
+)
+AUXILIARIES = frozenset(
+    "is are was were be been being am has have had having do does did can could may "
+    "might must "
+    "shall should will would isn't aren't wasn't weren't doesn't don't didn't can't "
+    "cannot "
+    "couldn't won't wouldn't shouldn't hasn't haven't it's they're that's there's".split()
+)
 COPULAS = frozenset("is are was were becomes become became remains remain".split())
-ADVERBS = frozenset("also just only even still often usually always never sometimes generally typically really very "
-                    "too quite rather almost nearly already now here there instead again ever perhaps mostly "
-                    "not much more most less least well far soon later first then due".split())
+ADVERBS = frozenset(
+    "also just only even still often usually always never sometimes generally typically "
+    "really very "
+    "too quite rather almost nearly already now here there instead again ever perhaps mostly "
+    "not much more most less least well far soon later first then due".split()
+)
 # Common English verbs (base forms). Not a list of any text's words: the everyday verbs that start a
 # predicate or an instruction, so they can be trimmed from the front of a noun-phrase chunk.
 _VERB_BASES = (
-    "accept achieve act add address affect allow apply approach arise ask assess avoid become begin believe bring "
-    "build call care carry cause change check choose come connect consider contain continue control cover create "
-    "deal decide decrease define deliver demonstrate depend describe determine develop display do drink eat elicit "
-    "enable encourage ensure enter establish evaluate evoke exist expect experience explain explore express face "
-    "feel find fit follow form foster gain get give go grow happen have hear help hold identify imagine improve "
-    "include increase indicate influence involve keep know lead learn leave let lie limit listen live look lose "
+    "accept achieve act add address affect allow apply approach arise ask assess avoid become begin believe "
+    "bring "
+    "build call care carry cause change check choose come connect consider contain continue control cover "
+    "create "
+    "deal decide decrease define deliver demonstrate depend describe determine develop display do drink eat "
+    "elicit "
+    "enable encourage ensure enter establish evaluate evoke exist expect experience explain explore express "
+    "face "
+    "feel find fit follow form foster gain get give go grow happen have hear help hold identify imagine "
+    "improve "
+    "include increase indicate influence involve keep know lead learn leave let lie limit listen live look "
+    "lose "
     "maintain make manage mean measure meet move need note notice observe occur offer open pay perform place "
-    "play practice prepare present prevent produce promote protect provide reach read realize receive recognize "
-    "reduce refer reflect relate remain remember remove report represent require respond result return reveal "
-    "run say see seek seem serve set share show sit speak stand start stay stop strive suggest support take talk "
-    "teach tell tend think treat try turn understand use view walk want watch wear work write yield")
-_IRREGULAR = ("goes went gone does has been began begun brought built came chose chosen did done drank drunk ate eaten felt found fit "
-              "gave given went gone got gotten grew grown had heard held kept knew known led learnt left lay lost "
-              "made meant met paid put ran said saw seen sought set showed shown sat spoke spoken stood took taken "
-              "taught told thought understood wore worn wrote written")
+    "play practice prepare present prevent produce promote protect provide reach read realize receive "
+    "recognize "
+    "reduce refer reflect relate remain remember remove report represent require respond result return "
+    "reveal "
+    "run say see seek seem serve set share show sit speak stand start stay stop strive suggest support take "
+    "talk "
+    "teach tell tend think treat try turn understand use view walk want watch wear work write yield"
+)
+_IRREGULAR = (
+    "goes went gone does has been began begun brought built came chose chosen did done drank drunk "
+    "ate eaten felt found fit "
+    "gave given went gone got gotten grew grown had heard held kept knew known led learnt left lay "
+    "lost "
+    "made meant met paid put ran said saw seen sought set showed shown sat spoke spoken stood took "
+    "taken "
+    "taught told thought understood wore worn wrote written"
+)
 
 
 def _inflections(base: str) -> Iterable[str]:
@@ -73,47 +107,78 @@ def _inflections(base: str) -> Iterable[str]:
 
 VERBS = frozenset(w for b in _VERB_BASES.split() for w in _inflections(b)) | frozenset(_IRREGULAR.split())
 # Verbs that are as often nouns ("peer support", "self-care"): never used to cut a noun phrase in two.
-NOUNISH = frozenset("act approach care cause change check control cover deal display drink experience face fit form "
-                    "help lead limit measure need note place play practice present report result return run set "
-                    "share show stand start stay support talk test treat turn use view walk watch work yield "
-                    "increase decrease record answer process order".split())
+NOUNISH = frozenset(
+    "act approach care cause change check control cover deal display drink experience face "
+    "fit form "
+    "help lead limit measure need note place play practice present report result return run "
+    "set "
+    "share show stand start stay support talk test treat turn use view walk watch work yield "
+    "increase decrease record answer process order".split()
+)
+
+
 def nounish(low: str) -> bool:
     """A verb form whose base is as often a noun ("needs", "supports", "changes")."""
     return any(low[: len(low) - k] in NOUNISH for k in (0, 1, 2, 3) if len(low) - k >= 3)
 
 
-MODALS = frozenset("can could may might must shall should will would cannot can't won't to do does did "
-                   "don't doesn't didn't".split())
+MODALS = frozenset(
+    "can could may might must shall should will would cannot can't won't to do does did "
+    "don't doesn't didn't".split()
+)
 # Words too general to be worth recalling on their own.
-GENERIC = frozenset("people person persons individual individuals thing things way ways lot lots part parts kind "
-                    "kinds type types example examples fact facts case cases time times something someone anyone "
-                    "everyone everything anything moment day days point points aspect aspects factor factors area "
-                    "areas issue issues matter role others other many much various several certain number "
-                    "amount level levels form forms group groups place end lot".split())
-EVALUATIVE = re.compile(r"^(?:(?:the|a|an)\s+)?(?:single\s+)?(?:most|best|main|primary|principal|only|first|key|"
-                        r"leading|largest|greatest|biggest|strongest|foundation|cornerstone|basis|heart|core|"
-                        r"essence|hallmark|backbone|priority|goal|aim|purpose|crucial|vital|essential|critical|"
-                        r"important|necessary|fundamental)\b", re.I)
+GENERIC = frozenset(
+    "people person persons individual individuals thing things way ways lot lots part parts "
+    "kind "
+    "kinds type types example examples fact facts case cases time times something someone "
+    "anyone "
+    "everyone everything anything moment day days point points aspect aspects factor factors "
+    "area "
+    "areas issue issues matter role others other many much various several certain number "
+    "amount level levels form forms group groups place end lot".split()
+)
+EVALUATIVE = re.compile(
+    r"^(?:(?:the|a|an)\s+)?(?:single\s+)?(?:most|best|main|primary|principal|only|first|key|"
+    r"leading|largest|greatest|biggest|strongest|foundation|cornerstone|basis|heart|core|"
+    r"essence|hallmark|backbone|priority|goal|aim|purpose|crucial|vital|essential|critical|"
+    r"important|necessary|fundamental)\b",
+    re.I,
+)
 
-_NUM = r"(?:\$?\d[\d,]*(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|" \
-       r"twenty|thirty|forty|fifty|sixty|hundred|half|a few)"
-_UNIT = r"(?:%|percent|°\s?[CF]?|degrees?(?:\s+(?:Celsius|Fahrenheit|[CF]))?|mg|mcg|g|kg|lbs?|pounds?|oz|mL|ml|" \
-        r"L|liters?|mmHg|cm|mm|m|km|miles?|feet|inches|hours?|hrs?|minutes?|mins?|seconds?|secs?|days?|weeks?|" \
-        r"months?|years?|decades?|times|doses?|breaths?|beats?|mL/kg/hr|mL/kg|/min|bpm|million|billion|thousand|" \
-        r"adults?|children|people|patients|cases|deaths)"
+_NUM = (
+    r"(?:\$?\d[\d,]*(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|"
+    r"twenty|thirty|forty|fifty|sixty|hundred|half|a few)"
+)
+_UNIT = (
+    r"(?:%|percent|°\s?[CF]?|degrees?(?:\s+(?:Celsius|Fahrenheit|[CF]))?|mg|mcg|g|kg|lbs?|pounds?|oz|mL|ml|"
+    r"L|liters?|mmHg|cm|mm|m|km|miles?|feet|inches|hours?|hrs?|minutes?|mins?|seconds?|secs?|days?|weeks?|"
+    r"months?|years?|decades?|times|doses?|breaths?|beats?|mL/kg/hr|mL/kg|/min|bpm|million|billion|thousand|"
+    r"adults?|children|people|patients|cases|deaths)"
+)
 NUMBER = re.compile(
-    r"(?<![\w./-])(?:(?:at least|at most|about|around|roughly|nearly|almost|approximately|over|under|more than|"
+    r"(?<![\w./-])(?:(?:at least|at most|about|around|roughly|nearly|almost|approximately|over|under|more "
+    r"than|"
     r"less than|fewer than|up to|within|every)\s+)?"
-    + _NUM + r"(?:\s?%)?(?:\+)?(?:\s?(?:-|–|—|to|or|in|out of)\s?" + _NUM + r"(?:\s?%)?)?"
+    + _NUM
+    + r"(?:\s?%)?(?:\+)?(?:\s?(?:-|–|—|to|or|in|out of)\s?"
+    + _NUM
+    + r"(?:\s?%)?)?"
     r"(?:(?:\s|-)(?:million|billion|thousand|hundred))?(?:(?:\s|-)?" + _UNIT + r"(?:/[A-Za-z]{1,4})*"
     r"(?:\sper\s(?:minute|hour|day|week|month|year|second|kg|dose))?)?"
-    r"(?![\w%/-]|\.\d)", re.I)
-_DATE = re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December)"
-                   r"\s+\d{1,2},\s+(?:1[89]|20)\d\d\b")
+    r"(?![\w%/-]|\.\d)",
+    re.I,
+)
+_DATE = re.compile(
+    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+    r"\s+\d{1,2},\s+(?:1[89]|20)\d\d\b"
+)
 _DECADE = re.compile(r"\b(?:(?:early|mid|late)[- ])?(?:1[5-9]|20)\d0s\b", re.I)
 _COMPARATIVE = re.compile(r"\b(?:twice|three times|four times|half) as \w+\b", re.I)
-_WORD_NUMBER = re.compile(r"^(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
-                          r"thirty|forty|fifty|sixty|hundred|half|a few)$", re.I)
+_WORD_NUMBER = re.compile(
+    r"^(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
+    r"thirty|forty|fifty|sixty|hundred|half|a few)$",
+    re.I,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,16 +222,26 @@ def _tokens(text: str) -> tuple[Token, ...]:
 
 def is_function_word(low: str) -> bool:
     base = _CONTRACTION.sub("", low)  # "you've", "they're", "it'll": a pronoun with an auxiliary
-    return (low in STOP_WORDS or low in DETERMINERS or low in PREPOSITIONS or low in CONJUNCTIONS
-            or low in AUXILIARIES or low in LEADING_PRONOUNS or low in ADVERBS or low.endswith("n't")
-            or (base != low and (base in LEADING_PRONOUNS or base in STOP_WORDS)))
+    return (
+        low in STOP_WORDS
+        or low in DETERMINERS
+        or low in PREPOSITIONS
+        or low in CONJUNCTIONS
+        or low in AUXILIARIES
+        or low in LEADING_PRONOUNS
+        or low in ADVERBS
+        or low.endswith("n't")
+        or (base != low and (base in LEADING_PRONOUNS or base in STOP_WORDS))
+    )
 
 
 _CONTRACTION = re.compile(r"['’](?:ve|re|s|ll|d|m)$")
 
 
 def _is_adverb(low: str) -> bool:
-    return low in ADVERBS or (low.endswith("ly") and len(low) > 4 and low not in ("family", "supply", "apply"))
+    return low in ADVERBS or (
+        low.endswith("ly") and len(low) > 4 and low not in ("family", "supply", "apply")
+    )
 
 
 def chunks(text: str, max_words: int = 6) -> list[Span]:
@@ -188,9 +263,18 @@ def chunks(text: str, max_words: int = 6) -> list[Span]:
     for i, tok in enumerate(toks):
         gap = text[toks[i - 1].end : tok.start] if i else ""
         nxt_is_verb = i + 1 in verbs
-        cumulative = (gap.strip() == "," and len(run) == 1 and i >= 2 and toks[i - 2].low in ("a", "an", "the")
-                      and not is_function_word(tok.low.strip()) or gap.strip() == "," and len(run) == 1 and i >= 2
-                      and toks[i - 2].low in ("a", "an", "the") and tok.low in ("less", "more", "very"))
+        cumulative = (
+            gap.strip() == ","
+            and len(run) == 1
+            and i >= 2
+            and toks[i - 2].low in ("a", "an", "the")
+            and not is_function_word(tok.low.strip())
+            or gap.strip() == ","
+            and len(run) == 1
+            and i >= 2
+            and toks[i - 2].low in ("a", "an", "the")
+            and tok.low in ("less", "more", "very")
+        )
         if run and gap.strip() not in ("", "-", "/") and not cumulative:  # punctuation ends a chunk
             flush()
         low = tok.low
@@ -200,13 +284,20 @@ def chunks(text: str, max_words: int = 6) -> list[Span]:
         if low in ("of", "and", "or", "&") and run:
             nxt = toks[i + 1].low if i + 1 < len(toks) else ""
             gerund = low != "of" and nxt.endswith("ing") and not run[0].low.endswith("ing") and len(nxt) > 5
-            if nxt and not is_function_word(nxt) and not nxt_is_verb and not gerund and len(run) < max_words - 1:
+            if (
+                nxt
+                and not is_function_word(nxt)
+                and not nxt_is_verb
+                and not gerund
+                and len(run) < max_words - 1
+            ):
                 run.append(tok)
                 continue
             flush()
             continue
-        if (is_function_word(low) or low in LEADING_PRONOUNS) and not (run and low in ("less", "more", "very")
-                                                                      and text[toks[i - 1].end : tok.start].strip() == ","):
+        if (is_function_word(low) or low in LEADING_PRONOUNS) and not (
+            run and low in ("less", "more", "very") and text[toks[i - 1].end : tok.start].strip() == ","
+        ):
             flush()
             continue
         run.append(tok)
@@ -231,30 +322,73 @@ def verb_positions(toks: Sequence[Token]) -> set[int]:
             out.add(i)
         elif prev == "to" and (low in VERBS or low.endswith(("ize", "ise", "ate", "ify"))):
             out.add(i)
-        elif prev in AUXILIARIES and (low.endswith(("ed", "en")) or low in VERBS) \
-                and low not in ("open", "often", "children"):
+        elif (
+            prev in AUXILIARIES
+            and (low.endswith(("ed", "en")) or low in VERBS)
+            and low not in ("open", "often", "children")
+        ):
             out.add(i)
-        elif i == 1 and _is_adverb(toks[0].low) and not low.endswith(("s", "ing", "ed")) \
-                and not is_function_word(low) and len(toks) > 2 and toks[2].low in PREPOSITIONS | DETERMINERS:
+        elif (
+            i == 1
+            and _is_adverb(toks[0].low)
+            and not low.endswith(("s", "ing", "ed"))
+            and not is_function_word(low)
+            and len(toks) > 2
+            and toks[2].low in PREPOSITIONS | DETERMINERS
+        ):
             out.add(i)  # "Really lean into ...", "Always wash the ...": an instruction after an adverb
-        elif i == 0 and low in VERBS and len(toks) > 1 and toks[1].low not in AUXILIARIES \
-                and toks[1].low not in VERBS and not low.endswith("ing"):
+        elif (
+            i == 0
+            and low in VERBS
+            and len(toks) > 1
+            and toks[1].low not in AUXILIARIES
+            and toks[1].low not in VERBS
+            and not low.endswith("ing")
+        ):
             out.add(i)  # an instruction: "Practice active listening", "Keep the area dry"
-        elif i == 0 and len(toks) > 1 and (toks[1].low in ("to", "the", "a", "an", "your", "their", "all", "any")
-                                           or toks[1].low[0].isdigit()) \
-                and not low.endswith(("s", "ing")) and low not in DETERMINERS and not is_function_word(low):
+        elif (
+            i == 0
+            and len(toks) > 1
+            and (
+                toks[1].low in ("to", "the", "a", "an", "your", "their", "all", "any")
+                or toks[1].low[0].isdigit()
+            )
+            and not low.endswith(("s", "ing"))
+            and low not in DETERMINERS
+            and not is_function_word(low)
+        ):
             out.add(i)  # an instruction with a verb the list lacks: "Titrate to urine output"
-        elif low in VERBS and not nounish(low) and (low.endswith(("s", "ed")) or prev in LEADING_PRONOUNS) \
-                and prev not in DETERMINERS and prev not in PREPOSITIONS:
+        elif (
+            low in VERBS
+            and not nounish(low)
+            and (low.endswith(("s", "ed")) or prev in LEADING_PRONOUNS)
+            and prev not in DETERMINERS
+            and prev not in PREPOSITIONS
+        ):
             out.add(i)
-        elif low.endswith(("s", "ed")) and not low.endswith("ss") and len(low) > 3 and 0 < i <= 4 and not out \
-                and nxt in _OBJECT_START and not is_function_word(prev) and prev not in DETERMINERS:
+        elif (
+            low.endswith(("s", "ed"))
+            and not low.endswith("ss")
+            and len(low) > 3
+            and 0 < i <= 4
+            and not out
+            and nxt in _OBJECT_START
+            and not is_function_word(prev)
+            and prev not in DETERMINERS
+        ):
             out.add(i)  # "rain washes the topsoil", "treatment needs to": an inflected word before its object
         elif prev in ("who", "which", "that") and (low in VERBS or low.endswith(("ed", "es"))):
             out.add(i)
-        elif i > 0 and low in VERBS and not nounish(low) and i - 1 not in out and prev not in DETERMINERS \
-                and not low.endswith("ing") \
-                and prev not in PREPOSITIONS and not is_function_word(prev):
+        elif (
+            i > 0
+            and low in VERBS
+            and not nounish(low)
+            and i - 1 not in out
+            and prev not in DETERMINERS
+            and not low.endswith("ing")
+            and prev not in PREPOSITIONS
+            and not is_function_word(prev)
+        ):
             out.add(i)
         if not _is_adverb(low):
             prev = low
@@ -268,10 +402,29 @@ def number_spans(text: str) -> list[Span]:
         core = m.group(0).strip()
         words = core.split()
         has_digit = any(c.isdigit() for c in core)
-        if not has_digit and (len(words) < 2 or all(_WORD_NUMBER.match(w) or w.lower() in
-                                                     ("at", "least", "most", "about", "around", "every", "for",
-                                                      "after", "before", "by", "within", "over", "under")
-                                                     for w in words)):
+        if not has_digit and (
+            len(words) < 2
+            or all(
+                _WORD_NUMBER.match(w)
+                or w.lower()
+                in (
+                    "at",
+                    "least",
+                    "most",
+                    "about",
+                    "around",
+                    "every",
+                    "for",
+                    "after",
+                    "before",
+                    "by",
+                    "within",
+                    "over",
+                    "under",
+                )
+                for w in words
+            )
+        ):
             continue  # "one fundamental skill": a word number needs a unit to be a quantity
         before = text[: m.start()].split()[-1:] or [""]
         if re.fullmatch(r"\d+", core) and before[0][:1].isupper():
@@ -341,7 +494,7 @@ def leaks(answer: str, visible: str) -> bool:
 
 
 def good_span(text: str, span: Span, avoid: str = "") -> bool:
-    """A span worth asking: has a specific content word, is not a pronoun, leaks nowhere, is not most of the text."""
+    """A span worth asking: a specific content word, no pronoun, no leak, and not most of the text."""
     answer = text[span.start : span.end]
     words = [w.lower() for w in re.findall(r"[A-Za-z0-9]+", answer)]
     if not words or all(w in STOP_WORDS or w in GENERIC or w in LEADING_PRONOUNS for w in words):
@@ -355,26 +508,38 @@ def good_span(text: str, span: Span, avoid: str = "") -> bool:
         return False  # a bare number with no unit ("/24", "Class 3") is a label, not a quantity to recall
     before = text[: span.start].split()
     after_determiner = bool(before) and before[-1].lower() in DETERMINERS
-    if len(words) == 1 and span.kind not in ("emphasis", "term", "number", "equation", "subject") \
-            and _weak_word(answer) \
-            and not after_determiner:
+    if (
+        len(words) == 1
+        and span.kind not in ("emphasis", "term", "number", "equation", "subject")
+        and _weak_word(answer)
+        and not after_determiner
+    ):
         return False
     all_words = content_words(text)
     gap_words = content_words(answer)
     return len(gap_words) < 3 or len(gap_words) <= 0.6 * len(all_words)
 
 
-_COMPARATIVES = frozenset("better worse more less fewer greater smaller larger higher lower faster slower "
-                          "easier harder best worst most least fastest slowest highest lowest largest smallest "
-                          "greatest biggest strongest weakest earliest latest longest shortest".split())
+_COMPARATIVES = frozenset(
+    "better worse more less fewer greater smaller larger higher lower faster slower "
+    "easier harder best worst most least fastest slowest highest lowest largest "
+    "smallest "
+    "greatest biggest strongest weakest earliest latest longest shortest".split()
+)
 
 
 def _weak_word(word: str) -> bool:
     """A one-word answer that is a verb form, an adverb or a bare comparative: nothing to recall alone."""
     low = word.lower().strip(".,;:")
-    return (low in VERBS and not nounish(low)) or _is_adverb(low) or low in _COMPARATIVES \
-        or (low.endswith("ing") and not word[:1].isupper()) \
-        or (low.endswith("ed") and len(low) > 4) or low in ADVERBS or (word.isupper() and len(word) > 3)
+    return (
+        (low in VERBS and not nounish(low))
+        or _is_adverb(low)
+        or low in _COMPARATIVES
+        or (low.endswith("ing") and not word[:1].isupper())
+        or (low.endswith("ed") and len(low) > 4)
+        or low in ADVERBS
+        or (word.isupper() and len(word) > 3)
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -384,14 +549,21 @@ class Clause:
     verb_start: int  # offset of the main verb in the sentence; -1 when none was found
 
 
-_SUBORDINATE_OPENER = re.compile(r"^(?:while|when|whenever|if|because|although|though|as|since|once|unless|after|"
-                                 r"before|regardless of|compared with|compared to|in cases? of|for|in|on|at|by|"
-                                 r"during|without|with|despite|according to|like|unlike|given)\b[^,]{2,120},\s*",
-                                 re.I)
+_SUBORDINATE_OPENER = re.compile(
+    r"^(?:while|when|whenever|if|because|although|though|as|since|once|unless|after|"
+    r"before|regardless of|compared with|compared to|in cases? "
+    r"of|for|in|on|at|by|"
+    r"during|without|with|despite|according "
+    r"to|like|unlike|given)\b[^,]{2,120},\s*",
+    re.I,
+)
 
 
-_REPORTING = re.compile(r"^(?:[\w'’-]+\s+){0,5}?(?:suggests?|shows?|showed|found|finds|demonstrates?|indicates?|"
-                        r"proposes?|holds?|argues?|states?|notes?|explains?|reports?)\s+that\s+", re.I)
+_REPORTING = re.compile(
+    r"^(?:[\w'’-]+\s+){0,5}?(?:suggests?|shows?|showed|found|finds|demonstrates?|indicates?|"
+    r"proposes?|holds?|argues?|states?|notes?|explains?|reports?)\s+that\s+",
+    re.I,
+)
 
 
 def main_clause_start(text: str) -> int:
@@ -436,15 +608,22 @@ def split_clause(text: str) -> Clause:
     return Clause("", "", -1)
 
 
-def choose_gap(text: str, stats: DocStats, emphasis: Sequence[str] = (), avoid: str = "",
-               term: str = "") -> Span | None:
+def choose_gap(
+    text: str, stats: DocStats, emphasis: Sequence[str] = (), avoid: str = "", term: str = ""
+) -> Span | None:
     """The best single gap in a sentence, or None when no span makes a fair question."""
     candidates = rank_gaps(text, stats, emphasis, avoid, term)
     return candidates[0] if candidates else None
 
 
-def rank_gaps(text: str, stats: DocStats, emphasis: Sequence[str] = (), avoid: str = "",
-              term: str = "", strict: bool = True) -> list[Span]:
+def rank_gaps(
+    text: str,
+    stats: DocStats,
+    emphasis: Sequence[str] = (),
+    avoid: str = "",
+    term: str = "",
+    strict: bool = True,
+) -> list[Span]:
     """Candidate gaps, best first (see the module docstring for the order)."""
     found: list[Span] = []
     if term:
@@ -453,8 +632,10 @@ def rank_gaps(text: str, stats: DocStats, emphasis: Sequence[str] = (), avoid: s
             found.append(Span(m.start(), m.end(), "term", 5.0))
     opener_end = main_clause_start(text)
     # Bold words in a leading "In cases of X," set the scene; the claim is in the main clause.
-    found += [Span(s.start, s.end, s.kind, 4.5 if s.start >= opener_end else 2.8)
-              for s in emphasis_spans(text, emphasis)]
+    found += [
+        Span(s.start, s.end, s.kind, 4.5 if s.start >= opener_end else 2.8)
+        for s in emphasis_spans(text, emphasis)
+    ]
     found += [Span(s.start, s.end, s.kind, 3.0 + s.score) for s in number_spans(text)]
     clause = split_clause(text)
     cks = chunks(text)
@@ -466,25 +647,44 @@ def rank_gaps(text: str, stats: DocStats, emphasis: Sequence[str] = (), avoid: s
         comp = _complement(text, copula_at) if copula_at >= 0 else None
         if comp:
             found.append(comp)
-        m_not = re.match(r"(not (?:every|all|everyone|everybody|each)\b[^,]*?)\s+(?:will|would|can|may|is|are|has|have|"
-                         r"does|do|develops?|gets?)\b", text[main:], re.I)
+        m_not = re.match(
+            r"(not "
+            r"(?:every|all|everyone|everybody|each)\b[^,]*?)\s+(?:will|would|can|may|is|are|has|have|"
+            r"does|do|develops?|gets?)\b",
+            text[main:],
+            re.I,
+        )
         if m_not:
             found.append(Span(main + m_not.start(1), main + m_not.end(1), "subject", 3.6))
         vp = _verb_phrase(text, clause.verb_start)
         if vp and not pred[:1] or vp and pred and pred[0].start > vp.end:
             found.append(vp)
-        complement = text[clause.verb_start:].split(None, 1)[1] if len(text[clause.verb_start:].split()) > 1 else ""
+        complement = (
+            text[clause.verb_start :].split(None, 1)[1] if len(text[clause.verb_start :].split()) > 1 else ""
+        )
         subject_words = stems(clause.subject)
         topic_only = bool(subject_words) and subject_words <= (stats.topic | stats.headings)
         plain_subject = not re.search(r"\b(that|which|who|when|if)\b", clause.subject, re.I)
         short_subject = 0 < len(clause.subject.split()) <= 4 and plain_subject
-        if clause.verb in COPULAS and EVALUATIVE.match(complement) and subj and plain_subject \
-                and len(clause.subject.split()) <= 7:
+        if (
+            clause.verb in COPULAS
+            and EVALUATIVE.match(complement)
+            and subj
+            and plain_subject
+            and len(clause.subject.split()) <= 7
+        ):
             whole = _bare_subject(text, clause)
-            best = whole if whole and len(text[whole[0] : whole[1]].split()) <= 4 else (subj[0].start, subj[0].end)
+            best = (
+                whole
+                if whole and len(text[whole[0] : whole[1]].split()) <= 4
+                else (subj[0].start, subj[0].end)
+            )
             found.append(Span(best[0], best[1], "subject", 3.5))
-        m = re.match(r"neither\s+(.+?\s+nor\s+[^,]+?)\s+(?:is|are|has|have|was|were|can|will)\b", clause.subject + " is",
-                     re.I)
+        m = re.match(
+            r"neither\s+(.+?\s+nor\s+[^,]+?)\s+(?:is|are|has|have|was|were|can|will)\b",
+            clause.subject + " is",
+            re.I,
+        )
         base = text.find(clause.subject)
         if m and base >= 0:
             found.append(Span(base + m.start(1), base + m.end(1), "subject", 3.6))
@@ -499,24 +699,40 @@ def rank_gaps(text: str, stats: DocStats, emphasis: Sequence[str] = (), avoid: s
                 # the head of a long phrase, for when the whole would leave too little to read
                 tail = " ".join(words[-2:])
                 found.append(Span(c.end - len(tail), c.end, "object", score - 0.3))
-        if subj and short_subject and re.match(r"(?:is|are|was|were|can be|may be|should be|must be)\s+(?:\w+ly\s+)?"
-                                               r"\w+ed\s+(?:to|for)\s", text[clause.verb_start:]):
+        if (
+            subj
+            and short_subject
+            and re.match(
+                r"(?:is|are|was|were|can be|may be|should be|must "
+                r"be)\s+(?:\w+ly\s+)?"
+                r"\w+ed\s+(?:to|for)\s",
+                text[clause.verb_start :],
+            )
+        ):
             found.append(Span(subj[0].start, subj[0].end, "subject", 3.3))  # "X is used to treat Y": asks X
         if subj and short_subject:
-            found.append(Span(subj[0].start, subj[0].end, "subject",
-                              1.2 if topic_only else 1.8 + 0.5 * _salience(clause.subject, stats)))
+            found.append(
+                Span(
+                    subj[0].start,
+                    subj[0].end,
+                    "subject",
+                    1.2 if topic_only else 1.8 + 0.5 * _salience(clause.subject, stats),
+                )
+            )
     for c in cks:
-        found.append(Span(c.start, c.end, "chunk", 1.0 + _salience(text[c.start:c.end], stats)))
+        found.append(Span(c.start, c.end, "chunk", 1.0 + _salience(text[c.start : c.end], stats)))
     eq = re.search(r"\s=\s", text)
     if eq:
-        right = text[eq.end():].rstrip(" .")
+        right = text[eq.end() :].rstrip(" .")
         left_start = len(text[: eq.start()]) - len(text[: eq.start()].lstrip())
         if 0 < len(right.split()) <= 5:
             found.append(Span(eq.end(), eq.end() + len(right), "equation", 4.2))
         elif 0 < len(text[: eq.start()].split()) <= 8:
             found.append(Span(left_start, eq.start(), "equation", 4.2))
-    found = [Span(s.start, s.end, s.kind, s.score - 1.0) if _in_parentheses(text, s) and s.kind != "number" else s
-             for s in found]
+    found = [
+        Span(s.start, s.end, s.kind, s.score - 1.0) if _in_parentheses(text, s) and s.kind != "number" else s
+        for s in found
+    ]
     seen: set[tuple[int, int]] = set()
     ranked = []
     for s in sorted(found, key=lambda s: (-s.score, s.start)):
@@ -533,8 +749,10 @@ def _bare_subject(text: str, clause: Clause) -> tuple[int, int] | None:
     start = text.find(clause.subject, main_clause_start(text))
     if start < 0:
         return None
-    m = re.match(r"(?:(?:the|a|an|your|their|our|his|her|its|this|that|these|those)\s+)?", clause.subject, re.I)
-    return start + m.end(), start + len(clause.subject)
+    m = re.match(
+        r"(?:(?:the|a|an|your|their|our|his|her|its|this|that|these|those)\s+)?", clause.subject, re.I
+    )
+    return start + (m.end() if m else 0), start + len(clause.subject)
 
 
 def _copula_after_modals(text: str, clause: Clause) -> int:
@@ -559,24 +777,33 @@ def _complement(text: str, verb_start: int) -> Span | None:
         toks = toks[1:]
     if len(toks) > 1 and toks[0].low == "about" and toks[1].low.endswith("ing"):
         toks = toks[1:]  # "is about feeling with them": what it is about is the answer
-        m = re.search(r"[,;:.!?()]|\s[—–]\s", text[toks[0].start:])
+        m = re.search(r"[,;:.!?()]|\s[—–]\s", text[toks[0].start :])
         phrase = text[toks[0].start : toks[0].start + (m.start() if m else len(text))].strip()
         if 2 <= len(phrase.split()) <= 5:
             return Span(toks[0].start, toks[0].start + len(phrase), "complement", 3.3)
         return None
     if len(toks) > 1 and toks[0].low == "to" and toks[1].low not in DETERMINERS:
         toks = toks[1:]  # "your role is to walk alongside your clients": the purpose is the answer
-        m = re.search(r"[,;:.!?()]|\s[—–]\s", text[toks[0].start:])
+        m = re.search(r"[,;:.!?()]|\s[—–]\s", text[toks[0].start :])
         phrase = text[toks[0].start : toks[0].start + (m.start() if m else len(text))].strip()
         if 2 <= len(phrase.split()) <= 5:
             return Span(toks[0].start, toks[0].start + len(phrase), "complement", 3.3)
         return None
-    if not toks or toks[0].low in DETERMINERS or toks[0].low.endswith("ed") or toks[0].low in AUXILIARIES \
-            or toks[0].low in PREPOSITIONS or toks[0].low in LEADING_PRONOUNS or toks[0].text[0].isdigit():
+    if (
+        not toks
+        or toks[0].low in DETERMINERS
+        or toks[0].low.endswith("ed")
+        or toks[0].low in AUXILIARIES
+        or toks[0].low in PREPOSITIONS
+        or toks[0].low in LEADING_PRONOUNS
+        or toks[0].text[0].isdigit()
+    ):
         return None
     start = toks[0].start
-    m = re.search(r"[,;:.!?()]|\s[—–]\s|\s(?:and|or|but)\s+(?=\w+s\b)|\s(?:when|because|if|which|who|that|as|than)\b",
-                  text[start:])
+    m = re.search(
+        r"[,;:.!?()]|\s[—–]\s|\s(?:and|or|but)\s+(?=\w+s\b)|\s(?:when|because|if|which|who|that|as|than)\b",
+        text[start:],
+    )
     end = start + (m.start() if m else len(text) - start)
     phrase = text[start:end].strip()
     if not 1 <= len(phrase.split()) <= 5 or toks[0].low in VERBS:
@@ -589,7 +816,9 @@ def _verb_phrase(text: str, verb_start: int) -> Span | None:
     alone"): the words after the auxiliaries up to the clause's end, when that is at most four words."""
     toks = [t for t in tokens(text) if t.start >= verb_start]
     i = 0
-    while i < len(toks) and (toks[i].low in AUXILIARIES or toks[i].low in MODALS or toks[i].low in ("not", "be")):
+    while i < len(toks) and (
+        toks[i].low in AUXILIARIES or toks[i].low in MODALS or toks[i].low in ("not", "be")
+    ):
         i += 1
     if i == 0 or i >= len(toks):
         return None

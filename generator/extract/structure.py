@@ -4,6 +4,7 @@ A list's lead-in is what names it: the parent item of a nested list ("Six key pr
 items), the paragraph just before it when that paragraph ends with ":" or is only a bold or title-like
 label ("**Arterial**", "Heat Cramps"), else the section heading.
 """
+
 from __future__ import annotations
 
 import re
@@ -15,9 +16,12 @@ from ..model import Block, Document
 _PRONOUN_LED = re.compile(r"^(it|this|that|they|these|those|he|she|we|you|i)\b", re.I)
 _PAREN_TAIL = re.compile(r"\s*\([^()]*\)\s*$")
 # Labels that introduce a remark rather than name a term ("**Example**: ...", "Note: ...").
-ADMONITION = re.compile(r"^(examples?|e\.g|note|notes|tip|tips|warning|caution|important|remember|hint|answer|"
-                        r"question|summary|source|see also|key points?|(?:key )?takeaways?|exam tip|why|how|what|"
-                        r"overview|recap|in summary|things to know)$", re.I)
+ADMONITION = re.compile(
+    r"^(examples?|e\.g|note|notes|tip|tips|warning|caution|important|remember|hint|answer|"
+    r"question|summary|source|see also|key points?|(?:key )?takeaways?|exam tip|why|how|what|"
+    r"overview|recap|in summary|things to know)$",
+    re.I,
+)
 FRAGMENT_WORDS = 8  # list items up to this long without a sentence end are fragments, not sentences
 _GLOSSARY_LINE = re.compile(r"^(?P<term>[^:;.!?—–]{1,60}?)\s*(?::|\s[—–-]\s|[—–])\s*(?P<definition>\S.{1,})$")
 
@@ -72,7 +76,9 @@ def groups_of_blocks(blocks: tuple[Block, ...]) -> tuple[ListGroup, ...]:
             if len(lead.split()) <= 2 or _PRONOUN_LED.match(lead):
                 outer = next((g for g in groups if prev in g.items), None)
                 if outer and outer.lead and not _PRONOUN_LED.match(outer.lead):
-                    lead = f"{outer.lead} — {lead[0].lower() + lead[1:] if _PRONOUN_LED.match(lead) else lead}"
+                    lead = (
+                        f"{outer.lead} — {lead[0].lower() + lead[1:] if _PRONOUN_LED.match(lead) else lead}"
+                    )
                 elif _PRONOUN_LED.match(lead):
                     lead = ""
             if re.search(r"\b(you|your|we|our)\b", lead, re.I):

@@ -1,4 +1,5 @@
 """Helpers the rules share for turning a found term or span into a cloze or a question."""
+
 from __future__ import annotations
 
 import re
@@ -13,8 +14,17 @@ MAX_CARD_WORDS = 40  # a front longer than this is not read at a glance (lint's 
 _SET_SEPARATORS = re.compile(r",|;|\band\b|\bor\b")
 
 
-def cloze(rule: str, text: str, term: str, score: float, block: Block, sentence: str, line: int,
-          extra: str = "", avoid: str = "") -> Fact | None:
+def cloze(
+    rule: str,
+    text: str,
+    term: str,
+    score: float,
+    block: Block,
+    sentence: str,
+    line: int,
+    extra: str = "",
+    avoid: str = "",
+) -> Fact | None:
     """A one-gap cloze fact with the gap on the first whole-word occurrence of `term` in `text`."""
     term = term.strip(" ,;:.\"'“”‘’")
     if term.count("(") != term.count(")"):
@@ -22,13 +32,24 @@ def cloze(rule: str, text: str, term: str, score: float, block: Block, sentence:
     m = re.search(r"(?<![\w])" + re.escape(term) + r"(?![\w])", text) if term else None
     if not m:
         return None
-    return cloze_spans(rule, text, [(m.start(), m.end())], score, block, sentence, line, term=term, extra=extra,
-                       avoid=avoid)
+    return cloze_spans(
+        rule, text, [(m.start(), m.end())], score, block, sentence, line, term=term, extra=extra, avoid=avoid
+    )
 
 
-def cloze_spans(rule: str, text: str, spans: Sequence[tuple[int, int]], score: float, block: Block,
-                sentence: str, line: int, term: str = "", extra: str = "", avoid: str = "",
-                values: bool = False) -> Fact | None:
+def cloze_spans(
+    rule: str,
+    text: str,
+    spans: Sequence[tuple[int, int]],
+    score: float,
+    block: Block,
+    sentence: str,
+    line: int,
+    term: str = "",
+    extra: str = "",
+    avoid: str = "",
+    values: bool = False,
+) -> Fact | None:
     """A cloze fact with one deletion (c1, c2, ...) per span; spans that make a bad answer are dropped.
 
     `values`: the spans are whole table cells or field values, which may be short symbols ("He", "Ar")."""
@@ -49,12 +70,31 @@ def cloze_spans(rule: str, text: str, spans: Sequence[tuple[int, int]], score: f
         gaps.append(Gap(start, end, len(gaps) + 1))
     if not gaps:
         return None
-    return Fact(rule=rule, kind="cloze", text=text, term=term or text[gaps[0].start : gaps[0].end], score=score,
-                block=block, sentence=sentence, line=line, gaps=tuple(gaps), extra=extra)
+    return Fact(
+        rule=rule,
+        kind="cloze",
+        text=text,
+        term=term or text[gaps[0].start : gaps[0].end],
+        score=score,
+        block=block,
+        sentence=sentence,
+        line=line,
+        gaps=tuple(gaps),
+        extra=extra,
+    )
 
 
-def question(rule: str, prompt: str, answer: str, term: str, score: float, block: Block, sentence: str,
-             line: int, extra: str = "") -> Fact | None:
+def question(
+    rule: str,
+    prompt: str,
+    answer: str,
+    term: str,
+    score: float,
+    block: Block,
+    sentence: str,
+    line: int,
+    extra: str = "",
+) -> Fact | None:
     """A Q&A fact, or None when the answer is empty, mere stop words, a set, or given away by the question."""
     answer = answer.strip().rstrip(".;,")
     if not good_answer(answer) or leaks(answer, prompt):
@@ -62,8 +102,18 @@ def question(rule: str, prompt: str, answer: str, term: str, score: float, block
     prompt = prompt.strip()
     if not prompt.endswith("?"):
         prompt = prompt.rstrip(".:;") + "?"
-    return Fact(rule=rule, kind="qa", text=prompt, term=term, score=score, block=block, sentence=sentence,
-                line=line, answer=answer, extra=extra)
+    return Fact(
+        rule=rule,
+        kind="qa",
+        text=prompt,
+        term=term,
+        score=score,
+        block=block,
+        sentence=sentence,
+        line=line,
+        answer=answer,
+        extra=extra,
+    )
 
 
 def good_answer(answer: str) -> bool:
