@@ -10,6 +10,7 @@ clause break; a back that is a set of four or more items makes no card. Markup i
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from ..model import Document, Fact
 from .filters import strip_citations
@@ -42,7 +43,8 @@ def components(doc: Document) -> list[Fact]:
             line = block.line + block.text.count("\n", 0, m.start())
             fact = _card(front, back, block, line)
             if fact:
-                facts.append(fact)
+                # The author wrote this card: like markup, it is kept whatever the budget.
+                facts.append(replace(fact, pinned=True))
     return facts
 
 

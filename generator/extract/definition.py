@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import re
 
-from ..model import Document, Fact
+from ..model import Block, Document, Fact
 from ..text import LEADING_PRONOUNS
-from .filters import clean_sentence
-from .prose import ProseSentence, prose_sentences
+from .filters import clean_sentence, strip_citations
+from .prose import ProseSentence, in_exercise_section, prose_sentences
 from .spans import GENERIC, chunks
 from .util import cloze, cloze_spans, question
 
@@ -64,17 +64,24 @@ _NOT_A_TERM = re.compile(
 )
 
 
+MAX_PHRASE_SENTENCE = 1500  # characters: longer "sentences" are pasted tables or run-ons
+
+
 def definition(doc: Document) -> list[Fact]:
     """Cloze facts (and abbreviation questions) from defining sentences and phrases."""
     facts: list[Fact] = []
     for block in doc.blocks:
         facts.extend(_named_after(block))
-    for sent in prose_sentences(doc):
-        text, block = sent.text, sent.block
-        fact = _sentence_definition(text, block.emphasis, sent)
+        if block.kind in ("paragraph", "list_item", "quote") and not in_exercise_section(block):
+            # Phrase definitions hold in any sentence, even one too long to be a card itself.
+            for sent in block.sentences:
+                if len(sent.text) <= MAX_PHRASE_SENTENCE:
+                    text = strip_citations(sent.text)
+                    facts.extend(_phrase_definitions(text, block.emphasis, block, sent.text, sent.line))
+    for prose in prose_sentences(doc):
+        fact = _sentence_definition(prose.text, prose.block.emphasis, prose)
         if fact:
             facts.append(fact)
-        facts.extend(_phrase_definitions(sent.full or text, block.emphasis, sent))
     return facts
 
 
@@ -96,6 +103,8 @@ def _named_after(block: object) -> list[Fact]:
     out = []
     for sent_start, sent in enumerate(block.sentences):
         text = sent.text
+        if len(text) > 600:
+            continue  # a run-on "sentence" is no definition (and bounds the work)
         if sent_start + 1 < len(block.sentences) and re.match(
             r"(?:this|that|it)\s+is\s+(?:also\s+)?(?:called|known as"
             r"|termed)\s",
@@ -186,7 +195,7 @@ def _definition_in(text: str, emphasis: tuple[str, ...], sent: ProseSentence) ->
     return None
 
 
-def _phrase_definitions(text: str, emphasis: tuple[str, ...], sent: ProseSentence) -> list[Fact]:
+def _phrase_definitions(text: str, emphasis: tuple[str, ...], block: Block, raw: str, line: int) -> list[Fact]:
     """Definitions inside a sentence: `term (definition)`, `the term, an X that ...,`, `long form (ABBR)`."""
     out: list[Fact] = []
     for m in re.finditer(r"\((?P<definition>(?:the|a|an|states?|any|when|where)\s[^()]{12,200})\)", text):
@@ -194,9 +203,7 @@ def _phrase_definitions(text: str, emphasis: tuple[str, ...], sent: ProseSentenc
         definition_text = m.group("definition").strip()
         if term and len(definition_text.split()) >= 4:
             card = f"{term[0].upper() + term[1:]}: {definition_text}."
-            fact = cloze(
-                "definition", card, term[0].upper() + term[1:], 0.85, sent.block, sent.raw, sent.line
-            )
+            fact = cloze("definition", card, term[0].upper() + term[1:], 0.85, block, raw, line)
             if fact:
                 out.append(fact)
     for m in re.finditer(
@@ -208,7 +215,7 @@ def _phrase_definitions(text: str, emphasis: tuple[str, ...], sent: ProseSentenc
         term = _term_before(text[: m.start()], emphasis)
         if term and len(term.split()) <= 4:
             card = f"{term[0].upper() + term[1:]}: {m.group('definition').strip()}."
-            fact = cloze("definition", card, term[0].upper() + term[1:], 0.8, sent.block, sent.raw, sent.line)
+            fact = cloze("definition", card, term[0].upper() + term[1:], 0.8, block, raw, line)
             if fact:
                 out.append(fact)
     for long_form, abbr in _abbreviations(text):
@@ -218,9 +225,9 @@ def _phrase_definitions(text: str, emphasis: tuple[str, ...], sent: ProseSentenc
             long_form,
             abbr,
             0.7,
-            sent.block,
-            sent.raw,
-            sent.line,
+            block,
+            raw,
+            line,
         )
         if fact:
             out.append(fact)

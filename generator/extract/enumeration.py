@@ -46,6 +46,8 @@ def enumeration(doc: Document) -> list[Fact]:
     """Cloze facts with one gap per listed item."""
     facts: list[Fact] = []
     for sent in prose_sentences(doc):
+        if sent.lead and sent.block.kind == "list_item":
+            continue  # an item of a named list is one element, not a list of its own
         spans = items(sent.text)
         if len(spans) < 3:
             continue
@@ -84,30 +86,44 @@ def items(text: str) -> list[tuple[int, int]]:
                 out.append((start, end))
             pos += len(part) + 1
         return out
-    found = list(_SERIES.finditer(text))
-    # Prefer a series of things to one of verbs ("exposed to, witness, or experience" vs "death, injury").
-    m = next(
-        (
-            f
-            for f in found
-            if not any(
-                w.split()[0].lower() in VERBS
-                for w in re.split(r",\s*(?:and|or)?\s*", f.group("series"))
-                if w.split()
-            )
-        ),
-        found[0] if found else None,
-    )
-    if not m:
-        bare = _BARE_SERIES.search(text)
-        if not bare:
-            return []
-        out_bare = []
-        for piece in re.finditer(r"[\w'’-]+(?:\s[\w'’-]+)?", bare.group(0)):
-            word = re.sub(r"\s+\w+ly$", "", piece.group(0))  # "belts immediately": the adverb is not an item
-            out_bare.append((bare.start() + piece.start(), bare.start() + piece.start() + len(word)))
-        return out_bare if len(out_bare) == 3 else []
-    series_start = m.start("series")
+    candidates = _candidate_series(text)
+    for series, series_start in candidates:
+        got = _series_items(text, series, series_start)
+        if got:
+            return got
+    bare = None if candidates else _BARE_SERIES.search(text)  # "rings, watches, belts" has no "and"
+    if not bare:
+        return []
+    out_bare = []
+    for piece in re.finditer(r"[\w'’-]+(?:\s[\w'’-]+)?", bare.group(0)):
+        word = re.sub(r"\s+\w+ly$", "", piece.group(0))  # "belts immediately": the adverb is not an item
+        out_bare.append((bare.start() + piece.start(), bare.start() + piece.start() + len(word)))
+    return out_bare if len(out_bare) == 3 else []
+
+
+def _candidate_series(text: str) -> list[tuple[str, int]]:
+    """Each "A, B, and C" run of `text`, cut where a series closes with its "and"/"or" item
+    ("cramps, pain, or spasms in the abdomen, arms, or legs" is two); series of things before series of verbs."""
+    out: list[tuple[str, int]] = []
+    for m in _SERIES.finditer(text):
+        series, start = m.group("series"), m.start("series")
+        while series:
+            close = re.search(r",?\s+(?:and|or|and/or)\s+[^,]*", series)
+            if not close or close.end() >= len(series) or series.count(",") <= close.group(0).count(","):
+                out.append((series, start))
+                break
+            out.append((series[: close.end()], start))
+            rest = series[close.end() :]
+            skip = len(rest) - len(rest.lstrip(" ,"))
+            series, start = rest[skip:], start + close.end() + skip
+    verbish = [
+        any(w.split()[0].lower() in VERBS for w in re.split(r",\s*(?:and|or)?\s*", c) if w.split()) for c, _ in out
+    ]
+    return [c for c, v in zip(out, verbish) if not v] + [c for c, v in zip(out, verbish) if v]
+
+
+def _series_items(text: str, series: str, series_start: int) -> list[tuple[int, int]]:
+    """Offsets of the items of one series found at `series_start`, or [] when it is not a real list."""
     opened = text.rfind("(", 0, series_start + 1)
     if (
         opened >= 0
@@ -115,15 +131,6 @@ def items(text: str) -> list[tuple[int, int]]:
         and re.match(r"\(\s*(?:e\.g\.|i\.e\.|such as|including|for example)", text[opened:], re.I)
     ):
         return []  # examples in a parenthesis illustrate the claim; the claim is the card
-    series = m.group("series")
-    # A series ends at its "and"/"or" item: "cramps, pain, or spasms in the abdomen, arms, or legs" is two.
-    first_close = re.search(r",\s+(?:and|or|and/or)\s+[^,]*", series)
-    if (
-        first_close
-        and series.count(",") > first_close.group(0).count(",")
-        and first_close.end() < len(series)
-    ):
-        series = series[: first_close.end()]
     parts = re.split(r",\s+(?:and/or\s+|and\s+|or\s+)?|\s+(?:and/or|and|or)\s+(?=[^,]*$)", series)
     offsets = []
     pos = series_start
@@ -145,7 +152,7 @@ def items(text: str) -> list[tuple[int, int]]:
             break
         if intro_m and not k:
             offsets[0] = (s0 + intro_m.end(), e0)
-    if len(offsets) < 3 or (m.group("series").count(",") < 2 and any(e - s > 25 for s, e in offsets)):
+    if len(offsets) < 3 or (series.count(",") < 2 and any(e - s > 25 for s, e in offsets)):
         return []
     first_start, first_end = offsets[0]
     first = text[first_start:first_end]

@@ -40,6 +40,7 @@ _ADMONITION = re.compile(
     r"hint|n\.b\.)\s*[:—–-]\s*",
     re.I,
 )
+_QUOTED_ASIDE = re.compile(r"\s*\(\s*[“\"][^”\"()]{0,200}[”\"]\s*\)")
 _DID_YOU_KNOW = re.compile(
     r"^(did you know|have you ever noticed|have you "
     r"heard)\s+(that\s+)?(?P<claim>.+)\?$",
@@ -80,6 +81,7 @@ def clean_sentence(sentence: str) -> str:
     """The sentence without citations, vocatives, filler openers and hedges; a claim asked as a question
     ("Did you know that X?") is restated as the claim X."""
     s = strip_citations(sentence.strip())
+    s = _QUOTED_ASIDE.sub("", s)  # an example thought in quotes, in parentheses: not part of the claim
     m = _DID_YOU_KNOW.match(s)
     if m:
         claim = m.group("claim").strip()

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..model import Block, Document
-from ..text import LEADING_PRONOUNS
+from ..text import LEADING_PRONOUNS, stems
 from .filters import BOILERPLATE, RHETORIC, clean_sentence, is_noise
 from .spans import AUXILIARIES, VERBS, is_function_word, split_clause, tokens, verb_positions
 from .structure import glossary_parts, groups_of_blocks, label_of, lead_in, list_fragments
@@ -36,10 +36,10 @@ _CLAUSE_BREAK = re.compile(r"\s*;\s+|\s+[—–]\s+|(?<=\w)—(?=\w)")
 _SOFT_BREAK = re.compile(r",\s+(?=(?:but|while|whereas|so|although|though)\s)")
 _DASH_ASIDE = re.compile(r"\s[—–]\s[^—–.;]{3,90}\s[—–]\s")
 _AND_CLAUSE = re.compile(r",\s+(?:and|but|so)\s+(?=(?:suddenly|then|now|it|they|you|we|this)\b)", re.I)
+_LEAD_IN_COLON = re.compile(r":\s+(?=[a-z])")
 _NOT_JUST = re.compile(
-    r"\b(?:isn['’]t|is not|aren['’]t|are "
-    r"not)\s+(?:just|only|simply|merely)(?:\s+about)?\s+|"
-    r"\bgoes beyond(?:\s+just)?\s+",
+    r"\b(?:isn['’]t|is not|aren['’]t|are not)\s+"
+    r"(?:(?:just|only|simply|merely)(?:\s+about)?\s+|(?=(?:a|an)\s))|\bgoes beyond(?:\s+just)?\s+",
     re.I,
 )
 _COMPOUND = re.compile(
@@ -90,21 +90,24 @@ def in_exercise_section(block: Block) -> bool:
 
 def prose_sentences(doc: Document) -> tuple[ProseSentence, ...]:
     """Every prose clause of the article worth considering for a card, in document order."""
-    return _prose(doc.blocks)
+    return _prose(doc.blocks, doc.title)
 
 
 @lru_cache(maxsize=8)
-def _prose(blocks: tuple[Block, ...]) -> tuple[ProseSentence, ...]:
+def _prose(blocks: tuple[Block, ...], title: str) -> tuple[ProseSentence, ...]:
     out: list[ProseSentence] = []
     groups = groups_of_blocks(blocks)
     lead_of = {id(b): g.lead for g in groups for b in g.items}
     in_notes = {id(b) for g in groups for b in list_fragments(g)}
     leads = {id(g.lead_block) for g in groups if g.lead_block is not None}
+    previous: Block | None = None
     for block in blocks:
+        same_section = previous is not None and previous.section == block.section
+        label_before = label_of(previous) if previous is not None and same_section else ""
+        previous = block
         if block.kind not in ("paragraph", "quote", "list_item") or in_exercise_section(block):
             continue
-        if any(BOILERPLATE.search(s.text) for s in block.sentences) and block.kind == "paragraph":
-            continue  # a teaser or navigation paragraph ("This article explains..."): none of it is a fact
+        teaser = block.kind == "paragraph" and any(BOILERPLATE.search(s.text) for s in block.sentences)
         if id(block) in in_notes or id(block) in leads or glossary_parts(block) or lead_in(block):
             continue  # asked by the structure rules
         if label_of(block) and not verb_positions(tokens(block.text)):
@@ -113,20 +116,35 @@ def _prose(blocks: tuple[Block, ...]) -> tuple[ProseSentence, ...]:
             continue  # a worked example, not the rule it illustrates
         lead = lead_of.get(id(block), "")
         lead = lead if 0 < len(lead.split()) <= MAX_LEAD_WORDS else ""
-        subjects: list[str] = []  # subjects of earlier sentences in the block, latest last
+        # Subjects of earlier sentences in the block, latest last; a label just above ("Signs and Symptoms")
+        # is what "These can occur in any order" is about.
+        subjects: list[str] = [label_before] if label_before and block.kind == "paragraph" else []
         for sent in block.sentences:
             raw = sent.text
-            if len(raw.split()) > MAX_WORDS or RHETORIC.search(raw) and not raw.rstrip().endswith("?"):
+            if teaser and _restates(raw, title):
+                subjects.append("")
+                continue  # a teaser's "Understanding X is key": the title again, in other words
+            rhetoric = bool(RHETORIC.search(raw)) and not raw.rstrip().endswith("?")
+            if len(raw.split()) > MAX_WORDS or rhetoric and not _LEAD_IN_COLON.search(raw):
                 subjects.append("")
                 continue
             cleaned = clean_sentence(raw)
+            if rhetoric:  # "let's carry this lesson: empathy isn't just a skill": the claim after the colon
+                cleaned = clean_sentence(_LEAD_IN_COLON.split(cleaned, maxsplit=1)[-1])
+                if RHETORIC.search(cleaned):
+                    subjects.append("")
+                    continue
             noisy = is_noise(cleaned)
             if noisy and not _has_claim_before_noise(cleaned):
                 subjects.append("")
                 continue
             clauses = _clauses(cleaned, split_and=noisy)
+            earlier = list(subjects)
             for n, clause in enumerate(_merge_contrast(clauses)):
-                resolved = _resolve(clause, subjects)
+                resolved = _resolve(clause, earlier)
+                if n == 0:  # "X isn't a single event; it's a process": the next clause's "it" is X
+                    first = split_clause(resolved or clause).subject
+                    earlier.append(first if _plain_subject(first) else "")
                 if not resolved or is_noise(resolved) or len(resolved.split()) < 3:
                     continue
                 if n and not verb_positions(tokens(resolved)):
@@ -136,6 +154,12 @@ def _prose(blocks: tuple[Block, ...]) -> tuple[ProseSentence, ...]:
             subject = split_clause(cleaned).subject
             subjects.append(subject if _plain_subject(subject) else "")
     return tuple(out)
+
+
+def _restates(sentence: str, title: str) -> bool:
+    """Whether a sentence holds most of the title's words (a teaser restating what the article is about)."""
+    words = stems(title)
+    return bool(words) and len(words & stems(sentence)) >= 0.6 * len(words)
 
 
 def _has_claim_before_noise(text: str) -> bool:
@@ -167,7 +191,8 @@ def _merge_contrast(clauses: list[str]) -> list[str]:
         if m and c:
             subject = split_clause(prev).subject or prev[: c.start()].strip()
             if subject and _plain_subject(subject) or (subject and len(subject.split()) <= 6):
-                out[-1] = f"{subject} is {m.group('rest')}, not just {prev[c.end() :].strip(' .')}."
+                negation = "not just" if re.search(r"just|only|simply|merely|beyond", c.group(0)) else "not"
+                out[-1] = f"{subject} is {m.group('rest')}, {negation} {prev[c.end() :].strip(' .')}."
                 continue
         out.append(clause)
     return out
@@ -231,6 +256,8 @@ def _plain_subject(subject: str) -> bool:
 
 def _resolve(clause: str, subjects: list[str]) -> str:
     """The clause with a leading pronoun replaced by its referent; "" when it cannot be."""
+    if re.match(r"those\s+(?:who|with|without)\b", clause, re.I):
+        return "People" + clause[len("those") :]  # "Those who ..." names people generically
     first = re.match(r"[A-Za-z'’]+", clause)
     if not first:
         return clause

@@ -221,6 +221,7 @@ def _tokens(text: str) -> tuple[Token, ...]:
 
 
 def is_function_word(low: str) -> bool:
+    low = low.replace("’", "'")
     base = _CONTRACTION.sub("", low)  # "you've", "they're", "it'll": a pronoun with an auxiliary
     return (
         low in STOP_WORDS
@@ -235,7 +236,7 @@ def is_function_word(low: str) -> bool:
     )
 
 
-_CONTRACTION = re.compile(r"['’](?:ve|re|s|ll|d|m)$")
+_CONTRACTION = re.compile(r"'(?:ve|re|s|ll|d|m)$")
 
 
 def _is_adverb(low: str) -> bool:
@@ -430,12 +431,12 @@ def number_spans(text: str) -> list[Span]:
         if re.fullmatch(r"\d+", core) and before[0][:1].isupper():
             continue  # "Type 2", "Stage 4": a label, not a quantity
         if re.fullmatch(r"(?:19|20)\d\d", core):
-            out.append(Span(m.start(), m.end(), "number", 0.6))  # a year
+            out.append(Span(m.start(), m.end(), "number", -0.5))  # a year alone: rarely the point
             continue
         out.append(Span(m.start(), m.start() + len(m.group(0).rstrip()), "number", 1.0))
     for m in _COMPARATIVE.finditer(text):
         out.append(Span(m.start(), m.end(), "number", 0.9))
-    dates = [Span(m.start(), m.end(), "number", 0.8) for m in _DATE.finditer(text)]
+    dates = [Span(m.start(), m.end(), "number", 1.0) for m in _DATE.finditer(text)]
     dates += [Span(m.start(), m.end(), "number", 0.8) for m in _DECADE.finditer(text)]
     out = [s for s in out if not any(d.start <= s.start < d.end for d in dates)] + dates
     return _no_overlap(sorted(out, key=lambda s: (s.start, -s.end)))
