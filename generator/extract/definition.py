@@ -79,6 +79,8 @@ def definition(doc: Document) -> list[Fact]:
                     text = strip_citations(sent.text)
                     facts.extend(_phrase_definitions(text, block.emphasis, block, sent.text, sent.line))
     for prose in prose_sentences(doc):
+        if prose.focus:
+            continue  # "X is B, not A": a contrast, asked by the claim rule within B
         fact = _sentence_definition(prose.text, prose.block.emphasis, prose)
         if fact:
             facts.append(fact)

@@ -17,7 +17,8 @@ BOILERPLATE = re.compile(
     r"log in to|(we|this site) uses? cookies|cookie (policy|settings|preferences)|all rights reserved|share "
     r"(this|on)|follow us|get the latest|read more|learn more|"
     r"download (the|our|this)|buy now|add to cart|advertisement|sponsored|comments?\s+section|copyright|"
-    r"watch this|this (video|page|site|article|section|post|lesson|chapter) (explains|covers|will|describes|"
+    r"watch this|this (video|page|site|article|section|post|lesson|chapter|guide|tutorial|module|unit|course|"
+    r"book|paper|overview) (explains|covers|will|describes|"
     r"explores|introduces|is about)|(in|by the end of) this (section|chapter|lesson|article)|"
     r"you will be able to)\b",
     re.I,

@@ -74,6 +74,7 @@ class ProseSentence:
     block: Block
     full: str = ""  # the clause before inline definitions were taken out (the definition rule reads it)
     lead: str = ""  # what names the list this item belongs to: shown before the clause on the card
+    focus: tuple[int, int] | None = None  # the part of `text` that states the claim ("X is B, not A": B)
 
     def card(self, text: str | None = None) -> tuple[str, int]:
         """The card text (the list's lead, then the clause) and where the clause starts in it."""
@@ -140,8 +141,10 @@ def _prose(blocks: tuple[Block, ...], title: str) -> tuple[ProseSentence, ...]:
                 continue
             clauses = _clauses(cleaned, split_and=noisy)
             earlier = list(subjects)
-            for n, clause in enumerate(_merge_contrast(clauses)):
+            for n, (clause, focus) in enumerate(_merge_contrast(clauses)):
                 resolved = _resolve(clause, earlier)
+                if focus and resolved != clause:
+                    focus = None  # the subject was rewritten: offsets moved
                 if n == 0:  # "X isn't a single event; it's a process": the next clause's "it" is X
                     first = split_clause(resolved or clause).subject
                     earlier.append(first if _plain_subject(first) else "")
@@ -150,7 +153,8 @@ def _prose(blocks: tuple[Block, ...], title: str) -> tuple[ProseSentence, ...]:
                 if n and not verb_positions(tokens(resolved)):
                     continue  # a verbless tail split off a sentence ("Particularly when combined ...")
                 short = _APPOSITIVE_DEFINITION.sub("", resolved)
-                out.append(ProseSentence(short, raw, sent.line, block, resolved, lead))
+                out.append(ProseSentence(short, raw, sent.line, block, resolved, lead,
+                                         focus if short == resolved else None))
             subject = split_clause(cleaned).subject
             subjects.append(subject if _plain_subject(subject) else "")
     return tuple(out)
@@ -179,22 +183,25 @@ def _split_compound(text: str) -> list[str]:
     return [left, right[0].upper() + right[1:]]
 
 
-def _merge_contrast(clauses: list[str]) -> list[str]:
-    """ "X isn't just A; it's B" reads "X is B, not just A": the second half is the claim, "it" is X."""
-    out: list[str] = []
+def _merge_contrast(clauses: list[str]) -> list[tuple[str, tuple[int, int] | None]]:
+    """ "X isn't just A; it's B" reads "X is B, not just A": the second half is the claim, "it" is X.
+    Each clause comes with the span of its claim when it was merged (None otherwise)."""
+    out: list[tuple[str, tuple[int, int] | None]] = []
     for clause in clauses:
         m = re.match(
             r"(?:it|this|they)(?:['’]s|['’]re| is| are)\s+(?:all\s+)?(?P<rest>.+?)\.?$", clause, re.I
         )
-        prev = out[-1] if out else ""
+        prev = out[-1][0] if out else ""
         c = _NOT_JUST.search(prev)
         if m and c:
             subject = split_clause(prev).subject or prev[: c.start()].strip()
             if subject and _plain_subject(subject) or (subject and len(subject.split()) <= 6):
                 negation = "not just" if re.search(r"just|only|simply|merely|beyond", c.group(0)) else "not"
-                out[-1] = f"{subject} is {m.group('rest')}, {negation} {prev[c.end() :].strip(' .')}."
+                head = f"{subject} is "
+                merged = f"{head}{m.group('rest')}, {negation} {prev[c.end() :].strip(' .')}."
+                out[-1] = (merged, (len(head), len(head) + len(m.group("rest"))))
                 continue
-        out.append(clause)
+        out.append((clause, None))
     return out
 
 
@@ -275,7 +282,9 @@ def _resolve(clause: str, subjects: list[str]) -> str:
         nxt = clause[m.end() :].split(None, 1)[0].lower().strip(",.")
         if nxt not in AUXILIARIES and nxt not in VERBS and not is_function_word(nxt):
             return "The " + clause[m.end() :]
-        return ""  # "This is due to...", "This helps explain...": refers to a whole clause
+        if m.group(1).lower() in ("this", "that"):
+            return ""  # "This is due to...", "This helps explain...": refers to a whole clause
+        word = "they"  # "These include ...": plural, like "they"
     if re.match(r"(some|many|most|all|none|each) of (which|whom|them)\b", clause, re.I):
         return ""
     if word in ("it", "they") or word.startswith(("it'", "they'")):

@@ -380,6 +380,8 @@ def verb_positions(toks: Sequence[Token]) -> set[int]:
             out.add(i)  # "rain washes the topsoil", "treatment needs to": an inflected word before its object
         elif prev in ("who", "which", "that") and (low in VERBS or low.endswith(("ed", "es"))):
             out.add(i)
+        elif prev == "who" and not is_function_word(low) and not low[:1].isdigit():
+            out.add(i)  # "people who farm ...": after "who" comes the relative clause's verb
         elif (
             i > 0
             and low in VERBS
@@ -583,7 +585,8 @@ def split_clause(text: str) -> Clause:
     toks = [t for t in tokens(text) if t.start >= start]
     verbs = verb_positions(toks)
     relative = relative_verb = False
-    gerund_subject = bool(toks) and toks[0].low.endswith("ing") and 0 not in verbs
+    gerund_subject = (len(toks) > 1 and toks[0].low.endswith("ing") and 0 not in verbs
+                      and not toks[1].text[:1].isupper())  # "Warning Signs include": a name, not a gerund
     for i, tok in enumerate(toks):
         low = tok.low
         if gerund_subject and i in verbs and low not in AUXILIARIES and low not in MODALS:
