@@ -21,7 +21,7 @@ class Settings:
     words_per_note: int = 15  # note budget: at most one note per this many words of an article
     retired: bool = True  # ship notes whose fact left the source, tagged certdeck::retired
     now: int = 0  # build time in seconds since the epoch; 0 = the clock (or SOURCE_DATE_EPOCH)
-    max_article_mb: int = 2  # read limit per article in MiB: the rest of a longer file is skipped with a warning
+    max_article_mb: int = 1  # read limit per article in MiB: the rest of a longer file is skipped with a warning
 
     def article_limit(self) -> int:
         """The most bytes read from one article file."""

@@ -22,7 +22,7 @@ _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)(?:---|\.\.\.)[ \t]*(?:\n|\Z)",
 _YAML_KEY = re.compile(r"[\"']?\w[\w -]{0,80}[\"']?[ \t]*:(?:[ \t]|$)")
 _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 MAX_FRONT_MATTER = 64 * 1024  # bytes; larger blocks are not front matter a person wrote
-MAX_ARTICLE_BYTES = 2 * 1024 * 1024  # default read limit per article (Settings.max_article_mb)
+MAX_ARTICLE_BYTES = 1024 * 1024  # default read limit per article (Settings.max_article_mb)
 KNOWN_KEYS = ("deck", "title", "tags")
 # C0 controls other than tab and newline, and DEL: they carry no text and would end up in card fields.
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")

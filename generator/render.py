@@ -312,15 +312,14 @@ def _marks_for(text: str, markup: str) -> list[Marks]:
     """The marks of each character of `text`, taken from the Markdown it came from (empty: none)."""
     if not markup or not _FORMATTING.search(markup) or not text:
         return []
-    chars, char_marks = _styled(markup)
+    plain, folded, char_marks = _plain_of(markup)
     if not any(char_marks):
         return []
-    plain = "".join(chars)
     # Case-folded, so a sentence the extraction capitalised still lines up (only where lengths stay).
-    folded, folded_text = plain.lower(), text.lower()
+    folded_text = text.lower()
     if len(folded) == len(plain) and len(folded_text) == len(text):
         plain, text = folded, folded_text
-    at = plain.find(text)
+    at = _find(plain, text)
     if at >= 0:
         return list(char_marks[at : at + len(text)])
     if len(plain) > _MAX_ALIGN or len(text) > _MAX_ALIGN:
@@ -332,6 +331,40 @@ def _marks_for(text: str, markup: str) -> list[Marks]:
         for k in range(size):
             out[a + k] = char_marks[b + k]
     return out
+
+
+_BIG_BLOCK = 65536  # characters: beyond this a fact is found through a word index, not a scan of the block
+
+
+@lru_cache(maxsize=64)
+def _plain_of(markup: str) -> tuple[str, str, tuple[Marks, ...]]:
+    """(plain text, its lower case, each character's marks) of a block's Markdown, made once per block:
+    a paragraph with thousands of facts would otherwise be joined again for each one."""
+    chars, char_marks = _styled(markup)
+    plain = "".join(chars)
+    return plain, plain.lower(), char_marks
+
+
+def _find(plain: str, text: str) -> int:
+    """plain.find(text); in a very long block, only where a word starts (a sentence does), through an index
+    built once per block, so that finding every fact of a huge paragraph is not quadratic."""
+    if len(plain) <= _BIG_BLOCK or len(text) < _KEY or not text[0].isalnum():
+        return plain.find(text)
+    for at in _word_starts(plain).get(text[:_KEY], ()):
+        if plain.startswith(text, at):
+            return at
+    return -1
+
+
+_KEY = 12
+
+
+@lru_cache(maxsize=8)
+def _word_starts(plain: str) -> dict[str, list[int]]:
+    index: dict[str, list[int]] = {}
+    for m in re.finditer(r"(?<![^\W_])[^\W_]", plain):  # an alphanumeric not preceded by one
+        index.setdefault(plain[m.start() : m.start() + _KEY], []).append(m.start())
+    return index
 
 
 @lru_cache(maxsize=256)

@@ -92,3 +92,9 @@ def nested_list_markers(depth: int) -> str:
 def nested_quotes(depth: int) -> str:
     """`> > > ... text`: `depth` block quotes, one inside the other."""
     return "> " * depth + "A quoted thing is a sentence deep inside many quotes.\n"
+
+
+def huge_article(size: int, line: int = 1_000_000) -> str:
+    """A `size`-character article that opens with one paragraph on a single `line`-character line."""
+    head = one_line(line)
+    return head + "\n" + big_article(size - len(head) - 1, seed=7).split("\n", 1)[1]

@@ -19,6 +19,7 @@ from .spans import (
     DocStats,
     Span,
     chunks,
+    emphasis_in,
     good_span,
     main_clause_start,
     number_spans,
@@ -102,11 +103,12 @@ def claim_fact(sent: ProseSentence, stats: DocStats, avoid: str = "") -> Fact | 
     kind = classify(text)
     if re.match(r"(?:we|i)\b", text[main_clause_start(text) :], re.I):
         return None  # "we all want to feel seen": the author's "we" shares a feeling, not a fact
+    emphasis = emphasis_in(text, sent.block.emphasis)  # only the bold phrases this sentence holds
     if sent.focus:  # "X is B, not A": ask within B
-        best = _best_in(text, *sent.focus, stats, sent.block.emphasis, f"{avoid} {sent.lead}")
+        best = _best_in(text, *sent.focus, stats, emphasis, f"{avoid} {sent.lead}")
         spans = [best] if best else []
     else:
-        spans = _gaps(text, kind, stats, sent.block.emphasis, f"{avoid} {sent.lead}")
+        spans = _gaps(text, kind, stats, emphasis, f"{avoid} {sent.lead}")
     if not spans:
         return None
     score = _score(text, kind, stats, spans)

@@ -18,7 +18,7 @@ from ..model import Block, Document, Fact
 from ..text import LEADING_PRONOUNS
 from .filters import clean_sentence, strip_citations
 from .prose import ProseSentence, in_exercise_section, prose_sentences
-from .spans import GENERIC, chunks
+from .spans import GENERIC, chunks, emphasis_in
 from .util import cloze, cloze_spans, question
 
 _TERM = r"(?P<term>[A-Za-z][\w'’/-]*(?:\s+[\w'’/-]+){0,4}?)"
@@ -77,11 +77,13 @@ def definition(doc: Document) -> list[Fact]:
             for sent in block.sentences:
                 if len(sent.text) <= MAX_PHRASE_SENTENCE:
                     text = strip_citations(sent.text)
-                    facts.extend(_phrase_definitions(text, block.emphasis, block, sent.text, sent.line))
+                    # emphasis_in: only the block's bold phrases this sentence holds (linear in a huge paragraph)
+                    facts.extend(_phrase_definitions(text, emphasis_in(text, block.emphasis), block, sent.text,
+                                                     sent.line))
     for prose in prose_sentences(doc):
         if prose.focus:
             continue  # "X is B, not A": a contrast, asked by the claim rule within B
-        fact = _sentence_definition(prose.text, prose.block.emphasis, prose)
+        fact = _sentence_definition(prose.text, emphasis_in(prose.text, prose.block.emphasis), prose)
         if fact:
             facts.append(fact)
     return facts

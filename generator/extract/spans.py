@@ -15,7 +15,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
 from ..model import Block, Document
 from ..text import LEADING_PRONOUNS, STOP_WORDS, content_words, stem, stems
@@ -442,6 +442,31 @@ def number_spans(text: str) -> list[Span]:
     dates += [Span(m.start(), m.end(), "number", 0.8) for m in _DECADE.finditer(text)]
     out = [s for s in out if not any(d.start <= s.start < d.end for d in dates)] + dates
     return _no_overlap(sorted(out, key=lambda s: (s.start, -s.end)))
+
+
+_EMPHASIS_STRIP = " :.,;“”\"'"
+_emphasis_index: list[Any] = [None, {}]  # (the last block's emphasis tuple, its index by first three chars)
+
+
+def emphasis_in(text: str, emphasis: tuple[str, ...]) -> tuple[str, ...]:
+    """The block's emphasised phrases that can matter for one of its sentences: those whose core (stripped
+    as emphasis_spans strips it) occurs in `text`, in their order. Every use of a phrase needs that, so the
+    result is the same; but a paragraph with thousands of bold phrases and sentences no longer costs
+    sentences x phrases: the phrases are indexed once per block by their first three characters.
+    """
+    if len(emphasis) < 32:
+        return tuple(e for e in emphasis if e.strip(_EMPHASIS_STRIP) in text)
+    if _emphasis_index[0] is not emphasis:
+        index: dict[str, list[int]] = {}
+        for i, e in enumerate(emphasis):
+            index.setdefault(e.strip(_EMPHASIS_STRIP)[:3], []).append(i)
+        _emphasis_index[:] = [emphasis, index]
+    index = _emphasis_index[1]
+    hits: set[int] = set(index.get("", ()))
+    for n in (1, 2, 3):  # a phrase's key is its first three characters, or all of it when shorter
+        for k in range(len(text) - n + 1):
+            hits.update(index.get(text[k : k + n], ()))
+    return tuple(emphasis[i] for i in sorted(hits) if emphasis[i].strip(_EMPHASIS_STRIP) in text)
 
 
 def emphasis_spans(text: str, emphasis: Sequence[str]) -> list[Span]:
