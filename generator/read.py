@@ -311,7 +311,7 @@ def source_from_bytes(data: bytes, path: str, plain: bool = False, limit: int = 
 def _cut_at_paragraph(text: str) -> tuple[str, int]:
     """The text up to its last blank line (else its last line break), and the 1-based line cut off first."""
     end = text.rfind("\n\n")
-    end = end + 1 if end > len(text) // 2 else text.rfind("\n") + 1
+    end = end + 2 if end > len(text) // 2 else text.rfind("\n") + 1  # the first skipped line has text
     if end <= 0:
         end = len(text)
     kept = text[:end]

@@ -80,11 +80,11 @@ HOSTILE = [
     ("unclosed highlights", "# T\n\n" + "==a " * 5000, "quadratic: 11 s for 16 KB"),
     ("run of dots", "# T\n\n" + "." * 20000, "quadratic: 44 s for 20 KB"),
     ("run of ?!", "# T\n\nA" + "!?" * 10000 + " B", "quadratic: 26 s for 20 KB"),
-    ("many bold spans", "# T\n\n" + "**a** " * 24000, "quadratic: 770 s for 144 KB"),
-    ("one long paragraph", "# T\n\n" + "A ribosome is a molecular machine that builds proteins. " * 4000,
-     "quadratic: 120 s for 224 KB"),
-    ("many short lines", "# T\n\n" + "A thing is a thing.\n" * 8000, "quadratic in lines x sentences"),
-    ("skip directives", "<!-- certdeck: skip -->\n# H\n\nA thing is a thing.\n\n" * 3000,
+    ("many bold spans", "# T\n\n" + "**a** " * 8000, "quadratic: 770 s for 144 KB, about 85 s for this"),
+    ("one long paragraph", "# T\n\n" + "A ribosome is a molecular machine that builds proteins. " * 1000,
+     "quadratic: 7.6 s for these 56 KB, 120 s for 224 KB"),
+    ("many short lines", "# T\n\n" + "A thing is a thing.\n" * 3000, "quadratic in lines x sentences"),
+    ("skip directives", "<!-- certdeck: skip -->\n# H\n\nA thing is a thing.\n\n" * 1000,
      "quadratic in blocks x directives"),
 ]
 
