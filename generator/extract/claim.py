@@ -105,7 +105,12 @@ def claim_fact(sent: ProseSentence, stats: DocStats, avoid: str = "") -> Fact | 
         return None  # "we all want to feel seen": the author's "we" shares a feeling, not a fact
     emphasis = emphasis_in(text, sent.block.emphasis)  # only the bold phrases this sentence holds
     if sent.focus:  # "X is B, not A": ask within B
-        best = _best_in(text, *sent.focus, stats, emphasis, f"{avoid} {sent.lead}")
+        start, end = sent.focus
+        inside = [s for s in rank_gaps(text, stats, emphasis, f"{avoid} {sent.lead}")
+                  if s.start >= start and s.end <= end]
+        # The complement if there is one, else the last phrase: new information comes at the end.
+        inside.sort(key=lambda s: (s.kind not in ("complement", "emphasis", "number"), -s.end))
+        best = inside[0] if inside else _best_in(text, start, end, stats, emphasis, f"{avoid} {sent.lead}")
         spans = [best] if best else []
     else:
         spans = _gaps(text, kind, stats, emphasis, f"{avoid} {sent.lead}")
