@@ -237,3 +237,21 @@ def test_a_crash_anywhere_is_one_line_not_a_traceback(tmp_path: Path, monkeypatc
     (tmp_path / "a.md").write_text(GOOD)
     code, err, _ = build(str(tmp_path / "a.md"), "-o", str(tmp_path / "out"))
     assert (code, err) == (1, ["error: internal error (KeyError: 'lost'); please report it"])
+
+
+def test_a_second_build_into_the_same_folder_waits_its_turn(tmp_path: Path) -> None:
+    import fcntl
+
+    (tmp_path / "a.md").write_text(GOOD)
+    out = tmp_path / "out"
+    out.mkdir()
+    fd = os.open(out, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)  # as a build writing there holds it
+        code, err, _ = build(str(tmp_path / "a.md"), "-o", str(out))
+    finally:
+        os.close(fd)
+    assert (code, err) == (1, [f"error: {out}: another certdeck build is writing to this folder; try again when "
+                               "it is done"])
+    assert not list(out.glob("*.apkg"))
+    assert build(str(tmp_path / "a.md"), "-o", str(out))[0] == 0
