@@ -69,7 +69,7 @@ def content_words(text: str) -> list[str]:
     return list(_content_words(text))
 
 
-@lru_cache(maxsize=1 << 14)
+@lru_cache(maxsize=1 << 12)  # per-article reuse is what pays; a bounded cache keeps workers small
 def _content_words(text: str) -> tuple[str, ...]:
     # Memoised: the rules ask for the same sentences' words many times (callers get their own list).
     return tuple(w for w in (t.lower() for t in _WORD.findall(text)) if w not in STOP_WORDS)
@@ -96,7 +96,7 @@ def stems(text: str) -> set[str]:
     return set(_stems(text))
 
 
-@lru_cache(maxsize=1 << 14)
+@lru_cache(maxsize=1 << 12)
 def _stems(text: str) -> frozenset[str]:
     return frozenset(stem(w) for w in _content_words(text))
 
@@ -105,7 +105,7 @@ _FOLD = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "—": "-
 _NORMAL_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 
 
-@lru_cache(maxsize=1 << 14)
+@lru_cache(maxsize=1 << 12)
 def normalize(text: str) -> str:
     """Fold case, quotes, dashes and spacing, for comparing and keying facts."""
     if not text.isascii():  # ASCII text is already NFKC and has no curly quotes or long dashes
