@@ -9,8 +9,8 @@ from __future__ import annotations
 import codecs
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 from typer.testing import CliRunner
@@ -207,7 +207,7 @@ def test_a_file_name_that_is_not_utf8_is_printed_on_one_line(tmp_path: Path) -> 
 
 def test_a_block_that_breaks_a_rule_is_skipped_not_the_article(tmp_path: Path,
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    import generator.pipeline as pipeline
+    from generator import pipeline
 
     real: Callable[..., object] = pipeline.extract
 
@@ -228,7 +228,7 @@ def test_a_block_that_breaks_a_rule_is_skipped_not_the_article(tmp_path: Path,
 
 
 def test_a_crash_anywhere_is_one_line_not_a_traceback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import generator.pipeline as pipeline
+    from generator import pipeline
 
     def broken(*_a: object, **_k: object) -> None:
         raise KeyError("lost")

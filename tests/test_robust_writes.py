@@ -78,7 +78,7 @@ def test_full_disk_leaves_the_previous_files_whole(tmp_path: Path, monkeypatch: 
     elif where == "fsync":
         monkeypatch.setattr(os, "fsync", enospc)
     else:  # decks written, then the lock file does not fit
-        import generator.pipeline as pipeline
+        from generator import pipeline
 
         def chunks(_lock: object) -> object:  # the disk fills up half way through the lock file
             yield "{"

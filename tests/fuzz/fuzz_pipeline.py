@@ -9,15 +9,15 @@ import atheris
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", ".."))
 
 with atheris.instrument_imports():
-    import generator.extract  # noqa: F401
-    import generator.notes  # noqa: F401
-    import generator.parse  # noqa: F401
-    import generator.read  # noqa: F401
-    import generator.render  # noqa: F401
-    import generator.select  # noqa: F401
+    import generator.extract
+    import generator.notes
+    import generator.parse
+    import generator.read
+    import generator.render
+    import generator.select
     import generator.text  # noqa: F401
 
-from tests.fuzz.harness import build_bytes, check_output  # noqa: E402
+from tests.fuzz.harness import build_bytes, check_output
 
 
 def test_one_input(data: bytes) -> None:

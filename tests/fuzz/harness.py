@@ -32,7 +32,7 @@ def build_bytes(data: bytes, name: str = "fuzz.md") -> tuple[str, list[str]]:
         if source.text:
             doc = parse_source(source)
             problems += [f"warning: {w}" for w in doc.warnings]
-            notes, missed, errors = checked_notes(doc, SETTINGS, None, None)
+            notes, _missed, errors = checked_notes(doc, SETTINGS, None, None)
             problems += [f"error: {e}" for e in errors]
     except GeneratorError as err:
         problems.append(f"error: {err}")
