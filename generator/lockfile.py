@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 from .errors import GeneratorError
+from .export import note_to_json
 from .model import CardView, Kind, Note, SourceRef
 from .templates import CLOZE_FIELDS, QA_FIELDS
 
@@ -98,17 +99,8 @@ def snapshot_json(note: Note) -> str:
 
 def snapshot_of(note: Note) -> dict[str, Any]:
     """What the lock keeps of a note so that it can still be packaged once its fact is gone."""
-    return {
-        "deck": note.deck,
-        "kind": note.kind,
-        "fields": dict(note.fields),
-        "cards": [{"ord": c.ord, "prompt": c.prompt, "answers": list(c.answers)} for c in note.cards],
-        "tags": list(note.tags),
-        "source": {"path": note.source.path, "line": note.source.line, "section": list(note.source.section),
-                   "sentence": note.source.sentence},
-        "rule": note.rule,
-        "score": note.score,
-    }
+    # The cards JSON entry less what identity assigns (guid) and the build decides (retired).
+    return {k: v for k, v in note_to_json(note).items() if k not in ("guid", "retired")}
 
 
 def load_lock(text: str | None, path: str) -> dict[str, LockEntry]:
