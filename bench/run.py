@@ -124,8 +124,9 @@ def pair_ratio(a: Sequence[Run], b: Sequence[Run]) -> float:
 def bare_typer_app(path: Path) -> None:
     """Write a Typer app with the same commands, options and help as generator/cli.py, and empty bodies.
 
-    It is made from cli.py's own source (the `app = typer.Typer(...)` statement, the callback and each
-    `@app.command` function with its body replaced by `pass`), so it follows whatever commands cli.py has.
+    It is made from cli.py's own source (the `app = typer.Typer(...)` statement without its `cls=`, the
+    callback and each `@app.command` function with its body replaced by `pass`), so it follows whatever
+    commands cli.py has.
     """
     from generator import cli
 
@@ -134,6 +135,8 @@ def bare_typer_app(path: Path) -> None:
     names: set[str] = set()
     for node in tree.body:
         if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "app" for t in node.targets):
+            if isinstance(node.value, ast.Call):  # a stock Typer app: no command-class of certdeck's own
+                node.value.keywords = [k for k in node.value.keywords if k.arg != "cls"]
             keep.append(node)
         elif isinstance(node, ast.FunctionDef) and any(
                 isinstance(d, ast.Call) and isinstance(d.func, ast.Attribute) and d.func.attr in ("command",
@@ -267,6 +270,9 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="small sizes, 3 runs: checks the script only")
     parser.add_argument("--jobs", type=int, default=2, help="workers for the corpus builds (default 2)")
     parser.add_argument("--keep", action="store_true", help="keep the scratch folder")
+    parser.add_argument("--packaging-only", action="store_true",
+                        help="only the packaging rows (100 generated articles' notes, repeated to --package-n)")
+    parser.add_argument("--package-n", type=int, default=None, help="notes to package (default 100,000)")
     parser.add_argument("--package", nargs=4, metavar=("KIND", "N", "POOL", "OUT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.package:
@@ -275,10 +281,15 @@ def main() -> None:
         return
     runs = 3 if args.quick else args.runs
     sizes = (5, 20, 60) if args.quick else (10, 100, 1000)
-    package_n = 5_000 if args.quick else 100_000
+    package_n = args.package_n or (5_000 if args.quick else 100_000)
     work = Path(tempfile.mkdtemp(prefix="certdeck-bench-"))
     try:
-        table = bench(work, runs, sizes, package_n, args.jobs)
+        if args.packaging_only:
+            table = Table()
+            env, _ = bench_env(work)
+            bench_packaging(work, env, runs, package_n, corpus_folder(work, sizes[1]), table)
+        else:
+            table = bench(work, runs, sizes, package_n, args.jobs)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
@@ -289,7 +300,8 @@ def main() -> None:
     print(table.render())
 
 
-def bench(work: Path, runs: int, sizes: tuple[int, int, int], package_n: int, jobs: int) -> Table:
+def bench_env(work: Path) -> tuple[dict[str, str], Path]:
+    """The environment every measured process gets, and the launcher script (like the console script)."""
     # a fixed build clock: equal input gives equal bytes, so parallel and serial output can be compared
     env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONDONTWRITEBYTECODE": "1", "SOURCE_DATE_EPOCH": "1700000000"}
     env.pop("TERM", None)
@@ -298,6 +310,18 @@ def bench(work: Path, runs: int, sizes: tuple[int, int, int], package_n: int, jo
     env["TMPDIR"] = str(scratch_tmp)
     launcher = work / "certdeck"
     launcher.write_text(LAUNCHER, encoding="utf-8")
+    return env, launcher
+
+
+def corpus_folder(work: Path, n: int) -> Path:
+    """A folder of `n` generated articles (bench/corpus.py, fixed seed)."""
+    folder = work / f"pool{n}"
+    corpus.generate(n, folder)
+    return folder
+
+
+def bench(work: Path, runs: int, sizes: tuple[int, int, int], package_n: int, jobs: int) -> Table:
+    env, launcher = bench_env(work)
     bare = work / "bare_typer.py"
     bare_typer_app(bare)
     certdeck = [PY, str(launcher)]
@@ -397,9 +421,18 @@ def bench(work: Path, runs: int, sizes: tuple[int, int, int], package_n: int, jo
               f"{fmt_mib(incs)} peak; nothing changed: {fmt_s(nochange)}", "<= 2 s", t <= 2)
 
     # 6. packaging
+    bench_packaging(work, env, runs, package_n, folders[b], table)
+    return table
+
+
+def bench_packaging(work: Path, env: dict[str, str], runs: int, package_n: int, pool_folder: Path,
+                    table: Table) -> None:
+    """Packaging `package_n` notes made from the notes of the articles in `pool_folder`: certdeck, stock
+    genanki and the raw sqlite3 floor, alternated, each in its own process with its own TMPDIR."""
+    log = lambda msg: print(msg, file=sys.stderr, flush=True)
     log("packaging ...")
     pool_file = work / "pool.pickle"
-    _note_pool(folders[b], pool_file)
+    _note_pool(pool_folder, pool_file)
     kinds = ("certdeck", "genanki", "sqlite3")
     pk: dict[str, list[tuple[float, int, Run]]] = {k: [] for k in kinds}
     tmpdirs = {k: work / f"tmp-{k}" for k in kinds}  # each writer's own TMPDIR, to count what it leaves
@@ -429,7 +462,6 @@ def bench(work: Path, runs: int, sizes: tuple[int, int, int], package_n: int, jo
     table.add(f"temporary files left in TMPDIR by {runs + 1} packaging runs each", f"{leftovers['certdeck']}",
               f"stock genanki {leftovers['genanki']}; sqlite3 floor {leftovers['sqlite3']}", "none",
               leftovers["certdeck"] == 0)
-    return table
 
 
 def seed_profile(env: dict[str, str], runs: int) -> str:
