@@ -96,6 +96,8 @@ _THIS_IS_CALLED = re.compile(
     r"as)\s+(?P<name>[^.,;:()]{2,60})\.",
     re.I,
 )
+_NAMED_NEXT = re.compile(r"(?:this|that|it)\s+is\s+(?:also\s+)?(?:called|known as|termed)\s", re.I)
+_NAMING_WORD = re.compile(r"called|known as|termed|referred to as", re.I)  # in every _THIS_IS_CALLED match
 
 
 def _named_after(block: object) -> list[Fact]:
@@ -109,13 +111,10 @@ def _named_after(block: object) -> list[Fact]:
         text = sent.text
         if len(text) > 600:
             continue  # a run-on "sentence" is no definition (and bounds the work)
-        if sent_start + 1 < len(block.sentences) and re.match(
-            r"(?:this|that|it)\s+is\s+(?:also\s+)?(?:called|known as"
-            r"|termed)\s",
-            block.sentences[sent_start + 1].text,
-            re.I,
-        ):
+        if sent_start + 1 < len(block.sentences) and _NAMED_NEXT.match(block.sentences[sent_start + 1].text):
             text = f"{text} {block.sentences[sent_start + 1].text}"
+        if not _NAMING_WORD.search(text):
+            continue  # cheap scan first: _THIS_IS_CALLED backtracks at every position of a sentence
         m = _THIS_IS_CALLED.search(text)
         if not m:
             continue

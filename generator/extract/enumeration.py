@@ -35,6 +35,10 @@ _BARE_SERIES = re.compile(
     r"(?<=\s)[a-z][\w'’-]*(?:\s[a-z][\w'’-]*)?(?:,\s[a-z][\w'’-]*(?:\s[a-z][\w'’-]*)?){2}(?=\s|\.|$)"
 )
 _ARROWS = re.compile(r"[^→]{1,60}(?:→[^→]{1,60}){2,}")
+# What every _SERIES match holds: a comma and space, later an "and"/"or" between spaces. Both are cheap scans;
+# _SERIES itself backtracks over up to 60 characters at every position, which is most of this rule's time.
+_COMMA = re.compile(r",\s")
+_CONJUNCTION = re.compile(r"\s(?:and|or|and/or)\s")
 _LAST_ITEM_END = re.compile(
     r"\s+(?:to|in|on|at|for|by|with|that|which|who|when|because|so|but)\s.*$|"
     r"\s+\([^)]*\).*$",
@@ -75,7 +79,7 @@ def too_wide(text: str, span: tuple[int, int]) -> bool:
 
 def items(text: str) -> list[tuple[int, int]]:
     """Offsets of the items of the first enumeration in `text` (empty when there is none)."""
-    m = _ARROWS.search(text)
+    m = _ARROWS.search(text) if "→" in text else None
     if m:
         out = []
         pos = m.start()
@@ -91,7 +95,7 @@ def items(text: str) -> list[tuple[int, int]]:
         got = _series_items(text, series, series_start)
         if got:
             return got
-    bare = None if candidates else _BARE_SERIES.search(text)  # "rings, watches, belts" has no "and"
+    bare = None if candidates or text.count(",") < 2 else _BARE_SERIES.search(text)  # "rings, watches, belts" has no "and"
     if not bare:
         return []
     out_bare = []
@@ -105,6 +109,9 @@ def _candidate_series(text: str) -> list[tuple[str, int]]:
     """Each "A, B, and C" run of `text`, cut where a series closes with its "and"/"or" item
     ("cramps, pain, or spasms in the abdomen, arms, or legs" is two); series of things before series of verbs."""
     out: list[tuple[str, int]] = []
+    comma = _COMMA.search(text)
+    if not comma or not _CONJUNCTION.search(text, comma.end()):
+        return out
     for m in _SERIES.finditer(text):
         series, start = m.group("series"), m.start("series")
         while series:

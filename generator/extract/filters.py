@@ -120,6 +120,7 @@ _FIGURE = re.compile(
 _REFLEXIVE = re.compile(r"\b(remind|ask|tell|give|let|allow|treat)\s+(yourself|yourselves|ourselves)\b", re.I)
 
 
+@lru_cache(maxsize=1 << 12)  # the prose rules ask this of a sentence and again of its clauses
 def is_noise(sentence: str) -> bool:
     """Boilerplate, rhetoric, questions, exclamations, quoted speech, metaphors: text that makes no card."""
     s = sentence.strip()

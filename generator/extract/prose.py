@@ -86,7 +86,19 @@ class ProseSentence:
 
 
 def in_exercise_section(block: Block) -> bool:
-    return any(EXERCISE_SECTION.search(h) for h in block.section)
+    return _exercise_section(block.section)
+
+
+@lru_cache(maxsize=256)
+def _exercise_section(section: tuple[str, ...]) -> bool:
+    # Cached: every rule asks this of every block, and an article has a few dozen sections.
+    return any(EXERCISE_SECTION.search(h) for h in section)
+
+
+@lru_cache(maxsize=1 << 12)
+def _subject(clause: str) -> str:
+    # Cached: a sentence of one clause is both its own first clause and the whole sentence.
+    return split_clause(clause).subject
 
 
 def prose_sentences(doc: Document) -> tuple[ProseSentence, ...]:
@@ -146,7 +158,7 @@ def _prose(blocks: tuple[Block, ...], title: str) -> tuple[ProseSentence, ...]:
                 if focus and resolved != clause:
                     focus = None  # the subject was rewritten: offsets moved
                 if n == 0:  # "X isn't a single event; it's a process": the next clause's "it" is X
-                    first = split_clause(resolved or clause).subject
+                    first = _subject(resolved or clause)
                     earlier.append(first if _plain_subject(first) else "")
                 if not resolved or is_noise(resolved) or len(resolved.split()) < 3:
                     continue
@@ -155,7 +167,7 @@ def _prose(blocks: tuple[Block, ...], title: str) -> tuple[ProseSentence, ...]:
                 short = _APPOSITIVE_DEFINITION.sub("", resolved)
                 out.append(ProseSentence(short, raw, sent.line, block, resolved, lead,
                                          focus if short == resolved else None))
-            subject = split_clause(cleaned).subject
+            subject = _subject(cleaned)
             subjects.append(subject if _plain_subject(subject) else "")
     return tuple(out)
 
@@ -194,7 +206,7 @@ def _merge_contrast(clauses: list[str]) -> list[tuple[str, tuple[int, int] | Non
         prev = out[-1][0] if out else ""
         c = _NOT_JUST.search(prev)
         if m and c:
-            subject = split_clause(prev).subject or prev[: c.start()].strip()
+            subject = _subject(prev) or prev[: c.start()].strip()
             if subject and _plain_subject(subject) or (subject and len(subject.split()) <= 6):
                 negation = "not just" if re.search(r"just|only|simply|merely|beyond", c.group(0)) else "not"
                 head = f"{subject} is "
