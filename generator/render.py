@@ -34,12 +34,14 @@ _CLOZE_REGION = re.compile("\ue000(\\d+)\ue001(.*?)(?:\ue002(.*?))?\ue003", re.S
 # so "costs $5 and $10" stays text. `[^$\n]` cannot pass the next `$`: each span is scanned once.
 _MATH = re.compile(r"(?<![\\$])\$\$(?P<display>[^$]+?)\$\$|(?<![\\$\w])\$(?P<inline>[^\s$](?:[^$\n]*?[^\s$\\])?)\$"
                    r"(?![\d$])")
-_FORMATTING = re.compile(r"[*_`$~<\\=\[]")
+# Only these start a mark (emphasis, code, strikethrough, inline HTML): a block without any has no formatting.
+_MARKING = re.compile(r"[*_`~<]")
 _BULLET = re.compile(r"^[ \t]*(?:[-*+•]|(?P<num>\d{1,3})[.)])[ \t]+")
 _TABLE_ROW = re.compile(r"^[ \t]*\|.*\|[ \t]*$")
 # Each run of blanks has one place to go (no `[ \t]*` next to another): linear on a line of spaces.
 _TABLE_RULE = re.compile(r"^[ \t]*\|?[ \t]*:?-{2,}:?(?:[ \t]*\|[ \t]*:?-{2,}:?)*(?:[ \t]*\|)?[ \t]*$")
 _KRAMDOWN_ATTRS = re.compile(r"\{:[^{}\n]*\}")
+_SPACE_RUN = re.compile(r"\s+")
 _MAX_ALIGN = 4000  # characters of block text a fact is aligned against; longer blocks keep no formatting
 
 # Marks a character can carry, in the order their tags nest, and the tag each one writes.
@@ -69,6 +71,11 @@ def cloze_field(text: str, gaps: Sequence[Gap], markup: str = "") -> str:
 
 def source_field(title: str, section: Sequence[str], path: str, line: int | None = None) -> str:
     """The breadcrumb on a card's back: article › section › subsection, then the file (and line, if given)."""
+    return _source_field(title, tuple(section), path, line)
+
+
+@lru_cache(maxsize=256)  # the same for every note of a section
+def _source_field(title: str, section: tuple[str, ...], path: str, line: int | None) -> str:
     crumbs = " › ".join(dict.fromkeys((title, *section)))
     where = _esc(path) + (f", line {int(line)}" if line is not None else "")
     return finish(f'<span class="cd-crumbs">{_esc(crumbs)}</span> <span class="cd-file">{where}</span>')
@@ -110,8 +117,16 @@ def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
     return value
 
 
+# What the sanitizer can change in a fragment with no tags: it parses and re-serializes HTML, which keeps
+# every other character as it is (checked for each code point, alone and between letters) and writes our
+# own `&amp;` `&lt;` `&gt;` back unchanged. Most fields are plain escaped text and skip the parse.
+_NEEDS_SANITIZER = re.compile("[<>\x00\r\xa0\ufeff\ud800-\udfff]|&(?!(?:amp|lt|gt);)")
+
+
 def sanitize(fragment: str) -> str:
     """`fragment` reduced to the allow-list: safe tags, attributes, classes, style properties and URLs."""
+    if not _NEEDS_SANITIZER.search(fragment):
+        return fragment
     return str(_sanitizer()(fragment))
 
 
@@ -229,6 +244,8 @@ def _cells(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 def _emit(text: str, start: int, end: int, marks: Sequence[Marks], gaps: Sequence[Gap]) -> str:
     """HTML for text[start:end]: marks as nested tags, math as MathJax, gaps (clipped) as placeholders."""
+    if not marks and not gaps and "$" not in text[start:end]:
+        return _esc(text[start:end])  # nothing to mark: what the loop below writes for a single run
     opens: dict[int, int] = {}  # position -> ordinal of the gap opening there
     closes: dict[int, str] = {}  # position -> hint of the gap closing there ("" for none)
     for gap in gaps:
@@ -310,7 +327,7 @@ def _ordered(marks: Marks) -> tuple[str, ...]:
 
 def _marks_for(text: str, markup: str) -> list[Marks]:
     """The marks of each character of `text`, taken from the Markdown it came from (empty: none)."""
-    if not markup or not _FORMATTING.search(markup) or not text:
+    if not markup or not _MARKING.search(markup) or not text:
         return []
     plain, folded, char_marks = _plain_of(markup)
     if not any(char_marks):
@@ -375,10 +392,8 @@ def _styled(markup: str) -> tuple[tuple[str, ...], tuple[Marks, ...]]:
     active: list[str] = []
 
     def add(piece: str, extra: Iterable[str] = ()) -> None:
-        current = frozenset((*active, *extra))
-        for ch in piece:
-            chars.append(ch)
-            marks.append(current)
+        chars.extend(piece)
+        marks.extend([frozenset((*active, *extra))] * len(piece))
 
     tokens = _inline_parser().parseInline(markup)
     for child in (tokens[0].children or []) if tokens else []:
@@ -405,16 +420,20 @@ def _styled(markup: str) -> tuple[tuple[str, ...], tuple[Marks, ...]]:
                 elif mark in active:
                     active.remove(mark)
     # Collapse runs of white space as parse.py does, keeping the marks of each run's first character.
+    text = "".join(chars)
     out_chars: list[str] = []
     out_marks: list[Marks] = []
-    for ch, mk in zip(chars, marks):
-        if ch.isspace():
-            if not out_chars or out_chars[-1] == " ":
-                continue
-            ch = " "
-        out_chars.append(ch)
-        out_marks.append(mk)
-    while out_chars and out_chars[-1] == " ":
+    pos = 0
+    for m in _SPACE_RUN.finditer(text):  # `\s` is exactly str.isspace
+        out_chars.extend(text[pos : m.start()])
+        out_marks.extend(marks[pos : m.start()])
+        if out_chars:
+            out_chars.append(" ")
+            out_marks.append(marks[m.start()])
+        pos = m.end()
+    out_chars.extend(text[pos:])
+    out_marks.extend(marks[pos:])
+    if out_chars and out_chars[-1] == " ":
         out_chars.pop()
         out_marks.pop()
     return tuple(out_chars), tuple(out_marks)
