@@ -48,12 +48,14 @@ def select(facts: Sequence[Fact], doc: Document, words_per_note: int = 15) -> li
         if f.pinned or (f.score >= MIN_SCORE and not has_markup(f.sentence) and not has_markup(f.text))
     ]
     kept: list[tuple[Fact, set[str], set[str]]] = []
-    index = _OverlapIndex([_words(_full_text(f)) for f in candidates])
-    for fact in sorted(candidates, key=_rank):
-        words, answers = _words(_full_text(fact)), _words(" ".join(_answers(fact)))
-        if any(_duplicate(words, answers, kept[k][1], kept[k][2]) for k in index.candidates(words, answers)):
+    entries = [(f, _words(_full_text(f))) for f in candidates]  # each fact's words, found once
+    index = _OverlapIndex([words for _, words in entries])
+    for fact, words in sorted(entries, key=lambda entry: _rank(entry[0])):
+        answers = _words(" ".join(_answers(fact)))
+        ranked = index.ranked(words)
+        if any(_duplicate(words, answers, kept[k][1], kept[k][2]) for k in index.candidates(words, answers, ranked)):
             continue
-        index.add(words, answers, len(kept))
+        index.add(words, answers, len(kept), ranked)
         kept.append((fact, words, answers))
     budget = budget_for(doc, words_per_note)
     pinned = [f for f, _, _ in kept if f.pinned]
@@ -117,10 +119,14 @@ class _OverlapIndex:
         self.by_answer_prefix: dict[tuple[str, str], list[int]] = {}  # (answer word, overlap-prefix word)
         self.by_answer_word: dict[tuple[str, str], list[int]] = {}  # (answer word, any word)
 
-    def _prefix(self, words: set[str], needed: int) -> list[str]:
+    def ranked(self, words: set[str]) -> list[str]:
+        """`words` rarest first: every prefix the index uses is a slice of this (sorted once per fact)."""
+        return sorted(words, key=lambda w: (self.df.get(w, 0), w))
+
+    @staticmethod
+    def _prefix(ranked: list[str], needed: int) -> list[str]:
         """The rarest len(words) - needed + 1 words: a set sharing `needed` words with `words` meets them."""
-        ranked = sorted(words, key=lambda w: (self.df.get(w, 0), w))
-        return ranked[: len(words) - needed + 1]
+        return ranked[: len(ranked) - needed + 1]
 
     @staticmethod
     def _overlap_needed(size: int) -> int:
@@ -130,14 +136,15 @@ class _OverlapIndex:
     def _jaccard_needed(size: int) -> int:
         return (9 * size + 9) // 10  # ceil(0.9 * size)
 
-    def candidates(self, words: set[str], answers: set[str]) -> list[int]:
+    def candidates(self, words: set[str], answers: set[str], ranked: list[str] | None = None) -> list[int]:
         """Kept facts (by position) that may be near-duplicates of a fact with `words` and `answers`."""
         if not words:
             return []
+        ranked = self.ranked(words) if ranked is None else ranked
         found: set[int] = set()
-        for w in self._prefix(words, self._jaccard_needed(len(words))):
+        for w in self._prefix(ranked, self._jaccard_needed(len(words))):
             found.update(self.by_jaccard_prefix.get(w, ()))
-        prefix = self._prefix(words, self._overlap_needed(len(words)))
+        prefix = self._prefix(ranked, self._overlap_needed(len(words)))
         for a in answers:
             for w in words:  # kept sets no larger than this one: their prefix meets `words`
                 found.update(self.by_answer_prefix.get((a, w), ()))
@@ -145,12 +152,13 @@ class _OverlapIndex:
                 found.update(self.by_answer_word.get((a, w), ()))
         return sorted(found)
 
-    def add(self, words: set[str], answers: set[str], position: int) -> None:
+    def add(self, words: set[str], answers: set[str], position: int, ranked: list[str] | None = None) -> None:
         if not words:
             return
-        for w in self._prefix(words, self._jaccard_needed(len(words))):
+        ranked = self.ranked(words) if ranked is None else ranked
+        for w in self._prefix(ranked, self._jaccard_needed(len(words))):
             self.by_jaccard_prefix.setdefault(w, []).append(position)
-        prefix = self._prefix(words, self._overlap_needed(len(words)))
+        prefix = self._prefix(ranked, self._overlap_needed(len(words)))
         for a in answers:
             for w in prefix:
                 self.by_answer_prefix.setdefault((a, w), []).append(position)

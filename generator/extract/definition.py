@@ -201,6 +201,8 @@ def _definition_in(text: str, emphasis: tuple[str, ...], sent: ProseSentence) ->
 def _phrase_definitions(text: str, emphasis: tuple[str, ...], block: Block, raw: str, line: int) -> list[Fact]:
     """Definitions inside a sentence: `term (definition)`, `the term, an X that ...,`, `long form (ABBR)`."""
     out: list[Fact] = []
+    if "(" not in text and "," not in text:
+        return out  # each phrase form below starts at a parenthesis or a comma
     for m in re.finditer(r"\((?P<definition>(?:the|a|an|states?|any|when|where)\s[^()]{12,200})\)", text):
         term = _term_before(text[: m.start()], emphasis)
         definition_text = m.group("definition").strip()
@@ -253,7 +255,9 @@ def _term_before(before: str, emphasis: tuple[str, ...]) -> str:
 
 def _abbreviations(text: str) -> list[tuple[str, str]]:
     """(long form, abbreviation) pairs written `long form (ABBR)` or `ABBR (Long Form)`."""
-    out = []
+    out: list[tuple[str, str]] = []
+    if "(" not in text:
+        return out  # both forms hold a parenthesis
     for m in _ABBREVIATION.finditer(text):
         abbr = m.group("abbr")
         letters = [c.lower() for c in abbr.rstrip("s") if c.isupper()]

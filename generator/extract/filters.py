@@ -71,30 +71,35 @@ _LINK_REF = re.compile(r"\s*\(?\[(?:link|\d+|see \w+)\]\)?", re.I)
 _EXCLAIM_TAIL = re.compile(r"\s*[—–-]\s*[^.?!]{0,60}!$")
 _METAPHOR = re.compile(r"\b(it['’]?s|that['’]?s|this is) (like|all part of)\b", re.I)
 _SPACES = re.compile(r"\s+")
+_SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([,.;:])")
 
 
 def strip_citations(text: str) -> str:
     """The text without author-year citations and bare link references."""
-    return _SPACES.sub(" ", _LINK_REF.sub("", _CITATION.sub("", text))).strip()
+    if "(" in text or "[" in text:  # every citation and link reference has one: most sentences skip both scans
+        text = _LINK_REF.sub("", _CITATION.sub("", text))
+    return _SPACES.sub(" ", text).strip()
 
 
 def clean_sentence(sentence: str) -> str:
     """The sentence without citations, vocatives, filler openers and hedges; a claim asked as a question
     ("Did you know that X?") is restated as the claim X."""
     s = strip_citations(sentence.strip())
-    s = _QUOTED_ASIDE.sub("", s)  # an example thought in quotes, in parentheses: not part of the claim
+    if "(" in s:
+        s = _QUOTED_ASIDE.sub("", s)  # an example thought in quotes, in parentheses: not part of the claim
     m = _DID_YOU_KNOW.match(s)
     if m:
         claim = m.group("claim").strip()
         s = claim[0].upper() + claim[1:] + "."
     s = _ADMONITION.sub("", s)
-    s = _VOCATIVE.sub("", s)
+    if "," in s:
+        s = _VOCATIVE.sub("", s)
     for _ in range(3):  # "So, remember, ..." — openers can stack
         trimmed = _HEDGE_OPENER.sub("", _FILLER_OPENER.sub("", s))
         if trimmed == s:
             break
         s = trimmed
-    s = re.sub(r"\s+([,.;:])", r"\1", s)
+    s = _SPACE_BEFORE_PUNCTUATION.sub(r"\1", s)
     return s[0].upper() + s[1:] if s else s
 
 
