@@ -96,6 +96,10 @@ _THIS_IS_CALLED = re.compile(
     r"as)\s+(?P<name>[^.,;:()]{2,60})\.",
     re.I,
 )
+_READER_WE = re.compile(r"\b(you|your|we)\b", re.I)
+_READER = re.compile(r"\b(you|your|we|our|us)\b", re.I)
+_ARTICLE = re.compile(r"^(the|a|an)\s+", re.I)
+_CLAUSE_WORD = re.compile(r"\b(because|when|if|that|which|who|since|while|although|matters|means)\b", re.I)
 _NAMED_NEXT = re.compile(r"(?:this|that|it)\s+is\s+(?:also\s+)?(?:called|known as|termed)\s", re.I)
 _NAMING_WORD = re.compile(r"called|known as|termed|referred to as", re.I)  # in every _THIS_IS_CALLED match
 
@@ -120,7 +124,7 @@ def _named_after(block: object) -> list[Fact]:
             continue
         what = clean_sentence(m.group("what").strip()).rstrip(".")
         name = m.group("name").strip()
-        if len(name.split()) > 5 or _NOT_A_TERM.match(name) or re.search(r"\b(you|your|we)\b", what, re.I):
+        if len(name.split()) > 5 or _NOT_A_TERM.match(name) or _READER_WE.search(what):
             continue
         card = f"{name[0].upper() + name[1:]}: {what[0].lower() + what[1:]}."
         fact = cloze("definition", card, name[0].upper() + name[1:], 0.85, block, text, sent.line)
@@ -130,14 +134,14 @@ def _named_after(block: object) -> list[Fact]:
 
 
 def _clean_term(term: str) -> str:
-    return re.sub(r"^(the|a|an)\s+", "", term.strip(" ,"), flags=re.I)
+    return _ARTICLE.sub("", term.strip(" ,"))
 
 
 def _usable_term(term: str) -> bool:
     words = term.split()
     if not words or len(words) > 5 or words[0].lower() in LEADING_PRONOUNS:
         return False
-    if re.search(r"\b(because|when|if|that|which|who|since|while|although|matters|means)\b", term, re.I):
+    if _CLAUSE_WORD.search(term):
         return False  # a clause, not a term
     if all(w.lower() in GENERIC for w in words):
         return False
@@ -169,7 +173,7 @@ def _definition_in(text: str, emphasis: tuple[str, ...], sent: ProseSentence) ->
     if not m:
         m = _COPULAR.match(text)
         score = 0.8
-    if m and re.search(r"\b(you|your|we|our|us)\b", m.group("definition"), re.I):
+    if m and _READER.search(m.group("definition")):
         m = None  # "a process that you will see again": addressed to the reader, not a definition
     if m:
         term = _clean_term(m.group("term"))

@@ -129,7 +129,9 @@ _REFLEXIVE = re.compile(r"\b(remind|ask|tell|give|let|allow|treat)\s+(yourself|y
 def is_noise(sentence: str) -> bool:
     """Boilerplate, rhetoric, questions, exclamations, quoted speech, metaphors: text that makes no card."""
     s = sentence.strip()
-    if not s or s.endswith("?") or s.endswith("!") or _EXCLAIM_TAIL.search(s) or _SPEECH.search(s):
+    if not s or s.endswith("?") or s.endswith("!") or ("!" in s and _EXCLAIM_TAIL.search(s)):
+        return True
+    if ('"' in s or "“" in s) and _SPEECH.search(s):  # quoted speech needs a quotation mark
         return True
     if _FIGURE.search(s) or _REFLEXIVE.search(s):
         return True

@@ -64,6 +64,14 @@ _APPOSITIVE_DEFINITION = re.compile(
     r"[^,;()]{3,120}?(?=,|\.?$)"
 )
 _READER_LED = re.compile(r"^(you|we|i|he|she|let['’]?s|imagine)\b", re.I)
+_EXAMPLE_LABEL = re.compile(r"(examples?|e\.g\.|for example|case)\s*:", re.I)
+_PRONOUN_IS = re.compile(r"(?:it|this|they)(?:['’]s|['’]re| is| are)\s+(?:all\s+)?(?P<rest>.+?)\.?$", re.I)
+_JUST = re.compile(r"just|only|simply|merely|beyond")
+_LEADING_CONJUNCTION = re.compile(r"^(and|but|so|or|yet)\s+", re.I)
+_SUBORDINATE = re.compile(r"(when|if|as|because|while|although|by|for|in|on|with|without|after|before)\b", re.I)
+_THOSE_WHO = re.compile(r"those\s+(?:who|with|without)\b", re.I)
+_FIRST_WORD = re.compile(r"[A-Za-z'’]+")
+_SOME_OF_WHICH = re.compile(r"(some|many|most|all|none|each) of (which|whom|them)\b", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +133,7 @@ def _prose(blocks: tuple[Block, ...], title: str) -> tuple[ProseSentence, ...]:
             continue  # asked by the structure rules
         if label_of(block) and not verb_positions(tokens(block.text)):
             continue  # a bare label ("Heat Cramps") states nothing
-        if re.match(r"(examples?|e\.g\.|for example|case)\s*:", block.text, re.I):
+        if _EXAMPLE_LABEL.match(block.text):
             continue  # a worked example, not the rule it illustrates
         lead = lead_of.get(id(block), "")
         lead = lead if 0 < len(lead.split()) <= MAX_LEAD_WORDS else ""
@@ -200,15 +208,13 @@ def _merge_contrast(clauses: list[str]) -> list[tuple[str, tuple[int, int] | Non
     Each clause comes with the span of its claim when it was merged (None otherwise)."""
     out: list[tuple[str, tuple[int, int] | None]] = []
     for clause in clauses:
-        m = re.match(
-            r"(?:it|this|they)(?:['’]s|['’]re| is| are)\s+(?:all\s+)?(?P<rest>.+?)\.?$", clause, re.I
-        )
         prev = out[-1][0] if out else ""
         c = _NOT_JUST.search(prev)
+        m = _PRONOUN_IS.match(clause) if c else None
         if m and c:
             subject = _subject(prev) or prev[: c.start()].strip()
             if subject and _plain_subject(subject) or (subject and len(subject.split()) <= 6):
-                negation = "not just" if re.search(r"just|only|simply|merely|beyond", c.group(0)) else "not"
+                negation = "not just" if _JUST.search(c.group(0)) else "not"
                 head = f"{subject} is "
                 merged = f"{head}{m.group('rest')}, {negation} {prev[c.end() :].strip(' .')}."
                 out[-1] = (merged, (len(head), len(head) + len(m.group("rest"))))
@@ -235,7 +241,7 @@ def _clauses(text: str, split_and: bool = False) -> list[str]:
             out.append(part)
     cleaned = []
     for i, part in enumerate(out):
-        part = re.sub(r"^(and|but|so|or|yet)\s+", "", part, flags=re.I) if i else part
+        part = _LEADING_CONJUNCTION.sub("", part) if i else part
         part = clean_sentence(part)
         if part and part[-1] not in ".!?":
             part += "."
@@ -266,18 +272,16 @@ def _plain_subject(subject: str) -> bool:
         "such",
     ):
         return False
-    if re.match(
-        r"(when|if|as|because|while|although|by|for|in|on|with|without|after|before)\b", subject, re.I
-    ):
+    if _SUBORDINATE.match(subject):
         return False
     return not is_function_word(first)
 
 
 def _resolve(clause: str, subjects: list[str]) -> str:
     """The clause with a leading pronoun replaced by its referent; "" when it cannot be."""
-    if re.match(r"those\s+(?:who|with|without)\b", clause, re.I):
+    if _THOSE_WHO.match(clause):
         return "People" + clause[len("those") :]  # "Those who ..." names people generically
-    first = re.match(r"[A-Za-z'’]+", clause)
+    first = _FIRST_WORD.match(clause)
     if not first:
         return clause
     word = first.group(0).lower().replace("’", "'")
@@ -297,7 +301,7 @@ def _resolve(clause: str, subjects: list[str]) -> str:
         if m.group(1).lower() in ("this", "that"):
             return ""  # "This is due to...", "This helps explain...": refers to a whole clause
         word = "they"  # "These include ...": plural, like "they"
-    if re.match(r"(some|many|most|all|none|each) of (which|whom|them)\b", clause, re.I):
+    if _SOME_OF_WHICH.match(clause):
         return ""
     if word in ("it", "they") or word.startswith(("it'", "they'")):
         referent = next((s for s in reversed(subjects[-3:]) if s), "")
