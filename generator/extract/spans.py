@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Iterable, Sequence
 
@@ -117,6 +117,7 @@ NOUNISH = frozenset(
 )
 
 
+@lru_cache(maxsize=1 << 14)
 def nounish(low: str) -> bool:
     """A verb form whose base is as often a noun ("needs", "supports", "changes")."""
     return any(low[: len(low) - k] in NOUNISH for k in (0, 1, 2, 3) if len(low) - k >= 3)
@@ -194,10 +195,8 @@ class Token:
     text: str
     start: int
     end: int
-
-    @property
-    def low(self) -> str:
-        return self.text.lower().replace("’", "'")
+    # The folded form every rule compares against, computed once when the sentence is tokenised.
+    low: str = field(default="", compare=False, repr=False)
 
 
 def tokens(text: str) -> list[Token]:
@@ -216,29 +215,29 @@ def _tokens(text: str) -> tuple[Token, ...]:
         while word and word[-1] in ",.":
             word, end = word[:-1], end - 1
         if word:
-            out.append(Token(word, m.start(), end))
+            out.append(Token(word, m.start(), end, word.lower().replace("’", "'")))
     return tuple(out)
 
 
+@lru_cache(maxsize=1 << 14)
 def is_function_word(low: str) -> bool:
+    # Memoised: a pure test on a word, asked of every token by every rule (the vocabulary is small).
     low = low.replace("’", "'")
     base = _CONTRACTION.sub("", low)  # "you've", "they're", "it'll": a pronoun with an auxiliary
     return (
-        low in STOP_WORDS
-        or low in DETERMINERS
-        or low in PREPOSITIONS
-        or low in CONJUNCTIONS
-        or low in AUXILIARIES
-        or low in LEADING_PRONOUNS
-        or low in ADVERBS
+        low in _FUNCTION_WORDS
         or low.endswith("n't")
         or (base != low and (base in LEADING_PRONOUNS or base in STOP_WORDS))
     )
 
 
 _CONTRACTION = re.compile(r"'(?:ve|re|s|ll|d|m)$")
+_FUNCTION_WORDS = (
+    STOP_WORDS | DETERMINERS | PREPOSITIONS | CONJUNCTIONS | AUXILIARIES | LEADING_PRONOUNS | ADVERBS
+)
 
 
+@lru_cache(maxsize=1 << 14)
 def _is_adverb(low: str) -> bool:
     return low in ADVERBS or (
         low.endswith("ly") and len(low) > 4 and low not in ("family", "supply", "apply")
@@ -247,7 +246,13 @@ def _is_adverb(low: str) -> bool:
 
 def chunks(text: str, max_words: int = 6) -> list[Span]:
     """Noun-phrase-like runs: content words, joined by `of`/`and`/`or`/`&` between content words."""
-    toks = tokens(text)
+    return list(_chunks(text, max_words))
+
+
+@lru_cache(maxsize=1 << 12)
+def _chunks(text: str, max_words: int) -> tuple[Span, ...]:
+    # Memoised: the claim, definition and enumeration rules chunk the same sentence (callers get a list).
+    toks = _tokens(text)
     out: list[Span] = []
     run: list[Token] = []
 
@@ -260,7 +265,7 @@ def chunks(text: str, max_words: int = 6) -> list[Span]:
             out.append(Span(run[0].start, run[-1].end, "chunk", 0.0))
         run.clear()
 
-    verbs = verb_positions(toks)
+    verbs = _verb_positions(tuple(t.low for t in toks))
     for i, tok in enumerate(toks):
         gap = text[toks[i - 1].end : tok.start] if i else ""
         nxt_is_verb = i + 1 in verbs
@@ -303,7 +308,7 @@ def chunks(text: str, max_words: int = 6) -> list[Span]:
             continue
         run.append(tok)
     flush()
-    return out
+    return tuple(out)
 
 
 _OBJECT_START = DETERMINERS | frozenset("to two three four five you them us him her it".split())
@@ -312,11 +317,20 @@ _OBJECT_START = DETERMINERS | frozenset("to two three four five you them us him 
 def verb_positions(toks: Sequence[Token]) -> set[int]:
     """Indices of tokens that act as verbs: after a modal or "to", participles after an auxiliary, and
     listed verbs that follow a noun (not the noun-like ones such as "support")."""
+    return set(_verb_positions(tuple(t.low for t in toks)))
+
+
+_PREPOSITIONS_OR_DETERMINERS = PREPOSITIONS | DETERMINERS
+
+
+@lru_cache(maxsize=1 << 12)
+def _verb_positions(lows: tuple[str, ...]) -> frozenset[int]:
+    # Memoised on the folded words (all the rules look at): a sentence's verbs are asked for by the
+    # prose filter, the clause splitter, the chunker and the gap ranker in turn.
     out: set[int] = set()
     prev = ""  # the last word that was not an adverb
-    for i, tok in enumerate(toks):
-        low = tok.low
-        nxt = toks[i + 1].low if i + 1 < len(toks) else ""
+    for i, low in enumerate(lows):
+        nxt = lows[i + 1] if i + 1 < len(lows) else ""
         if low in AUXILIARIES or low in COPULAS:
             out.add(i)
         elif prev in MODALS and prev != "to" and not is_function_word(low) and not low[0].isdigit():
@@ -331,28 +345,28 @@ def verb_positions(toks: Sequence[Token]) -> set[int]:
             out.add(i)
         elif (
             i == 1
-            and _is_adverb(toks[0].low)
+            and _is_adverb(lows[0])
             and not low.endswith(("s", "ing", "ed"))
             and not is_function_word(low)
-            and len(toks) > 2
-            and toks[2].low in PREPOSITIONS | DETERMINERS
+            and len(lows) > 2
+            and lows[2] in _PREPOSITIONS_OR_DETERMINERS
         ):
             out.add(i)  # "Really lean into ...", "Always wash the ...": an instruction after an adverb
         elif (
             i == 0
             and low in VERBS
-            and len(toks) > 1
-            and toks[1].low not in AUXILIARIES
-            and toks[1].low not in VERBS
+            and len(lows) > 1
+            and lows[1] not in AUXILIARIES
+            and lows[1] not in VERBS
             and not low.endswith("ing")
         ):
             out.add(i)  # an instruction: "Practice active listening", "Keep the area dry"
         elif (
             i == 0
-            and len(toks) > 1
+            and len(lows) > 1
             and (
-                toks[1].low in ("to", "the", "a", "an", "your", "their", "all", "any")
-                or toks[1].low[0].isdigit()
+                lows[1] in ("to", "the", "a", "an", "your", "their", "all", "any")
+                or lows[1][0].isdigit()
             )
             and not low.endswith(("s", "ing"))
             and low not in DETERMINERS
@@ -395,44 +409,35 @@ def verb_positions(toks: Sequence[Token]) -> set[int]:
             out.add(i)
         if not _is_adverb(low):
             prev = low
-    return out
+    return frozenset(out)
 
 
 def number_spans(text: str) -> list[Span]:
     """Quantities: numbers with their qualifier and unit ("at least three months", "40%–60%")."""
+    return list(_number_spans(text))
+
+
+_QUALIFIER_WORDS = frozenset("at least most about around every for after before by within over under".split())
+_DIGITS = re.compile(r"\d+")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+@lru_cache(maxsize=1 << 12)
+def _number_spans(text: str) -> tuple[Span, ...]:
+    # Memoised: classify and rank_gaps both ask for a sentence's quantities (callers get a list).
     out = []
     for m in NUMBER.finditer(text):
         core = m.group(0).strip()
         words = core.split()
         has_digit = any(c.isdigit() for c in core)
         if not has_digit and (
-            len(words) < 2
-            or all(
-                _WORD_NUMBER.match(w)
-                or w.lower()
-                in (
-                    "at",
-                    "least",
-                    "most",
-                    "about",
-                    "around",
-                    "every",
-                    "for",
-                    "after",
-                    "before",
-                    "by",
-                    "within",
-                    "over",
-                    "under",
-                )
-                for w in words
-            )
+            len(words) < 2 or all(_WORD_NUMBER.match(w) or w.lower() in _QUALIFIER_WORDS for w in words)
         ):
             continue  # "one fundamental skill": a word number needs a unit to be a quantity
         before = text[: m.start()].split()[-1:] or [""]
-        if re.fullmatch(r"\d+", core) and before[0][:1].isupper():
+        if _DIGITS.fullmatch(core) and before[0][:1].isupper():
             continue  # "Type 2", "Stage 4": a label, not a quantity
-        if re.fullmatch(r"(?:19|20)\d\d", core):
+        if _YEAR.fullmatch(core):
             out.append(Span(m.start(), m.end(), "number", -0.5))  # a year alone: rarely the point
             continue
         out.append(Span(m.start(), m.start() + len(m.group(0).rstrip()), "number", 1.0))
@@ -441,7 +446,7 @@ def number_spans(text: str) -> list[Span]:
     dates = [Span(m.start(), m.end(), "number", 1.0) for m in _DATE.finditer(text)]
     dates += [Span(m.start(), m.end(), "number", 0.8) for m in _DECADE.finditer(text)]
     out = [s for s in out if not any(d.start <= s.start < d.end for d in dates)] + dates
-    return _no_overlap(sorted(out, key=lambda s: (s.start, -s.end)))
+    return tuple(_no_overlap(sorted(out, key=lambda s: (s.start, -s.end))))
 
 
 _EMPHASIS_STRIP = " :.,;“”\"'"
@@ -594,6 +599,7 @@ _REPORTING = re.compile(
 )
 
 
+@lru_cache(maxsize=1 << 12)
 def main_clause_start(text: str) -> int:
     """Offset where the main clause starts: after a leading subordinate or prepositional phrase, and after
     "Studies suggest that" (what is reported is the fact)."""
@@ -603,12 +609,13 @@ def main_clause_start(text: str) -> int:
     return start + r.end() if r else start
 
 
+@lru_cache(maxsize=1 << 12)
 def split_clause(text: str) -> Clause:
     """Subject and main verb of a declarative sentence: the first verb after a noun run of the main clause,
     skipping verbs inside a relative clause ("A person who is addicted ... has")."""
     start = main_clause_start(text)
-    toks = [t for t in tokens(text) if t.start >= start]
-    verbs = verb_positions(toks)
+    toks = [t for t in _tokens(text) if t.start >= start]
+    verbs = _verb_positions(tuple(t.low for t in toks))
     relative = relative_verb = False
     gerund_subject = (len(toks) > 1 and toks[0].low.endswith("ing") and 0 not in verbs
                       and not toks[1].text[:1].isupper())  # "Warning Signs include": a name, not a gerund
