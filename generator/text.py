@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left, bisect_right
 from functools import lru_cache
-from typing import Iterator
+from typing import Iterable, Iterator, NamedTuple
 
 # Candidate sentence ends: terminal punctuation, optional closing quotes/brackets, then space.
 # The lookbehind starts a match only at the first mark of a run: "!!!!..." is scanned once, not once per mark.
@@ -99,6 +100,53 @@ def stems(text: str) -> set[str]:
 @lru_cache(maxsize=1 << 12)
 def _stems(text: str) -> frozenset[str]:
     return frozenset(stem(w) for w in _content_words(text))
+
+
+def stem_set(text: str) -> frozenset[str]:
+    """`stems(text)` as the memoised frozenset itself: for read-only tests in hot loops (no copy)."""
+    return _stems(text)
+
+
+class _StemIndex(NamedTuple):
+    starts: tuple[int, ...]  # offsets of the words `_WORD` finds, in order
+    ends: tuple[int, ...]
+    first: dict[str, int]  # stem of a content word -> index of its first word
+    last: dict[str, int]  # ... and of its last word
+
+
+@lru_cache(maxsize=1 << 12)
+def _stem_index(text: str) -> _StemIndex:
+    starts, ends, first, last = [], [], {}, {}
+    for i, m in enumerate(_WORD.finditer(text)):
+        starts.append(m.start())
+        ends.append(m.end())
+        low = m.group(0).lower()
+        if low not in STOP_WORDS:
+            first.setdefault(stem(low), i)
+            last[stem(low)] = i
+    return _StemIndex(tuple(starts), tuple(ends), first, last)
+
+
+def stems_outside(text: str, start: int, end: int, wanted: Iterable[str]) -> bool:
+    """Whether every stem in `wanted` is in `stems(text[:start] + " " + text[end:])`, without building and
+    scanning that string: the gap rules ask this of every candidate span of a sentence.
+
+    Exact, not approximate: `_WORD` has no lookbehind and no match holds a space, so the words of the
+    prefix are the sentence's words that end by `start` plus a rescan of the piece a word cut by `start`
+    leaves; the words of the suffix are those starting at or after `end`, unless `end` cuts a word, when
+    the suffix is rescanned whole.
+    """
+    index = _stem_index(text)
+    n = len(index.starts)
+    k = bisect_right(index.ends, start)  # words[:k] lie wholly before `start`
+    cut = _stems(text[index.ends[k - 1] if k else 0 : start])
+    j = bisect_left(index.starts, end)  # words[j:] lie wholly after `end`
+    after: frozenset[str] = frozenset()
+    if j and index.ends[j - 1] > end:  # `end` falls inside a word: the suffix starts mid-word
+        after, j = _stems(text[end:]), n
+    return all(
+        index.first.get(w, n) < k or index.last.get(w, -1) >= j or w in cut or w in after for w in wanted
+    )
 
 
 _FOLD = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "—": "-", "–": "-"})

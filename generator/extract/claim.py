@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from ..model import Document, Fact
-from ..text import content_words
+from ..text import content_words, stem
 from .prose import ProseSentence, prose_sentences
 from .spans import (
     VERBS,
@@ -68,6 +68,15 @@ _NARRATIVE = re.compile(r"\b(she|he|her|him|his|hers)\b", re.I)
 _VAGUE_SUBJECT = re.compile(r"^(one|some|another|a variety of|a number of|several|many|more|other)\b", re.I)
 _OBJECT_PRONOUN = re.compile(r"\b(it|its|them|they)\b", re.I)
 _HEDGE = re.compile(r"\b(might|perhaps|maybe|possibly|probably|suddenly|really|just)\b", re.I)
+_AUTHOR_FIRST_PERSON = re.compile(r"(?:we|i)\b", re.I)
+_CONTRAST_MARKER = re.compile(r"\b(?:but|rather than|instead of|than|whereas|unlike)\b", re.I)
+_CONTRAST_BEFORE = re.compile(r"than|rather|instead|unlike", re.I)
+_REASON = re.compile(r"(?:because|since|as|given that)\s+(?P<part>[^,]{3,}),", re.I)
+_EFFECT_MARKER = re.compile(
+    r"\b(?:leads? to|results? in|causes?|prevents?|reduces?|increases?|decreases?|improves?|"
+    r"fosters?|→)\s",
+    re.I,
+)
 
 
 def claim(doc: Document) -> list[Fact]:
@@ -101,7 +110,7 @@ def claim_fact(sent: ProseSentence, stats: DocStats, avoid: str = "") -> Fact | 
     if len(text.split()) < 3 or len(words) < 3:
         return None
     kind = classify(text)
-    if re.match(r"(?:we|i)\b", text[main_clause_start(text) :], re.I):
+    if _AUTHOR_FIRST_PERSON.match(text, main_clause_start(text)):
         return None  # "we all want to feel seen": the author's "we" shares a feeling, not a fact
     emphasis = emphasis_in(text, sent.block.emphasis)  # only the bold phrases this sentence holds
     if sent.focus:  # "X is B, not A": ask within B
@@ -147,11 +156,11 @@ def _gaps(text: str, kind: str, stats: DocStats, emphasis: tuple[str, ...], avoi
         if effect:
             return [effect]
     if kind == "contrast":
-        m = re.search(r"\b(?:but|rather than|instead of|than|whereas|unlike)\b", text, re.I)
+        m = _CONTRAST_MARKER.search(text)
         if m and ranked[0].kind not in ("emphasis", "term"):
             after = [s for s in ranked if s.start > m.end() and s.kind in ("chunk", "object", "subject")]
             before = [s for s in ranked if s.end < m.start() and s.kind in ("object", "chunk")]
-            pick = (before or after) if re.match(r"than|rather|instead|unlike", m.group(0), re.I) else after
+            pick = (before or after) if _CONTRAST_BEFORE.match(m.group(0)) else after
             if pick:
                 return [pick[0]]
     return [ranked[0]]
@@ -164,18 +173,13 @@ def _after_marker(
     the best span of Y (the effect). Each part is ranked as a sentence of its own."""
     if ranked[0].kind in ("emphasis", "term", "number") or ranked[0].score >= 3.3:
         return None  # the author's emphasis, a quantity, or a passive's subject already says what to ask
-    reason = re.match(r"(?:because|since|as|given that)\s+(?P<part>[^,]{3,}),", text, re.I)
+    reason = _REASON.match(text)
     if reason:
         return _best_in(text, reason.start("part"), reason.end("part"), stats, emphasis, avoid)
     m = _CONDITION.match(text)
     if m:
         return _best_in(text, m.end(), len(text), stats, emphasis, avoid)
-    mm = re.search(
-        r"\b(?:leads? to|results? in|causes?|prevents?|reduces?|increases?|decreases?|improves?|"
-        r"fosters?|→)\s",
-        text,
-        re.I,
-    )
+    mm = _EFFECT_MARKER.search(text)
     if not mm:
         return None
     after = [
@@ -216,16 +220,10 @@ def _score(text: str, kind: str, stats: DocStats, spans: list[Span]) -> float:
     chatty = len(_CHATTY.findall(text))
     score -= 0.08 * min(chatty, 3) + 0.03 * min(len(_POSSESSIVE.findall(text)), 3)
     score -= 0.08 * len(_HEDGE.findall(text))
-    salient = sum(1 for w in content_words(text) if stats.counts.get(_stem(w), 0) >= 2)
+    salient = sum(1 for w in content_words(text) if stats.counts.get(stem(w), 0) >= 2)
     if salient == 0:
         score -= 0.15
     verbs = sum(1 for w in text.lower().split() if w in VERBS)
     if not verbs and kind == "claim" and not chunks(text):
         score -= 0.2
     return round(max(0.0, min(0.95, score)), 3)
-
-
-def _stem(word: str) -> str:
-    from ..text import stem
-
-    return stem(word)

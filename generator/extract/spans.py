@@ -18,7 +18,7 @@ from functools import lru_cache
 from typing import Any, Iterable, Sequence
 
 from ..model import Block, Document
-from ..text import LEADING_PRONOUNS, STOP_WORDS, content_words, stem, stems
+from ..text import LEADING_PRONOUNS, STOP_WORDS, content_words, stem, stem_set, stems, stems_outside
 
 _TOKEN = re.compile(r"[A-Za-z0-9$][A-Za-z0-9%+.,$/'’&-]*[A-Za-z0-9%+$]|[A-Za-z0-9]")
 
@@ -481,7 +481,7 @@ def emphasis_spans(text: str, emphasis: Sequence[str]) -> list[Span]:
         e = e.strip(" :.,;“”\"'")
         if not e or len(e.split()) > 8 or e.lower() == text.strip(" .:").lower():
             continue
-        m = re.search(r"(?<!\w)" + re.escape(e) + r"(?!\w)", text)
+        m = _whole_phrase(e).search(text) if e in text else None
         if m:
             out.append(Span(m.start(), m.end(), "emphasis", 1.0))
     return _no_overlap(sorted(out, key=lambda s: (s.start, -s.end)))
@@ -522,24 +522,42 @@ def stats_for(doc: Document) -> DocStats:
 
 def leaks(answer: str, visible: str) -> bool:
     """Whether every content word of `answer` can be read elsewhere on the card."""
-    a = stems(answer)
-    return bool(a) and a <= stems(visible)
+    a = stem_set(answer)
+    return bool(a) and a <= stem_set(visible)
+
+
+def leaks_around(text: str, start: int, end: int, avoid: str = "") -> bool:
+    """`leaks(text[start:end], text[:start] + " " + text[end:] + " " + avoid)`, without building the rest
+    of the card: asked of every candidate gap, and the words around a gap are the sentence's own."""
+    answer = stem_set(text[start:end])
+    if not answer:
+        return False
+    hidden = answer - stem_set(avoid) if avoid else answer  # the words are apart: a space joins the parts
+    return stems_outside(text, start, end, hidden)
+
+
+_ALNUM = re.compile(r"[A-Za-z0-9]+")
+_VAGUE_WORDS = STOP_WORDS | GENERIC | LEADING_PRONOUNS
+
+
+@lru_cache(maxsize=1 << 12)
+def _answer_words(answer: str) -> tuple[str, ...]:
+    return tuple(w.lower() for w in _ALNUM.findall(answer))
 
 
 def good_span(text: str, span: Span, avoid: str = "") -> bool:
     """A span worth asking: a specific content word, no pronoun, no leak, and not most of the text."""
     answer = text[span.start : span.end]
-    words = [w.lower() for w in re.findall(r"[A-Za-z0-9]+", answer)]
-    if not words or all(w in STOP_WORDS or w in GENERIC or w in LEADING_PRONOUNS for w in words):
+    words = _answer_words(answer)
+    if not words or all(w in _VAGUE_WORDS for w in words):
         return False
     if len(words) > 12:
         return False
-    rest = text[: span.start] + " " + text[span.end :] + " " + avoid
-    if leaks(answer, rest):
+    if leaks_around(text, span.start, span.end, avoid):
         return False
     if span.kind not in ("number", "equation") and all(w.isdigit() for w in words):
         return False  # a bare number with no unit ("/24", "Class 3") is a label, not a quantity to recall
-    before = text[: span.start].split()
+    before = text[: span.start].rsplit(None, 1)  # only the word just before the gap matters
     after_determiner = bool(before) and before[-1].lower() in DETERMINERS
     if (
         len(words) == 1
@@ -561,6 +579,7 @@ _COMPARATIVES = frozenset(
 )
 
 
+@lru_cache(maxsize=1 << 12)
 def _weak_word(word: str) -> bool:
     """A one-word answer that is a verb form, an adverb or a bare comparative: nothing to recall alone."""
     low = word.lower().strip(".,;:")
@@ -663,7 +682,7 @@ def rank_gaps(
     """Candidate gaps, best first (see the module docstring for the order)."""
     found: list[Span] = []
     if term:
-        m = re.search(r"(?<!\w)" + re.escape(term) + r"(?!\w)", text)
+        m = _whole_phrase(term).search(text)
         if m:
             found.append(Span(m.start(), m.end(), "term", 5.0))
     opener_end = main_clause_start(text)
@@ -683,24 +702,19 @@ def rank_gaps(
         comp = _complement(text, copula_at) if copula_at >= 0 else None
         if comp:
             found.append(comp)
-        m_not = re.match(
-            r"(not "
-            r"(?:every|all|everyone|everybody|each)\b[^,]*?)\s+(?:will|would|can|may|is|are|has|have|"
-            r"does|do|develops?|gets?)\b",
-            text[main:],
-            re.I,
-        )
+        # Prefilters test only the first letter: re.I also folds "İ", "ı", "ſ" or "K" onto ASCII letters.
+        m_not = _NOT_EVERY.match(text, main) if text[main : main + 1] in ("n", "N") else None
         if m_not:
             found.append(Span(main + m_not.start(1), main + m_not.end(1), "subject", 3.6))
         vp = _verb_phrase(text, clause.verb_start)
         if vp and not pred[:1] or vp and pred and pred[0].start > vp.end:
             found.append(vp)
-        complement = (
-            text[clause.verb_start :].split(None, 1)[1] if len(text[clause.verb_start :].split()) > 1 else ""
-        )
-        subject_words = stems(clause.subject)
-        topic_only = bool(subject_words) and subject_words <= (stats.topic | stats.headings)
-        plain_subject = not re.search(r"\b(that|which|who|when|if)\b", clause.subject, re.I)
+        predicate = text[clause.verb_start :].split(None, 1)
+        complement = predicate[1] if len(predicate) > 1 else ""
+        given = stats.topic | stats.headings
+        subject_words = stem_set(clause.subject)
+        topic_only = bool(subject_words) and subject_words <= given
+        plain_subject = not _SUBORDINATOR.search(clause.subject)
         short_subject = 0 < len(clause.subject.split()) <= 4 and plain_subject
         if (
             clause.verb in COPULAS
@@ -716,18 +730,14 @@ def rank_gaps(
                 else (subj[0].start, subj[0].end)
             )
             found.append(Span(best[0], best[1], "subject", 3.5))
-        m = re.match(
-            r"neither\s+(.+?\s+nor\s+[^,]+?)\s+(?:is|are|has|have|was|were|can|will)\b",
-            clause.subject + " is",
-            re.I,
-        )
-        base = text.find(clause.subject)
+        m = _NEITHER_NOR.match(clause.subject + " is") if clause.subject[:1] in ("n", "N") else None
+        base = text.find(clause.subject) if m else -1
         if m and base >= 0:
             found.append(Span(base + m.start(1), base + m.end(1), "subject", 3.6))
         for n, c in enumerate(pred[:3]):
             phrase = text[c.start : c.end]
             score = (3.2 if topic_only else 3.0) if n == 0 else 2.3 + 0.5 * _salience(phrase, stats)
-            if stems(phrase) <= stats.topic | stats.headings:
+            if stem_set(phrase) <= given:
                 score -= 1.0  # the article's own topic ("the burn" in an article on burns) is given, not new
             found.append(Span(c.start, c.end, "object", score))
             words = phrase.split()
@@ -738,12 +748,7 @@ def rank_gaps(
         if (
             subj
             and short_subject
-            and re.match(
-                r"(?:is|are|was|were|can be|may be|should be|must "
-                r"be)\s+(?:\w+ly\s+)?"
-                r"\w+ed\s+(?:to|for)\s",
-                text[clause.verb_start :],
-            )
+            and _PASSIVE_PURPOSE.match(text, clause.verb_start)
         ):
             found.append(Span(subj[0].start, subj[0].end, "subject", 3.3))  # "X is used to treat Y": asks X
         if subj and short_subject:
@@ -757,7 +762,7 @@ def rank_gaps(
             )
     for c in cks:
         found.append(Span(c.start, c.end, "chunk", 1.0 + _salience(text[c.start : c.end], stats)))
-    eq = re.search(r"\s=\s", text)
+    eq = _EQUALS.search(text) if "=" in text else None
     if eq:
         right = text[eq.end() :].rstrip(" .")
         left_start = len(text[: eq.start()]) - len(text[: eq.start()].lstrip())
@@ -780,14 +785,45 @@ def rank_gaps(
     return ranked
 
 
+def _whole_phrase(phrase: str) -> re.Pattern[str]:
+    """`phrase` as a whole-word pattern (compiled once per phrase)."""
+    return _compiled(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)")
+
+
+@lru_cache(maxsize=1 << 12)
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+_NOT_EVERY = re.compile(
+    r"(not "
+    r"(?:every|all|everyone|everybody|each)\b[^,]*?)\s+(?:will|would|can|may|is|are|has|have|"
+    r"does|do|develops?|gets?)\b",
+    re.I,
+)
+_SUBORDINATOR = re.compile(r"\b(that|which|who|when|if)\b", re.I)
+_NEITHER_NOR = re.compile(r"neither\s+(.+?\s+nor\s+[^,]+?)\s+(?:is|are|has|have|was|were|can|will)\b", re.I)
+_PASSIVE_PURPOSE = re.compile(
+    r"(?:is|are|was|were|can be|may be|should be|must "
+    r"be)\s+(?:\w+ly\s+)?"
+    r"\w+ed\s+(?:to|for)\s"
+)
+_EQUALS = re.compile(r"\s=\s")
+_DETERMINER_OR_POSSESSIVE = re.compile(
+    r"(?:(?:the|a|an|your|their|our|his|her|its|this|that|these|those)\s+)?", re.I
+)
+_CLAUSE_END = re.compile(r"[,;:.!?()]|\s[—–]\s")
+_COMPLEMENT_END = re.compile(
+    r"[,;:.!?()]|\s[—–]\s|\s(?:and|or|but)\s+(?=\w+s\b)|\s(?:when|because|if|which|who|that|as|than)\b"
+)
+
+
 def _bare_subject(text: str, clause: Clause) -> tuple[int, int] | None:
     """The subject without its determiner or possessive ("your ability to adapt" -> "ability to adapt")."""
     start = text.find(clause.subject, main_clause_start(text))
     if start < 0:
         return None
-    m = re.match(
-        r"(?:(?:the|a|an|your|their|our|his|her|its|this|that|these|those)\s+)?", clause.subject, re.I
-    )
+    m = _DETERMINER_OR_POSSESSIVE.match(clause.subject)
     return start + (m.end() if m else 0), start + len(clause.subject)
 
 
@@ -797,7 +833,7 @@ def _copula_after_modals(text: str, clause: Clause) -> int:
         return clause.verb_start
     if clause.verb not in MODALS and clause.verb not in AUXILIARIES:
         return -1
-    for tok in tokens(text[clause.verb_start :])[1:4]:
+    for tok in _tokens(text[clause.verb_start :])[1:4]:
         if tok.low in ("be", "become", "remain", "becomes", "remains", "been"):
             return clause.verb_start + tok.start
         if not _is_adverb(tok.low) and tok.low not in ("not", "also"):
@@ -808,20 +844,20 @@ def _copula_after_modals(text: str, clause: Clause) -> int:
 def _complement(text: str, verb_start: int) -> Span | None:
     """An adjective complement after a copula, with its degree word and infinitive ("less able to combat
     bacteria", "highly personal"): up to the clause's end, at most five words."""
-    toks = [t for t in tokens(text) if t.start > verb_start]
+    toks = [t for t in _tokens(text) if t.start > verb_start]
     if len(toks) > 2 and toks[0].low in ("all", "really", "mainly", "mostly") and toks[1].low == "about":
         toks = toks[1:]
     if len(toks) > 1 and toks[0].low == "about" and toks[1].low.endswith("ing"):
         toks = toks[1:]  # "is about feeling with them": what it is about is the answer
-        m = re.search(r"[,;:.!?()]|\s[—–]\s", text[toks[0].start :])
-        phrase = text[toks[0].start : toks[0].start + (m.start() if m else len(text))].strip()
+        m = _CLAUSE_END.search(text, toks[0].start)
+        phrase = text[toks[0].start : m.start() if m else len(text)].strip()
         if 2 <= len(phrase.split()) <= 5:
             return Span(toks[0].start, toks[0].start + len(phrase), "complement", 3.3)
         return None
     if len(toks) > 1 and toks[0].low == "to" and toks[1].low not in DETERMINERS:
         toks = toks[1:]  # "your role is to walk alongside your clients": the purpose is the answer
-        m = re.search(r"[,;:.!?()]|\s[—–]\s", text[toks[0].start :])
-        phrase = text[toks[0].start : toks[0].start + (m.start() if m else len(text))].strip()
+        m = _CLAUSE_END.search(text, toks[0].start)
+        phrase = text[toks[0].start : m.start() if m else len(text)].strip()
         if 2 <= len(phrase.split()) <= 5:
             return Span(toks[0].start, toks[0].start + len(phrase), "complement", 3.3)
         return None
@@ -836,11 +872,8 @@ def _complement(text: str, verb_start: int) -> Span | None:
     ):
         return None
     start = toks[0].start
-    m = re.search(
-        r"[,;:.!?()]|\s[—–]\s|\s(?:and|or|but)\s+(?=\w+s\b)|\s(?:when|because|if|which|who|that|as|than)\b",
-        text[start:],
-    )
-    end = start + (m.start() if m else len(text) - start)
+    m = _COMPLEMENT_END.search(text, start)
+    end = m.start() if m else len(text)
     phrase = text[start:end].strip()
     if not 1 <= len(phrase.split()) <= 5 or toks[0].low in VERBS:
         return None
@@ -850,7 +883,7 @@ def _complement(text: str, verb_start: int) -> Span | None:
 def _verb_phrase(text: str, verb_start: int) -> Span | None:
     """A short predicate with no noun phrase of its own ("can strike quickly", "cannot be ignored or left
     alone"): the words after the auxiliaries up to the clause's end, when that is at most four words."""
-    toks = [t for t in tokens(text) if t.start >= verb_start]
+    toks = [t for t in _tokens(text) if t.start >= verb_start]
     i = 0
     while i < len(toks) and (
         toks[i].low in AUXILIARIES or toks[i].low in MODALS or toks[i].low in ("not", "be")
@@ -859,8 +892,8 @@ def _verb_phrase(text: str, verb_start: int) -> Span | None:
     if i == 0 or i >= len(toks):
         return None
     start = toks[i].start
-    m = re.search(r"[,;:.!?()]|\s[—–]\s", text[start:])
-    end = start + (m.start() if m else len(text) - start)
+    m = _CLAUSE_END.search(text, start)
+    end = m.start() if m else len(text)
     phrase = text[start:end].strip()
     if not 2 <= len(phrase.split()) <= 4:
         return None
@@ -875,8 +908,14 @@ def _in_parentheses(text: str, span: Span) -> bool:
 
 def _salience(phrase: str, stats: DocStats) -> float:
     """0..1: how much the phrase's words recur in the article (a key term) without being its bare topic."""
-    words = [stem(w) for w in content_words(phrase)]
+    words = _phrase_stems(phrase)
     if not words:
         return 0.0
     best = max(min(stats.counts[w], 4) for w in words) / 4
     return 0.5 * best if all(w in stats.topic for w in words) else best
+
+
+@lru_cache(maxsize=1 << 12)
+def _phrase_stems(phrase: str) -> tuple[str, ...]:
+    # Memoised: every chunk of every sentence is scored, often more than once.
+    return tuple(stem(w) for w in content_words(phrase))

@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Sequence
 
 from ..model import Block, Fact, Gap
 from ..text import LEADING_PRONOUNS, PRONOUNS, STOP_WORDS
-from .spans import leaks
+from .spans import leaks, leaks_around
 
 MAX_ANSWER_WORDS = 12
 MAX_CARD_WORDS = 40  # a front longer than this is not read at a glance (lint's prompt-too-long)
 _SET_SEPARATORS = re.compile(r",|;|\band\b|\bor\b")
+_ALNUM = re.compile(r"[A-Za-z0-9]+")
+_SYMBOL = re.compile(r"[A-Z][A-Za-z0-9]{0,2}")
+_FIRST_WORD = re.compile(r"[A-Za-z']+")
+
+
+@lru_cache(maxsize=1 << 12)
+def _whole_term(term: str) -> re.Pattern[str]:
+    """`term` as a whole-word pattern, compiled once per term."""
+    return re.compile(r"(?<![\w])" + re.escape(term) + r"(?![\w])")
 
 
 def cloze(
@@ -29,7 +39,7 @@ def cloze(
     term = term.strip(" ,;:.\"'“”‘’")
     if term.count("(") != term.count(")"):
         term = term.strip("()")
-    m = re.search(r"(?<![\w])" + re.escape(term) + r"(?![\w])", text) if term else None
+    m = _whole_term(term).search(text) if term and term in text else None
     if not m:
         return None
     return cloze_spans(
@@ -64,8 +74,7 @@ def cloze_spans(
         if gaps and start < gaps[-1].end:
             continue
         answer = text[start:end]
-        rest = text[:start] + " " + text[end:] + " " + avoid
-        if not (good_answer(answer) or values and _symbol(answer)) or leaks(answer, rest):
+        if not (good_answer(answer) or values and _symbol(answer)) or leaks_around(text, start, end, avoid):
             continue
         gaps.append(Gap(start, end, len(gaps) + 1))
     if not gaps:
@@ -118,7 +127,7 @@ def question(
 
 def good_answer(answer: str) -> bool:
     """Holds a content word, is not a pronoun, is short enough to recall and is not a set of 4+ items."""
-    words = re.findall(r"[A-Za-z0-9]+", answer)
+    words = _ALNUM.findall(answer)
     if not words or len(words) > MAX_ANSWER_WORDS:
         return False
     if is_set(answer):
@@ -134,9 +143,9 @@ def is_set(answer: str) -> bool:
 
 def _symbol(answer: str) -> bool:
     """A short symbol or code such as a chemical symbol: capitalised, at most three characters."""
-    return bool(re.fullmatch(r"[A-Z][A-Za-z0-9]{0,2}", answer.strip()))
+    return bool(_SYMBOL.fullmatch(answer.strip()))
 
 
 def starts_with_pronoun(text: str) -> bool:
-    first = re.match(r"[A-Za-z']+", text.strip())
+    first = _FIRST_WORD.match(text.strip())
     return bool(first and first.group(0).lower() in LEADING_PRONOUNS)
