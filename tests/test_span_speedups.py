@@ -31,3 +31,65 @@ def test_leaks_around_sees_a_word_the_gap_cuts() -> None:
 
 def test_tokens_carry_the_folded_form() -> None:
     assert [t.low for t in tokens("It’s Cool")] == ["it's", "cool"]
+
+
+# Sentences that walk every branch of the gap ranker (a subject after an opener, neither/nor, a passive of
+# purpose, an equation, complements, an aside in parentheses, emphasis, a term, a reported claim). The
+# expected rankings were produced by the ranker before it was made faster; they must not move.
+RANKED = [
+    (
+        'In most adults, not every burn will leave a scar.', (), '', '',
+        [('not every burn', 'subject', 3.6), ('scar', 'object', 3.0), ('burn', 'subject', 2.3), ('adults', 'chunk', 1.0)],
+    ),
+    (
+        'Neither ice nor butter is a safe treatment for burns.', (), '', '',
+        [('ice nor butter', 'subject', 3.6), ('safe treatment', 'object', 3.0), ('ice', 'subject', 1.8), ('burns', 'object', 1.55), ('butter', 'chunk', 1.0)],
+    ),
+    (
+        'Silver sulfadiazine is used to treat deep burns in adults.', (), '', '',
+        [('Silver sulfadiazine', 'subject', 3.3), ('deep burns', 'object', 3.0), ('adults', 'object', 2.3)],
+    ),
+    (
+        'Fluid rate = 4 mL/kg per percent burn.', (), '', '',
+        [('4 mL/kg', 'number', 4.0), ('percent burn', 'chunk', 2.0), ('Fluid rate', 'chunk', 1.0)],
+    ),
+    (
+        'Empathy is about feeling with them, not for them.', (), '', '',
+        [('feeling with them', 'complement', 3.3), ('Empathy', 'subject', 1.8)],
+    ),
+    (
+        'Your role is to walk alongside your clients during recovery.', (), '', '',
+        [('clients', 'object', 3.0), ('recovery', 'object', 2.3)],
+    ),
+    (
+        'Superficial burns (first degree) heal within about 7 days.', (), '', '',
+        [('about 7 days', 'number', 4.0), ('Superficial burns', 'chunk', 2.0), ('heal', 'chunk', 1.5), ('7 days', 'chunk', 1.0), ('degree', 'chunk', 0.0)],
+    ),
+    (
+        'Cool the burn with running water for at least 20 minutes.', ('running water',), '', '',
+        [('running water', 'emphasis', 4.5), ('at least 20 minutes', 'number', 4.0), ('20 minutes', 'object', 2.3), ('burn', 'object', 2.0)],
+    ),
+    (
+        'Active listening is the most important skill of a peer specialist.', (), '', 'Active listening',
+        [('Active listening', 'term', 5.0), ('important skill', 'object', 3.0), ('peer specialist', 'object', 2.3)],
+    ),
+    (
+        'While the wound heals, the patient may be less able to combat bacteria.', (), 'wound', '',
+        [('less able to combat bacteria', 'complement', 3.1), ('able', 'object', 3.0), ('combat bacteria', 'object', 2.3), ('patient', 'subject', 1.8)],
+    ),
+    (
+        'Studies suggest that early cooling reduces the depth of the injury.', (), '', '',
+        [('depth', 'object', 3.0), ('injury', 'object', 2.3), ('cooling', 'subject', 1.8), ('Studies', 'chunk', 1.0)],
+    ),
+]
+
+
+def test_rank_gaps_keeps_its_rankings() -> None:
+    from collections import Counter
+
+    from generator.extract.spans import DocStats, rank_gaps
+
+    stats = DocStats(Counter({"burn": 5, "heal": 2}), frozenset({"burn"}), frozenset({"treat"}))
+    for text, emphasis, avoid, term, expected in RANKED:
+        got = [(text[s.start : s.end], s.kind, round(s.score, 3)) for s in rank_gaps(text, stats, emphasis, avoid, term)]
+        assert got == expected, text

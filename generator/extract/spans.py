@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, NamedTuple, Sequence
 
 from ..model import Block, Document
 from ..text import LEADING_PRONOUNS, STOP_WORDS, content_words, stem, stem_set, stems, stems_outside
@@ -190,13 +190,14 @@ class Span:
     score: float
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
+    """A word and its offsets. A named tuple, not a dataclass: sentences are tokenised by the thousand
+    and a tuple is built in half the time."""
+
     text: str
     start: int
     end: int
-    # The folded form every rule compares against, computed once when the sentence is tokenised.
-    low: str = field(default="", compare=False, repr=False)
+    low: str  # the folded form every rule compares against, computed once when the sentence is tokenised
 
 
 def tokens(text: str) -> list[Token]:
@@ -705,7 +706,7 @@ def rank_gaps(
         # Prefilters test only the first letter: re.I also folds "İ", "ı", "ſ" or "K" onto ASCII letters.
         m_not = _NOT_EVERY.match(text, main) if text[main : main + 1] in ("n", "N") else None
         if m_not:
-            found.append(Span(main + m_not.start(1), main + m_not.end(1), "subject", 3.6))
+            found.append(Span(m_not.start(1), m_not.end(1), "subject", 3.6))
         vp = _verb_phrase(text, clause.verb_start)
         if vp and not pred[:1] or vp and pred and pred[0].start > vp.end:
             found.append(vp)
