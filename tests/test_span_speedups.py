@@ -91,5 +91,6 @@ def test_rank_gaps_keeps_its_rankings() -> None:
 
     stats = DocStats(Counter({"burn": 5, "heal": 2}), frozenset({"burn"}), frozenset({"treat"}))
     for text, emphasis, avoid, term, expected in RANKED:
-        got = [(text[s.start : s.end], s.kind, round(s.score, 3)) for s in rank_gaps(text, stats, emphasis, avoid, term)]
+        ranked = rank_gaps(text, stats, emphasis, avoid, term)
+        got = [(text[s.start : s.end], s.kind, round(s.score, 3)) for s in ranked]
         assert got == expected, text
