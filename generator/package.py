@@ -14,14 +14,15 @@ leaves the previous deck intact.
 """
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import sqlite3
 import sys
 import tempfile
 import zipfile
+from contextlib import contextmanager
 from functools import lru_cache
-from operator import itemgetter
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
@@ -133,36 +134,43 @@ def _batch_classes() -> tuple[type, type]:
                 return
             first = next(id_gen)
             ords: list[Sequence[int]] = []  # each note's card ords, kept from the notes pass for the cards
-            cursor.executemany("INSERT INTO notes VALUES(?,?,?,?,?,?,?,?,?,?,?);", self._note_rows(first, ords))
-            cursor.executemany("INSERT INTO cards VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?);",
-                               self._card_rows(first, ords))
+            # The columns genanki writes as constants (usn -1, csum/flags 0, data "", the deck id) are
+            # literals in the statements, so only the values that vary are bound: the same stored rows
+            # for a third of the binding work.
+            _insert_rows(cursor, "notes", "(?,?,?,?,-1,?,?,?,0,0,'')", self._note_rows(first, ords))
+            _insert_rows(cursor, "cards", f"(?,?,{int(self.deck_id)},?,?,-1,0,0,?,0,0,0,0,0,0,0,0,'')",
+                         self._card_rows(first, ords))
             for _ in range(len(ords) + sum(map(len, ords)) - 1):  # leave id_gen where genanki would
                 next(id_gen)
 
         def _note_rows(self, first: int, ords: list[Sequence[int]]) -> Iterator[tuple[Any, ...]]:
-            kinds = {kind: (m.model_id, m.sort_field_index) for kind, m in _models().items()}
+            """(id, guid, mid, mod, tags, flds, sfld) of each note: genanki's Note._format_tags and
+            _format_fields and its sort field. Each note's card ords (appended to `ords`) are genanki's
+            without its per-note regex scan: cloze, one card per cloze number (c1 is ord 0), which
+            notes.py lists in `note.cards` once each, ascending; Q&A, genanki's required-field rule."""
+            kinds = {kind: (m.model_id, m.sort_field_index, kind == "cloze", _requirements(m))
+                     for kind, m in _models().items()}
             keep_ords = ords.append
-            value = itemgetter(1)
+            join = "\x1f".join
             nid = first
             for note in self.batch:
-                model_id, sort_field = kinds[note.kind]
-                values = list(map(value, note.fields))
-                card_ords = _card_ords(note)
+                model_id, sort_field, cloze, required = kinds[note.kind]
+                values = [v for _, v in note.fields]
+                card_ords = [c.ord - 1 for c in note.cards] if cloze else _qa_ords(values, required)
                 keep_ords(card_ords)
-                # genanki's own row layout: Note._format_tags, Note._format_fields, sort field, csum 0
-                yield (nid, note.guid, model_id, note.mod, -1, " " + " ".join(note.tags) + " ",
-                       "\x1f".join(values), values[sort_field], 0, 0, "")
+                yield (nid, note.guid, model_id, note.mod, " " + " ".join(note.tags) + " ", join(values),
+                       values[sort_field])
                 nid += 1 + len(card_ords)
 
         def _card_rows(self, first: int, ords: list[Sequence[int]]) -> Iterator[tuple[Any, ...]]:
-            did = self.deck_id
+            """(id, nid, ord, mod, due) of each card, ids counted as genanki's id_gen would give them."""
             nid = first
             for due, (note, card_ords) in enumerate(zip(self.batch, ords)):
                 mod = note.mod
                 cid = nid
                 for ord_ in card_ords:
                     cid += 1
-                    yield (cid, nid, did, ord_, mod, -1, 0, 0, due, 0, 0, 0, 0, 0, 0, 0, 0, "")
+                    yield (cid, nid, ord_, mod, due)
                 nid = cid + 1
 
     class BatchPackage(g.Package):  # type: ignore[misc,name-defined]
@@ -190,13 +198,15 @@ def _batch_classes() -> tuple[type, type]:
                     # a scratch database: no rollback journal, no fsyncs; the zip is what must be durable
                     conn.execute("PRAGMA journal_mode=OFF")
                     conn.execute("PRAGMA synchronous=OFF")
-                    # bigger pages and page cache: fewer page splits and re-reads while the indexes are built
-                    conn.execute("PRAGMA page_size=8192")
+                    # bigger pages (16 KiB measured best) and page cache: fewer page splits and re-reads while
+                    # the indexes are built; a slightly smaller file to deflate
+                    conn.execute("PRAGMA page_size=16384")
                     conn.execute("PRAGMA cache_size=-16384")
                     conn.execute("BEGIN")
                     # ids count from the package timestamp in ms, as genanki does, so equal input gives
                     # an equal package
-                    self.write_to_db(conn.cursor(), stamp, _count(int(stamp) * 1000))
+                    with _no_cyclic_gc():
+                        self.write_to_db(conn.cursor(), stamp, _count(int(stamp) * 1000))
                     conn.execute("COMMIT")
                 finally:
                     conn.close()
@@ -234,24 +244,73 @@ def _zip_package(file: Any, db_path: str, media: Sequence[tuple[str, Any]], time
                 zf.writestr(entry("media", len(data)), data)
 
 
-def _count(start: int) -> Iterator[int]:
-    import itertools
+ROWS_PER_INSERT = 64  # rows per INSERT statement: the per-statement cost spread over many rows
 
+
+def _insert_rows(cursor: Any, table: str, row: str, rows: Iterable[tuple[Any, ...]]) -> None:
+    """INSERT `rows` into `table` in order, ROWS_PER_INSERT rows a statement, streamed.
+
+    `row` is one row's VALUES tuple: `?` for each value in a row of `rows`, literals for the rest. A
+    statement of many rows costs sqlite3 one step, one reset and one call instead of one per row (40%
+    less time for card rows); SQLite inserts them one by one in the same order, so the rows, their ids
+    and the file are the same.
+    """
+    width = row.count("?")
+    rows = iter(rows)
+    flatten = itertools.chain.from_iterable
+    rest: list[tuple[Any, ...]] = []
+
+    def full_batches() -> Iterator[tuple[Any, ...]]:
+        while True:
+            values = tuple(flatten(itertools.islice(rows, ROWS_PER_INSERT)))
+            if len(values) < width * ROWS_PER_INSERT:
+                rest.append(values)
+                return
+            yield values
+
+    cursor.executemany(f"INSERT INTO {table} VALUES " + ",".join([row] * ROWS_PER_INSERT), full_batches())
+    if rest and rest[0]:
+        cursor.execute(f"INSERT INTO {table} VALUES " + ",".join([row] * (len(rest[0]) // width)), rest[0])
+
+
+@contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """Pause the cycle collector while the rows are made.
+
+    The rows and each note's card ords are fresh containers, hundreds of thousands of them for a big
+    deck; each batch of them sets off a collection that walks every object alive, all the build's notes
+    included (a third of the row-making time at 100,000 notes). None of them form cycles, so reference
+    counting frees them as usual.
+    """
+    import gc
+
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _count(start: int) -> Iterator[int]:
     return itertools.count(start)
 
 
-def _card_ords(note: Note) -> Sequence[int]:
-    """Anki card ordinals of a note, as genanki would compute them, without its per-note regex scan.
+def _requirements(model: Any) -> list[tuple[int, bool, list[int]]]:
+    """A note type's card requirements (genanki's `Model._req`, computed once per note type) as
+    (ord, any field suffices, the fields' indexes); only Q&A notes use them."""
+    if model.model_type == model.CLOZE:
+        return []
+    return [(ord_, any_or_all == "any", list(required)) for ord_, any_or_all, required in model._req]
 
-    Cloze: one card per cloze number (c1 is ord 0); notes.py made those numbers and lists them in
-    `note.cards`. Q&A: genanki's required-field rule (`Model._req`, computed once per note type).
-    """
-    if note.kind == "cloze":
-        return [c.ord - 1 for c in note.cards]  # notes.py lists each cloze number once, ascending
+
+def _qa_ords(values: Sequence[str], required: Sequence[tuple[int, bool, Sequence[int]]]) -> list[int]:
+    """The ords whose required fields `values` fills (genanki's rule for a standard note type)."""
     ords = []
-    for ord_, any_or_all, required in _models()[note.kind]._req:
-        present = (bool(note.fields[i][1]) for i in required)
-        if (any(present) if any_or_all == "any" else all(present)):
+    for ord_, any_field, fields in required:
+        present = (bool(values[i]) for i in fields)
+        if any(present) if any_field else all(present):
             ords.append(ord_)
     return ords
 

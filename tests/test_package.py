@@ -143,3 +143,17 @@ def test_many_note_package_imports_into_real_anki(tmp_path: Path) -> None:
                 assert "[...]" in card["question"]
         ordered = sorted((c["due"], c["guid"]) for c in cards if c["ord"] == 0)
         assert [g for _, g in ordered] == [n.guid for n in notes]  # document order kept
+
+
+@pytest.mark.parametrize("count", [0, 1, package.ROWS_PER_INSERT - 1, package.ROWS_PER_INSERT,
+                                   package.ROWS_PER_INSERT + 1, 2 * package.ROWS_PER_INSERT + 5])
+def test_batched_inserts_give_the_rows_one_insert_per_row_gives(count: int) -> None:
+    rows = [(i, f"text {i}", i * 3) for i in range(count)]
+    batched, single = sqlite3.connect(":memory:"), sqlite3.connect(":memory:")
+    for conn in (batched, single):
+        conn.execute("CREATE TABLE t (id integer primary key, a text, b integer, c integer, d text)")
+    package._insert_rows(batched.cursor(), "t", "(?,?,-1,?,'')", iter(rows))
+    single.executemany("INSERT INTO t VALUES (?,?,-1,?,'')", rows)
+    query = "SELECT id, a, b, c, d, typeof(b), typeof(d) FROM t ORDER BY rowid"
+    assert batched.execute(query).fetchall() == single.execute(query).fetchall()
+    assert len(batched.execute(query).fetchall()) == count
