@@ -19,14 +19,14 @@ import pickle
 import sys
 import tempfile
 import time
-from collections.abc import Iterable
-from dataclasses import fields
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, fields
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 CACHE_DIR = ".certdeck-cache"
-FORMAT = b"certdeck-cache/1\n"
+FORMAT = b"certdeck-cache/2\n"
 MAX_AGE = 30 * 24 * 3600  # seconds: entries no build has used for this long are removed
 _ALLOWED_MODULES = ("generator.model", "generator.errors")
 
@@ -96,12 +96,25 @@ class _Unpickler(pickle.Unpickler):
 
 def dumps(value: Any) -> bytes:
     """An entry: format line, sha256 of the payload, payload."""
+    payload = pack(value)
+    return FORMAT + hashlib.sha256(payload).digest() + payload
+
+
+def pack(value: Any) -> bytes:
+    """`value` pickled as entries hold it (no header: put it inside an entry, whose checksum covers it)."""
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
     pickler.dispatch_table = _dispatch_table()
     pickler.dump(value)
-    payload = buffer.getvalue()
-    return FORMAT + hashlib.sha256(payload).digest() + payload
+    return buffer.getvalue()
+
+
+def unpack(data: bytes) -> Any:
+    """A value `pack` made, read with the unpickler that builds only certdeck's data classes; CacheMiss if not."""
+    try:
+        return _Unpickler(io.BytesIO(data)).load()
+    except Exception as err:  # noqa: BLE001 - any failure to rebuild the value is a damaged entry
+        raise CacheMiss(f"cannot read entry: {err}") from None
 
 
 @lru_cache(maxsize=1)
@@ -136,10 +149,7 @@ def loads(data: bytes) -> Any:
     digest, payload = data[head:head + 32], data[head + 32:]
     if hashlib.sha256(payload).digest() != digest:
         raise CacheMiss("checksum mismatch")
-    try:
-        return _Unpickler(io.BytesIO(payload)).load()
-    except Exception as err:  # noqa: BLE001 - any failure to rebuild the value is a damaged entry
-        raise CacheMiss(f"cannot read entry: {err}") from None
+    return unpack(payload)
 
 
 class ArticleCache:
@@ -246,18 +256,18 @@ def _unlink(path: Path) -> None:
         pass
 
 
-def deck_fingerprint(deck: str, notes: Iterable[Any], media: Iterable[Path] = ()) -> str:
-    """Hash of everything a deck's package holds, to skip rewriting a package that would come out the same."""
-    h = hashlib.sha256(f"{code_fingerprint()}|{deck}".encode())
-    for note in notes:
-        h.update(f"\x1e{note.kind}\x1d{note.guid}\x1d{note.mod}\x1d{note.due}\x1d{' '.join(note.tags)}".encode())
-        for _, value in note.fields:
-            h.update(b"\x1d")
-            h.update(value.encode("utf-8", "surrogateescape"))
-        for card in note.cards:
-            h.update(f"\x1c{card.ord}".encode())
-    for path in media:
-        h.update(b"\x1f" + str(path).encode("utf-8", "surrogateescape"))
+def deck_fingerprint(deck: str, parts: Iterable[str], media: Mapping[str, Path] | Iterable[Path] = ()) -> str:
+    """Hash of everything a deck's package holds, to skip rewriting a package that would come out the same.
+
+    `parts`: digests of the deck's notes in order, a part at a time (pipeline.py: each note's GUID, mod and
+    content hash, which is what its rows in the package are made of); `media`: the files it packages.
+    """
+    h = hashlib.sha256(f"{code_fingerprint()}|{deck}".encode("utf-8", "surrogateescape"))
+    for part in parts:
+        h.update(b"\x1e" + part.encode())
+    named = media.items() if isinstance(media, Mapping) else ((Path(p).name, p) for p in media)
+    for name, path in named:
+        h.update(b"\x1f" + f"{name}\x1d{path}".encode("utf-8", "surrogateescape"))
         try:
             h.update(Path(path).read_bytes())
         except OSError:
@@ -314,5 +324,73 @@ class DeckRecord:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             _write_atomic(self.folder / "decks.json", json.dumps(data, indent=1).encode())
+        except OSError:
+            pass
+
+
+@dataclass(frozen=True, slots=True)
+class SectionRecord:
+    """What a build wrote for one article, for the next build to recognise it (pipeline.py, "carried")."""
+
+    path: str  # the article as shown
+    live: int  # its live notes: the first `live` lines of its section in the lock
+    lines_sha: str  # sha256 of those lines, joined by ",\n"
+    digest: str  # of its notes in document order: GUID, mod, content hash (see deck_fingerprint)
+    cards: int  # how many Anki cards its notes make
+    deck: str  # the deck its notes are in
+    media: tuple[str, ...] = ()  # names of the packaged files its notes refer to
+    notes_sha: str = ""  # sha256 of its notes as the cache entry holds them, pickled
+
+
+class SectionRecords:
+    """SectionRecords of the last build, keyed by each article's cache key, in `sections.json`.
+
+    The file carries a checksum; a damaged one, or one of another format, is ignored (every article is
+    then matched against the lock afresh). A record is only ever used when the article's cache key (its
+    bytes, settings and certdeck's code) and the digest of its lines in the lock both still match.
+    """
+
+    NAME = "sections.json"
+    _FORMAT = b"certdeck-sections/1\n"
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+        self.records: dict[str, SectionRecord] = {}
+        if folder is None:
+            return
+        try:
+            data = (folder / self.NAME).read_bytes()
+        except OSError:
+            return
+        head = len(self._FORMAT)
+        if not data.startswith(self._FORMAT) or hashlib.sha256(data[head + 64:]).hexdigest().encode() != \
+                data[head:head + 64]:
+            return
+        import json
+
+        try:
+            raw = json.loads(data[head + 64:])
+            self.records = {str(k): SectionRecord(str(p), int(n), str(sha), str(dig), int(c), str(d),
+                                                  tuple(str(m) for m in media), str(notes))
+                            for k, (p, n, sha, dig, c, d, media, notes) in raw.items()}
+        except (ValueError, TypeError, AttributeError):
+            self.records = {}
+
+    def get(self, key: str | None) -> SectionRecord | None:
+        return self.records.get(key) if key else None
+
+    def save(self, records: Mapping[str, SectionRecord]) -> None:
+        """Replace the records with `records` (atomically; a cache that cannot be written is skipped)."""
+        if self.folder is None:
+            return
+        import json
+
+        payload = json.dumps({k: [r.path, r.live, r.lines_sha, r.digest, r.cards, r.deck, list(r.media), r.notes_sha]
+                              for k, r in sorted(records.items())}, ensure_ascii=False,
+                             separators=(",", ":")).encode("utf-8", "surrogatepass")
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            _write_atomic(self.folder / self.NAME,
+                          self._FORMAT + hashlib.sha256(payload).hexdigest().encode() + payload)
         except OSError:
             pass

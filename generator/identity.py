@@ -16,7 +16,7 @@ from difflib import SequenceMatcher
 from typing import Any
 
 from .ids import content_hash, guid_for
-from .lockfile import LOCK_NAME, LockEntry, dump_lock, load_lock, snapshot_json  # noqa: F401 (re-exported)
+from .lockfile import LOCK_NAME, LockEntry, dump_lock, load_lock, lock_of, snapshot_json  # noqa: F401 (re-exported)
 from .model import Note
 from .text import normalize
 
@@ -47,14 +47,19 @@ class Change:
 @dataclass(frozen=True, slots=True)
 class IdentityReport:
     changes: tuple[Change, ...]  # live notes in build order, then retired ones
+    carried: int = 0  # unchanged notes not listed in `changes`: their articles were carried (pipeline.py)
 
     def of(self, status: str) -> tuple[Change, ...]:
-        """The changes with `status`."""
+        """The changes with `status` (without the carried notes)."""
         return tuple(c for c in self.changes if c.status == status)
 
     def counts(self) -> dict[str, int]:
         """How many notes are new, changed, unchanged and retired."""
-        return {s: len(self.of(s)) for s in ("new", "changed", "unchanged", "retired")}
+        counts = {s: 0 for s in ("new", "changed", "unchanged", "retired")}
+        for c in self.changes:
+            counts[c.status] += 1
+        counts["unchanged"] += self.carried
+        return counts
 
 
 def note_hash(note: Note) -> str:
@@ -63,26 +68,31 @@ def note_hash(note: Note) -> str:
 
 
 def assign_identity(notes: Sequence[Note], lock: Mapping[str, LockEntry], now: int,
-                    in_scope: Callable[[str], bool] = lambda path: True,
+                    in_scope: Callable[[str], bool] = lambda path: True, taken: Iterable[str] = (),
                     ) -> tuple[list[Note], dict[str, LockEntry], IdentityReport]:
     """Notes with GUID, cloze numbers and mod set (retired ones after the live ones), the new lock, the report.
 
     `in_scope(path)` says whether a lock entry's article was part of this build (or is gone for good):
     only those entries can be matched by similarity or retired; the others are carried over untouched.
+    `taken`: GUIDs in use besides the lock's (notes the caller keeps out of this), never handed out again.
     """
-    entries = sorted(lock.items())
+    # In an order of their own (not their lock ids, which depend on what else the lock holds), so that
+    # matching part of a lock gives what matching all of it gives for that part (pipeline.py carries the
+    # rest).
+    entries = [(e.key, e) for e in sorted(lock.values(), key=lambda e: (e.key, e.guid))]
     matched = _match(notes, [e for _, e in entries], in_scope)
-    taken = {e.guid for _, e in entries}
+    taken = {*taken, *(e.guid for _, e in entries)}
+    tried: dict[str, int] = {}
     out: list[Note] = []
     new_lock: list[LockEntry] = []
     changes: list[Change] = []
     for i, note in enumerate(notes):
         held, how = matched.get(i, (None, ""))
-        guid = held.guid if held else _fresh_guid(note.key, taken)
+        guid = held.guid if held else _fresh_guid(note.key, taken, tried)
         taken.add(guid)
         ordinals: dict[str, int] = {}
         if note.kind == "cloze":
-            note, ordinals = _fix_ordinals(note, held)
+            note, ordinals = fix_ordinals(note, held)
         h = note_hash(note)
         if held is None:
             status, mod = "new", now
@@ -90,7 +100,7 @@ def assign_identity(notes: Sequence[Note], lock: Mapping[str, LockEntry], now: i
             status, mod = "unchanged", held.mod
         else:
             status, mod = "changed", max(now, held.mod + 1)
-        note = replace(note, guid=guid, mod=mod)
+        note = stamped(note, guid, mod)
         out.append(note)
         new_lock.append(LockEntry(note.key, guid, h, mod, note.source.path, ordinals, False, snapshot_json(note),
                                   note.kind))
@@ -123,18 +133,6 @@ def assign_identity(notes: Sequence[Note], lock: Mapping[str, LockEntry], now: i
         changes.append(Change("unchanged" if earlier else "retired", entry.guid, entry.key, entry.kind, entry.path,
                               int(src.get("line", 0)), str(src.get("sentence", "")), retired=True))
     return [*out, *retired], lock_of(new_lock), IdentityReport(tuple(changes))
-
-
-def lock_of(entries: Iterable[LockEntry]) -> dict[str, LockEntry]:
-    """Entries keyed for the lock file: by fact key; facts sharing a key get `key #GUID` after the first."""
-    by_key: dict[str, list[LockEntry]] = {}
-    for entry in entries:
-        by_key.setdefault(entry.key, []).append(entry)
-    out: dict[str, LockEntry] = {}
-    for key, group in by_key.items():
-        for n, entry in enumerate(sorted(group, key=lambda e: e.guid)):
-            out[key if n == 0 else f"{key} #{entry.guid}"] = entry
-    return dict(sorted(out.items()))
 
 
 # --- matching ---------------------------------------------------------------------------------------
@@ -183,14 +181,24 @@ def _match(notes: Sequence[Note], entries: Sequence[LockEntry], in_scope: Callab
     by_key: dict[str, list[LockEntry]] = {}
     for entry in free:
         by_key.setdefault(entry.key, []).append(entry)
-    for i, note in enumerate(notes):
-        same_key = by_key.get(note.key)
-        if not same_key:
-            continue
-        # Facts sharing a key (the same sentence in two articles) each keep theirs: same article first.
-        held = min(same_key, key=lambda e: (e.path != note.source.path, e.guid))
-        same_key.remove(held)
-        matched[i] = (held, "key")
+    # Facts sharing a key (the same sentence in two articles) each keep theirs: every note first looks in
+    # its own article (a live entry before a retired one), and only then elsewhere. So a note whose article
+    # did not change finds the very entry the last build gave it, whatever other articles do.
+    for own_article in (True, False):
+        for i, note in enumerate(notes):
+            same_key = by_key.get(note.key)
+            if not same_key or i in matched:
+                continue
+            path = note.source.path
+            if own_article:
+                mine = [e for e in same_key if e.path == path]
+                if not mine:
+                    continue
+                held = mine[0] if len(mine) == 1 else min(mine, key=lambda e: (e.retired, e.guid))
+            else:
+                held = min(same_key, key=lambda e: e.guid)
+            same_key.remove(held)
+            matched[i] = (held, "key")
     used = {id(e) for e, _ in matched.values()}
     pool = [e for e in free if id(e) not in used and in_scope(e.path)]
     rest = [i for i in range(len(notes)) if i not in matched]
@@ -296,15 +304,29 @@ def _candidates(notes: Mapping[int, _Features], entries: Sequence[_Features], sa
 
 # --- GUIDs, cloze numbers, changed fields --------------------------------------------------------------
 
-def _fresh_guid(key: str, taken: set[str]) -> str:
-    guid, n = guid_for(key), 1
+def stamped(note: Note, guid: str, mod: int) -> Note:
+    """`note` with its GUID and mod (what dataclasses.replace gives, without its per-call introspection)."""
+    return Note(note.kind, note.deck, note.fields, note.cards, note.tags, note.source, note.rule, note.score,
+                note.key, guid, mod, note.due, note.retired, note.extra)
+
+
+def _fresh_guid(key: str, taken: set[str], tried: dict[str, int]) -> str:
+    """The first of the key's GUIDs (`guid_for(key)`, then of `key\x1f2`, `key\x1f3`...) not taken.
+
+    `tried`: per key, the number of the GUID it last got. Those before it were taken then and GUIDs are
+    never given back, so the search goes on from there: a key many articles share costs one hash per
+    note, not one per earlier note.
+    """
+    n = tried.get(key, 0) + 1
+    guid = guid_for(key if n == 1 else f"{key}\x1f{n}")
     while guid in taken:  # a colliding key, or a key that once belonged to a note now known by another
         n += 1
         guid = guid_for(f"{key}\x1f{n}")
+    tried[key] = n
     return guid
 
 
-def _fix_ordinals(note: Note, held: LockEntry | None) -> tuple[Note, dict[str, int]]:
+def fix_ordinals(note: Note, held: LockEntry | None) -> tuple[Note, dict[str, int]]:
     """Give each cloze number the number its answer had before; new answers get numbers never used.
 
     The exception is a note none of whose previous deletions survive (a rule now gaps another word of the

@@ -1,17 +1,23 @@
 """The lock file `certdeck.lock.json`: each fact's key -> GUID, cloze numbers, content hash, mod and last content.
 
 It is meant to be committed beside the decks: the text is deterministic and sorted, one note per line
-(still one JSON document), so that its diff shows which notes a rebuild changed. A note's last content is
-kept as its JSON text and only parsed when needed (a note that changed or retired): most notes of a rebuild
-never need it. Schema `certdeck.lock/1` (the walking skeleton's) is still read; it has no last content, so
-its facts can be retired but not shipped.
+(still one JSON document), so that its diff shows which notes a rebuild changed. Schema `certdeck.lock/3`
+groups the notes by article: `{"schema": ..., "articles": {PATH: {LOCK_ID: ENTRY, ...}, ...}}`, articles
+sorted by path, in each the live notes sorted by lock id, then the retired ones. An article's section is
+therefore a run of lines that only that article's notes decide, and a rebuild that did not touch the
+article can copy it as it is (pipeline.py). A note's last content is kept as its JSON text and only parsed
+when needed (a note that changed or retired). Schemas `certdeck.lock/2` (one section for all, the path in
+each entry) and `certdeck.lock/1` (the walking skeleton's, without last content: its facts can be retired
+but not shipped) are still read.
 """
 from __future__ import annotations
 
+import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from json.encoder import encode_basestring
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any, Iterator, Sequence
 
 from .errors import GeneratorError
 from .export import note_to_json
@@ -19,11 +25,15 @@ from .model import CardView, Kind, Note, SourceRef
 from .templates import CLOZE_FIELDS, QA_FIELDS
 
 LOCK_NAME = "certdeck.lock.json"
-LOCK_SCHEMA = "certdeck.lock/2"
-_OLD_SCHEMAS = ("certdeck.lock/1",)
+LOCK_SCHEMA = "certdeck.lock/3"
+_OLD_SCHEMAS = ("certdeck.lock/1", "certdeck.lock/2")
 _SNAPSHOT_KEYS = frozenset(("deck", "kind", "fields", "cards", "tags", "source", "rule", "score"))
-_HEAD = f'{{"schema": "{LOCK_SCHEMA}", "notes": {{'
+_HEAD = f'{{"schema": "{LOCK_SCHEMA}", "articles": {{'
+_V2_HEAD = '{"schema": "certdeck.lock/2", "notes": {'
 _NOTE = ', "note": '
+_HEAD_B = _HEAD.encode()
+_GUID_B = b'{"guid": "'
+_enc = encode_basestring  # what json.dumps(s, ensure_ascii=False) gives, without its per-call set-up
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,8 +103,23 @@ class LockEntry:
 
 
 def snapshot_json(note: Note) -> str:
-    """The JSON text the lock keeps of a note (see snapshot_of)."""
-    return json.dumps(snapshot_of(note), ensure_ascii=False, separators=(", ", ": "))
+    """The JSON text the lock keeps of a note (see snapshot_of): exactly what
+    `json.dumps(snapshot_of(note), ensure_ascii=False, separators=(", ", ": "))` gives, written directly
+    (one per note of a build: the general encoder's dict building and dispatch cost more than the text)."""
+    enc = _enc
+    fields = ", ".join(f"{enc(name)}: {enc(value)}" for name, value in note.fields)
+    cards = ", ".join(f'{{"ord": {int(c.ord)}, "prompt": {enc(c.prompt)}, "answers": [{", ".join(map(enc, c.answers))}]}}'
+                      for c in note.cards)
+    src = note.source
+    return (f'{{"deck": {enc(note.deck)}, "kind": {enc(note.kind)}, "fields": {{{fields}}}, "cards": [{cards}], '
+            f'"tags": [{", ".join(map(enc, note.tags))}], "source": {{"path": {enc(src.path)}, "line": {int(src.line)}, '
+            f'"section": [{", ".join(map(enc, src.section))}], "sentence": {enc(src.sentence)}}}, '
+            f'"rule": {enc(note.rule)}, "score": {_number(note.score)}}}')
+
+
+def _number(value: float) -> str:
+    return float.__repr__(value) if type(value) is float and value == value and abs(value) != float("inf") \
+        else json.dumps(value)
 
 
 def snapshot_of(note: Note) -> dict[str, Any]:
@@ -103,45 +128,99 @@ def snapshot_of(note: Note) -> dict[str, Any]:
     return {k: v for k, v in note_to_json(note).items() if k not in ("guid", "retired")}
 
 
-def load_lock(text: str | None, path: str) -> dict[str, LockEntry]:
-    """Parse a lock file's text; None (no file yet) gives an empty lock."""
+def load_lock(text: str | bytes | None, path: str) -> dict[str, LockEntry]:
+    """Parse a lock file's text (or its bytes); None (no file yet) gives an empty lock."""
     if text is None:
         return {}
     try:
-        lock = _load_lines(text)
+        data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
+        sections = split_sections(data)
+        lock = entries_of(sections) if sections is not None else _load_v2_lines(data.decode("utf-8"))
     except (ValueError, KeyError, TypeError, AttributeError, IndexError):
         lock = None  # not laid out as dump_lock writes it (edited by hand, say): read it as any JSON
     try:
         if lock is None:
             lock = _load_document(text)
-        guids = [e.guid for e in lock.values()]
-        if len(set(guids)) != len(guids):
-            raise ValueError("two facts have the same GUID")
+        check_guids(e.guid for e in lock.values())
         return lock
     except (ValueError, KeyError, TypeError, AttributeError) as err:
         raise GeneratorError(f"lock file is damaged ({err}); move it away to start identities afresh",
                              path) from None
 
 
-def _load_lines(text: str) -> dict[str, LockEntry]:
-    """The fast way, for the layout dump_lock writes: each note's content stays JSON text until needed."""
-    lines = text.split("\n")
-    if lines[0] == _HEAD + "}}" and not "".join(lines[1:]).strip():
+def check_guids(guids: Iterable[str]) -> None:
+    """ValueError if two facts of a lock have the same GUID."""
+    seen: set[str] = set()
+    for guid in guids:
+        if guid in seen:
+            raise ValueError("two facts have the same GUID")
+        seen.add(guid)
+
+
+def split_sections(data: bytes) -> dict[str, list[bytes]] | None:
+    """The lines of each article's section (UTF-8, no trailing commas), as dump_lock writes them; None if the
+    file is not laid out that way (an older schema, or reformatted). Bytes: a big lock is never decoded whole.
+    """
+    lines = data.split(b"\n")
+    if lines[0] == _HEAD_B + b"}}" and not b"".join(lines[1:]).strip():
         return {}
-    if lines[0] != _HEAD or lines[-2:] != ["}}", ""]:
-        raise ValueError("not dump_lock's layout")
-    lock: dict[str, LockEntry] = {}
+    if lines[0] != _HEAD_B or lines[-2:] != [b"}}", b""]:
+        return None
+    sections: dict[str, list[bytes]] = {}
+    current: list[bytes] | None = None
     for line in lines[1:-2]:
-        line = line.removesuffix(",")
-        # Inside a JSON string every quote is escaped, so this is the entry's own "note" key: the last one.
-        at = line.find(_NOTE)
-        head = json.loads("{" + (line[:at] + "}}" if at >= 0 else line + "}"))
-        (lock_id, v), = head.items()
-        content = line[at + len(_NOTE) : -1] if at >= 0 else None
-        if content is not None and not (content.startswith("{") and content.endswith("}")):
+        end = line[-1:]
+        if end == b"{":  # an article's header `"PATH": {`; an entry's line ends with "}" or "},"
+            if current is not None or not line.endswith(b'": {'):
+                raise ValueError("not dump_lock's layout")
+            current = sections.setdefault(json.loads(line[:-3]), [])
+        elif current is None:
             raise ValueError("not dump_lock's layout")
-        lock[lock_id] = _entry(lock_id, v, content)
-    return lock
+        elif line == b"}" or line == b"},":
+            current = None
+        else:
+            current.append(line[:-1] if end == b"," else line)
+    if current is not None:
+        raise ValueError("not dump_lock's layout")
+    return sections
+
+
+def entries_of(sections: Mapping[str, Iterable[bytes]]) -> dict[str, LockEntry]:
+    """Every entry of the sections split_sections gives, keyed as lock_of keys them."""
+    return lock_of(parse_line(line, path) for path, lines in sections.items() for line in lines)
+
+
+def parse_line(line: bytes | str, path: str | None) -> LockEntry:
+    """One entry line of an article's section (`path`: the section's; None: the line's own, as in lock/2)."""
+    if isinstance(line, bytes):
+        line = line.decode("utf-8")
+    # Inside a JSON string every quote is escaped, so the first `, "note": ` is the entry's own "note" key.
+    at = line.find(_NOTE)
+    head = json.loads("{" + (line[:at] + "}}" if at >= 0 else line + "}"))
+    (lock_id, v), = head.items()
+    content = line[at + len(_NOTE) : -1] if at >= 0 else None
+    if content is not None and not (content.startswith("{") and content.endswith("}")):
+        raise ValueError("not dump_lock's layout")
+    return _entry(lock_id, v, content, path)
+
+
+def line_guid(line: bytes) -> str:
+    """The GUID of an entry line, without parsing the line (its first field)."""
+    at = line.index(_GUID_B) + len(_GUID_B)
+    guid = line[at : line.index(b'"', at)]
+    if b"\\" in guid:
+        raise ValueError("not dump_lock's layout")
+    return guid.decode("utf-8")
+
+
+def _load_v2_lines(text: str) -> dict[str, LockEntry]:
+    """The layout certdeck.lock/2 was written in: one note per line, sorted by lock id."""
+    lines = text.split("\n")
+    if lines[0] == _V2_HEAD + "}}" and not "".join(lines[1:]).strip():
+        return {}
+    if lines[0] != _V2_HEAD or lines[-2:] != ["}}", ""]:
+        raise ValueError("not dump_lock's layout")
+    return lock_of(parse_line(line.removesuffix(","), None) for line in lines[1:-2])
 
 
 def _load_document(text: str) -> dict[str, LockEntry]:
@@ -149,50 +228,129 @@ def _load_document(text: str) -> dict[str, LockEntry]:
     schema = data.get("schema")
     if schema != LOCK_SCHEMA and schema not in _OLD_SCHEMAS:
         raise ValueError(f"schema is not {LOCK_SCHEMA}")
-    lock = {}
-    for lock_id, v in data["notes"].items():
+    if schema == LOCK_SCHEMA:
+        items = [(lock_id, v, str(path)) for path, section in data["articles"].items()
+                 for lock_id, v in section.items()]
+    else:
+        items = [(lock_id, v, None) for lock_id, v in data["notes"].items()]
+    entries = []
+    for lock_id, v, path in items:
         snapshot = v.get("note")
         if snapshot is not None and not (isinstance(snapshot, dict) and _SNAPSHOT_KEYS <= snapshot.keys()):
             raise TypeError(f"{lock_id!r}: note lacks {sorted(_SNAPSHOT_KEYS - set(snapshot or ()))}")
         content = json.dumps(snapshot, ensure_ascii=False, separators=(", ", ": ")) if snapshot is not None else None
-        lock[lock_id] = _entry(lock_id, v, content)
-    if schema in _OLD_SCHEMAS:  # content hashes were taken differently: every note counts as changed once
-        lock = {k: LockEntry(e.key, e.guid, "", e.mod, e.path) for k, e in lock.items()}
-    return lock
+        entries.append(_entry(lock_id, v, content, path))
+    if schema == "certdeck.lock/1":  # content hashes were taken differently: every note counts as changed once
+        entries = [LockEntry(e.key, e.guid, "", e.mod, e.path) for e in entries]
+    return lock_of(entries)
 
 
-def _entry(lock_id: str, v: Mapping[str, Any], content: str | None) -> LockEntry:
+def _entry(lock_id: str, v: Mapping[str, Any], content: str | None, path: str | None) -> LockEntry:
     guid = str(v["guid"])
     key = lock_id.removesuffix(f" #{guid}")
     ordinals = {str(a): int(n) for a, n in v["ordinals"].items()} if "ordinals" in v else {}
     kind = str(v.get("kind", ""))
     if kind not in ("", "cloze", "qa"):
         raise ValueError(f"{lock_id!r}: kind is {kind!r}")
-    return LockEntry(key, guid, str(v["hash"]), int(v["mod"]), str(v.get("path", "")), ordinals,
-                     bool(v.get("retired", False)), content, kind)
+    return LockEntry(key, guid, str(v["hash"]), int(v["mod"]), str(v.get("path", "")) if path is None else path,
+                     ordinals, bool(v.get("retired", False)), content, kind)
+
+
+def lock_of(entries: Iterable[LockEntry]) -> dict[str, LockEntry]:
+    """Entries keyed for use in memory: by fact key; facts sharing a key get `key #GUID` after the first."""
+    by_key: dict[str, list[LockEntry]] = {}
+    for entry in entries:
+        by_key.setdefault(entry.key, []).append(entry)
+    out: dict[str, LockEntry] = {}
+    for key, group in by_key.items():
+        if len(group) == 1:
+            out[key] = group[0]
+            continue
+        for n, entry in enumerate(sorted(group, key=lambda e: e.guid)):
+            out[key if n == 0 else f"{key} #{entry.guid}"] = entry
+    return dict(sorted(out.items()))
 
 
 def dump_lock(lock: Mapping[str, LockEntry]) -> str:
     """Deterministic, sorted lock file text: one JSON document, one note per line."""
-    return "".join(lock_chunks(lock))
+    return b"".join(lock_chunks(lock)).decode("utf-8", "surrogatepass")
 
 
-def lock_chunks(lock: Mapping[str, LockEntry]) -> Iterator[str]:
-    """`dump_lock`'s text in pieces, to write a big lock without holding all of it in memory twice."""
-    yield _HEAD
+SectionStats = dict[str, tuple[int, str]]  # article path -> (live entries, sha256 of their lines)
+
+
+def lock_chunks(lock: Mapping[str, LockEntry] | Iterable[LockEntry],
+                carried: Mapping[str, Sequence[bytes]] | None = None, stats: SectionStats | None = None
+                ) -> Iterator[bytes]:
+    """`dump_lock`'s text as UTF-8, in pieces, one article's section at a time (to write a big lock without
+    holding all of it twice).
+
+    The sections are sorted by article path; in each, the live notes sorted by lock id, then the retired
+    ones. `carried`: article path -> the live lines of its section as an earlier lock had them, copied as
+    they are; `lock` then holds no live entry of that article. `stats`, if given, gets each section's count
+    and digest of live lines (what a later build needs to know a section again).
+    """
+    by_path: dict[str, list[LockEntry]] = {}
+    for entry in lock.values() if isinstance(lock, Mapping) else lock:
+        by_path.setdefault(entry.path, []).append(entry)
+    carried = carried or {}
+    yield _HEAD_B
     first = True
-    for lock_id, e in sorted(lock.items()):
-        item: dict[str, Any] = {"guid": e.guid, "mod": e.mod, "hash": e.hash, "path": e.path}
-        if e.kind_hint:
-            item["kind"] = e.kind_hint
-        if e.retired:
-            item["retired"] = True
-        if e.ordinals:
-            item["ordinals"] = dict(sorted(e.ordinals.items()))
-        head = json.dumps(item, ensure_ascii=False, separators=(", ", ": "))
-        # The note's content last, as the text it already is: one line per note, nothing re-encoded.
-        if e.snapshot_json is not None:
-            head = head[:-1] + _NOTE + e.snapshot_json + "}"
-        yield f"{chr(10) if first else ',' + chr(10)}{json.dumps(lock_id, ensure_ascii=False)}: {head}"
+    for path in sorted(by_path.keys() | carried.keys()):
+        live_text, retired_text = section_lines(by_path.get(path, ()))
+        if path in carried:
+            if live_text:
+                raise ValueError(f"{path}: live entries beside a carried section")
+            live = list(carried[path])
+        else:
+            live = [line.encode("utf-8", "surrogatepass") for line in live_text]
+        if stats is not None:
+            stats[path] = (len(live), hashlib.sha256(b",\n".join(live)).hexdigest())
+        if not live and not retired_text:
+            continue  # an article without notes has no section
+        head = f'{"" if first else ","}\n{json.dumps(path, ensure_ascii=False)}: {{\n'
+        yield head.encode("utf-8", "surrogatepass")
+        yield b",\n".join([*live, *(line.encode("utf-8", "surrogatepass") for line in retired_text)])
+        yield b"\n}"
         first = False
-    yield "}}\n" if first else "\n}}\n"
+    yield b"}}\n" if first else b"\n}}\n"
+
+
+def section_lines(entries: Iterable[LockEntry]) -> tuple[list[str], list[str]]:
+    """One article's entry lines: (live ones, retired ones), each sorted by lock id.
+
+    A live note's lock id is its fact key (`key #GUID` for the second and later of a key, by GUID, which only
+    a hand-edited lock has); a retired one's is always `key #GUID`, so the live lines never depend on them.
+    """
+    live: dict[str, list[LockEntry]] = {}
+    retired: list[tuple[str, LockEntry]] = []
+    for entry in entries:
+        if entry.retired:
+            retired.append((f"{entry.key} #{entry.guid}", entry))
+        else:
+            live.setdefault(entry.key, []).append(entry)
+    named: list[tuple[str, LockEntry]] = []
+    for key, group in live.items():
+        if len(group) == 1:
+            named.append((key, group[0]))
+        else:
+            named.extend((key if n == 0 else f"{key} #{e.guid}", e)
+                         for n, e in enumerate(sorted(group, key=lambda e: e.guid)))
+    return [entry_line(i, e) for i, e in sorted(named)], [entry_line(i, e) for i, e in sorted(retired)]
+
+
+def entry_line(lock_id: str, e: LockEntry) -> str:
+    """An entry's line in its article's section: `"id": {"guid": ..., "note": {...}}`."""
+    parts = [f'{_enc(lock_id)}: {{"guid": {_enc(e.guid)}, "mod": {int(e.mod)}, "hash": {_enc(e.hash)}']
+    if e.kind_hint:
+        parts.append(f', "kind": {_enc(e.kind_hint)}')
+    if e.retired:
+        parts.append(', "retired": true')
+    if e.ordinals:
+        parts.append(', "ordinals": {' + ", ".join(f"{_enc(a)}: {int(n)}" for a, n in sorted(e.ordinals.items()))
+                     + "}")
+    # The note's content last, as the text it already is: one line per note, nothing re-encoded.
+    if e.snapshot_json is not None:
+        parts.append(_NOTE + e.snapshot_json)
+    parts.append("}")
+    return "".join(parts)

@@ -5,19 +5,22 @@ is the only place that writes (decks, cards JSON, lock), each file atomically.
 """
 from __future__ import annotations
 
+import hashlib
 import sys
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
-from typing import Any, Callable, Iterator, Mapping, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
-from .cache import CACHE_DIR, ArticleCache, CacheMiss
+from .cache import CACHE_DIR, ArticleCache, CacheMiss, SectionRecord, SectionRecords
 from .config import Settings
 from .curation import Curation, apply_curation, curation_file, load_curation
 from .errors import GeneratorError
 from .extract import extract
-from .identity import IdentityReport, assign_identity
-from .lockfile import LOCK_NAME, LockEntry, load_lock, lock_chunks
-from .media import MediaFile, collect_media, source_root
+from .identity import IdentityReport, assign_identity, fix_ordinals, note_hash, stamped
+from .lockfile import (LOCK_NAME, LockEntry, SectionStats, check_guids, line_guid, load_lock, lock_chunks, lock_of,
+                       parse_line, split_sections)
+from .media import MediaFile, collect_media, media_names, source_roots
 from .model import Document, Note
 from .notes import deck_name, make_notes
 from .parse import parse_markdown, plain_to_markdown
@@ -114,14 +117,84 @@ def read_curation(article: Path) -> Curation | None:
 
 @dataclass(frozen=True)
 class Build:
-    decks: dict[str, list[Note]]  # deck name -> notes in document order
-    lock: dict[str, LockEntry]
+    parts: dict[str, list[DeckPart]]  # deck name -> its notes in document order, an article at a time
+    lock: dict[str, LockEntry]  # the entries this build decided (all but the `carried` sections)
     report: IdentityReport
     errors: list[GeneratorError] = field(default_factory=list)
     articles: int = 0
     warnings: list[GeneratorError] = field(default_factory=list)  # e.g. curation decisions that matched nothing
     had_lock: bool = False  # whether a lock file existed before this build
     media: dict[str, MediaFile] = field(default_factory=dict)  # article path + image reference -> packaged file
+    carried: dict[str, list[bytes]] = field(default_factory=dict)  # article path -> its live lock lines, as they were
+    sections: dict[str, SectionRecord] = field(default_factory=dict)  # cache key -> what its article is made of
+
+    @cached_property
+    def decks(self) -> dict[str, list[Note]]:
+        """Deck name -> notes in document order (retired ones last), GUIDs and mods set."""
+        return {deck: [n for part in parts for n in part.notes()] for deck, parts in self.parts.items()}
+
+
+class DeckPart:
+    """Some of a deck's notes, in order: one article's, or the deck's retired notes."""
+
+    digest: str  # see note_digest
+    count: int  # notes
+    cards: int
+
+    def notes(self) -> list[Note]:
+        raise NotImplementedError
+
+    def media_names(self) -> list[str]:
+        raise NotImplementedError
+
+
+class _Stamped(DeckPart):
+    """Notes identity has stamped in this build."""
+
+    def __init__(self, notes: list[Note], hashes: Mapping[str, str]) -> None:
+        self._notes = notes
+        self.digest = note_digest((n.guid, n.mod, hashes.get(n.guid, "")) for n in notes)
+        self.count = len(notes)
+        self.cards = sum(len(n.cards) for n in notes)
+
+    def notes(self) -> list[Note]:
+        return self._notes
+
+    def media_names(self) -> list[str]:
+        return media_names(v for n in self._notes for _, v in n.fields)
+
+
+class _Carried(DeckPart):
+    """An article no input of which changed since the last build, whose lock lines are as that build wrote
+    them: identity would give its notes exactly the entries those lines hold, so the lines are copied and
+    its notes stay pickled in the cache until a deck or the cards JSON needs them."""
+
+    def __init__(self, result: ArticleResult, record: SectionRecord, lines: list[bytes],
+                 rebuild: Callable[[], ArticleResult]) -> None:
+        self.result, self.record, self.lines, self.rebuild = result, record, lines, rebuild
+        self.digest, self.count, self.cards = record.digest, record.live, record.cards
+
+    def notes(self) -> list[Note]:
+        raw = _unpacked(self.result, self.rebuild).notes
+        entries = {e.key: e for e in (parse_line(line, self.record.path) for line in self.lines)}
+        out = []
+        for note in raw:
+            entry = entries[note.key]
+            if note.kind == "cloze":
+                note = fix_ordinals(note, entry)[0]
+            if note_hash(note) != entry.hash:  # cannot happen while identity is what it is: never ship it
+                raise GeneratorError("internal error (a carried note differs from its lock entry); please report "
+                                     "it, and build with --no-cache meanwhile", note.source.path, note.source.line)
+            out.append(stamped(note, entry.guid, entry.mod))
+        return out
+
+    def media_names(self) -> list[str]:
+        return list(self.record.media)
+
+
+def note_digest(notes: Iterable[tuple[str, int, str]]) -> str:
+    """Digest of notes as packaged: GUID, mod and content hash (note type, fields, tags) each, in order."""
+    return hashlib.sha256("".join(f"{g}\x1d{m}\x1d{h}\x1e" for g, m, h in notes).encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -135,6 +208,9 @@ class ArticleResult:
     errors: list[GeneratorError] = field(default_factory=list)  # built, but an image may not be packaged
     media: dict[str, MediaFile] = field(default_factory=dict)  # image reference as written -> packaged file
     image_warnings: int = 0  # how many of `warnings` are images left out
+    key: str | None = None  # its cache key, when the cache is on
+    packed: bytes | None = None  # its notes still pickled (see _unpacked); `notes` is then empty
+    notes_sha: str = ""  # sha256 of its notes as its cache entry holds them, pickled ("": no entry)
 
 
 def build_article(file: Path, settings: Settings, root: Path | None = None) -> ArticleResult:
@@ -160,11 +236,13 @@ Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
 def build_articles(files: Sequence[Path], settings: Settings, cache: ArticleCache | None = None,
                    jobs: int = 1, progress: Progress | None = None,
-                   roots: Sequence[Path] | None = None) -> list[ArticleResult]:
+                   roots: Sequence[Path] | None = None, packed: Callable[[str], bool] | None = None
+                   ) -> list[ArticleResult]:
     """Every article's result, in the order of `files`, from the cache or built with up to `jobs` processes.
 
     The parallel build maps the same pure function over the same files in order, so its results, and
     everything made from them, are identical to a serial build's. `roots`: each file's source folder.
+    `packed(key)`: whether a cached article's notes may stay pickled (see ArticleResult.packed).
     """
     cache = cache or ArticleCache(None, settings)
     roots = roots if roots is not None else [f.parent for f in files]
@@ -174,7 +252,7 @@ def build_articles(files: Sequence[Path], settings: Settings, cache: ArticleCach
         key = _cache_key(cache, file, root, settings.article_limit())
         if key is not None:
             try:
-                results[i] = _from_entry(cache.get(key))
+                results[i] = _from_entry(cache.get(key), key, packed is not None and packed(key))
                 continue
             except CacheMiss:
                 pass
@@ -233,9 +311,13 @@ def _build_task(task: _Task) -> bytes | ArticleResult:
 
 
 def _to_entry(result: ArticleResult) -> tuple[Any, ...]:
-    """A cache entry's value: plain containers and certdeck's data classes; images with their file stats."""
+    """A cache entry's value: plain containers and certdeck's data classes; images with their file stats;
+    the notes pickled on their own, so that an article whose notes a build does not need is read without
+    them (the entry's checksum covers them all the same)."""
+    from .cache import pack
+
     media = tuple((src, f.name, str(f.path), *_stat(f.path)) for src, f in result.media.items())
-    return (result.path, result.notes, result.warnings, result.error, result.errors, media)
+    return (result.path, result.warnings, result.error, result.errors, media, pack(result.notes))
 
 
 def _stat(path: Path) -> tuple[int, int]:
@@ -246,11 +328,12 @@ def _stat(path: Path) -> tuple[int, int]:
     return (st.st_size, st.st_mtime_ns)
 
 
-def _from_entry(value: Any) -> ArticleResult:
-    """An ArticleResult from a cache entry's value; CacheMiss if it has another shape or an image changed."""
+def _from_entry(value: Any, key: str | None = None, packed: bool = False) -> ArticleResult:
+    """An ArticleResult from a cache entry's value; CacheMiss if it has another shape or an image changed.
+    With `packed`, its notes are left pickled (ArticleResult.packed)."""
     try:
-        path, notes, warnings, error, errors, media = value
-        ok = (isinstance(path, str) and all(isinstance(n, Note) for n in notes)
+        path, warnings, error, errors, media, notes_data = value
+        ok = (isinstance(path, str) and isinstance(notes_data, bytes)
               and all(isinstance(w, GeneratorError) for w in [*warnings, *errors])
               and (error is None or isinstance(error, GeneratorError)))
         files = {}
@@ -262,33 +345,62 @@ def _from_entry(value: Any) -> ArticleResult:
         raise CacheMiss("entry of another shape") from None
     if not ok:
         raise CacheMiss("entry of another shape")
-    return ArticleResult(path, list(notes), list(warnings), error, list(errors), files)
+    result = ArticleResult(path, [], list(warnings), error, list(errors), files, 0, key, notes_data,
+                           hashlib.sha256(notes_data).hexdigest())
+    return result if packed else _unpacked(result, None)
 
 
-def _result(value: bytes | ArticleResult) -> ArticleResult:
+def _unpacked(result: ArticleResult, rebuild: Callable[[], ArticleResult] | None) -> ArticleResult:
+    """`result` with its notes unpickled; CacheMiss if they are damaged and there is no `rebuild`."""
+    if result.packed is None:
+        return result
+    from .cache import unpack
+
+    try:
+        notes = unpack(result.packed)
+        if not (isinstance(notes, list) and all(isinstance(n, Note) for n in notes)):
+            raise CacheMiss("entry of another shape")
+    except CacheMiss:
+        if rebuild is None:
+            raise
+        notes = rebuild().notes  # the same pure function of the same bytes: the same notes
+    return replace(result, notes=notes, packed=None)
+
+
+def _result(value: bytes | ArticleResult, key: str | None) -> ArticleResult:
     if isinstance(value, ArticleResult):
-        return value
+        return replace(value, key=key) if key else value
     from .cache import loads
 
-    return _from_entry(loads(value))
+    return _from_entry(loads(value), key)
 
 
 def _run(todo: list[tuple[int, _Task]], jobs: int) -> Iterator[ArticleResult]:
-    """Build the tasks in order, in a process pool when there are enough of them and jobs > 1."""
+    """Build the tasks in order, in a process pool when there are enough of them and jobs > 1.
+
+    A worker that dies (the system's out-of-memory killer, say) fails the build with an error rather than
+    leaving it waiting for a result that never comes.
+    """
     tasks = [t for _, t in todo]
     jobs = min(jobs, len(tasks))
     if jobs <= 1:
         for task in tasks:
-            yield _result(_build_task(task))
+            yield _result(_build_task(task), task.key)
         return
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     # fork shares what the parent already imported; newer Pythons warn about fork with threads running
     method = "fork" if sys.version_info < (3, 12) and "fork" in multiprocessing.get_all_start_methods() else None
     chunk = max(1, min(8, len(tasks) // (jobs * 4)))
-    with multiprocessing.get_context(method).Pool(jobs) as pool:
-        for value in pool.imap(_build_task, tasks, chunksize=chunk):
-            yield _result(value)
+    try:
+        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method)) as pool:
+            for task, value in zip(tasks, pool.map(_build_task, tasks, chunksize=chunk)):
+                yield _result(value, task.key)
+    except BrokenProcessPool:
+        raise GeneratorError(f"a worker process building the articles died (out of memory?); try fewer "
+                             f"--jobs than {jobs}", display_path(tasks[0].file.parent)) from None
 
 
 def plan_build(paths: Sequence[Path], settings: Settings, out_dir: Path, jobs: int = 1,
@@ -296,47 +408,143 @@ def plan_build(paths: Sequence[Path], settings: Settings, out_dir: Path, jobs: i
     """Read every article under `paths`, make its notes and match them to the lock in `out_dir`.
 
     With `use_cache`, articles come from the cache in `out_dir` when nothing they depend on changed; new
-    and changed ones are built with up to `jobs` processes. The result is the same either way.
+    and changed ones are built with up to `jobs` processes. An article that comes from the cache and whose
+    lines in the lock are as the last build wrote them is carried: identity would hand each of its notes
+    the entry that holds its fact key in its own article (identity.py matches there first, and after a
+    build the lock holds exactly each note's key), so its lines are copied instead. The result is the same
+    either way (tests/test_incremental.py).
     """
     errors: list[GeneratorError] = []
     warnings: list[GeneratorError] = []
     media: dict[str, MediaFile] = {}
-    notes: list[Note] = []
     built: set[str] = set()
     cache = ArticleCache(out_dir / CACHE_DIR if use_cache else None, settings)
+    records = SectionRecords(out_dir / CACHE_DIR if use_cache else None)
     files = find_sources(paths, warnings)
-    roots = [source_root(f, paths) for f in files]
-    for result in build_articles(files, settings, cache, jobs, progress, roots):
+    roots = source_roots(files, paths)
+    results = build_articles(files, settings, cache, jobs, progress, roots,
+                             packed=lambda key: records.get(key) is not None)
+    cache.tidy()
+    lock_path = out_dir / LOCK_NAME
+    try:
+        lock_data = lock_path.read_bytes() if lock_path.exists() else None
+    except OSError as err:
+        raise GeneratorError(f"cannot read lock file: {err}", str(lock_path)) from None
+    had_lock = lock_data is not None
+    sections = None
+    if records.records and lock_data is not None:
+        try:
+            sections = split_sections(lock_data)
+        except (ValueError, KeyError, TypeError, AttributeError, IndexError):
+            sections = None  # load_lock says what is wrong with it
+    carried: dict[str, tuple[ArticleResult, SectionRecord, list[bytes]]] = {}
+    if sections is None:
+        lock = load_lock(lock_data, str(lock_path))
+        carried_guids: list[str] = []
+    else:
+        del lock_data  # tens of MB for a big curriculum: not kept through identity and packaging
+        lock, carried_guids = _carry(results, records, sections, carried, str(lock_path))
+    lock_data = None
+    notes: list[Note] = []
+    live: list[ArticleResult] = []
+    for i, result in enumerate(results):
         if result.error is not None:
             errors.append(result.error)
             continue
         built.add(result.path)
-        notes.extend(result.notes)
         warnings.extend(result.warnings)
         errors.extend(result.errors)
         media.update({f"{result.path}\0{src}": f for src, f in result.media.items()})
-    cache.tidy()
-    lock_path = out_dir / LOCK_NAME
-    try:
-        lock_text = lock_path.read_text(encoding="utf-8") if lock_path.exists() else None
-    except (OSError, UnicodeDecodeError) as err:
-        raise GeneratorError(f"cannot read lock file: {err}", str(lock_path)) from None
-    lock = load_lock(lock_text, str(lock_path))
-    had_lock = lock_text is not None
-    del lock_text  # tens of MB for a big curriculum: not kept through identity and packaging
+        if result.path not in carried:
+            if result.packed is not None:
+                result = results[i] = _unpacked(result, _rebuilder(files[i], roots[i], settings))
+            notes.extend(result.notes)
+            live.append(result)
 
     def in_scope(path: str) -> bool:
         # A fact can only be retired from an article this build read, or from one that is gone; an
         # article left out of this build (or that failed to read) keeps its entries as they are.
         return path in built or not Path(path).exists()
 
-    stamped, new_lock, report = assign_identity(notes, lock, settings.build_time(), in_scope)
-    decks: dict[str, list[Note]] = {}
-    for note in stamped:
-        if settings.retired or not note.retired:
-            decks.setdefault(note.deck, []).append(note)
-    return Build(decks=decks, lock=new_lock, report=report, errors=errors, articles=len(built),
-                 warnings=warnings, had_lock=had_lock, media=media)
+    stamped_notes, new_lock, report = assign_identity(notes, lock, settings.build_time(), in_scope, carried_guids)
+    del notes
+    report = replace(report, carried=sum(r.live for _, r, _ in carried.values()))
+    hashes = {e.guid: e.hash for e in new_lock.values()}
+    parts: dict[str, list[DeckPart]] = {}
+    sections_made: dict[str, SectionRecord] = {}
+    at = 0
+    for file, root, result in zip(files, roots, results):
+        if result.error is not None:
+            continue
+        if result.path in carried:
+            _, record, lines = carried[result.path]
+            part: DeckPart = _Carried(result, record, lines, _rebuilder(file, root, settings))
+            if result.key:
+                sections_made[result.key] = record
+            if record.live:
+                parts.setdefault(record.deck, []).append(part)
+            continue
+        mine = stamped_notes[at : at + len(result.notes)]
+        at += len(result.notes)
+        by_deck: dict[str, list[Note]] = {}
+        for note in mine:
+            by_deck.setdefault(note.deck, []).append(note)
+        for deck, group in by_deck.items():
+            parts.setdefault(deck, []).append(_Stamped(group, hashes))
+        if result.key and result.notes_sha and len(by_deck) <= 1:
+            made = _Stamped(mine, hashes)
+            sections_made[result.key] = SectionRecord(result.path, made.count, "", made.digest, made.cards,
+                                                      next(iter(by_deck), ""), tuple(made.media_names()),
+                                                      result.notes_sha)
+    retired: dict[str, list[Note]] = {}
+    for note in stamped_notes[at:]:
+        if settings.retired:
+            retired.setdefault(note.deck, []).append(note)
+    for deck, group in retired.items():
+        parts.setdefault(deck, []).append(_Stamped(group, hashes))
+    return Build(parts=parts, lock=new_lock, report=report, errors=errors, articles=len(built),
+                 warnings=warnings, had_lock=had_lock, media=media,
+                 carried={path: lines for path, (_, _, lines) in carried.items()},
+                 sections=sections_made)
+
+
+def _rebuilder(file: Path, root: Path, settings: Settings) -> Callable[[], ArticleResult]:
+    """A function that builds an article again (when its cached notes turn out damaged)."""
+    def rebuild() -> ArticleResult:
+        return build_article(file, settings, root)
+
+    return rebuild
+
+
+def _carry(results: Sequence[ArticleResult], records: SectionRecords, sections: dict[str, list[bytes]],
+           carried: dict[str, tuple[ArticleResult, SectionRecord, list[bytes]]], lock_path: str
+           ) -> tuple[dict[str, LockEntry], list[str]]:
+    """Fill `carried` with the articles whose lock lines are as the last build wrote them; returns the lock
+    entries of everything else (parsed) and the GUIDs of the carried lines."""
+    try:
+        for result in results:
+            record = records.get(result.key)
+            # Only notes read from the cache, the very ones the record was made from (an article built
+            # afresh may differ for the same bytes: an image that changed, say).
+            if result.error is not None or record is None or record.path != result.path \
+                    or result.packed is None or record.notes_sha != result.notes_sha:
+                continue
+            lines = sections.get(result.path, [])
+            head, rest = lines[: record.live], lines[record.live :]
+            if len(head) < record.live or hashlib.sha256(b",\n".join(head)).hexdigest() != record.lines_sha:
+                continue
+            after = [parse_line(line, result.path) for line in rest]
+            if any(not e.retired for e in after):  # only a hand-edited lock has these: match it all
+                continue
+            carried[result.path] = (result, record, head)
+            sections[result.path] = rest  # its retired notes, if any: matched as usual
+        entries = [parse_line(line, path) for path, lines in sections.items() for line in lines]
+        guids = [line_guid(line) for _, _, lines in carried.values() for line in lines]
+        check_guids([*guids, *(e.guid for e in entries)])
+    except (ValueError, KeyError, TypeError, AttributeError, IndexError) as err:
+        raise GeneratorError(f"lock file is damaged ({err}); move it away to start identities afresh",
+                             lock_path) from None
+    return lock_of(entries), guids
 
 
 def write_build(build: Build, out_dir: Path, json_path: Path | None = None, use_cache: bool = False,
@@ -351,33 +559,72 @@ def write_build(build: Build, out_dir: Path, json_path: Path | None = None, use_
     """
     from .cache import DeckRecord, deck_fingerprint
     from .export import cards_json
-    from .media import media_in
     from .package import write_text_atomic
 
     _make_folder(out_dir)
     with _FolderLock(out_dir):
         _remove_leftovers(out_dir)
         record = DeckRecord(out_dir / CACHE_DIR if use_cache else None)
+        by_name = {f.name: f.path for f in build.media.values()}
         written = []
-        decks = sorted(build.decks.items())
+        decks = sorted(build.parts.items())
         names = deck_file_names([deck for deck, _ in decks])
-        for done, (deck, notes) in enumerate(decks, 1):
+        for done, (deck, parts) in enumerate(decks, 1):
             target = out_dir / names[deck]
-            files = media_in((v for n in notes for _, v in n.fields), build.media)
-            fingerprint = deck_fingerprint(deck, notes, files) if use_cache else ""
+            used = {name for part in parts for name in part.media_names()}
+            files = {name: by_name[name] for name in sorted(used) if name in by_name}
+            fingerprint = deck_fingerprint(deck, [p.digest for p in parts], files) if use_cache else ""
             if not record.unchanged(target, fingerprint):
+                notes = [n for part in parts for n in part.notes()]
                 _write(target, "deck", _write_deck, notes, out_dir, deck, files, target.name)
                 record.record(target, fingerprint)
-            written.append((deck, target, len(notes), sum(len(n.cards) for n in notes)))
+                del notes
+            written.append((deck, target, sum(p.count for p in parts), sum(p.cards for p in parts)))
             if progress:
                 progress("decks", done, len(decks))
         record.save(p.name for _, p, _, _ in written)
         if json_path is not None:
-            all_notes = [n for _, notes in decks for n in notes]
+            all_notes = [n for _, parts in decks for part in parts for n in part.notes()]
             _write(json_path, "cards JSON", write_text_atomic, json_path, cards_json(all_notes))
+            del all_notes
         lock_path = out_dir / LOCK_NAME
-        _write(lock_path, "lock file", write_text_atomic, lock_path, lock_chunks(build.lock))  # streamed
+        stats: SectionStats = {}
+        _write(lock_path, "lock file", _write_bytes_atomic, lock_path,
+               lock_chunks(build.lock, build.carried, stats))  # streamed
+        if use_cache:
+            _save_sections(out_dir / CACHE_DIR, build.sections, stats)
     return written
+
+
+def _write_bytes_atomic(path: Path, pieces: Iterable[bytes]) -> None:
+    """Write `pieces` in order to `path` through a temporary file in the same folder and a rename."""
+    import os
+    import tempfile
+
+    from .package import _publish
+
+    fd, tmp = tempfile.mkstemp(prefix=".certdeck-", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            for piece in pieces:
+                fh.write(piece)
+            fh.flush()
+            os.fsync(fh.fileno())
+        _publish(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def _save_sections(folder: Path, made: Mapping[str, SectionRecord], stats: SectionStats) -> None:
+    """Record, for the next build, each article whose lock lines are exactly its notes' entries."""
+    empty = hashlib.sha256(b"").hexdigest()
+    records = {}
+    for key, r in made.items():
+        live, sha = stats.get(r.path, (0, empty))
+        if live == r.live:
+            records[key] = replace(r, lines_sha=sha)
+    SectionRecords(folder).save(records)
 
 
 def _write_deck(notes: Sequence[Note], out_dir: Path, deck: str, files: Mapping[str, Path], name: str) -> None:

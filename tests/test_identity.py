@@ -133,10 +133,45 @@ def test_lock_file_round_trips_and_is_sorted(tmp_path: Path) -> None:
     text = dump_lock(lock)
     assert dump_lock(load_lock(text, "x")) == text
     data = json.loads(text)
-    assert data["schema"] == "certdeck.lock/2" and list(data["notes"]) == sorted(data["notes"])
-    entry = next(v for v in data["notes"].values() if v["note"]["rule"] == "markup")
-    assert set(entry) == {"guid", "hash", "mod", "path", "kind", "ordinals", "note"}
+    # certdeck.lock/3: grouped by article (the path is the section's), each sorted by lock id
+    assert data["schema"] == "certdeck.lock/3" and list(data["articles"]) == ["cells.md"]
+    section = data["articles"]["cells.md"]
+    assert list(section) == sorted(section) and len(section) == 3
+    entry = next(v for v in section.values() if v["note"]["rule"] == "markup")
+    assert set(entry) == {"guid", "hash", "mod", "kind", "ordinals", "note"}
     assert entry["note"]["source"]["path"] == "cells.md" and entry["note"]["fields"]["Text"].startswith("The {{c1::")
+
+
+def _as_lock_v2(lock: dict[str, LockEntry]) -> str:
+    """The layout certdeck.lock/2 wrote (one section for all notes, the path in each entry), as 7a7f9e9 did."""
+    lines = []
+    for lock_id, e in sorted(lock.items()):
+        item: dict[str, object] = {"guid": e.guid, "mod": e.mod, "hash": e.hash, "path": e.path}
+        if e.kind_hint:
+            item["kind"] = e.kind_hint
+        if e.retired:
+            item["retired"] = True
+        if e.ordinals:
+            item["ordinals"] = dict(sorted(e.ordinals.items()))
+        head = json.dumps(item, ensure_ascii=False, separators=(", ", ": "))
+        if e.snapshot_json is not None:
+            head = head[:-1] + ', "note": ' + e.snapshot_json + "}"
+        lines.append(f"{json.dumps(lock_id, ensure_ascii=False)}: {head}")
+    return '{"schema": "certdeck.lock/2", "notes": {\n' + ",\n".join(lines) + "\n}}\n"
+
+
+def test_lock_files_of_the_previous_layout_read_the_same_and_keep_every_note() -> None:
+    a, b = notes_of(CELLS, "a.md"), notes_of(CELLS.replace("waste material", "waste"), "b.md")
+    first, lock, _ = run(a + b, {}, T1)
+    _, lock, _ = run(a, lock, T2)  # b.md's notes retire
+    old = _as_lock_v2(lock)
+    assert load_lock(old, "x") == load_lock(dump_lock(lock), "x") == lock
+    assert load_lock(json.dumps(json.loads(old), indent=2), "x") == lock  # reformatted, too
+    again, lock2, report = run(a, load_lock(old, "x"), T3)
+    assert [n.guid for n in again[:3]] == [n.guid for n in first if n.source.path == "a.md"]
+    assert sorted(n.guid for n in again[3:] if n.retired) == sorted(n.guid for n in first if n.source.path == "b.md")
+    assert report.counts() == {"new": 0, "changed": 0, "unchanged": 6, "retired": 0}
+    assert dump_lock(lock2) == dump_lock(lock)
 
 
 def test_a_lock_file_laid_out_differently_reads_the_same() -> None:

@@ -262,3 +262,22 @@ def test_changed_or_missing_image_rebuilds_its_article(tmp_path: Path, monkeypat
     assert _outputs(out) == _outputs(ref)
     with zipfile.ZipFile(out / "Cells.apkg") as zf:
         assert png(60, 30, (40, 200, 40)) in [zf.read(n) for n in zf.namelist() if n.isdigit()]
+
+
+def _killed(task: object) -> object:
+    """A worker the system kills mid-task (as the out-of-memory killer does)."""
+    import os
+    import signal
+
+    os.kill(os.getpid(), signal.SIGKILL)
+    return None
+
+
+def test_a_worker_killed_mid_build_fails_the_build_instead_of_hanging(corpus: Path, tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pipeline, "_build_task", _killed)
+    result = CliRunner().invoke(app, ["build", str(corpus), "-o", str(tmp_path / "out"), "-q", "--jobs", "2",
+                                      "--no-cache"])
+    assert result.exit_code == 1
+    assert "error:" in result.output and "worker process" in result.output
+    assert not (tmp_path / "out" / "certdeck.lock.json").exists()  # nothing half-written
