@@ -596,8 +596,9 @@ def write_build(build: Build, out_dir: Path, json_path: Path | None = None, use_
     return written
 
 
-def _write_bytes_atomic(path: Path, pieces: Iterable[bytes]) -> None:
-    """Write `pieces` in order to `path` through a temporary file in the same folder and a rename."""
+def _write_bytes_atomic(path: Path, pieces: Iterable[bytes | str]) -> None:
+    """Write `pieces` (str as UTF-8) in order to `path` through a temporary file in the same folder and a
+    rename."""
     import os
     import tempfile
 
@@ -607,7 +608,7 @@ def _write_bytes_atomic(path: Path, pieces: Iterable[bytes]) -> None:
     try:
         with os.fdopen(fd, "wb") as fh:
             for piece in pieces:
-                fh.write(piece)
+                fh.write(piece.encode("utf-8", "surrogatepass") if isinstance(piece, str) else piece)
             fh.flush()
             os.fsync(fh.fileno())
         _publish(tmp, path)

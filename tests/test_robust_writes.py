@@ -80,7 +80,7 @@ def test_full_disk_leaves_the_previous_files_whole(tmp_path: Path, monkeypatch: 
     else:  # decks written, then the lock file does not fit
         from generator import pipeline
 
-        def chunks(_lock: object) -> object:  # the disk fills up half way through the lock file
+        def chunks(*_args: object) -> object:  # the disk fills up half way through the lock file
             yield "{"
             enospc()
 
