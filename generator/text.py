@@ -102,6 +102,11 @@ def _stems(text: str) -> frozenset[str]:
     return frozenset(stem(w) for w in _content_words(text))
 
 
+def count_content_words(text: str) -> int:
+    """`len(content_words(text))`, without copying the memoised words."""
+    return len(_content_words(text))
+
+
 def stem_set(text: str) -> frozenset[str]:
     """`stems(text)` as the memoised frozenset itself: for read-only tests in hot loops (no copy)."""
     return _stems(text)
@@ -122,8 +127,9 @@ def _stem_index(text: str) -> _StemIndex:
         ends.append(m.end())
         low = m.group(0).lower()
         if low not in STOP_WORDS:
-            first.setdefault(stem(low), i)
-            last[stem(low)] = i
+            word_stem = stem(low)
+            first.setdefault(word_stem, i)
+            last[word_stem] = i
     return _StemIndex(tuple(starts), tuple(ends), first, last)
 
 

@@ -94,3 +94,17 @@ def test_rank_gaps_keeps_its_rankings() -> None:
         ranked = rank_gaps(text, stats, emphasis, avoid, term)
         got = [(text[s.start : s.end], s.kind, round(s.score, 3)) for s in ranked]
         assert got == expected, text
+
+
+PIECES = st.sampled_from(
+    ["one", "Ten", "often", "a few", "twice as", "half", "İ", "ſix", "20", "mg", "%", "-", "/", " ", ".",
+     "years", "at least", "1990s", "May 4, 2020", "x", "_"]
+)
+
+
+@given(st.lists(PIECES, max_size=8).map("".join))
+def test_the_number_hint_is_in_every_quantity(text: str) -> None:
+    from generator.extract.spans import _COMPARATIVE, _DATE, _DECADE, _NUMBER_HINT, NUMBER
+
+    if any(p.search(text) for p in (NUMBER, _COMPARATIVE, _DATE, _DECADE)):
+        assert _NUMBER_HINT.search(text)

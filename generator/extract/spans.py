@@ -18,7 +18,16 @@ from functools import lru_cache
 from typing import Any, Iterable, NamedTuple, Sequence
 
 from ..model import Block, Document
-from ..text import LEADING_PRONOUNS, STOP_WORDS, content_words, stem, stem_set, stems, stems_outside
+from ..text import (
+    LEADING_PRONOUNS,
+    STOP_WORDS,
+    content_words,
+    count_content_words,
+    stem,
+    stem_set,
+    stems,
+    stems_outside,
+)
 
 _TOKEN = re.compile(r"[A-Za-z0-9$][A-Za-z0-9%+.,$/'’&-]*[A-Za-z0-9%+$]|[A-Za-z0-9]")
 
@@ -258,9 +267,9 @@ def _chunks(text: str, max_words: int) -> tuple[Span, ...]:
     run: list[Token] = []
 
     def flush() -> None:
-        while run and (_is_adverb(run[0].low) or run[0].low in ("of", "and", "or", "&")):
+        while run and (_is_adverb(run[0].low) or run[0].low in _JOINERS):
             run.pop(0)
-        while run and (_is_adverb(run[-1].low) or run[-1].low in ("of", "and", "or", "&")):
+        while run and (_is_adverb(run[-1].low) or run[-1].low in _JOINERS):
             run.pop()
         if run and len(run) <= max_words:
             out.append(Span(run[0].start, run[-1].end, "chunk", 0.0))
@@ -268,33 +277,30 @@ def _chunks(text: str, max_words: int) -> tuple[Span, ...]:
 
     verbs = _verb_positions(tuple(t.low for t in toks))
     for i, tok in enumerate(toks):
-        gap = text[toks[i - 1].end : tok.start] if i else ""
-        nxt_is_verb = i + 1 in verbs
-        cumulative = (
-            gap.strip() == ","
-            and len(run) == 1
-            and i >= 2
-            and toks[i - 2].low in ("a", "an", "the")
-            and not is_function_word(tok.low.strip())
-            or gap.strip() == ","
-            and len(run) == 1
-            and i >= 2
-            and toks[i - 2].low in ("a", "an", "the")
-            and tok.low in ("less", "more", "very")
-        )
-        if run and gap.strip() not in ("", "-", "/") and not cumulative:  # punctuation ends a chunk
-            flush()
         low = tok.low
+        sep = ""  # the punctuation between this word and the run's last one
+        if run:
+            sep = text[toks[i - 1].end : tok.start].strip()
+            if sep not in ("", "-", "/"):  # punctuation ends a chunk ...
+                cumulative = (  # ... except the comma of "a warm, dry place" or "a sudden, very sharp pain"
+                    sep == ","
+                    and len(run) == 1
+                    and i >= 2
+                    and toks[i - 2].low in ("a", "an", "the")
+                    and (not is_function_word(low.strip()) or low in ("less", "more", "very"))
+                )
+                if not cumulative:
+                    flush()
         if i in verbs:
             flush()
             continue
-        if low in ("of", "and", "or", "&") and run:
+        if low in _JOINERS and run:
             nxt = toks[i + 1].low if i + 1 < len(toks) else ""
             gerund = low != "of" and nxt.endswith("ing") and not run[0].low.endswith("ing") and len(nxt) > 5
             if (
                 nxt
                 and not is_function_word(nxt)
-                and not nxt_is_verb
+                and i + 1 not in verbs
                 and not gerund
                 and len(run) < max_words - 1
             ):
@@ -303,7 +309,7 @@ def _chunks(text: str, max_words: int) -> tuple[Span, ...]:
             flush()
             continue
         if (is_function_word(low) or low in LEADING_PRONOUNS) and not (
-            run and low in ("less", "more", "very") and text[toks[i - 1].end : tok.start].strip() == ","
+            run and low in ("less", "more", "very") and sep == ","
         ):
             flush()
             continue
@@ -312,6 +318,7 @@ def _chunks(text: str, max_words: int) -> tuple[Span, ...]:
     return tuple(out)
 
 
+_JOINERS = frozenset(("of", "and", "or", "&"))
 _OBJECT_START = DETERMINERS | frozenset("to two three four five you them us him her it".split())
 
 
@@ -420,12 +427,22 @@ def number_spans(text: str) -> list[Span]:
 
 _QUALIFIER_WORDS = frozenset("at least most about around every for after before by within over under".split())
 _DIGITS = re.compile(r"\d+")
+# What every match of NUMBER, _COMPARATIVE, _DATE and _DECADE holds: a digit, or a number word that starts a
+# word (NUMBER's lookbehind, or the whitespace after its qualifier, comes before it). Same flags, so the
+# same case folding: a sentence this misses has no quantity.
+_NUMBER_HINT = re.compile(
+    r"\d|(?<!\w)(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|"
+    r"twenty|thirty|forty|fifty|sixty|hundred|half|a few|twice)",
+    re.I,
+)
 _YEAR = re.compile(r"(?:19|20)\d\d")
 
 
 @lru_cache(maxsize=1 << 12)
 def _number_spans(text: str) -> tuple[Span, ...]:
     # Memoised: classify and rank_gaps both ask for a sentence's quantities (callers get a list).
+    if not _NUMBER_HINT.search(text):
+        return ()  # no digit and no number word: none of the patterns below can match
     out = []
     for m in NUMBER.finditer(text):
         core = m.group(0).strip()
@@ -567,9 +584,8 @@ def good_span(text: str, span: Span, avoid: str = "") -> bool:
         and not after_determiner
     ):
         return False
-    all_words = content_words(text)
-    gap_words = content_words(answer)
-    return len(gap_words) < 3 or len(gap_words) <= 0.6 * len(all_words)
+    gap_words = count_content_words(answer)
+    return gap_words < 3 or gap_words <= 0.6 * count_content_words(text)
 
 
 _COMPARATIVES = frozenset(
@@ -912,7 +928,8 @@ def _salience(phrase: str, stats: DocStats) -> float:
     words = _phrase_stems(phrase)
     if not words:
         return 0.0
-    best = max(min(stats.counts[w], 4) for w in words) / 4
+    counts = stats.counts
+    best = max(min(counts.get(w, 0), 4) for w in words) / 4
     return 0.5 * best if all(w in stats.topic for w in words) else best
 
 
