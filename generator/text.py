@@ -107,9 +107,8 @@ def count_content_words(text: str) -> int:
     return len(_content_words(text))
 
 
-def stem_set(text: str) -> frozenset[str]:
-    """`stems(text)` as the memoised frozenset itself: for read-only tests in hot loops (no copy)."""
-    return _stems(text)
+# `stems(text)` as the memoised frozenset itself, for read-only tests in hot loops: no copy, no extra call.
+stem_set = _stems
 
 
 class _StemIndex(NamedTuple):
@@ -150,9 +149,11 @@ def stems_outside(text: str, start: int, end: int, wanted: Iterable[str]) -> boo
     after: frozenset[str] = frozenset()
     if j and index.ends[j - 1] > end:  # `end` falls inside a word: the suffix starts mid-word
         after, j = _stems(text[end:]), n
-    return all(
-        index.first.get(w, n) < k or index.last.get(w, -1) >= j or w in cut or w in after for w in wanted
-    )
+    first, last = index.first, index.last
+    for w in wanted:  # a plain loop: this runs for every candidate gap, and all(<genexpr>) costs more
+        if not (first.get(w, n) < k or last.get(w, -1) >= j or w in cut or w in after):
+            return False
+    return True
 
 
 _FOLD = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "—": "-", "–": "-"})

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from operator import itemgetter
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Iterable, NamedTuple, Sequence
@@ -275,7 +276,7 @@ def _chunks(text: str, max_words: int) -> tuple[Span, ...]:
             out.append(Span(run[0].start, run[-1].end, "chunk", 0.0))
         run.clear()
 
-    verbs = _verb_positions(tuple(t.low for t in toks))
+    verbs = _verb_positions(_lows(toks))
     for i, tok in enumerate(toks):
         low = tok.low
         sep = ""  # the punctuation between this word and the run's last one
@@ -325,10 +326,16 @@ _OBJECT_START = DETERMINERS | frozenset("to two three four five you them us him 
 def verb_positions(toks: Sequence[Token]) -> set[int]:
     """Indices of tokens that act as verbs: after a modal or "to", participles after an auxiliary, and
     listed verbs that follow a noun (not the noun-like ones such as "support")."""
-    return set(_verb_positions(tuple(t.low for t in toks)))
+    return set(_verb_positions(_lows(toks)))
 
 
 _PREPOSITIONS_OR_DETERMINERS = PREPOSITIONS | DETERMINERS
+_LOW = itemgetter(3)  # Token.low, read at C speed
+
+
+def _lows(toks: Sequence[Token]) -> tuple[str, ...]:
+    """The folded words of a token run: the memo key of its verbs."""
+    return tuple(map(_LOW, toks))
 
 
 @lru_cache(maxsize=1 << 12)
@@ -567,7 +574,7 @@ def good_span(text: str, span: Span, avoid: str = "") -> bool:
     """A span worth asking: a specific content word, no pronoun, no leak, and not most of the text."""
     answer = text[span.start : span.end]
     words = _answer_words(answer)
-    if not words or all(w in _VAGUE_WORDS for w in words):
+    if not words or _VAGUE_WORDS.issuperset(words):
         return False
     if len(words) > 12:
         return False
@@ -639,10 +646,14 @@ _REPORTING = re.compile(
 def main_clause_start(text: str) -> int:
     """Offset where the main clause starts: after a leading subordinate or prepositional phrase, and after
     "Studies suggest that" (what is reported is the fact)."""
-    m = _SUBORDINATE_OPENER.match(text)
+    # Both patterns are tried only where they can match: the opener ends at a comma, the report at "that".
+    m = _SUBORDINATE_OPENER.match(text) if "," in text else None
     start = m.end() if m else 0
-    r = _REPORTING.match(text[start:])
+    r = _REPORTING.match(text[start:]) if _THAT.search(text, start) else None
     return start + r.end() if r else start
+
+
+_THAT = re.compile("that", re.I)  # the same flags as _REPORTING, so the same case folding
 
 
 @lru_cache(maxsize=1 << 12)
@@ -651,7 +662,7 @@ def split_clause(text: str) -> Clause:
     skipping verbs inside a relative clause ("A person who is addicted ... has")."""
     start = main_clause_start(text)
     toks = [t for t in _tokens(text) if t.start >= start]
-    verbs = _verb_positions(tuple(t.low for t in toks))
+    verbs = _verb_positions(_lows(toks))
     relative = relative_verb = False
     gerund_subject = (len(toks) > 1 and toks[0].low.endswith("ing") and 0 not in verbs
                       and not toks[1].text[:1].isupper())  # "Warning Signs include": a name, not a gerund
@@ -712,7 +723,7 @@ def rank_gaps(
     clause = split_clause(text)
     cks = chunks(text)
     if clause.verb:
-        main = main_clause_start(text)
+        main = opener_end
         subj = [c for c in cks if main <= c.start and c.end <= clause.verb_start]
         pred = [c for c in cks if c.start > clause.verb_start]
         copula_at = _copula_after_modals(text, clause)
@@ -787,10 +798,11 @@ def rank_gaps(
             found.append(Span(eq.end(), eq.end() + len(right), "equation", 4.2))
         elif 0 < len(text[: eq.start()].split()) <= 8:
             found.append(Span(left_start, eq.start(), "equation", 4.2))
-    found = [
-        Span(s.start, s.end, s.kind, s.score - 1.0) if _in_parentheses(text, s) and s.kind != "number" else s
-        for s in found
-    ]
+    if "(" in text:
+        found = [
+            Span(s.start, s.end, s.kind, s.score - 1.0) if _in_parentheses(text, s) and s.kind != "number" else s
+            for s in found
+        ]
     seen: set[tuple[int, int]] = set()
     ranked = []
     for s in sorted(found, key=lambda s: (-s.score, s.start)):
@@ -928,9 +940,12 @@ def _salience(phrase: str, stats: DocStats) -> float:
     words = _phrase_stems(phrase)
     if not words:
         return 0.0
-    counts = stats.counts
-    best = max(min(counts.get(w, 0), 4) for w in words) / 4
-    return 0.5 * best if all(w in stats.topic for w in words) else best
+    counts, topic = stats.counts, stats.topic
+    most = 0
+    for w in words:  # the highest count, capped at 4 (a plain loop: every chunk of every sentence is scored)
+        most = max(most, counts.get(w, 0))
+    best = min(most, 4) / 4
+    return 0.5 * best if topic.issuperset(words) else best
 
 
 @lru_cache(maxsize=1 << 12)
