@@ -32,12 +32,16 @@ def make_notes(facts: Sequence[Fact], doc: Document, deck: str,
     """
     notes: list[Note] = []
     seen: dict[str, int] = {}
+    tags_of: dict[tuple[str, ...], tuple[str, ...]] = {}  # by section: the same for all of its notes
     for fact in facts:
         key = fact_key(fact)
         seen[key] = seen.get(key, 0) + 1
         if seen[key] > 1:  # two facts with the same identity: keep both, distinguishable and stable
             key = f"{key}#{seen[key]}"
-        notes.append(_note(fact, doc, deck, key, media))
+        section = fact.block.section
+        if section not in tags_of:
+            tags_of[section] = _tags(doc, section)
+        notes.append(_note(fact, doc, deck, key, media, tags_of[section]))
     return notes
 
 
@@ -46,7 +50,15 @@ def fact_key(fact: Fact) -> str:
     return f"{fact.kind}|{normalize(fact.term)}|{normalize(fact.sentence)}"
 
 
-def _note(fact: Fact, doc: Document, deck: str, key: str, media: Mapping[str, MediaFile] | None = None) -> Note:
+def _tags(doc: Document, section: tuple[str, ...]) -> tuple[str, ...]:
+    """A note's tags: the article's file name, its section, and the article's front-matter tags."""
+    tags = tuple(dict.fromkeys([doc.stem and slugify(doc.stem), *(slugify(s) for s in section[-1:]),
+                                *_meta_tags(doc)]))
+    return tuple(t for t in tags if t)
+
+
+def _note(fact: Fact, doc: Document, deck: str, key: str, media: Mapping[str, MediaFile] | None,
+          tags: tuple[str, ...]) -> Note:
     section = fact.block.section
     context = _context(fact, doc)
     if fact.kind == "qa" and normalize(context) == normalize(fact.text):
@@ -56,9 +68,7 @@ def _note(fact: Fact, doc: Document, deck: str, key: str, media: Mapping[str, Me
         cards = cloze_cards(fact.text, fact.gaps, context)
     else:
         cards = (CardView(1, _cue(context) + fact.text, (fact.answer,)),)
-    tags = tuple(dict.fromkeys([doc.stem and slugify(doc.stem), *(slugify(s) for s in section[-1:]),
-                                *_meta_tags(doc)]))
-    return Note(kind=fact.kind, deck=deck, fields=fields, cards=cards, tags=tuple(t for t in tags if t),
+    return Note(kind=fact.kind, deck=deck, fields=fields, cards=cards, tags=tags,
                 source=SourceRef(doc.path, fact.line, section, fact.sentence), rule=fact.rule,
                 score=round(fact.score, 3), key=key)
 
