@@ -109,6 +109,25 @@ def _subject(clause: str) -> str:
     return split_clause(clause).subject
 
 
+@dataclass(frozen=True, slots=True)
+class _SubjectOf:
+    """What a later pronoun may refer to: the subject of `text`, worked out only when a pronoun asks.
+    Most sentences are never referred back to, and finding a subject is this stage's costliest step."""
+
+    text: str
+
+    def value(self) -> str:
+        subject = _subject(self.text)
+        return subject if _plain_subject(subject) else ""
+
+
+Referent = str | _SubjectOf  # a subject ("" for none), or where to find it
+
+
+def _referent(entry: Referent) -> str:
+    return entry if isinstance(entry, str) else entry.value()
+
+
 def prose_sentences(doc: Document) -> tuple[ProseSentence, ...]:
     """Every prose clause of the article worth considering for a card, in document order."""
     return _prose(doc.blocks, doc.title)
@@ -139,7 +158,7 @@ def _prose(blocks: tuple[Block, ...], title: str) -> tuple[ProseSentence, ...]:
         lead = lead if 0 < len(lead.split()) <= MAX_LEAD_WORDS else ""
         # Subjects of earlier sentences in the block, latest last; a label just above ("Signs and Symptoms")
         # is what "These can occur in any order" is about.
-        subjects: list[str] = [label_before] if label_before and block.kind == "paragraph" else []
+        subjects: list[Referent] = [label_before] if label_before and block.kind == "paragraph" else []
         for sent in block.sentences:
             raw = sent.text
             if teaser and _restates(raw, title):
@@ -166,8 +185,7 @@ def _prose(blocks: tuple[Block, ...], title: str) -> tuple[ProseSentence, ...]:
                 if focus and resolved != clause:
                     focus = None  # the subject was rewritten: offsets moved
                 if n == 0:  # "X isn't a single event; it's a process": the next clause's "it" is X
-                    first = _subject(resolved or clause)
-                    earlier.append(first if _plain_subject(first) else "")
+                    earlier.append(_SubjectOf(resolved or clause))
                 if not resolved or is_noise(resolved) or len(resolved.split()) < 3:
                     continue
                 if n and not verb_positions(tokens(resolved)):
@@ -175,8 +193,7 @@ def _prose(blocks: tuple[Block, ...], title: str) -> tuple[ProseSentence, ...]:
                 short = _APPOSITIVE_DEFINITION.sub("", resolved)
                 out.append(ProseSentence(short, raw, sent.line, block, resolved, lead,
                                          focus if short == resolved else None))
-            subject = _subject(cleaned)
-            subjects.append(subject if _plain_subject(subject) else "")
+            subjects.append(_SubjectOf(cleaned))
     return tuple(out)
 
 
@@ -277,7 +294,7 @@ def _plain_subject(subject: str) -> bool:
     return not is_function_word(first)
 
 
-def _resolve(clause: str, subjects: list[str]) -> str:
+def _resolve(clause: str, subjects: list[Referent]) -> str:
     """The clause with a leading pronoun replaced by its referent; "" when it cannot be."""
     if _THOSE_WHO.match(clause):
         return "People" + clause[len("those") :]  # "Those who ..." names people generically
@@ -304,7 +321,7 @@ def _resolve(clause: str, subjects: list[str]) -> str:
     if _SOME_OF_WHICH.match(clause):
         return ""
     if word in ("it", "they") or word.startswith(("it'", "they'")):
-        referent = next((s for s in reversed(subjects[-3:]) if s), "")
+        referent = next((r for r in map(_referent, reversed(subjects[-3:])) if r), "")
         if not referent or (word.startswith("they") and not referent.lower().endswith("s")):
             return ""
         rest = clause[first.end() :]
