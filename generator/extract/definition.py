@@ -44,6 +44,11 @@ _CALLED = re.compile(
     r"as|termed|"
     r"named|referred to as)\s+(?P<name>[^,.;:()]{2,80})"
 )
+# What every match of _EXPLICIT, _COPULAR and _CALLED holds: cheap scans that skip most sentences.
+_EXPLICIT_VERBS = ("defined as", "known as", "described as", "the term for", "referred to as", "means",
+                   "refers to", "refer to", "describes")
+_IS_ARE = re.compile(r"\s(?:is|are)\s")
+_CALLED_VERBS = ("called", "known as", "termed", "named", "referred to as")
 _NAME_END = re.compile(r"\s+(?:because|since|as|when|which|that|who|in|after|for|by|during|until|while)\b.*$")
 _WHICH_MEANS = re.compile(r",\s+(?:which|that)\s+(?:means|is|refers to)\s+\S")
 _ABBREVIATION = re.compile(r"\((?P<abbr>[A-Z][A-Za-z]{1,7}s?)\)")
@@ -168,10 +173,11 @@ def _sentence_definition(text: str, emphasis: tuple[str, ...], sent: ProseSenten
 def _definition_in(text: str, emphasis: tuple[str, ...], sent: ProseSentence) -> Fact | None:
     block = sent.block
     marked = [e for e in emphasis if e and re.search(r"(?<!\w)" + re.escape(e) + r"(?!\w)", text)]
-    m = _EXPLICIT.match(text)
+    # Each pattern is tried only when the text holds the words it needs (both are case-sensitive).
+    m = _EXPLICIT.match(text) if any(v in text for v in _EXPLICIT_VERBS) else None
     score = 0.9
     if not m:
-        m = _COPULAR.match(text)
+        m = _COPULAR.match(text) if _IS_ARE.search(text) else None
         score = 0.8
     if m and _READER.search(m.group("definition")):
         m = None  # "a process that you will see again": addressed to the reader, not a definition
@@ -183,7 +189,7 @@ def _definition_in(text: str, emphasis: tuple[str, ...], sent: ProseSentence) ->
             start = text.find(term)
             spans = [(start, start + len(term))]
             return cloze_spans("definition", text, spans, score, block, sent.raw, sent.line, term=term)
-    m = _CALLED.search(text)
+    m = _CALLED.search(text) if any(v in text for v in _CALLED_VERBS) else None
     if m:
         name = _NAME_END.sub("", m.group("name")).strip()
         if 0 < len(name.split()) <= 6 and not _WEAK_TERM.match(name):
@@ -191,7 +197,7 @@ def _definition_in(text: str, emphasis: tuple[str, ...], sent: ProseSentence) ->
             return cloze_spans(
                 "definition", text, [(start, start + len(name))], 0.85, block, sent.raw, sent.line, term=name
             )
-    m = _WHICH_MEANS.search(text)
+    m = _WHICH_MEANS.search(text) if "," in text else None
     if m:
         before = text[: m.start()]
         term = next((e for e in reversed(marked) if before.endswith(e) or before.rstrip(")").endswith(e)), "")
