@@ -74,6 +74,37 @@ _SPACES = re.compile(r"\s+")
 _SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([,.;:])")
 
 
+class _Scan:
+    """A case-insensitive pattern with the words every match of it holds (lower case, any one of them).
+
+    ASCII text holding none of them cannot match, so the pattern, which is tried at every position of a
+    sentence, runs only where one occurs. Other text always goes to the pattern: there case folding reaches
+    beyond ASCII ("K" is also the Kelvin sign). Keep the words in step when a pattern changes.
+    """
+
+    def __init__(self, pattern: re.Pattern[str], needles: tuple[str, ...]) -> None:
+        self.pattern, self.needles = pattern, needles
+
+    def search(self, text: str) -> re.Match[str] | None:
+        if text.isascii():
+            low = text.lower()
+            if not any(n in low for n in self.needles):
+                return None
+        return self.pattern.search(text)
+
+
+BOILERPLATE_SCAN = _Scan(BOILERPLATE, (
+    "subscribe", "privacy policy", "terms of ", "newsletter", "click ", "sign up", "log in to", "cookie",
+    "all rights reserved", "share ", "follow us", "get the latest", "read more", "learn more", "download ",
+    "buy now", "add to cart", "advertisement", "sponsored", "comment", "copyright", "watch this",
+    *(f"this {noun}" for noun in ("video", "page", "site", "article", "section", "post", "lesson", "chapter",
+                                  "guide", "tutorial", "module", "unit", "course", "book", "paper", "overview")),
+    "you will be able to"))
+RHETORIC_SCAN = _Scan(RHETORIC, (
+    "right?", "isn't ", "isnt ", "who wouldn", "imagine", "you know what", "buckle up", "let's", "lets",
+    "dive in", "guess what", "believe ", "here's the"))
+
+
 def strip_citations(text: str) -> str:
     """The text without author-year citations and bare link references."""
     if "(" in text or "[" in text:  # every citation and link reference has one: most sentences skip both scans
@@ -123,6 +154,10 @@ _FIGURE = re.compile(
 
 # Pep talk: an instruction to the reader about the reader ("remind yourself", "give yourself").
 _REFLEXIVE = re.compile(r"\b(remind|ask|tell|give|let|allow|treat)\s+(yourself|yourselves|ourselves)\b", re.I)
+_FIGURE_SCAN = _Scan(_FIGURE, ("photo", "chart", "graph", "diagram", "figure", "image", "illustration", "arrow",
+                               "icon", "picture", "screenshot"))
+_REFLEXIVE_SCAN = _Scan(_REFLEXIVE, ("yourself", "ourselves"))
+_METAPHOR_SCAN = _Scan(_METAPHOR, (" like", " all part of"))
 
 
 @lru_cache(maxsize=1 << 12)  # the prose rules ask this of a sentence and again of its clauses
@@ -133,9 +168,9 @@ def is_noise(sentence: str) -> bool:
         return True
     if ('"' in s or "“" in s) and _SPEECH.search(s):  # quoted speech needs a quotation mark
         return True
-    if _FIGURE.search(s) or _REFLEXIVE.search(s):
+    if _FIGURE_SCAN.search(s) or _REFLEXIVE_SCAN.search(s):
         return True
-    return bool(BOILERPLATE.search(s) or RHETORIC.search(s) or _METAPHOR.search(s))
+    return bool(BOILERPLATE_SCAN.search(s) or RHETORIC_SCAN.search(s) or _METAPHOR_SCAN.search(s))
 
 
 def is_title_echo(block: Block, doc: Document) -> bool:

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from ..model import Block, Document
 from ..text import LEADING_PRONOUNS, stems
-from .filters import BOILERPLATE, RHETORIC, clean_sentence, is_noise
+from .filters import BOILERPLATE_SCAN, RHETORIC_SCAN, clean_sentence, is_noise
 from .spans import AUXILIARIES, VERBS, is_function_word, split_clause, tokens, verb_positions
 from .structure import glossary_parts, groups_of_blocks, label_of, lead_in, list_fragments
 
@@ -147,7 +147,7 @@ def _prose(blocks: tuple[Block, ...], title: str) -> tuple[ProseSentence, ...]:
         previous = block
         if block.kind not in ("paragraph", "quote", "list_item") or in_exercise_section(block):
             continue
-        teaser = block.kind == "paragraph" and any(BOILERPLATE.search(s.text) for s in block.sentences)
+        teaser = block.kind == "paragraph" and any(BOILERPLATE_SCAN.search(s.text) for s in block.sentences)
         if id(block) in in_notes or id(block) in leads or glossary_parts(block) or lead_in(block):
             continue  # asked by the structure rules
         if label_of(block) and not verb_positions(tokens(block.text)):
@@ -164,14 +164,14 @@ def _prose(blocks: tuple[Block, ...], title: str) -> tuple[ProseSentence, ...]:
             if teaser and _restates(raw, title):
                 subjects.append("")
                 continue  # a teaser's "Understanding X is key": the title again, in other words
-            rhetoric = bool(RHETORIC.search(raw)) and not raw.rstrip().endswith("?")
+            rhetoric = bool(RHETORIC_SCAN.search(raw)) and not raw.rstrip().endswith("?")
             if len(raw.split()) > MAX_WORDS or rhetoric and not _LEAD_IN_COLON.search(raw):
                 subjects.append("")
                 continue
             cleaned = clean_sentence(raw)
             if rhetoric:  # "let's carry this lesson: empathy isn't just a skill": the claim after the colon
                 cleaned = clean_sentence(_LEAD_IN_COLON.split(cleaned, maxsplit=1)[-1])
-                if RHETORIC.search(cleaned):
+                if RHETORIC_SCAN.search(cleaned):
                     subjects.append("")
                     continue
             noisy = is_noise(cleaned)

@@ -1,0 +1,100 @@
+"""The cheap checks that let extraction and rendering skip work never change an answer.
+
+Each shortcut skips a regex (or the HTML sanitizer) when a necessary condition fails; these tests hold
+the condition and the full check side by side.
+"""
+from __future__ import annotations
+
+import sys
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import generator.extract  # noqa: F401  (loads the rule modules the package's names shadow)
+from generator.extract.filters import BOILERPLATE_SCAN, RHETORIC_SCAN, is_noise
+from generator.render import _sanitizer, sanitize
+
+filters = sys.modules["generator.extract.filters"]
+definition = sys.modules["generator.extract.definition"]
+enumeration = sys.modules["generator.extract.enumeration"]
+
+SCANS = {
+    "boilerplate": (BOILERPLATE_SCAN, [
+        "Please subscribe now", "You can unsubscribe", "Read our Privacy Policy", "the terms of use apply",
+        "Our newsletter", "Click here", "sign up today", "log in to see", "We use cookies", "this site uses cookies",
+        "Cookie settings", "All rights reserved", "share this", "Follow us", "get the latest news", "Read more",
+        "learn more", "download the app", "Buy now", "add to cart", "Advertisement", "Sponsored",
+        "the comments section", "Copyright 2020", "Watch this", "This video explains", "this overview is about",
+        "by the end of this lesson", "In this article", "you will be able to"]),
+    "rhetoric": (RHETORIC_SCAN, [
+        "right? yes", "isn't it", "isnt that", "who wouldn't", "can you imagine", "you know what",
+        "buckle up", "let's be real", "lets go", "dive into", "guess what", "believe me", "imagine how",
+        "here's the thing", "isn’t it", "let’s see"]),
+    "figure": (filters._FIGURE_SCAN, [
+        "the photograph shows", "a chart labeled", "graphs depict", "the diagram illustrates",
+        "figure 2 shows", "an image pictured", "an illustration shows", "an arrow changing color",
+        "the icon shows", "a picture depicts", "the screenshot shows"]),
+    "reflexive": (filters._REFLEXIVE_SCAN, ["remind yourself", "ask yourselves", "let ourselves"]),
+    "metaphor": (filters._METAPHOR_SCAN, ["it's like a river", "that’s all part of it", "this is like"]),
+}
+CASES = [(name, phrase) for name, (_, phrases) in SCANS.items() for phrase in phrases]
+
+
+@pytest.mark.parametrize("name, phrase", CASES)
+def test_scan_finds_every_kind_of_match_in_any_case(name: str, phrase: str) -> None:
+    scan = SCANS[name][0]
+    for text in (phrase, phrase.upper(), f"So, {phrase.title()} today."):
+        assert bool(scan.pattern.search(text)) == bool(scan.search(text)), text
+    assert scan.search(phrase), phrase
+
+
+WORDS = [w for _, phrase in CASES for w in phrase.split()] + ["is", "the", "Kelvin", "K", "ſ", "x,", "?"]
+
+
+@given(st.lists(st.sampled_from(WORDS), max_size=8))
+def test_scan_agrees_with_its_pattern(words: list[str]) -> None:
+    text = " ".join(words)
+    for scan, _ in SCANS.values():
+        assert bool(scan.search(text)) == bool(scan.pattern.search(text))
+    assert is_noise.__wrapped__(text) == _is_noise_reference(text)
+
+
+def _is_noise_reference(sentence: str) -> bool:
+    s = sentence.strip()
+    if not s or s.endswith(("?", "!")) or filters._EXCLAIM_TAIL.search(s) or filters._SPEECH.search(s):
+        return True
+    if filters._FIGURE.search(s) or filters._REFLEXIVE.search(s):
+        return True
+    return bool(filters.BOILERPLATE.search(s) or filters.RHETORIC.search(s) or filters._METAPHOR.search(s))
+
+
+PIECES = list("ab ,;:()→\"“!?.-") + [" and ", " or ", " is ", " are ", " called ", " known as ", " means ",
+                                      " this is called ", "which ", "Term", " the "]
+
+
+@given(st.lists(st.sampled_from(PIECES), max_size=30))
+def test_prefilters_only_skip_text_the_pattern_cannot_match(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    comma = enumeration._COMMA.search(text)
+    if not comma or not enumeration._CONJUNCTION.search(text, comma.end()):
+        assert enumeration._SERIES.search(text) is None
+    if "→" not in text:
+        assert enumeration._ARROWS.search(text) is None
+    if not definition._NAMING_WORD.search(text):
+        assert definition._THIS_IS_CALLED.search(text) is None
+    if not any(v in text for v in definition._EXPLICIT_VERBS):
+        assert definition._EXPLICIT.match(text) is None
+    if not definition._IS_ARE.search(text):
+        assert definition._COPULAR.match(text) is None
+    if not any(v in text for v in definition._CALLED_VERBS):
+        assert definition._CALLED.search(text) is None
+
+
+FRAGMENT_PIECES = list("a <>&;amplgt\r\n\x00\xa0\ufeff{}\ue000\ue003\"'é") + ["&amp;", "&lt;", "&gt;", "<b>", "</b>"]
+
+
+@given(st.lists(st.sampled_from(FRAGMENT_PIECES), max_size=30))
+def test_sanitize_skips_only_fragments_the_sanitizer_returns_unchanged(pieces: list[str]) -> None:
+    fragment = "".join(pieces)
+    assert sanitize(fragment) == str(_sanitizer()(fragment))
