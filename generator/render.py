@@ -59,6 +59,7 @@ ImageResolver = Callable[[str], "str | None"]  # Markdown image source -> media 
 # Public field builders
 
 
+@lru_cache(maxsize=1024)  # an article's notes repeat their cues and sentences (half the calls on a corpus)
 def text_field(text: str, markup: str = "") -> str:
     """Field HTML for plain text (a sentence, question, answer or cue), with `markup`'s formatting."""
     return finish(_fragment(text, (), markup))

@@ -105,8 +105,9 @@ class _OverlapIndex:
     prefix filtering (words ordered rarest first; exact, not a heuristic). A duplicate shares at least
     o = ceil(3/4 s) words (s: the smaller set's size), so the two sets meet within the smaller one's first
     s - o + 1 words; and either the two share an answer word, or their Jaccard similarity is >= 0.9, so their
-    first |set| - ceil(0.9 |set|) + 1 words meet. The answer branch is indexed by (answer word, prefix word)
-    pairs, so a term asked in thousands of sentences does not make every one of them a candidate.
+    first |set| - ceil(0.9 |set|) + 1 words meet. The answer branch is indexed by answer word, then prefix word,
+    so a term asked in thousands of sentences does not make every one of them a candidate (and an answer
+    never asked before costs one lookup).
     """
 
     def __init__(self, word_sets: Sequence[set[str]]) -> None:
@@ -116,8 +117,8 @@ class _OverlapIndex:
                 df[w] = df.get(w, 0) + 1
         self.df = df
         self.by_jaccard_prefix: dict[str, list[int]] = {}
-        self.by_answer_prefix: dict[tuple[str, str], list[int]] = {}  # (answer word, overlap-prefix word)
-        self.by_answer_word: dict[tuple[str, str], list[int]] = {}  # (answer word, any word)
+        self.by_answer_prefix: dict[str, dict[str, list[int]]] = {}  # answer word -> overlap-prefix word -> kept
+        self.by_answer_word: dict[str, dict[str, list[int]]] = {}  # answer word -> any word -> kept
 
     def ranked(self, words: set[str]) -> list[str]:
         """`words` rarest first: every prefix the index uses is a slice of this (sorted once per fact)."""
@@ -146,10 +147,14 @@ class _OverlapIndex:
             found.update(self.by_jaccard_prefix.get(w, ()))
         prefix = self._prefix(ranked, self._overlap_needed(len(words)))
         for a in answers:
-            for w in words:  # kept sets no larger than this one: their prefix meets `words`
-                found.update(self.by_answer_prefix.get((a, w), ()))
-            for w in prefix:  # kept sets at least as large: this prefix meets them
-                found.update(self.by_answer_word.get((a, w), ()))
+            by_prefix = self.by_answer_prefix.get(a)
+            if by_prefix:
+                for w in words:  # kept sets no larger than this one: their prefix meets `words`
+                    found.update(by_prefix.get(w, ()))
+            by_word = self.by_answer_word.get(a)
+            if by_word:
+                for w in prefix:  # kept sets at least as large: this prefix meets them
+                    found.update(by_word.get(w, ()))
         return sorted(found)
 
     def add(self, words: set[str], answers: set[str], position: int, ranked: list[str] | None = None) -> None:
@@ -160,10 +165,12 @@ class _OverlapIndex:
             self.by_jaccard_prefix.setdefault(w, []).append(position)
         prefix = self._prefix(ranked, self._overlap_needed(len(words)))
         for a in answers:
+            by_prefix = self.by_answer_prefix.setdefault(a, {})
             for w in prefix:
-                self.by_answer_prefix.setdefault((a, w), []).append(position)
+                by_prefix.setdefault(w, []).append(position)
+            by_word = self.by_answer_word.setdefault(a, {})
             for w in words:
-                self.by_answer_word.setdefault((a, w), []).append(position)
+                by_word.setdefault(w, []).append(position)
 
 
 def _rank(fact: Fact) -> tuple[int, float, int, int, str]:
