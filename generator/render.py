@@ -121,7 +121,7 @@ def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
 # What the sanitizer can change in a fragment with no tags: it parses and re-serializes HTML, which keeps
 # every other character as it is (checked for each code point, alone and between letters) and writes our
 # own `&amp;` `&lt;` `&gt;` back unchanged. Most fields are plain escaped text and skip the parse.
-_NEEDS_SANITIZER = re.compile("[<>\x00\r\xa0\ufeff\ud800-\udfff]|&(?!(?:amp|lt|gt);)")
+_NEEDS_SANITIZER = re.compile(r"[<>\x00\r\xa0\ufeff\ud800-\udfff]|&(?!(?:amp|lt|gt);)")
 
 
 def sanitize(fragment: str) -> str:
