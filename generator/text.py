@@ -102,6 +102,12 @@ def _stems(text: str) -> frozenset[str]:
     return frozenset(stem(w) for w in _content_words(text))
 
 
+@lru_cache(maxsize=1 << 12)
+def content_stems(text: str) -> tuple[str, ...]:
+    """Stems of the content words of `text`, in order and with repeats (memoised: do not mutate)."""
+    return tuple(stem(w) for w in _content_words(text))
+
+
 def count_content_words(text: str) -> int:
     """`len(content_words(text))`, without copying the memoised words."""
     return len(_content_words(text))

@@ -108,3 +108,25 @@ def test_the_number_hint_is_in_every_quantity(text: str) -> None:
 
     if any(p.search(text) for p in (NUMBER, _COMPARATIVE, _DATE, _DECADE)):
         assert _NUMBER_HINT.search(text)
+
+
+WORDS = st.sampled_from(["you", "Your", "ourselves", "she", "HERS", "it", "its", "item", "just", "Justice", "İt",
+                         "ı", "mıght", "we'd", "us_", "really", " ", ",", "-", "'"])
+
+
+@given(st.lists(WORDS, max_size=10).map(" ".join))
+def test_one_scan_counts_the_words_each_kind_pattern_finds(text: str) -> None:
+    import re
+
+    from generator.extract.claim import _word_kinds
+
+    kinds = {
+        "chatty": r"\b(you|we|us|i|me)\b",
+        "possessive": r"\b(your|our|my|yourself|ourselves)\b",
+        "narrative": r"\b(she|he|her|him|his|hers)\b",
+        "object": r"\b(it|its|them|they)\b",
+        "hedge": r"\b(might|perhaps|maybe|possibly|probably|suddenly|really|just)\b",
+    }
+    found = _word_kinds(text)
+    for kind, pattern in kinds.items():
+        assert found[kind] == len(re.findall(pattern, text, re.I)), kind

@@ -10,9 +10,10 @@ instruction, or else the span `spans.rank_gaps` prefers.
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from ..model import Document, Fact
-from ..text import content_words, stem
+from ..text import content_stems, content_words
 from .prose import ProseSentence, prose_sentences
 from .spans import (
     VERBS,
@@ -62,12 +63,15 @@ _IMPERATIVE = re.compile(
     r"reassess)\b",
     re.I,
 )
-_CHATTY = re.compile(r"\b(you|we|us|i|me)\b", re.I)
-_POSSESSIVE = re.compile(r"\b(your|our|my|yourself|ourselves)\b", re.I)
-_NARRATIVE = re.compile(r"\b(she|he|her|him|his|hers)\b", re.I)
+# Words that lower a claim's score, by kind, found in one scan. Every alternative is whole word (a complete
+# run of word characters) and no word is in two kinds, so the counts are those of one pattern per kind.
+_WORD_KINDS = re.compile(
+    r"\b(?:(?P<chatty>you|we|us|i|me)|(?P<possessive>your|our|my|yourself|ourselves)|"
+    r"(?P<narrative>she|he|her|him|his|hers)|(?P<object>it|its|them|they)|"
+    r"(?P<hedge>might|perhaps|maybe|possibly|probably|suddenly|really|just))\b",
+    re.I,
+)
 _VAGUE_SUBJECT = re.compile(r"^(one|some|another|a variety of|a number of|several|many|more|other)\b", re.I)
-_OBJECT_PRONOUN = re.compile(r"\b(it|its|them|they)\b", re.I)
-_HEDGE = re.compile(r"\b(might|perhaps|maybe|possibly|probably|suddenly|really|just)\b", re.I)
 _AUTHOR_FIRST_PERSON = re.compile(r"(?:we|i)\b", re.I)
 _CONTRAST_MARKER = re.compile(r"\b(?:but|rather than|instead of|than|whereas|unlike)\b", re.I)
 _CONTRAST_BEFORE = re.compile(r"than|rather|instead|unlike", re.I)
@@ -202,6 +206,11 @@ def _best_in(
     return None
 
 
+def _word_kinds(text: str) -> Counter[str]:
+    """How many chatty, possessive, narrative, object-pronoun and hedge words `text` holds."""
+    return Counter(m.lastgroup for m in _WORD_KINDS.finditer(text))
+
+
 def _score(text: str, kind: str, stats: DocStats, spans: list[Span]) -> float:
     """0..1: how likely a tutor wants this sentence on a card."""
     score = {"number": 0.75, "procedure": 0.65, "contrast": 0.65, "cause": 0.65, "claim": 0.55}[kind]
@@ -212,18 +221,17 @@ def _score(text: str, kind: str, stats: DocStats, spans: list[Span]) -> float:
     n_words = len(text.split())
     if n_words > 35:
         score -= 0.1
-    if _NARRATIVE.search(text):
+    found = _word_kinds(text)
+    if found["narrative"]:
         score -= 0.15  # "she may be haunted by...": an example about one person, not the rule itself
     if _VAGUE_SUBJECT.match(text) and spans[0].kind != "complement":
         score -= 0.15  # "Some people ...": unless the sentence names what the vague subject is
-    score -= 0.05 * len(_OBJECT_PRONOUN.findall(text))
-    chatty = len(_CHATTY.findall(text))
-    score -= 0.08 * min(chatty, 3) + 0.03 * min(len(_POSSESSIVE.findall(text)), 3)
-    score -= 0.08 * len(_HEDGE.findall(text))
-    salient = sum(1 for w in content_words(text) if stats.counts.get(stem(w), 0) >= 2)
-    if salient == 0:
-        score -= 0.15
-    verbs = sum(1 for w in text.lower().split() if w in VERBS)
-    if not verbs and kind == "claim" and not chunks(text):
+    score -= 0.05 * found["object"]
+    score -= 0.08 * min(found["chatty"], 3) + 0.03 * min(found["possessive"], 3)
+    score -= 0.08 * found["hedge"]
+    counts = stats.counts
+    if not any(counts.get(w, 0) >= 2 for w in content_stems(text)):
+        score -= 0.15  # no word the article repeats: not about its key terms
+    if kind == "claim" and not any(w in VERBS for w in text.lower().split()) and not chunks(text):
         score -= 0.2
     return round(max(0.0, min(0.95, score)), 3)

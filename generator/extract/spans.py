@@ -22,6 +22,7 @@ from ..model import Block, Document
 from ..text import (
     LEADING_PRONOUNS,
     STOP_WORDS,
+    content_stems,
     content_words,
     count_content_words,
     stem,
@@ -937,7 +938,7 @@ def _in_parentheses(text: str, span: Span) -> bool:
 
 def _salience(phrase: str, stats: DocStats) -> float:
     """0..1: how much the phrase's words recur in the article (a key term) without being its bare topic."""
-    words = _phrase_stems(phrase)
+    words = content_stems(phrase)  # memoised: every chunk of every sentence is scored, some twice
     if not words:
         return 0.0
     counts, topic = stats.counts, stats.topic
@@ -946,9 +947,3 @@ def _salience(phrase: str, stats: DocStats) -> float:
         most = max(most, counts.get(w, 0))
     best = min(most, 4) / 4
     return 0.5 * best if topic.issuperset(words) else best
-
-
-@lru_cache(maxsize=1 << 12)
-def _phrase_stems(phrase: str) -> tuple[str, ...]:
-    # Memoised: every chunk of every sentence is scored, often more than once.
-    return tuple(stem(w) for w in content_words(phrase))
