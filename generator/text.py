@@ -73,7 +73,9 @@ def content_words(text: str) -> list[str]:
 @lru_cache(maxsize=1 << 12)  # per-article reuse is what pays; a bounded cache keeps workers small
 def _content_words(text: str) -> tuple[str, ...]:
     # Memoised: the rules ask for the same sentences' words many times (callers get their own list).
-    return tuple(w for w in (t.lower() for t in _WORD.findall(text)) if w not in STOP_WORDS)
+    # ASCII text can be lower-cased before the scan (same words, one call); other text may change length.
+    found = _WORD.findall(text.lower()) if text.isascii() else [w.lower() for w in _WORD.findall(text)]
+    return tuple([w for w in found if w not in STOP_WORDS])
 
 
 @lru_cache(maxsize=1 << 14)
