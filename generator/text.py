@@ -128,16 +128,19 @@ class _StemIndex(NamedTuple):
 
 @lru_cache(maxsize=1 << 12)
 def _stem_index(text: str) -> _StemIndex:
-    starts, ends, first, last = [], [], {}, {}
-    for i, m in enumerate(_WORD.finditer(text)):
-        starts.append(m.start())
-        ends.append(m.end())
-        low = m.group(0).lower()
+    # ASCII text is lower-cased before the scan: same offsets, same words, one call instead of one a word.
+    ascii_text = text.isascii()
+    matches = list(_WORD.finditer(text.lower() if ascii_text else text))
+    first: dict[str, int] = {}
+    last: dict[str, int] = {}
+    for i, m in enumerate(matches):
+        low = m.group(0) if ascii_text else m.group(0).lower()
         if low not in STOP_WORDS:
             word_stem = stem(low)
-            first.setdefault(word_stem, i)
+            if word_stem not in first:
+                first[word_stem] = i
             last[word_stem] = i
-    return _StemIndex(tuple(starts), tuple(ends), first, last)
+    return _StemIndex(tuple([m.start() for m in matches]), tuple([m.end() for m in matches]), first, last)
 
 
 def stems_outside(text: str, start: int, end: int, wanted: Iterable[str]) -> bool:
