@@ -276,6 +276,15 @@ def _emit(text: str, start: int, end: int, marks: Sequence[Marks], gaps: Sequenc
             set_marks(())
             out.append(f"{OPEN}{opens[i]}{OPEN_END}")
 
+    if not marks and "$" not in text[start:end]:
+        # No marks and no math (most cloze fields): escaped runs between gap edges, as the loop below
+        # writes them in that case, without its per-run mark bookkeeping.
+        points = sorted({start, *opens, *closes, end})
+        for i, j in zip(points, points[1:]):
+            marker(i)
+            out.append(_esc(text[i:j]))
+        marker(end)
+        return "".join(out)
     math = {m.start(): m for m in _MATH.finditer(text, start, end)}
     # Where something happens (a gap edge, math, a change of marks): the text between two such points is
     # written as one escaped run, which is what writing it character by character gives.

@@ -98,3 +98,15 @@ FRAGMENT_PIECES = list("a <>&;amplgt\r\n\x00\xa0\ufeff{}\ue000\ue003\"'é") + ["
 def test_sanitize_skips_only_fragments_the_sanitizer_returns_unchanged(pieces: list[str]) -> None:
     fragment = "".join(pieces)
     assert sanitize(fragment) == str(_sanitizer()(fragment))
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab <&{}:\n")), min_size=1, max_size=20),
+       st.lists(st.tuples(st.integers(0, 20), st.integers(0, 20), st.integers(1, 3), st.sampled_from(["", "h"])),
+                max_size=3))
+def test_unmarked_text_takes_the_short_way_to_the_same_html(text: str, spans: list[tuple[int, int, int, str]]) -> None:
+    from generator.model import Gap
+    from generator.render import NO_MARKS, _emit
+
+    gaps = [Gap(min(a, b), max(a, b), n, hint) for a, b, n, hint in spans if min(a, b) < max(a, b) <= len(text)]
+    # Marks that are all empty send _emit down its general path, which must write the same HTML.
+    assert _emit(text, 0, len(text), [], gaps) == _emit(text, 0, len(text), [NO_MARKS] * len(text), gaps)
