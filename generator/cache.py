@@ -340,6 +340,7 @@ class SectionRecord:
     deck: str  # the deck its notes are in
     media: tuple[str, ...] = ()  # names of the packaged files its notes refer to
     notes_sha: str = ""  # sha256 of its notes as the cache entry holds them, pickled
+    guids: tuple[str, ...] = ()  # its notes' GUIDs
 
 
 class SectionRecords:
@@ -351,7 +352,7 @@ class SectionRecords:
     """
 
     NAME = "sections.json"
-    _FORMAT = b"certdeck-sections/1\n"
+    _FORMAT = b"certdeck-sections/2\n"
 
     def __init__(self, folder: Path | None) -> None:
         self.folder = folder
@@ -371,8 +372,8 @@ class SectionRecords:
         try:
             raw = json.loads(data[head + 64:])
             self.records = {str(k): SectionRecord(str(p), int(n), str(sha), str(dig), int(c), str(d),
-                                                  tuple(str(m) for m in media), str(notes))
-                            for k, (p, n, sha, dig, c, d, media, notes) in raw.items()}
+                                                  tuple(str(m) for m in media), str(notes), tuple(str(g) for g in guids))
+                            for k, (p, n, sha, dig, c, d, media, notes, guids) in raw.items()}
         except (ValueError, TypeError, AttributeError):
             self.records = {}
 
@@ -385,7 +386,8 @@ class SectionRecords:
             return
         import json
 
-        payload = json.dumps({k: [r.path, r.live, r.lines_sha, r.digest, r.cards, r.deck, list(r.media), r.notes_sha]
+        payload = json.dumps({k: [r.path, r.live, r.lines_sha, r.digest, r.cards, r.deck, list(r.media), r.notes_sha,
+                               list(r.guids)]
                               for k, r in sorted(records.items())}, ensure_ascii=False,
                              separators=(",", ":")).encode("utf-8", "surrogatepass")
         try:

@@ -16,7 +16,7 @@ from difflib import SequenceMatcher
 from typing import Any
 
 from .ids import content_hash, guid_for
-from .lockfile import LOCK_NAME, LockEntry, dump_lock, load_lock, lock_of, snapshot_json  # noqa: F401 (re-exported)
+from .lockfile import LOCK_NAME, LockEntry, dump_lock, load_lock, lock_of, snapshot_bytes, snapshot_json  # noqa: F401 (re-exported)
 from .model import Note
 from .text import normalize
 
@@ -69,12 +69,15 @@ def note_hash(note: Note) -> str:
 
 def assign_identity(notes: Sequence[Note], lock: Mapping[str, LockEntry], now: int,
                     in_scope: Callable[[str], bool] = lambda path: True, taken: Iterable[str] = (),
+                    prepared: Sequence[tuple[str, bytes] | None] | None = None,
                     ) -> tuple[list[Note], dict[str, LockEntry], IdentityReport]:
     """Notes with GUID, cloze numbers and mod set (retired ones after the live ones), the new lock, the report.
 
     `in_scope(path)` says whether a lock entry's article was part of this build (or is gone for good):
     only those entries can be matched by similarity or retired; the others are carried over untouched.
     `taken`: GUIDs in use besides the lock's (notes the caller keeps out of this), never handed out again.
+    `prepared`: per note, (note_hash, snapshot_bytes) of it as given, or None; made while the articles
+    were still being built (pipeline.py), they save most of the work per note here.
     """
     # In an order of their own (not their lock ids, which depend on what else the lock holds), so that
     # matching part of a lock gives what matching all of it gives for that part (pipeline.py carries the
@@ -91,9 +94,11 @@ def assign_identity(notes: Sequence[Note], lock: Mapping[str, LockEntry], now: i
         guid = held.guid if held else _fresh_guid(note.key, taken, tried)
         taken.add(guid)
         ordinals: dict[str, int] = {}
+        given = note
         if note.kind == "cloze":
             note, ordinals = fix_ordinals(note, held)
-        h = note_hash(note)
+        ready = prepared[i] if prepared is not None and note is given else None
+        h = ready[0] if ready is not None else note_hash(note)
         if held is None:
             status, mod = "new", now
         elif held.hash == h:
@@ -102,8 +107,8 @@ def assign_identity(notes: Sequence[Note], lock: Mapping[str, LockEntry], now: i
             status, mod = "changed", max(now, held.mod + 1)
         note = stamped(note, guid, mod)
         out.append(note)
-        new_lock.append(LockEntry(note.key, guid, h, mod, note.source.path, ordinals, False, snapshot_json(note),
-                                  note.kind))
+        new_lock.append(LockEntry(note.key, guid, h, mod, note.source.path, ordinals, False,
+                                  ready[1] if ready is not None else snapshot_bytes(note), note.kind))
         was = held.path if held and held.path != note.source.path else ""
         changes.append(Change(status, guid, note.key, note.kind, note.source.path, note.source.line,
                               note.source.sentence, how, was, _changed_fields(held, note) if status == "changed"
@@ -123,7 +128,7 @@ def assign_identity(notes: Sequence[Note], lock: Mapping[str, LockEntry], now: i
                 last = replace(last, tags=tuple(dict.fromkeys((*last.tags, RETIRED_TAG))))
             entry = replace(entry, hash=note_hash(last) if last is not None else entry.hash,
                             mod=max(now, entry.mod + 1), retired=True,
-                            snapshot_json=snapshot_json(last) if last is not None else None)
+                            snapshot_json=snapshot_bytes(last) if last is not None else None)
         new_lock.append(entry)
         if last is not None:
             retired.append(replace(last, guid=entry.guid, mod=entry.mod, retired=True))

@@ -33,6 +33,7 @@ _V2_HEAD = '{"schema": "certdeck.lock/2", "notes": {'
 _NOTE = ', "note": '
 _HEAD_B = _HEAD.encode()
 _GUID_B = b'{"guid": "'
+_NOTE_B = _NOTE.encode()
 _enc = encode_basestring  # what json.dumps(s, ensure_ascii=False) gives, without its per-call set-up
 
 
@@ -45,7 +46,9 @@ class LockEntry:
     path: str  # the article it was last seen in
     ordinals: Mapping[str, int] = field(default_factory=dict)  # cloze: answer -> number, removed ones too
     retired: bool = False  # gone from its article; shipped tagged certdeck::retired
-    snapshot_json: str | None = None  # the note's last content (see snapshot_of), as JSON text
+    # The note's last content (see snapshot_of) as UTF-8 JSON text: bytes, as the lock file holds it (and
+    # half the memory of a str with one character beyond Latin-1 in it).
+    snapshot_json: bytes | None = None
     kind_hint: str = ""  # `cloze` or `qa` as the lock file says; "" in lock files without it
 
     @property
@@ -100,6 +103,11 @@ class LockEntry:
                                      str(src["sentence"])),
                     rule=str(s["rule"]), score=float(s["score"]), key=self.key, guid=self.guid, mod=self.mod,
                     retired=self.retired)
+
+
+def snapshot_bytes(note: Note) -> bytes:
+    """snapshot_json as UTF-8, as LockEntry keeps it."""
+    return snapshot_json(note).encode("utf-8", "surrogatepass")
 
 
 def snapshot_json(note: Note) -> str:
@@ -159,30 +167,36 @@ def check_guids(guids: Iterable[str]) -> None:
 
 def split_sections(data: bytes) -> dict[str, list[bytes]] | None:
     """The lines of each article's section (UTF-8, no trailing commas), as dump_lock writes them; None if the
-    file is not laid out that way (an older schema, or reformatted). Bytes: a big lock is never decoded whole.
-    """
-    lines = data.split(b"\n")
-    if lines[0] == _HEAD_B + b"}}" and not b"".join(lines[1:]).strip():
+    file is not laid out that way (an older schema, or reformatted)."""
+    spans = section_spans(data)
+    return None if spans is None else {path: data[a:b].split(b",\n") for path, (a, b) in spans.items()}
+
+
+def section_spans(data: bytes) -> dict[str, tuple[int, int]] | None:
+    """Where each article's lines are in `data` (start, end: the lines joined by ",\n"), as dump_lock writes
+    them; None if the file is not laid out that way. Nothing is copied: a big lock is never decoded whole."""
+    if data.startswith(_HEAD_B + b"}}") and not data[len(_HEAD_B) + 2 :].strip():
         return {}
-    if lines[0] != _HEAD_B or lines[-2:] != [b"}}", b""]:
+    if not data.startswith(_HEAD_B + b"\n") or not data.endswith(b"\n}}\n"):
         return None
-    sections: dict[str, list[bytes]] = {}
-    current: list[bytes] | None = None
-    for line in lines[1:-2]:
-        end = line[-1:]
-        if end == b"{":  # an article's header `"PATH": {`; an entry's line ends with "}" or "},"
-            if current is not None or not line.endswith(b'": {'):
-                raise ValueError("not dump_lock's layout")
-            current = sections.setdefault(json.loads(line[:-3]), [])
-        elif current is None:
+    spans: dict[str, tuple[int, int]] = {}
+    # A raw line break only ever ends a line (JSON escapes them in strings), entry lines start with a
+    # quote and end with "}": so "\n}" starts an article's closing line, and ",\n" only ever joins lines.
+    at, end = len(_HEAD_B) + 1, len(data) - 4  # the last section closes right before "\n}}\n"
+    while at < end:
+        header_end = data.index(b": {\n", at)
+        close = data.index(b"\n}", header_end)
+        path = json.loads(data[at:header_end])
+        if not isinstance(path, str) or path in spans or data.find(b"\n", at, header_end) >= 0 \
+                or close == header_end + 3:
             raise ValueError("not dump_lock's layout")
-        elif line == b"}" or line == b"},":
-            current = None
-        else:
-            current.append(line[:-1] if end == b"," else line)
-    if current is not None:
-        raise ValueError("not dump_lock's layout")
-    return sections
+        spans[path] = (header_end + 4, close)
+        at = close + 2
+        if data[at : at + 2] == b",\n":
+            at += 2
+        elif at != end:
+            raise ValueError("not dump_lock's layout")
+    return spans
 
 
 def entries_of(sections: Mapping[str, Iterable[bytes]]) -> dict[str, LockEntry]:
@@ -192,15 +206,17 @@ def entries_of(sections: Mapping[str, Iterable[bytes]]) -> dict[str, LockEntry]:
 
 def parse_line(line: bytes | str, path: str | None) -> LockEntry:
     """One entry line of an article's section (`path`: the section's; None: the line's own, as in lock/2)."""
-    if isinstance(line, bytes):
-        line = line.decode("utf-8")
+    if isinstance(line, str):
+        line = line.encode("utf-8", "surrogatepass")
     # Inside a JSON string every quote is escaped, so the first `, "note": ` is the entry's own "note" key.
-    at = line.find(_NOTE)
-    head = json.loads("{" + (line[:at] + "}}" if at >= 0 else line + "}"))
+    at = line.find(_NOTE_B)
+    head = json.loads(b"{" + (line[:at] + b"}}" if at >= 0 else line + b"}"))
     (lock_id, v), = head.items()
-    content = line[at + len(_NOTE) : -1] if at >= 0 else None
-    if content is not None and not (content.startswith("{") and content.endswith("}")):
+    content = line[at + len(_NOTE_B) : -1] if at >= 0 else None  # kept as it is until needed
+    if content is not None and not (content.startswith(b"{") and content.endswith(b"}")):
         raise ValueError("not dump_lock's layout")
+    if content is not None:
+        content.decode("utf-8")  # ValueError if it is not UTF-8
     return _entry(lock_id, v, content, path)
 
 
@@ -238,14 +254,15 @@ def _load_document(text: str) -> dict[str, LockEntry]:
         snapshot = v.get("note")
         if snapshot is not None and not (isinstance(snapshot, dict) and _SNAPSHOT_KEYS <= snapshot.keys()):
             raise TypeError(f"{lock_id!r}: note lacks {sorted(_SNAPSHOT_KEYS - set(snapshot or ()))}")
-        content = json.dumps(snapshot, ensure_ascii=False, separators=(", ", ": ")) if snapshot is not None else None
+        content = json.dumps(snapshot, ensure_ascii=False, separators=(", ", ": ")).encode("utf-8", "surrogatepass") \
+            if snapshot is not None else None
         entries.append(_entry(lock_id, v, content, path))
     if schema == "certdeck.lock/1":  # content hashes were taken differently: every note counts as changed once
         entries = [LockEntry(e.key, e.guid, "", e.mod, e.path) for e in entries]
     return lock_of(entries)
 
 
-def _entry(lock_id: str, v: Mapping[str, Any], content: str | None, path: str | None) -> LockEntry:
+def _entry(lock_id: str, v: Mapping[str, Any], content: bytes | None, path: str | None) -> LockEntry:
     guid = str(v["guid"])
     key = lock_id.removesuffix(f" #{guid}")
     ordinals = {str(a): int(n) for a, n in v["ordinals"].items()} if "ordinals" in v else {}
@@ -279,15 +296,18 @@ def dump_lock(lock: Mapping[str, LockEntry]) -> str:
 SectionStats = dict[str, tuple[int, str]]  # article path -> (live entries, sha256 of their lines)
 
 
+Carried = tuple[int, str, Any]  # an article's live lines as an earlier lock had them: (count, sha256, bytes)
+
+
 def lock_chunks(lock: Mapping[str, LockEntry] | Iterable[LockEntry],
-                carried: Mapping[str, Sequence[bytes]] | None = None, stats: SectionStats | None = None
+                carried: Mapping[str, Carried] | None = None, stats: SectionStats | None = None
                 ) -> Iterator[bytes]:
     """`dump_lock`'s text as UTF-8, in pieces, one article's section at a time (to write a big lock without
     holding all of it twice).
 
     The sections are sorted by article path; in each, the live notes sorted by lock id, then the retired
-    ones. `carried`: article path -> the live lines of its section as an earlier lock had them, copied as
-    they are; `lock` then holds no live entry of that article. `stats`, if given, gets each section's count
+    ones. `carried`: article path -> the live lines of its section as an earlier lock had them (joined by
+    ",\n", a bytes-like object), copied as they are; `lock` then holds no live entry of that article. `stats`, if given, gets each section's count
     and digest of live lines (what a later build needs to know a section again).
     """
     by_path: dict[str, list[LockEntry]] = {}
@@ -297,26 +317,30 @@ def lock_chunks(lock: Mapping[str, LockEntry] | Iterable[LockEntry],
     yield _HEAD_B
     first = True
     for path in sorted(by_path.keys() | carried.keys()):
-        live_text, retired_text = section_lines(by_path.get(path, ()))
+        live, retired = section_lines(by_path.get(path, ()))
         if path in carried:
-            if live_text:
+            if live:
                 raise ValueError(f"{path}: live entries beside a carried section")
-            live = list(carried[path])
+            count, sha, chunk = carried[path]
         else:
-            live = [line.encode("utf-8", "surrogatepass") for line in live_text]
+            chunk = b",\n".join(live)
+            count, sha = len(live), hashlib.sha256(chunk).hexdigest() if stats is not None else ""
         if stats is not None:
-            stats[path] = (len(live), hashlib.sha256(b",\n".join(live)).hexdigest())
-        if not live and not retired_text:
+            stats[path] = (count, sha)
+        if not count and not retired:
             continue  # an article without notes has no section
         head = f'{"" if first else ","}\n{json.dumps(path, ensure_ascii=False)}: {{\n'
         yield head.encode("utf-8", "surrogatepass")
-        yield b",\n".join([*live, *(line.encode("utf-8", "surrogatepass") for line in retired_text)])
+        if count:
+            yield chunk
+        if retired:
+            yield (b",\n" if count else b"") + b",\n".join(retired)
         yield b"\n}"
         first = False
     yield b"}}\n" if first else b"\n}}\n"
 
 
-def section_lines(entries: Iterable[LockEntry]) -> tuple[list[str], list[str]]:
+def section_lines(entries: Iterable[LockEntry]) -> tuple[list[bytes], list[bytes]]:
     """One article's entry lines: (live ones, retired ones), each sorted by lock id.
 
     A live note's lock id is its fact key (`key #GUID` for the second and later of a key, by GUID, which only
@@ -339,8 +363,8 @@ def section_lines(entries: Iterable[LockEntry]) -> tuple[list[str], list[str]]:
     return [entry_line(i, e) for i, e in sorted(named)], [entry_line(i, e) for i, e in sorted(retired)]
 
 
-def entry_line(lock_id: str, e: LockEntry) -> str:
-    """An entry's line in its article's section: `"id": {"guid": ..., "note": {...}}`."""
+def entry_line(lock_id: str, e: LockEntry) -> bytes:
+    """An entry's line in its article's section: `"id": {"guid": ..., "note": {...}}`, UTF-8."""
     parts = [f'{_enc(lock_id)}: {{"guid": {_enc(e.guid)}, "mod": {int(e.mod)}, "hash": {_enc(e.hash)}']
     if e.kind_hint:
         parts.append(f', "kind": {_enc(e.kind_hint)}')
@@ -349,8 +373,6 @@ def entry_line(lock_id: str, e: LockEntry) -> str:
     if e.ordinals:
         parts.append(', "ordinals": {' + ", ".join(f"{_enc(a)}: {int(n)}" for a, n in sorted(e.ordinals.items()))
                      + "}")
-    # The note's content last, as the text it already is: one line per note, nothing re-encoded.
-    if e.snapshot_json is not None:
-        parts.append(_NOTE + e.snapshot_json)
-    parts.append("}")
-    return "".join(parts)
+    head = "".join(parts).encode("utf-8", "surrogatepass")
+    # The note's content last, as the bytes it already is: one line per note, nothing re-encoded.
+    return head + _NOTE_B + e.snapshot_json + b"}" if e.snapshot_json is not None else head + b"}"

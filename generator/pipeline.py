@@ -17,9 +17,9 @@ from .config import Settings
 from .curation import Curation, apply_curation, curation_file, load_curation
 from .errors import GeneratorError
 from .extract import extract
-from .identity import IdentityReport, assign_identity, fix_ordinals, note_hash, stamped
-from .lockfile import (LOCK_NAME, LockEntry, SectionStats, check_guids, line_guid, load_lock, lock_chunks, lock_of,
-                       parse_line, split_sections)
+from .identity import IdentityReport, assign_identity, fix_ordinals, note_hash, snapshot_bytes, stamped
+from .lockfile import (LOCK_NAME, Carried, LockEntry, SectionStats, check_guids, load_lock, lock_chunks, lock_of,
+                       parse_line, section_spans)
 from .media import MediaFile, collect_media, media_names, source_roots
 from .model import Document, Note
 from .notes import deck_name, make_notes
@@ -125,7 +125,7 @@ class Build:
     warnings: list[GeneratorError] = field(default_factory=list)  # e.g. curation decisions that matched nothing
     had_lock: bool = False  # whether a lock file existed before this build
     media: dict[str, MediaFile] = field(default_factory=dict)  # article path + image reference -> packaged file
-    carried: dict[str, list[bytes]] = field(default_factory=dict)  # article path -> its live lock lines, as they were
+    carried: dict[str, Carried] = field(default_factory=dict)  # article path -> its live lock lines, as they were
     sections: dict[str, SectionRecord] = field(default_factory=dict)  # cache key -> what its article is made of
 
     @cached_property
@@ -169,14 +169,15 @@ class _Carried(DeckPart):
     them: identity would give its notes exactly the entries those lines hold, so the lines are copied and
     its notes stay pickled in the cache until a deck or the cards JSON needs them."""
 
-    def __init__(self, result: ArticleResult, record: SectionRecord, lines: list[bytes],
+    def __init__(self, result: ArticleResult, record: SectionRecord, lines: Any,
                  rebuild: Callable[[], ArticleResult]) -> None:
         self.result, self.record, self.lines, self.rebuild = result, record, lines, rebuild
         self.digest, self.count, self.cards = record.digest, record.live, record.cards
 
     def notes(self) -> list[Note]:
         raw = _unpacked(self.result, self.rebuild).notes
-        entries = {e.key: e for e in (parse_line(line, self.record.path) for line in self.lines)}
+        lines = bytes(self.lines).split(b",\n") if self.record.live else []
+        entries = {e.key: e for e in (parse_line(line, self.record.path) for line in lines)}
         out = []
         for note in raw:
             entry = entries[note.key]
@@ -236,13 +237,14 @@ Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
 def build_articles(files: Sequence[Path], settings: Settings, cache: ArticleCache | None = None,
                    jobs: int = 1, progress: Progress | None = None,
-                   roots: Sequence[Path] | None = None, packed: Callable[[str], bool] | None = None
-                   ) -> list[ArticleResult]:
+                   roots: Sequence[Path] | None = None, packed: Callable[[str], bool] | None = None,
+                   on_result: Callable[[int, ArticleResult], None] | None = None) -> list[ArticleResult]:
     """Every article's result, in the order of `files`, from the cache or built with up to `jobs` processes.
 
     The parallel build maps the same pure function over the same files in order, so its results, and
     everything made from them, are identical to a serial build's. `roots`: each file's source folder.
     `packed(key)`: whether a cached article's notes may stay pickled (see ArticleResult.packed).
+    `on_result(i, result)` is called as each result comes (while workers are still building others).
     """
     cache = cache or ArticleCache(None, settings)
     roots = roots if roots is not None else [f.parent for f in files]
@@ -253,6 +255,8 @@ def build_articles(files: Sequence[Path], settings: Settings, cache: ArticleCach
         if key is not None:
             try:
                 results[i] = _from_entry(cache.get(key), key, packed is not None and packed(key))
+                if on_result:
+                    on_result(i, results[i])
                 continue
             except CacheMiss:
                 pass
@@ -262,6 +266,8 @@ def build_articles(files: Sequence[Path], settings: Settings, cache: ArticleCach
         progress("articles", done, len(files))
     for i, result in zip((i for i, _ in todo), _run(todo, jobs)):
         results[i] = result
+        if on_result:
+            on_result(i, result)
         done += 1
         if progress:
             progress("articles", done, len(files))
@@ -422,8 +428,16 @@ def plan_build(paths: Sequence[Path], settings: Settings, out_dir: Path, jobs: i
     records = SectionRecords(out_dir / CACHE_DIR if use_cache else None)
     files = find_sources(paths, warnings)
     roots = source_roots(files, paths)
+    prepared: dict[int, list[tuple[str, bytes]]] = {}
+
+    def prepare(i: int, result: ArticleResult) -> None:
+        # What identity needs of each note as it is (its hash, the lock's JSON of it), made while the
+        # workers build the next articles rather than after the last one.
+        if result.error is None and result.packed is None:
+            prepared[i] = [(note_hash(n), snapshot_bytes(n)) for n in result.notes]
+
     results = build_articles(files, settings, cache, jobs, progress, roots,
-                             packed=lambda key: records.get(key) is not None)
+                             packed=lambda key: records.get(key) is not None, on_result=prepare)
     cache.tidy()
     lock_path = out_dir / LOCK_NAME
     try:
@@ -431,22 +445,21 @@ def plan_build(paths: Sequence[Path], settings: Settings, out_dir: Path, jobs: i
     except OSError as err:
         raise GeneratorError(f"cannot read lock file: {err}", str(lock_path)) from None
     had_lock = lock_data is not None
-    sections = None
+    spans = None
     if records.records and lock_data is not None:
         try:
-            sections = split_sections(lock_data)
+            spans = section_spans(lock_data)
         except (ValueError, KeyError, TypeError, AttributeError, IndexError):
-            sections = None  # load_lock says what is wrong with it
-    carried: dict[str, tuple[ArticleResult, SectionRecord, list[bytes]]] = {}
-    if sections is None:
+            spans = None  # load_lock says what is wrong with it
+    carried: dict[str, tuple[ArticleResult, SectionRecord, Any]] = {}
+    if spans is None or lock_data is None:
         lock = load_lock(lock_data, str(lock_path))
         carried_guids: list[str] = []
-    else:
-        del lock_data  # tens of MB for a big curriculum: not kept through identity and packaging
-        lock, carried_guids = _carry(results, records, sections, carried, str(lock_path))
-    lock_data = None
+    else:  # the carried lines stay where they are in the lock's bytes, until the new lock is written
+        lock, carried_guids = _carry(results, records, lock_data, spans, carried, str(lock_path))
+    del lock_data
     notes: list[Note] = []
-    live: list[ArticleResult] = []
+    ready: list[tuple[str, bytes] | None] = []
     for i, result in enumerate(results):
         if result.error is not None:
             errors.append(result.error)
@@ -459,15 +472,16 @@ def plan_build(paths: Sequence[Path], settings: Settings, out_dir: Path, jobs: i
             if result.packed is not None:
                 result = results[i] = _unpacked(result, _rebuilder(files[i], roots[i], settings))
             notes.extend(result.notes)
-            live.append(result)
+            ready.extend(prepared.pop(i, None) or [None] * len(result.notes))
 
     def in_scope(path: str) -> bool:
         # A fact can only be retired from an article this build read, or from one that is gone; an
         # article left out of this build (or that failed to read) keeps its entries as they are.
         return path in built or not Path(path).exists()
 
-    stamped_notes, new_lock, report = assign_identity(notes, lock, settings.build_time(), in_scope, carried_guids)
-    del notes
+    stamped_notes, new_lock, report = assign_identity(notes, lock, settings.build_time(), in_scope, carried_guids,
+                                                      ready)
+    del notes, ready
     report = replace(report, carried=sum(r.live for _, r, _ in carried.values()))
     hashes = {e.guid: e.hash for e in new_lock.values()}
     parts: dict[str, list[DeckPart]] = {}
@@ -495,7 +509,7 @@ def plan_build(paths: Sequence[Path], settings: Settings, out_dir: Path, jobs: i
             made = _Stamped(mine, hashes)
             sections_made[result.key] = SectionRecord(result.path, made.count, "", made.digest, made.cards,
                                                       next(iter(by_deck), ""), tuple(made.media_names()),
-                                                      result.notes_sha)
+                                                      result.notes_sha, tuple(n.guid for n in mine))
     retired: dict[str, list[Note]] = {}
     for note in stamped_notes[at:]:
         if settings.retired:
@@ -504,7 +518,7 @@ def plan_build(paths: Sequence[Path], settings: Settings, out_dir: Path, jobs: i
         parts.setdefault(deck, []).append(_Stamped(group, hashes))
     return Build(parts=parts, lock=new_lock, report=report, errors=errors, articles=len(built),
                  warnings=warnings, had_lock=had_lock, media=media,
-                 carried={path: lines for path, (_, _, lines) in carried.items()},
+                 carried={path: (r.live, r.lines_sha, lines) for path, (_, r, lines) in carried.items()},
                  sections=sections_made)
 
 
@@ -516,11 +530,13 @@ def _rebuilder(file: Path, root: Path, settings: Settings) -> Callable[[], Artic
     return rebuild
 
 
-def _carry(results: Sequence[ArticleResult], records: SectionRecords, sections: dict[str, list[bytes]],
-           carried: dict[str, tuple[ArticleResult, SectionRecord, list[bytes]]], lock_path: str
+def _carry(results: Sequence[ArticleResult], records: SectionRecords, data: bytes, spans: dict[str, tuple[int, int]],
+           carried: dict[str, tuple[ArticleResult, SectionRecord, Any]], lock_path: str
            ) -> tuple[dict[str, LockEntry], list[str]]:
     """Fill `carried` with the articles whose lock lines are as the last build wrote them; returns the lock
     entries of everything else (parsed) and the GUIDs of the carried lines."""
+    view = memoryview(data)
+    rest: dict[str, list[bytes]] = {}
     try:
         for result in results:
             record = records.get(result.key)
@@ -529,17 +545,30 @@ def _carry(results: Sequence[ArticleResult], records: SectionRecords, sections: 
             if result.error is not None or record is None or record.path != result.path \
                     or result.packed is None or record.notes_sha != result.notes_sha:
                 continue
-            lines = sections.get(result.path, [])
-            head, rest = lines[: record.live], lines[record.live :]
-            if len(head) < record.live or hashlib.sha256(b",\n".join(head)).hexdigest() != record.lines_sha:
+            start, end = spans.get(result.path, (0, 0))
+            cut = end
+            if record.live and data.count(b",\n", start, end) + 1 != record.live:  # retired lines after them
+                cut = start
+                for _ in range(record.live):
+                    cut = data.find(b",\n", cut + (2 if cut > start else 0), end)
+                    if cut < 0:
+                        break
+                if cut < 0:
+                    continue
+            elif not record.live:
+                cut = start
+            head = view[start:cut]
+            if hashlib.sha256(head).hexdigest() != record.lines_sha:
                 continue
-            after = [parse_line(line, result.path) for line in rest]
-            if any(not e.retired for e in after):  # only a hand-edited lock has these: match it all
-                continue
+            after = data[cut + 2 : end].split(b",\n") if cut < end else []
+            if any(not parse_line(line, result.path).retired for line in after):
+                continue  # only a hand-edited lock has a live entry there: match it all
             carried[result.path] = (result, record, head)
-            sections[result.path] = rest  # its retired notes, if any: matched as usual
-        entries = [parse_line(line, path) for path, lines in sections.items() for line in lines]
-        guids = [line_guid(line) for _, _, lines in carried.values() for line in lines]
+            rest[result.path] = after  # its retired notes, if any: matched as usual
+        entries = [parse_line(line, path) for path, (a, b) in spans.items() if path not in carried
+                   for line in data[a:b].split(b",\n")]
+        entries += [parse_line(line, path) for path, lines in rest.items() for line in lines]
+        guids = [g for _, record, _ in carried.values() for g in record.guids]
         check_guids([*guids, *(e.guid for e in entries)])
     except (ValueError, KeyError, TypeError, AttributeError, IndexError) as err:
         raise GeneratorError(f"lock file is damaged ({err}); move it away to start identities afresh",

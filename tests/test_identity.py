@@ -155,7 +155,7 @@ def _as_lock_v2(lock: dict[str, LockEntry]) -> str:
             item["ordinals"] = dict(sorted(e.ordinals.items()))
         head = json.dumps(item, ensure_ascii=False, separators=(", ", ": "))
         if e.snapshot_json is not None:
-            head = head[:-1] + ', "note": ' + e.snapshot_json + "}"
+            head = head[:-1] + ', "note": ' + e.snapshot_json.decode("utf-8") + "}"
         lines.append(f"{json.dumps(lock_id, ensure_ascii=False)}: {head}")
     return '{"schema": "certdeck.lock/2", "notes": {\n' + ",\n".join(lines) + "\n}}\n"
 
