@@ -208,7 +208,7 @@ def _best_in(
 
 def _word_kinds(text: str) -> Counter[str]:
     """How many chatty, possessive, narrative, object-pronoun and hedge words `text` holds."""
-    return Counter(m.lastgroup for m in _WORD_KINDS.finditer(text))
+    return Counter(m.lastgroup or "" for m in _WORD_KINDS.finditer(text))  # every match has a group
 
 
 def _score(text: str, kind: str, stats: DocStats, spans: list[Span]) -> float:
