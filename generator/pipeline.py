@@ -400,6 +400,8 @@ def _run(todo: list[tuple[int, _Task]], jobs: int) -> Iterator[ArticleResult]:
     # fork shares what the parent already imported; newer Pythons warn about fork with threads running
     method = "fork" if sys.version_info < (3, 12) and "fork" in multiprocessing.get_all_start_methods() else None
     chunk = max(1, min(8, len(tasks) // (jobs * 4)))
+    if method == "fork":
+        _warm_for_workers()
     try:
         with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method)) as pool:
             for task, value in zip(tasks, pool.map(_build_task, tasks, chunksize=chunk)):
@@ -407,6 +409,19 @@ def _run(todo: list[tuple[int, _Task]], jobs: int) -> Iterator[ArticleResult]:
     except BrokenProcessPool:
         raise GeneratorError(f"a worker process building the articles died (out of memory?); try fewer "
                              f"--jobs than {jobs}", display_path(tasks[0].file.parent)) from None
+
+
+def _warm_for_workers() -> None:
+    """Import and build, once in the parent, what every worker would otherwise import and build alone
+    (the Markdown parsers, the HTML sanitizer, the YAML loader): forked workers share it."""
+    import yaml  # noqa: F401 - front matter
+
+    from .parse import _parser
+    from .render import _inline_parser, _sanitizer
+
+    _parser()
+    _inline_parser()
+    _sanitizer()
 
 
 def plan_build(paths: Sequence[Path], settings: Settings, out_dir: Path, jobs: int = 1,
