@@ -62,6 +62,7 @@ def parse_markdown(text: str, path: str, meta: Mapping[str, Any] | None = None) 
     tokens = _parser().parse(text)
     blocks: list[Block] = []
     section: list[tuple[int, str]] = []
+    heading_path: tuple[str, ...] = ()  # the headings of `section`, as each block records them (made once per heading)
     lists: list[tuple[int, bool]] = []  # (list id, ordered) for each open list
     list_counter = 0
     quote_depth = 0
@@ -87,8 +88,9 @@ def parse_markdown(text: str, path: str, meta: Mapping[str, Any] | None = None) 
             while section and section[-1][0] >= level:
                 section.pop()
             section.append((level, plain))
-            blocks.append(_block("heading", plain, line, section[:-1], [], emph, tokens[i + 1].content,
+            blocks.append(_block("heading", plain, line, heading_path[: len(section) - 1], [], emph, tokens[i + 1].content,
                                  level=level))
+            heading_path = tuple([s for _, s in section])
             i += 3
             continue
         if t in ("bullet_list_open", "ordered_list_open"):
@@ -113,7 +115,7 @@ def parse_markdown(text: str, path: str, meta: Mapping[str, Any] | None = None) 
                 header = tuple(row)
             elif any(row):
                 text_row = " | ".join(c for c in row)
-                blocks.append(_block("table_row", text_row, row_line, section, [Sentence(text_row, row_line)], (), text_row,
+                blocks.append(_block("table_row", text_row, row_line, heading_path, [Sentence(text_row, row_line)], (), text_row,
                                      cells=tuple(row), header=header))
         elif t == "dt_open":
             dt = _inline_text(tokens[i + 1])[0]
@@ -121,34 +123,34 @@ def parse_markdown(text: str, path: str, meta: Mapping[str, Any] | None = None) 
             # Kept raw (never shown on a card): components can carry an author's own flashcards.
             raw = tok.content.rstrip("\n")
             if raw.strip():
-                blocks.append(_block("html", raw, line, section, [], (), raw))
+                blocks.append(_block("html", raw, line, heading_path, [], (), raw))
         elif t == "code_block" or t == "fence":
             code = tok.content.rstrip("\n")
             if code.strip():
-                blocks.append(_block("code", code, line, section, [], (), code))
+                blocks.append(_block("code", code, line, heading_path, [], (), code))
         elif t == "inline" and tokens[i - 1].type == "paragraph_open":
             plain, emph, breaks = _inline_text(tok)
             images = _images(tok, line)
             if images and not plain:
                 # An image alone in its paragraph illustrates the text just before it (else the next block).
-                if blocks and blocks[-1].kind != "heading" and blocks[-1].section == tuple(s for _, s in section):
+                if blocks and blocks[-1].kind != "heading" and blocks[-1].section == heading_path:
                     blocks[-1] = replace(blocks[-1], images=blocks[-1].images + images)
                 else:
                     pending_images += images
             images, pending_images = pending_images + images if plain else (), () if plain else pending_images
             if not plain and tok.content.lstrip().startswith("<"):
                 # A paragraph that is only an inline component (`<Carousel :cards="[...]" />`): raw, like HTML.
-                blocks.append(_block("html", tok.content, line, section, [], (), tok.content))
+                blocks.append(_block("html", tok.content, line, heading_path, [], (), tok.content))
             if plain:
                 if dt is not None and _inside(tokens, i, "dd_open"):
                     # A term may have several definitions, so dt stays set until the list closes.
-                    blocks.append(_block("definition", plain, line, section, _sentences(plain, line, breaks),
+                    blocks.append(_block("definition", plain, line, heading_path, _sentences(plain, line, breaks),
                                          emph, tok.content, cells=(dt, plain), images=images))
                 else:
                     kind = "list_item" if lists and _inside(tokens, i, "list_item_open") else (
                         "quote" if quote_depth else "paragraph")
                     lid, ordered = lists[-1] if kind == "list_item" else (-1, False)
-                    blocks.append(_block(kind, plain, line, section, _sentences(plain, line, breaks), emph,
+                    blocks.append(_block(kind, plain, line, heading_path, _sentences(plain, line, breaks), emph,
                                          tok.content, list_id=lid, ordered=ordered,
                                          depth=len(lists) + quote_depth, images=images))
         elif t == "dl_close":
@@ -258,10 +260,9 @@ def _title(meta: Mapping[str, Any], blocks: list[Block], path: str) -> str:
     return PurePath(path).stem.replace("-", " ").replace("_", " ").strip() or "Untitled"
 
 
-def _block(kind: Any, text: str, line: int, section: list[tuple[int, str]], sentences: list[Sentence],
+def _block(kind: Any, text: str, line: int, section: tuple[str, ...], sentences: list[Sentence],
            emphasis: tuple[str, ...], markup: str, **kw: Any) -> Block:
-    return Block(kind=kind, text=text, line=line, section=tuple(s for _, s in section), sentences=tuple(sentences),
-                 emphasis=emphasis, markup=markup, **kw)
+    return Block(kind, text, line, section, tuple(sentences), emphasis, markup, **kw)
 
 
 def _sentences(plain: str, line: int, breaks: list[int]) -> list[Sentence]:
@@ -312,11 +313,21 @@ def _inline_text(inline: Any) -> tuple[str, tuple[str, ...], list[int]]:
         if piece:
             parts.append(piece)
             length += len(piece)
-    plain = "".join(parts)
-    emphasis = [plain[start:end].strip() for start, end in spans if end - start <= _MAX_EMPHASIS_CHARS]
-    plain = _KRAMDOWN_ATTRS.sub("", plain)
-    cleaned = _SPACES.sub(" ", plain).strip()
+    joined = "".join(parts)
+    emphasis = [_collapse_spaces(_without_attrs(joined[start:end])) for start, end in spans
+                if end - start <= _MAX_EMPHASIS_CHARS]
+    plain = _without_attrs(joined)
     # Line-break offsets are approximate once spaces collapse; they only place sentences on lines.
     shift = len(plain) - len(plain.lstrip())
-    return cleaned, tuple(e for e in (_SPACES.sub(" ", _KRAMDOWN_ATTRS.sub("", x)).strip() for x in emphasis) if e), \
-        [b - shift for b in breaks]
+    return _collapse_spaces(plain), tuple(e for e in emphasis if e), [b - shift for b in breaks]
+
+
+def _without_attrs(text: str) -> str:
+    """`text` without kramdown attribute lists (`{: ...}`); most text has none, so no scan."""
+    return _KRAMDOWN_ATTRS.sub("", text) if "{:" in text else text
+
+
+def _collapse_spaces(text: str) -> str:
+    """Runs of white space as one space, none at the ends: `_SPACES.sub(" ", text).strip()` (`\\s` is exactly
+    what str.split and str.strip take for white space), without a regex match per word."""
+    return " ".join(text.split())
