@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 from typing import Mapping, Sequence
 
 from . import render
 from .media import MediaFile
 from .model import CardView, Document, Fact, Gap, Note, SourceRef
-from .text import normalize, slugify, stems
+from .text import normalize, slugify, stem_set, stems_outside
 
 
 def deck_name(doc: Document, parent: str = "") -> str:
@@ -100,18 +101,32 @@ def _context(fact: Fact, doc: Document) -> str:
     Left out when it would give an answer away (by stem, and together with what the card shows: "Specialists"
     gives away "Specialist"), when it adds no word the text lacks, or when the front would be too long."""
     heading = fact.block.section[-1] if fact.block.section else doc.title
-    context = heading if normalize(heading) == normalize(doc.title) else f"{doc.title} › {heading}"
-    answers = [fact.answer] if fact.kind == "qa" else [fact.text[g.start : g.end] for g in fact.gaps]
-    cue = stems(context)
+    context, cue, cue_words = _section_cue(doc.title, heading)
     shown = fact.text
-    visible = cue | stems(_without_gaps(fact))  # the cue and what the card already shows
-    if not cue or any(stems(a) and stems(a) <= visible for a in answers):
+    # Each test alone leaves the cue out, so the cheap ones go first. `stems_outside(text, start, end, wanted)`
+    # asks whether `wanted` <= stems(text[:start] + " " + text[end:]) through the stem index extraction made
+    # for the same text: start == end == 0 cuts nothing out, one gap's edges cut out just what it hides.
+    if not cue or cue_words + len(shown.split()) > MAX_PROMPT_WORDS or stems_outside(shown, 0, 0, cue):
         return ""
-    if cue <= stems(shown):
-        return ""
-    if len(context.split()) + len(shown.split()) > MAX_PROMPT_WORDS:
-        return ""
+    if fact.kind == "qa" or len(fact.gaps) == 1:
+        start, end = (0, 0) if fact.kind == "qa" else (fact.gaps[0].start, fact.gaps[0].end)
+        answer = fact.answer if fact.kind == "qa" else shown[start:end]
+        answer_stems = stem_set(answer)
+        # The answer leaks when all its stems are in the cue or in what the card shows.
+        return "" if answer_stems and stems_outside(shown, start, end, answer_stems - cue) else context
+    visible = cue | stem_set(_without_gaps(fact))  # the cue and what the card already shows
+    for gap in fact.gaps:
+        answer_stems = stem_set(shown[gap.start : gap.end])
+        if answer_stems and answer_stems <= visible:
+            return ""
     return context
+
+
+@lru_cache(maxsize=256)  # the same for every note of a section
+def _section_cue(title: str, heading: str) -> tuple[str, frozenset[str], int]:
+    """(the cue for notes under `heading`, its stems, its word count)."""
+    context = heading if normalize(heading) == normalize(title) else f"{title} › {heading}"
+    return context, stem_set(context), len(context.split())
 
 
 def _without_gaps(fact: Fact) -> str:
@@ -136,9 +151,10 @@ def cloze_html(text: str, gaps: Sequence[Gap], markup: str = "") -> str:
 def cloze_cards(text: str, gaps: Sequence[Gap], context: str = "") -> tuple[CardView, ...]:
     """One card per cloze number: its own gaps shown as [...] (or [...: hint]), the others as plain text."""
     cards = []
+    in_order = sorted(gaps, key=lambda g: g.start)
     for ordinal in sorted({g.ordinal for g in gaps}):
         out, pos, answers = [], 0, []
-        for gap in sorted(gaps, key=lambda g: g.start):
+        for gap in in_order:
             out.append(text[pos : gap.start])
             word = text[gap.start : gap.end]
             if gap.ordinal == ordinal:

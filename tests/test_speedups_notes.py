@@ -63,3 +63,119 @@ def test_quick_init_objects_are_frozen_equal_hashable_and_pickle() -> None:
     assert hash(block) == hash(model.Block("paragraph", "T.", 1, (), (model.Sentence("T.", 1),), list_id=2))
     assert pickle.loads(pickle.dumps(block)) == block and pickle.loads(pickle.dumps(note)) == note
     assert repr(ref) == "SourceRef(path='a.md', line=3, section=('Top',), sentence='A sentence.')"
+
+
+# --- render: the sanitizer's skip for certdeck's own tags, the unmarked _emit path, the aligner
+
+OWN_PIECES = ["a", " ", "é", "&amp;", "&lt;", "&", "amp;", "<", ">", "\x00", "\r", "\xa0", "\x01", "\"", "{",
+              "<b>", "</b>", "<i>", "</i>", "<code>", "</code>", "<s>", "</s>", "<mark>", "</mark>", "<sub>", "</sub>",
+              "<sup>", "</sup>", "<span>", "</span>", '<span class="cd-crumbs">', '<span class="cd-file">',
+              '<span class="x">', '<b class="cd-file">', "<table>", "<tr>", "<td>", "</td>", "<br>", "<B>", "</ b>"]
+
+
+@given(st.lists(st.sampled_from(OWN_PIECES), max_size=25))
+def test_own_tags_skip_the_sanitizer_only_when_it_would_return_them_unchanged(pieces: list[str]) -> None:
+    from generator.render import _only_own_tags, _sanitizer, sanitize
+
+    fragment = "".join(pieces)
+    assert sanitize(fragment) == str(_sanitizer()(fragment))
+    if _only_own_tags(fragment):
+        assert str(_sanitizer()(fragment)) == fragment
+
+
+@given(st.lists(st.sampled_from(["<b>", "</b>", "<i>", "</i>", "<code>", "</code>", "x", "&amp;"]), max_size=30))
+def test_nested_own_tags_are_recognised(pieces: list[str]) -> None:
+    from generator.render import _only_own_tags, _sanitizer
+
+    fragment = "".join(pieces)
+    if str(_sanitizer()(fragment)) != fragment:
+        assert not _only_own_tags(fragment)
+    assert _only_own_tags("<b>a<i>b<code>c</code></i></b> &amp; d")
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab <&{}:\n")), min_size=1, max_size=20),
+       st.lists(st.tuples(st.integers(0, 20), st.integers(0, 20), st.integers(1, 3), st.sampled_from(["", "h", "<"])),
+                max_size=3),
+       st.integers(0, 20), st.integers(0, 20))
+def test_unmarked_runs_of_any_range_match_the_general_path(text: str, spans: list[tuple[int, int, int, str]],
+                                                            a: int, b: int) -> None:
+    from generator.model import Gap
+    from generator.render import NO_MARKS, _emit
+
+    start, end = min(a, b, len(text)), min(max(a, b), len(text))
+    gaps = [Gap(min(x, y), max(x, y), n, hint) for x, y, n, hint in spans if min(x, y) < max(x, y) <= len(text)]
+    assert _emit(text, start, end, [], gaps) == _emit(text, start, end, [NO_MARKS] * len(text), gaps)
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab ")), max_size=30), st.text(alphabet=st.sampled_from(list("ab ")),
+                                                                            max_size=40))
+def test_matching_blocks_pair_the_characters_difflib_pairs(a: str, b: str) -> None:
+    _assert_same_alignment(a, b)
+
+
+@given(st.text(alphabet=st.sampled_from(list("abcdefgh .,")), max_size=60),
+       st.text(alphabet=st.sampled_from(list("abcdefgh .,")), max_size=80))
+def test_matching_blocks_pair_the_characters_difflib_pairs_wider_alphabet(a: str, b: str) -> None:
+    _assert_same_alignment(a, b)
+
+
+def test_matching_blocks_on_a_rewritten_sentence() -> None:
+    _assert_same_alignment("Empathy is about feeling with them, not just knowing someone else's experiences.",
+                           "Empathy goes beyond just knowing someone else's experiences; it's all about feeling with "
+                           "them. Can you imagine how good it feels? Subscribe to our newsletter.")
+    _assert_same_alignment("arrhythmia: an odd rhythm of the heartbeat.", "Some develop arrhythmia (an odd rhythm "
+                                                                           "of the heartbeat).")
+
+
+def _assert_same_alignment(a: str, b: str) -> None:
+    from difflib import SequenceMatcher
+
+    from generator.render import matching_blocks
+
+    def pairs(blocks: list[tuple[int, int, int]]) -> list[tuple[int, int]]:
+        return sorted((i + k, j + k) for i, j, n in blocks for k in range(n))
+
+    assert pairs(matching_blocks(a, b)) == pairs(SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks())
+
+
+# --- notes: the cue, found through the stem index extraction made
+
+CUE_WORDS = ["Trust", "trusts", "peer", "Peers", "support", "the", "is", "it", "key", "keys", "Specialist",
+             "specialists", "empathy", "’s", "a"]
+
+
+def _context_reference(fact: model.Fact, doc: model.Document) -> str:
+    from generator.notes import MAX_PROMPT_WORDS, _without_gaps
+    from generator.text import normalize, stems
+
+    heading = fact.block.section[-1] if fact.block.section else doc.title
+    context = heading if normalize(heading) == normalize(doc.title) else f"{doc.title} › {heading}"
+    answers = [fact.answer] if fact.kind == "qa" else [fact.text[g.start : g.end] for g in fact.gaps]
+    cue = stems(context)
+    visible = cue | stems(_without_gaps(fact))
+    if not cue or any(stems(a) and stems(a) <= visible for a in answers):
+        return ""
+    if cue <= stems(fact.text):
+        return ""
+    if len(context.split()) + len(fact.text.split()) > MAX_PROMPT_WORDS:
+        return ""
+    return context
+
+
+@given(st.lists(st.sampled_from(CUE_WORDS), min_size=1, max_size=12), st.lists(st.sampled_from(CUE_WORDS), max_size=3),
+       st.lists(st.sampled_from(CUE_WORDS), max_size=3), st.lists(st.tuples(st.integers(0, 60), st.integers(0, 60)),
+                                                                   max_size=3),
+       st.booleans(), st.sampled_from(["", "Trust", "support specialists"]))
+def test_context_matches_the_reference(words: list[str], title: list[str], heading: list[str],
+                                       spans: list[tuple[int, int]], qa: bool, answer: str) -> None:
+    from generator.notes import _context
+
+    text = " ".join(words)
+    doc_title = " ".join(title) or "Untitled"
+    block = model.Block("paragraph", text, 1, (" ".join(heading),) if heading else (), ())
+    gaps = tuple(model.Gap(min(a, b), max(a, b), n + 1) for n, (a, b) in enumerate(spans)
+                 if min(a, b) < max(a, b) <= len(text))
+    fact = model.Fact("claim", "qa" if qa else "cloze", text, "term", 0.5, block, text, 1,
+                      () if qa else gaps, answer if qa else "")
+    doc = model.Document("a.md", doc_title, {}, (block,))
+    assert _context(fact, doc) == _context_reference(fact, doc)
