@@ -98,6 +98,9 @@ def _duplicate(words: set[str], answers: set[str], other: set[str], other_answer
     return len(words & other) / len(words | other) >= 0.9
 
 
+_SCAN_LIMIT = 16  # kept facts sharing an answer word that are checked one by one; more are indexed by word
+
+
 class _OverlapIndex:
     """Finds, among the kept facts, every one that _duplicate might call a near-duplicate of a new fact.
 
@@ -105,9 +108,11 @@ class _OverlapIndex:
     prefix filtering (words ordered rarest first; exact, not a heuristic). A duplicate shares at least
     o = ceil(3/4 s) words (s: the smaller set's size), so the two sets meet within the smaller one's first
     s - o + 1 words; and either the two share an answer word, or their Jaccard similarity is >= 0.9, so their
-    first |set| - ceil(0.9 |set|) + 1 words meet. The answer branch is indexed by answer word, then prefix word,
-    so a term asked in thousands of sentences does not make every one of them a candidate (and an answer
-    never asked before costs one lookup).
+    first |set| - ceil(0.9 |set|) + 1 words meet. For the answer branch, the kept facts are listed by answer
+    word: most answers are asked once or twice, and their few facts are checked one by one; an answer shared
+    by more than _SCAN_LIMIT kept facts is indexed by prefix word and by word, so that a term asked in
+    thousands of sentences does not make every one of them a candidate (and an answer never asked before
+    costs one lookup).
     """
 
     def __init__(self, word_sets: Sequence[set[str]]) -> None:
@@ -116,13 +121,21 @@ class _OverlapIndex:
             for w in words:
                 df[w] = df.get(w, 0) + 1
         self.df = df
+        # Each word's place in the rarest-first order, found once: a fact's words then sort by a plain lookup.
+        self.place = {w: i for i, w in enumerate(sorted(df, key=lambda w: (df[w], w)))}
         self.by_jaccard_prefix: dict[str, list[int]] = {}
+        # answer word -> (kept, its words, its overlap prefix) of each kept fact with that answer word
+        self.by_answer: dict[str, list[tuple[int, set[str], list[str]]]] = {}
+        # only for answer words listed more than _SCAN_LIMIT times:
         self.by_answer_prefix: dict[str, dict[str, list[int]]] = {}  # answer word -> overlap-prefix word -> kept
         self.by_answer_word: dict[str, dict[str, list[int]]] = {}  # answer word -> any word -> kept
 
     def ranked(self, words: set[str]) -> list[str]:
         """`words` rarest first: every prefix the index uses is a slice of this (sorted once per fact)."""
-        return sorted(words, key=lambda w: (self.df.get(w, 0), w))
+        try:
+            return sorted(words, key=self.place.__getitem__)  # the same order: places follow (df, word)
+        except KeyError:  # a word the index was not built with
+            return sorted(words, key=lambda w: (self.df.get(w, 0), w))
 
     @staticmethod
     def _prefix(ranked: list[str], needed: int) -> list[str]:
@@ -145,16 +158,25 @@ class _OverlapIndex:
         found: set[int] = set()
         for w in self._prefix(ranked, self._jaccard_needed(len(words))):
             found.update(self.by_jaccard_prefix.get(w, ()))
-        prefix = self._prefix(ranked, self._overlap_needed(len(words)))
+        prefix: list[str] | None = None
         for a in answers:
+            listed = self.by_answer.get(a)
+            if not listed:
+                continue
+            if prefix is None:
+                prefix = self._prefix(ranked, self._overlap_needed(len(words)))
+            # A kept set no larger than this one: its prefix meets `words`; at least as large: this prefix meets it.
             by_prefix = self.by_answer_prefix.get(a)
-            if by_prefix:
-                for w in words:  # kept sets no larger than this one: their prefix meets `words`
-                    found.update(by_prefix.get(w, ()))
-            by_word = self.by_answer_word.get(a)
-            if by_word:
-                for w in prefix:  # kept sets at least as large: this prefix meets them
-                    found.update(by_word.get(w, ()))
+            if by_prefix is None:
+                for position, kept_words, kept_prefix in listed:
+                    if not words.isdisjoint(kept_prefix) or not kept_words.isdisjoint(prefix):
+                        found.add(position)
+                continue
+            for w in words:
+                found.update(by_prefix.get(w, ()))
+            by_word = self.by_answer_word[a]
+            for w in prefix:
+                found.update(by_word.get(w, ()))
         return sorted(found)
 
     def add(self, words: set[str], answers: set[str], position: int, ranked: list[str] | None = None) -> None:
@@ -163,14 +185,26 @@ class _OverlapIndex:
         ranked = self.ranked(words) if ranked is None else ranked
         for w in self._prefix(ranked, self._jaccard_needed(len(words))):
             self.by_jaccard_prefix.setdefault(w, []).append(position)
+        if not answers:
+            return
         prefix = self._prefix(ranked, self._overlap_needed(len(words)))
         for a in answers:
-            by_prefix = self.by_answer_prefix.setdefault(a, {})
-            for w in prefix:
-                by_prefix.setdefault(w, []).append(position)
-            by_word = self.by_answer_word.setdefault(a, {})
-            for w in words:
-                by_word.setdefault(w, []).append(position)
+            listed = self.by_answer.setdefault(a, [])
+            listed.append((position, words, prefix))
+            if a in self.by_answer_prefix:
+                self._index(a, position, words, prefix)
+            elif len(listed) > _SCAN_LIMIT:  # from now on this answer's facts are found through words
+                self.by_answer_prefix[a], self.by_answer_word[a] = {}, {}
+                for entry in listed:
+                    self._index(a, *entry)
+
+    def _index(self, answer: str, position: int, words: set[str], prefix: list[str]) -> None:
+        by_prefix = self.by_answer_prefix[answer]
+        for w in prefix:
+            by_prefix.setdefault(w, []).append(position)
+        by_word = self.by_answer_word[answer]
+        for w in words:
+            by_word.setdefault(w, []).append(position)
 
 
 def _rank(fact: Fact) -> tuple[int, float, int, int, str]:

@@ -179,3 +179,74 @@ def test_context_matches_the_reference(words: list[str], title: list[str], headi
                       () if qa else gaps, answer if qa else "")
     doc = model.Document("a.md", doc_title, {}, (block,))
     assert _context(fact, doc) == _context_reference(fact, doc)
+
+
+# --- select: the overlap index lists the kept facts of a rare answer instead of indexing their every word
+
+
+class _OverlapIndexReference:
+    """The index as it was: every kept fact indexed under each answer word by prefix word and by word."""
+
+    def __init__(self, word_sets: list[set[str]]) -> None:
+        self.df: dict[str, int] = {}
+        for words in word_sets:
+            for w in words:
+                self.df[w] = self.df.get(w, 0) + 1
+        self.by_jaccard_prefix: dict[str, list[int]] = {}
+        self.by_answer_prefix: dict[str, dict[str, list[int]]] = {}
+        self.by_answer_word: dict[str, dict[str, list[int]]] = {}
+
+    def ranked(self, words: set[str]) -> list[str]:
+        return sorted(words, key=lambda w: (self.df.get(w, 0), w))
+
+    def candidates(self, words: set[str], answers: set[str]) -> list[int]:
+        if not words:
+            return []
+        ranked = self.ranked(words)
+        found: set[int] = set()
+        for w in ranked[: len(ranked) - (9 * len(words) + 9) // 10 + 1]:
+            found.update(self.by_jaccard_prefix.get(w, ()))
+        prefix = ranked[: len(ranked) - (3 * len(words) + 3) // 4 + 1]
+        for a in answers:
+            for w in words:
+                found.update(self.by_answer_prefix.get(a, {}).get(w, ()))
+            for w in prefix:
+                found.update(self.by_answer_word.get(a, {}).get(w, ()))
+        return sorted(found)
+
+    def add(self, words: set[str], answers: set[str], position: int) -> None:
+        if not words:
+            return
+        ranked = self.ranked(words)
+        for w in ranked[: len(ranked) - (9 * len(words) + 9) // 10 + 1]:
+            self.by_jaccard_prefix.setdefault(w, []).append(position)
+        prefix = ranked[: len(ranked) - (3 * len(words) + 3) // 4 + 1]
+        for a in answers:
+            for w in prefix:
+                self.by_answer_prefix.setdefault(a, {}).setdefault(w, []).append(position)
+            for w in words:
+                self.by_answer_word.setdefault(a, {}).setdefault(w, []).append(position)
+
+
+small_words = st.sets(st.sampled_from("abcdefghij"), max_size=8)
+
+
+@given(st.lists(st.tuples(small_words, st.sets(st.sampled_from("abcd"), max_size=3)), max_size=40),
+       st.sampled_from([0, 1, 3, 16]), st.lists(small_words, max_size=3))
+def test_overlap_index_candidates_are_the_reference_candidates(facts: list[tuple[set[str], set[str]]], limit: int,
+                                                               strangers: list[set[str]]) -> None:
+    import generator.select as select
+
+    old_limit, select._SCAN_LIMIT = select._SCAN_LIMIT, limit
+    try:
+        index = select._OverlapIndex([w for w, _ in facts])
+        reference = _OverlapIndexReference([w for w, _ in facts])
+        for i, (words, answers) in enumerate(facts):
+            assert index.candidates(words, answers) == reference.candidates(words, answers)
+            index.add(words, answers, i)
+            reference.add(words, answers, i)
+        for words in strangers:  # words the index was not built with sort as before
+            assert index.ranked(words | {"zz"}) == reference.ranked(words | {"zz"})
+            assert index.candidates(words | {"zz"}, {"a"}) == reference.candidates(words | {"zz"}, {"a"})
+    finally:
+        select._SCAN_LIMIT = old_limit
