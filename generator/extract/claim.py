@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from itertools import chain
+from typing import Iterator
 
 from ..model import Document, Fact
 from ..text import content_stems, content_words
@@ -22,6 +24,7 @@ from .spans import (
     chunks,
     emphasis_in,
     good_span,
+    iter_gaps,
     main_clause_start,
     number_spans,
     rank_gaps,
@@ -146,36 +149,56 @@ def claim_fact(sent: ProseSentence, stats: DocStats, avoid: str = "") -> Fact | 
 
 
 def _gaps(text: str, kind: str, stats: DocStats, emphasis: tuple[str, ...], avoid: str) -> list[Span]:
-    ranked = rank_gaps(text, stats, emphasis, avoid)
-    if not ranked:
+    # The ranking is read lazily, best first: each branch stops at the first span it can use.
+    ranked = iter_gaps(text, stats, emphasis, avoid)
+    first = next(ranked, None)
+    if first is None:
         return []
-    if ranked[0].kind == "equation":
-        return [ranked[0]]
+    if first.kind == "equation":
+        return [first]
     if kind == "number":
-        numbers = [s for s in ranked if s.kind == "number" and s.score >= 4.0]
+        numbers = []
+        for s in chain((first,), ranked):
+            if s.score < 4.0:
+                break  # best first: no later span scores 4.0
+            if s.kind == "number":
+                numbers.append(s)
         if numbers:
             return sorted(numbers, key=lambda s: s.start)[:3]
     if kind == "cause":
-        effect = _after_marker(text, ranked, stats, emphasis, avoid)
+        effect = _after_marker(text, first, ranked, stats, emphasis, avoid)
         if effect:
             return [effect]
     if kind == "contrast":
         m = _CONTRAST_MARKER.search(text)
-        if m and ranked[0].kind not in ("emphasis", "term"):
-            after = [s for s in ranked if s.start > m.end() and s.kind in ("chunk", "object", "subject")]
-            before = [s for s in ranked if s.end < m.start() and s.kind in ("object", "chunk")]
-            pick = (before or after) if _CONTRAST_BEFORE.match(m.group(0)) else after
+        if m and first.kind not in ("emphasis", "term"):
+            pick = _contrasted(first, ranked, m.start(), m.end(), bool(_CONTRAST_BEFORE.match(m.group(0))))
             if pick:
-                return [pick[0]]
-    return [ranked[0]]
+                return [pick]
+    return [first]
+
+
+def _contrasted(first: Span, ranked: Iterator[Span], start: int, end: int, before_wins: bool) -> Span | None:
+    """The best span after a contrast marker (chunk, object or subject), or with "than", "rather",
+    "instead" or "unlike" the best object or chunk before it if there is one."""
+    after = None
+    for s in chain((first,), ranked):
+        if before_wins and s.end < start and s.kind in ("object", "chunk"):
+            return s
+        if after is None and s.start > end and s.kind in ("chunk", "object", "subject"):
+            after = s
+            if not before_wins:
+                return s
+    return after
 
 
 def _after_marker(
-    text: str, ranked: list[Span], stats: DocStats, emphasis: tuple[str, ...], avoid: str
+    text: str, first: Span, ranked: Iterator[Span], stats: DocStats, emphasis: tuple[str, ...], avoid: str
 ) -> Span | None:
     """For "because X, Y" the best span of X (the reason is the fact); for "when X, Y" and "X leads to Y"
-    the best span of Y (the effect). Each part is ranked as a sentence of its own."""
-    if ranked[0].kind in ("emphasis", "term", "number") or ranked[0].score >= 3.3:
+    the best span of Y (the effect). Each part is ranked as a sentence of its own. `first` is the best
+    span of the whole sentence, `ranked` the ones after it."""
+    if first.kind in ("emphasis", "term", "number") or first.score >= 3.3:
         return None  # the author's emphasis, a quantity, or a passive's subject already says what to ask
     reason = _REASON.match(text)
     if reason:
@@ -186,10 +209,9 @@ def _after_marker(
     mm = _EFFECT_MARKER.search(text)
     if not mm:
         return None
-    after = [
-        s for s in ranked if s.start >= mm.end() and s.kind in ("object", "chunk", "subject", "complement")
-    ]
-    return after[0] if after else None
+    marker_end = mm.end()
+    kinds = ("object", "chunk", "subject", "complement")
+    return next((s for s in chain((first,), ranked) if s.start >= marker_end and s.kind in kinds), None)
 
 
 def _best_in(
@@ -199,7 +221,7 @@ def _best_in(
     part = text[start:end]
     rest = text[:start] + " " + text[end:] + " " + avoid
     lead = len(part) - len(part.lstrip(" ,"))
-    for span in rank_gaps(part.strip(" ,"), stats, emphasis, rest, strict=False):
+    for span in iter_gaps(part.strip(" ,"), stats, emphasis, rest, strict=False):
         shifted = Span(start + lead + span.start, start + lead + span.end, span.kind, span.score)
         if good_span(text, shifted, avoid):
             return shifted

@@ -16,7 +16,7 @@ from collections import Counter
 from operator import itemgetter
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Iterable, NamedTuple, Sequence
+from typing import Any, Iterable, Iterator, NamedTuple, Sequence
 
 from ..model import Block, Document
 from ..text import (
@@ -193,8 +193,10 @@ _WORD_NUMBER = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
+class Span(NamedTuple):
+    """A candidate gap. A named tuple, not a dataclass: the ranker makes dozens per sentence and reads
+    them by field; nothing compares, hashes or copies them as dataclasses."""
+
     start: int  # character offsets into the sentence
     end: int
     kind: str  # emphasis | number | term | subject | object | chunk | item
@@ -696,8 +698,7 @@ def choose_gap(
     text: str, stats: DocStats, emphasis: Sequence[str] = (), avoid: str = "", term: str = ""
 ) -> Span | None:
     """The best single gap in a sentence, or None when no span makes a fair question."""
-    candidates = rank_gaps(text, stats, emphasis, avoid, term)
-    return candidates[0] if candidates else None
+    return next(iter_gaps(text, stats, emphasis, avoid, term), None)
 
 
 def rank_gaps(
@@ -709,6 +710,67 @@ def rank_gaps(
     strict: bool = True,
 ) -> list[Span]:
     """Candidate gaps, best first (see the module docstring for the order)."""
+    return list(iter_gaps(text, stats, emphasis, avoid, term, strict))
+
+
+# The highest score a plain chunk candidate can have: 1.0 + salience (at most 1.0), less in parentheses.
+_CHUNK_CEILING = 2.0
+
+
+def _rank_key(span: Span) -> tuple[float, int]:
+    return -span.score, span.start
+
+
+def iter_gaps(
+    text: str,
+    stats: DocStats,
+    emphasis: Sequence[str] = (),
+    avoid: str = "",
+    term: str = "",
+    strict: bool = True,
+) -> Iterator[Span]:
+    """`rank_gaps` one span at a time, best first: most callers want only the first good span or a few, and
+    checking a span (good_span) costs more than finding it.
+
+    The plain chunk candidates (every chunk, scored by salience) are made only once the ranking gets down
+    to their scores: they are at most _CHUNK_CEILING, so every other span above that comes first in the
+    one sorted list of all candidates, and what follows is that list's tail, in the same order (a stable
+    sort of the rest, the chunks last, as they come after every other span of that score in the list).
+    """
+    found, cks = _ranked_candidates(text, stats, emphasis, term)
+    seen: set[tuple[int, int]] = set()
+    rest = len(found)
+    for i, s in enumerate(found):
+        if s.score <= _CHUNK_CEILING:
+            rest = i
+            break
+        where = (s.start, s.end)
+        if where in seen:
+            continue
+        seen.add(where)
+        if not strict or good_span(text, s, avoid):  # not strict: the caller checks within a larger card
+            yield s
+    tail = found[rest:]
+    in_parentheses = "(" in text
+    for c in cks:
+        score = 1.0 + _salience(text[c.start : c.end], stats)
+        if in_parentheses and _in_parentheses(text, c):
+            score -= 1.0
+        tail.append(Span(c.start, c.end, "chunk", score))
+    tail.sort(key=_rank_key)
+    for s in tail:
+        where = (s.start, s.end)
+        if where in seen:
+            continue
+        seen.add(where)
+        if not strict or good_span(text, s, avoid):
+            yield s
+
+
+def _ranked_candidates(
+    text: str, stats: DocStats, emphasis: Sequence[str], term: str
+) -> tuple[list[Span], list[Span]]:
+    """Every candidate gap but the plain chunks, best first, and the sentence's chunks (see iter_gaps)."""
     found: list[Span] = []
     if term:
         m = _whole_phrase(term).search(text)
@@ -720,9 +782,9 @@ def rank_gaps(
         Span(s.start, s.end, s.kind, 4.5 if s.start >= opener_end else 2.8)
         for s in emphasis_spans(text, emphasis)
     ]
-    found += [Span(s.start, s.end, s.kind, 3.0 + s.score) for s in number_spans(text)]
+    found += [Span(s.start, s.end, s.kind, 3.0 + s.score) for s in _number_spans(text)]
     clause = split_clause(text)
-    cks = chunks(text)
+    cks = _chunks(text, 6)
     if clause.verb:
         main = opener_end
         subj = [c for c in cks if main <= c.start and c.end <= clause.verb_start]
@@ -789,8 +851,6 @@ def rank_gaps(
                     1.2 if topic_only else 1.8 + 0.5 * _salience(clause.subject, stats),
                 )
             )
-    for c in cks:
-        found.append(Span(c.start, c.end, "chunk", 1.0 + _salience(text[c.start : c.end], stats)))
     eq = _EQUALS.search(text) if "=" in text else None
     if eq:
         right = text[eq.end() :].rstrip(" .")
@@ -804,15 +864,8 @@ def rank_gaps(
             Span(s.start, s.end, s.kind, s.score - 1.0) if _in_parentheses(text, s) and s.kind != "number" else s
             for s in found
         ]
-    seen: set[tuple[int, int]] = set()
-    ranked = []
-    for s in sorted(found, key=lambda s: (-s.score, s.start)):
-        if (s.start, s.end) in seen:
-            continue
-        seen.add((s.start, s.end))
-        if not strict or good_span(text, s, avoid):  # not strict: the caller checks within a larger card
-            ranked.append(s)
-    return ranked
+    found.sort(key=_rank_key)
+    return found, cks
 
 
 def _whole_phrase(phrase: str) -> re.Pattern[str]:

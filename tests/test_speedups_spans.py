@@ -1,0 +1,300 @@
+"""The lazy gap ranker gives exactly what ranking every candidate first gives, to every caller.
+
+`reference_rank_gaps` and `reference_gaps` are the ranker and the claim rule's gap choice as they were
+before the ranking was read lazily (every candidate built, sorted and checked); the tests hold the
+lazy versions to them on the sentences of the repository's articles and on generated ones.
+"""
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import generator.extract  # noqa: F401  (loads the rule modules the package's names shadow)
+from generator.extract.prose import prose_sentences
+from generator.extract.spans import (
+    COPULAS,
+    EVALUATIVE,
+    DocStats,
+    Span,
+    _bare_subject,
+    _complement,
+    _copula_after_modals,
+    _EQUALS,
+    _in_parentheses,
+    _NEITHER_NOR,
+    _NOT_EVERY,
+    _PASSIVE_PURPOSE,
+    _salience,
+    _SUBORDINATOR,
+    _verb_phrase,
+    _whole_phrase,
+    chunks,
+    emphasis_spans,
+    good_span,
+    iter_gaps,
+    main_clause_start,
+    number_spans,
+    rank_gaps,
+    split_clause,
+    stats_for,
+)
+from generator.parse import parse_markdown
+from generator.text import stem_set
+
+claim = sys.modules["generator.extract.claim"]
+_REASON, _CONDITION, _EFFECT_MARKER = claim._REASON, claim._CONDITION, claim._EFFECT_MARKER
+_CONTRAST_MARKER, _CONTRAST_BEFORE = claim._CONTRAST_MARKER, claim._CONTRAST_BEFORE
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def reference_rank_gaps(
+    text: str,
+    stats: DocStats,
+    emphasis: Sequence[str] = (),
+    avoid: str = "",
+    term: str = "",
+    strict: bool = True,
+) -> list[Span]:
+    """Candidate gaps, best first (see the module docstring for the order)."""
+    found: list[Span] = []
+    if term:
+        m = _whole_phrase(term).search(text)
+        if m:
+            found.append(Span(m.start(), m.end(), "term", 5.0))
+    opener_end = main_clause_start(text)
+    # Bold words in a leading "In cases of X," set the scene; the claim is in the main clause.
+    found += [
+        Span(s.start, s.end, s.kind, 4.5 if s.start >= opener_end else 2.8)
+        for s in emphasis_spans(text, emphasis)
+    ]
+    found += [Span(s.start, s.end, s.kind, 3.0 + s.score) for s in number_spans(text)]
+    clause = split_clause(text)
+    cks = chunks(text)
+    if clause.verb:
+        main = opener_end
+        subj = [c for c in cks if main <= c.start and c.end <= clause.verb_start]
+        pred = [c for c in cks if c.start > clause.verb_start]
+        copula_at = _copula_after_modals(text, clause)
+        comp = _complement(text, copula_at) if copula_at >= 0 else None
+        if comp:
+            found.append(comp)
+        # Prefilters test only the first letter: re.I also folds "İ", "ı", "ſ" or "K" onto ASCII letters.
+        m_not = _NOT_EVERY.match(text, main) if text[main : main + 1] in ("n", "N") else None
+        if m_not:
+            found.append(Span(m_not.start(1), m_not.end(1), "subject", 3.6))
+        vp = _verb_phrase(text, clause.verb_start)
+        if vp and not pred[:1] or vp and pred and pred[0].start > vp.end:
+            found.append(vp)
+        predicate = text[clause.verb_start :].split(None, 1)
+        complement = predicate[1] if len(predicate) > 1 else ""
+        given = stats.topic | stats.headings
+        subject_words = stem_set(clause.subject)
+        topic_only = bool(subject_words) and subject_words <= given
+        plain_subject = not _SUBORDINATOR.search(clause.subject)
+        short_subject = 0 < len(clause.subject.split()) <= 4 and plain_subject
+        if (
+            clause.verb in COPULAS
+            and EVALUATIVE.match(complement)
+            and subj
+            and plain_subject
+            and len(clause.subject.split()) <= 7
+        ):
+            whole = _bare_subject(text, clause)
+            best = (
+                whole
+                if whole and len(text[whole[0] : whole[1]].split()) <= 4
+                else (subj[0].start, subj[0].end)
+            )
+            found.append(Span(best[0], best[1], "subject", 3.5))
+        m = _NEITHER_NOR.match(clause.subject + " is") if clause.subject[:1] in ("n", "N") else None
+        base = text.find(clause.subject) if m else -1
+        if m and base >= 0:
+            found.append(Span(base + m.start(1), base + m.end(1), "subject", 3.6))
+        for n, c in enumerate(pred[:3]):
+            phrase = text[c.start : c.end]
+            score = (3.2 if topic_only else 3.0) if n == 0 else 2.3 + 0.5 * _salience(phrase, stats)
+            if stem_set(phrase) <= given:
+                score -= 1.0  # the article's own topic ("the burn" in an article on burns) is given, not new
+            found.append(Span(c.start, c.end, "object", score))
+            words = phrase.split()
+            if len(words) >= 3 and words[-2].lower() not in ("of", "and", "or", "&"):
+                # the head of a long phrase, for when the whole would leave too little to read
+                tail = " ".join(words[-2:])
+                found.append(Span(c.end - len(tail), c.end, "object", score - 0.3))
+        if (
+            subj
+            and short_subject
+            and _PASSIVE_PURPOSE.match(text, clause.verb_start)
+        ):
+            found.append(Span(subj[0].start, subj[0].end, "subject", 3.3))  # "X is used to treat Y": asks X
+        if subj and short_subject:
+            found.append(
+                Span(
+                    subj[0].start,
+                    subj[0].end,
+                    "subject",
+                    1.2 if topic_only else 1.8 + 0.5 * _salience(clause.subject, stats),
+                )
+            )
+    for c in cks:
+        found.append(Span(c.start, c.end, "chunk", 1.0 + _salience(text[c.start : c.end], stats)))
+    eq = _EQUALS.search(text) if "=" in text else None
+    if eq:
+        right = text[eq.end() :].rstrip(" .")
+        left_start = len(text[: eq.start()]) - len(text[: eq.start()].lstrip())
+        if 0 < len(right.split()) <= 5:
+            found.append(Span(eq.end(), eq.end() + len(right), "equation", 4.2))
+        elif 0 < len(text[: eq.start()].split()) <= 8:
+            found.append(Span(left_start, eq.start(), "equation", 4.2))
+    if "(" in text:
+        found = [
+            Span(s.start, s.end, s.kind, s.score - 1.0) if _in_parentheses(text, s) and s.kind != "number" else s
+            for s in found
+        ]
+    seen: set[tuple[int, int]] = set()
+    ranked = []
+    for s in sorted(found, key=lambda s: (-s.score, s.start)):
+        if (s.start, s.end) in seen:
+            continue
+        seen.add((s.start, s.end))
+        if not strict or good_span(text, s, avoid):  # not strict: the caller checks within a larger card
+            ranked.append(s)
+    return ranked
+
+
+def reference_gaps(text: str, kind: str, stats: DocStats, emphasis: tuple[str, ...], avoid: str) -> list[Span]:
+    ranked = reference_rank_gaps(text, stats, emphasis, avoid)
+    if not ranked:
+        return []
+    if ranked[0].kind == "equation":
+        return [ranked[0]]
+    if kind == "number":
+        numbers = [s for s in ranked if s.kind == "number" and s.score >= 4.0]
+        if numbers:
+            return sorted(numbers, key=lambda s: s.start)[:3]
+    if kind == "cause":
+        effect = _reference_after_marker(text, ranked, stats, emphasis, avoid)
+        if effect:
+            return [effect]
+    if kind == "contrast":
+        m = _CONTRAST_MARKER.search(text)
+        if m and ranked[0].kind not in ("emphasis", "term"):
+            after = [s for s in ranked if s.start > m.end() and s.kind in ("chunk", "object", "subject")]
+            before = [s for s in ranked if s.end < m.start() and s.kind in ("object", "chunk")]
+            pick = (before or after) if _CONTRAST_BEFORE.match(m.group(0)) else after
+            if pick:
+                return [pick[0]]
+    return [ranked[0]]
+
+
+def _reference_after_marker(
+    text: str, ranked: list[Span], stats: DocStats, emphasis: tuple[str, ...], avoid: str
+) -> Span | None:
+    """For "because X, Y" the best span of X (the reason is the fact); for "when X, Y" and "X leads to Y"
+    the best span of Y (the effect). Each part is ranked as a sentence of its own."""
+    if ranked[0].kind in ("emphasis", "term", "number") or ranked[0].score >= 3.3:
+        return None  # the author's emphasis, a quantity, or a passive's subject already says what to ask
+    reason = _REASON.match(text)
+    if reason:
+        return _reference_best_in(text, reason.start("part"), reason.end("part"), stats, emphasis, avoid)
+    m = _CONDITION.match(text)
+    if m:
+        return _reference_best_in(text, m.end(), len(text), stats, emphasis, avoid)
+    mm = _EFFECT_MARKER.search(text)
+    if not mm:
+        return None
+    after = [
+        s for s in ranked if s.start >= mm.end() and s.kind in ("object", "chunk", "subject", "complement")
+    ]
+    return after[0] if after else None
+
+
+def _reference_best_in(
+    text: str, start: int, end: int, stats: DocStats, emphasis: tuple[str, ...], avoid: str
+) -> Span | None:
+    """The best gap of text[start:end] ranked on its own, as offsets into `text` (fair in the whole card)."""
+    part = text[start:end]
+    rest = text[:start] + " " + text[end:] + " " + avoid
+    lead = len(part) - len(part.lstrip(" ,"))
+    for span in reference_rank_gaps(part.strip(" ,"), stats, emphasis, rest, strict=False):
+        shifted = Span(start + lead + span.start, start + lead + span.end, span.kind, span.score)
+        if good_span(text, shifted, avoid):
+            return shifted
+    return None
+
+
+ARTICLES = sorted([*ROOT.glob("source/*.md"), *ROOT.glob("tests/golden/*/*.md"), *ROOT.glob("tests/fixtures/*/*.md")])
+
+
+def _sentences() -> list[tuple[str, tuple[str, ...], DocStats]]:
+    out = []
+    for path in ARTICLES:
+        doc = parse_markdown(path.read_text(encoding="utf-8"), path.name)
+        stats = stats_for(doc)
+        for sent in prose_sentences(doc):
+            out.append((sent.text, sent.block.emphasis, stats))
+        for block in doc.blocks:
+            if block.text and len(block.text.split()) <= 60:
+                out.append((block.text, block.emphasis, stats))
+    return out
+
+
+SENTENCES = _sentences()
+KINDS = ("number", "cause", "contrast", "procedure", "claim")
+
+
+def test_the_articles_give_enough_sentences() -> None:
+    assert len(SENTENCES) > 200
+
+
+@pytest.mark.parametrize("avoid", ["", "burn", "peer support"])
+def test_rank_gaps_ranks_as_before_on_the_articles(avoid: str) -> None:
+    for text, emphasis, stats in SENTENCES:
+        for strict in (True, False):
+            expected = reference_rank_gaps(text, stats, emphasis, avoid, strict=strict)
+            assert rank_gaps(text, stats, emphasis, avoid, strict=strict) == expected, text
+        words = text.split()
+        if len(words) > 2:  # a term the sentence defines
+            term = " ".join(words[1:3]).strip(".,;:")
+            assert rank_gaps(text, stats, emphasis, avoid, term) == reference_rank_gaps(
+                text, stats, emphasis, avoid, term
+            ), text
+
+
+def test_the_claim_gaps_are_as_before_on_the_articles() -> None:
+    for text, emphasis, stats in SENTENCES:
+        for kind in KINDS:
+            assert claim._gaps(text, kind, stats, emphasis, " ") == reference_gaps(text, kind, stats, emphasis, " ")
+
+
+# Words that reach every branch: numbers and units, copulas and evaluatives, objects, parentheses, an
+# equation, contrast, cause and condition markers, emphasis and topic words.
+PIECES = st.sampled_from(
+    "the a burn burns water cool Cool scar is are key most important not every neither nor because when "
+    "if , leads to than rather instead but ( ) = 4 mL/kg 20 minutes at least about three days used treat "
+    "to by skin peer support of and Ice butter safe may be less able heal healing quickly".split()
+)
+EMPHASIS = st.sampled_from([(), ("cool water",), ("burn", "peer support"), ("Ice",)])
+STATS = DocStats(Counter({"burn": 5, "heal": 2, "water": 3, "skin": 1}), frozenset({"burn"}), frozenset({"treat"}))
+
+
+@settings(max_examples=400)
+@given(st.lists(PIECES, min_size=1, max_size=16).map(" ".join), EMPHASIS, st.sampled_from(["", "water", " "]))
+def test_rank_gaps_ranks_as_before_on_made_up_sentences(text: str, emphasis: tuple[str, ...], avoid: str) -> None:
+    for strict in (True, False):
+        assert rank_gaps(text, STATS, emphasis, avoid, strict=strict) == reference_rank_gaps(
+            text, STATS, emphasis, avoid, strict=strict
+        )
+    for kind in KINDS:
+        assert claim._gaps(text, kind, STATS, emphasis, avoid) == reference_gaps(text, kind, STATS, emphasis, avoid)
+
+
+def test_iter_gaps_is_rank_gaps_one_at_a_time() -> None:
+    text = "Cool the burn with running water for at least 20 minutes (or longer)."
+    assert list(iter_gaps(text, STATS, ("running water",))) == rank_gaps(text, STATS, ("running water",))
+    assert isinstance(next(iter_gaps(text, STATS)), Span)
