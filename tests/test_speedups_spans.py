@@ -228,7 +228,9 @@ def _reference_best_in(
     return None
 
 
-ARTICLES = sorted([*ROOT.glob("source/*.md"), *ROOT.glob("tests/golden/*/*.md"), *ROOT.glob("tests/fixtures/*/*.md")])
+ARTICLES = sorted(
+    [*ROOT.glob("source/*.md"), *ROOT.glob("tests/golden/*/*.md"), *ROOT.glob("tests/fixtures/*/*.md")]
+)
 
 
 def _sentences() -> list[tuple[str, tuple[str, ...], DocStats]]:
@@ -269,7 +271,8 @@ def test_rank_gaps_ranks_as_before_on_the_articles(avoid: str) -> None:
 def test_the_claim_gaps_are_as_before_on_the_articles() -> None:
     for text, emphasis, stats in SENTENCES:
         for kind in KINDS:
-            assert claim._gaps(text, kind, stats, emphasis, " ") == reference_gaps(text, kind, stats, emphasis, " ")
+            expected = reference_gaps(text, kind, stats, emphasis, " ")
+            assert claim._gaps(text, kind, stats, emphasis, " ") == expected, (text, kind)
 
 
 # Words that reach every branch: numbers and units, copulas and evaluatives, objects, parentheses, an
@@ -280,21 +283,62 @@ PIECES = st.sampled_from(
     "to by skin peer support of and Ice butter safe may be less able heal healing quickly".split()
 )
 EMPHASIS = st.sampled_from([(), ("cool water",), ("burn", "peer support"), ("Ice",)])
-STATS = DocStats(Counter({"burn": 5, "heal": 2, "water": 3, "skin": 1}), frozenset({"burn"}), frozenset({"treat"}))
+STATS = DocStats(
+    Counter({"burn": 5, "heal": 2, "water": 3, "skin": 1}), frozenset({"burn"}), frozenset({"treat"})
+)
 
 
 @settings(max_examples=400)
 @given(st.lists(PIECES, min_size=1, max_size=16).map(" ".join), EMPHASIS, st.sampled_from(["", "water", " "]))
-def test_rank_gaps_ranks_as_before_on_made_up_sentences(text: str, emphasis: tuple[str, ...], avoid: str) -> None:
+def test_rank_gaps_ranks_as_before_on_made_up_sentences(
+    text: str, emphasis: tuple[str, ...], avoid: str
+) -> None:
     for strict in (True, False):
         assert rank_gaps(text, STATS, emphasis, avoid, strict=strict) == reference_rank_gaps(
             text, STATS, emphasis, avoid, strict=strict
         )
     for kind in KINDS:
-        assert claim._gaps(text, kind, STATS, emphasis, avoid) == reference_gaps(text, kind, STATS, emphasis, avoid)
+        expected = reference_gaps(text, kind, STATS, emphasis, avoid)
+        assert claim._gaps(text, kind, STATS, emphasis, avoid) == expected, kind
 
 
 def test_iter_gaps_is_rank_gaps_one_at_a_time() -> None:
     text = "Cool the burn with running water for at least 20 minutes (or longer)."
     assert list(iter_gaps(text, STATS, ("running water",))) == rank_gaps(text, STATS, ("running water",))
     assert isinstance(next(iter_gaps(text, STATS)), Span)
+
+
+# Words of the claim rule's case-insensitive patterns in mixed case, with letters re.I folds from outside
+# ASCII ("K" Kelvin, "ſ", "İ", "ı") and punctuation: both the folded copy and the fallback are held.
+FOLDED_WORDS = st.sampled_from(
+    "Because because BECAUSE leads to Not just rather but Than instead of should NEED to Always never "
+    "is KEY the cornerstone Most one Some We I we'd it's Avoid use risk → If when , ; ſo İf ıf "
+    "Kelvin Keep ALWAYS isn’t just Since 3 a variety of".split()
+)
+
+
+@given(st.lists(FOLDED_WORDS, max_size=10).map(" ".join))
+def test_folded_patterns_find_what_their_patterns_find(text: str) -> None:
+    from generator.extract.spans import FoldedPattern
+
+    folded = {name: value for name, value in vars(claim).items() if isinstance(value, FoldedPattern)}
+    assert len(folded) >= 8
+    for name, scan in folded.items():
+        pairs = ((scan.search(text), scan.pattern.search(text)), (scan.match(text), scan.pattern.match(text)))
+        for got, expected in pairs:
+            assert (got and got.span()) == (expected and expected.span()), name
+            assert (got and got.lastgroup) == (expected and expected.lastgroup), name
+        assert (scan.match(text, 2) and scan.match(text, 2).span()) == (
+            scan.pattern.match(text, 2) and scan.pattern.match(text, 2).span()
+        ), name
+
+
+def test_a_folded_pattern_needs_re_i_and_lower_case_letters() -> None:
+    import re
+
+    from generator.extract.spans import FoldedPattern
+
+    assert FoldedPattern(re.compile(r"\bwe\S", re.I)).search("So WE! go").span() == (3, 6)
+    for bad in (re.compile("we"), re.compile("We", re.I), re.compile("[A-Z]", re.I)):
+        with pytest.raises(ValueError):
+            FoldedPattern(bad)

@@ -20,6 +20,7 @@ from .prose import ProseSentence, prose_sentences
 from .spans import (
     VERBS,
     DocStats,
+    FoldedPattern,
     Span,
     chunks,
     emphasis_in,
@@ -32,32 +33,34 @@ from .spans import (
 )
 from .util import cloze_spans
 
-_CAUSE = re.compile(
+_CAUSE = FoldedPattern(re.compile(
     r"\b(causes?|caused by|leads? to|led to|results? in|resulting in|due to|because|since|"
     r"so "
     r"that|therefore|prevents?|preventing|reduces?|increases?|decreases?|improves?|elevates?|"
     r"raises?|lowers?|protects?|predicts?|triggers?|contributes? to|is associated with|"
     r"are associated with|is correlated with|risk)\b|→",
     re.I,
-)
+))
 # Soft causal verbs ("helps", "allows") state a link too loosely to rank with a cause.
-_CONDITION = re.compile(
+_CONDITION = FoldedPattern(re.compile(
     r"^(when|if|without|once|unless|after|before|during|while|by|because|since)\b[^,]{3,},", re.I
-)
-_CONTRAST = re.compile(
+))
+_CONTRAST = FoldedPattern(re.compile(
     r"\b(not\s(?:just|only|simply|merely)?\s?[^,;]{1,50}?,?\s(?:but|rather)|isn['’]t just|"
     r"rather than|instead of|neither|more than|less than|than do|whereas|unlike|in "
     r"contrast|"
     r"however|goes beyond|as opposed to|vs\.?)\b",
     re.I,
-)
-_IMPORTANCE = re.compile(
+))
+_IMPORTANCE = FoldedPattern(re.compile(
     r"\b(is|are)\s+(key|crucial|vital|essential|critical|fundamental|important|necessary|"
     r"the (cornerstone|essence|foundation|key|basis|heart|core|priority|goal|most))\b",
     re.I,
+))
+_OBLIGATION = FoldedPattern(
+    re.compile(r"\b(should|must|need to|needs to|has to|have to|cannot|can't|never|always)\b", re.I)
 )
-_OBLIGATION = re.compile(r"\b(should|must|need to|needs to|has to|have to|cannot|can't|never|always)\b", re.I)
-_IMPERATIVE = re.compile(
+_IMPERATIVE = FoldedPattern(re.compile(
     r"^(do not|don't|never|always|avoid|use|keep|get|give|call|check|apply|place|remove|"
     r"practice|notice|leave|drink|eat|wash|cook|stop|start|ask|listen|watch|look|note|make|"
     r"take|hold|tighten|pack|wrap|cover|treat|seek|consider|remember|ensure|assess|monitor|"
@@ -65,7 +68,7 @@ _IMPERATIVE = re.compile(
     r"provide|position|elevate|cool|continue|begin|follow|wear|store|clean|separate|chill|"
     r"reassess)\b",
     re.I,
-)
+))
 # Words that lower a claim's score, by kind, found in one scan. Every alternative is whole word (a complete
 # run of word characters) and no word is in two kinds, so the counts are those of one pattern per kind.
 _WORD_KINDS = re.compile(
@@ -74,8 +77,24 @@ _WORD_KINDS = re.compile(
     r"(?P<hedge>might|perhaps|maybe|possibly|probably|suddenly|really|just))\b",
     re.I,
 )
-_VAGUE_SUBJECT = re.compile(r"^(one|some|another|a variety of|a number of|several|many|more|other)\b", re.I)
-_AUTHOR_FIRST_PERSON = re.compile(r"(?:we|i)\b", re.I)
+# The same words by kind, for ASCII text: there each match of _WORD_KINDS is a whole run of word characters
+# (both ends are word boundaries), so its count is that of the runs that are one of the words, lower-cased.
+_KIND_OF_WORD = {
+    word: kind
+    for kind, words in (
+        ("chatty", "you we us i me"),
+        ("possessive", "your our my yourself ourselves"),
+        ("narrative", "she he her him his hers"),
+        ("object", "it its them they"),
+        ("hedge", "might perhaps maybe possibly probably suddenly really just"),
+    )
+    for word in words.split()
+}
+_WORD_RUN = re.compile(r"\w+")
+_VAGUE_SUBJECT = FoldedPattern(
+    re.compile(r"^(one|some|another|a variety of|a number of|several|many|more|other)\b", re.I)
+)
+_AUTHOR_FIRST_PERSON = FoldedPattern(re.compile(r"(?:we|i)\b", re.I))
 _CONTRAST_MARKER = re.compile(r"\b(?:but|rather than|instead of|than|whereas|unlike)\b", re.I)
 _CONTRAST_BEFORE = re.compile(r"than|rather|instead|unlike", re.I)
 _REASON = re.compile(r"(?:because|since|as|given that)\s+(?P<part>[^,]{3,}),", re.I)
@@ -230,6 +249,9 @@ def _best_in(
 
 def _word_kinds(text: str) -> Counter[str]:
     """How many chatty, possessive, narrative, object-pronoun and hedge words `text` holds."""
+    if text.isascii():  # outside ASCII, re.I folds more than A-Z ("İt" is "it"): the pattern decides
+        kinds = _KIND_OF_WORD
+        return Counter([kinds[w] for w in _WORD_RUN.findall(text.lower()) if w in kinds])
     return Counter(m.lastgroup or "" for m in _WORD_KINDS.finditer(text))  # every match has a group
 
 

@@ -31,6 +31,33 @@ from ..text import (
     stems_outside,
 )
 
+class FoldedPattern:
+    """A case-insensitive pattern that runs on ASCII text as its case-sensitive copy over the lower-cased
+    text: the same matches at the same offsets, two to four times faster (re.I folds every character it
+    compares). In ASCII text re.I folds only A-Z onto a-z, and the pattern's own letters are lower case.
+    Other text goes to the pattern itself: there re.I also folds "K" (Kelvin), "ſ" or "İ" onto ASCII
+    letters. A match from ASCII text holds the lower-cased text: read offsets and group names, not letters.
+    """
+
+    __slots__ = ("pattern", "_folded")
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        if not pattern.flags & re.I or re.search("[A-Z]", re.sub(r"\\.", "", pattern.pattern)):
+            raise ValueError(f"not a case-insensitive pattern with lower-case letters: {pattern.pattern!r}")
+        self.pattern = pattern
+        self._folded = re.compile(pattern.pattern, pattern.flags & ~re.I)
+
+    def search(self, text: str, pos: int = 0) -> re.Match[str] | None:
+        if text.isascii():
+            return self._folded.search(text.lower(), pos)
+        return self.pattern.search(text, pos)
+
+    def match(self, text: str, pos: int = 0) -> re.Match[str] | None:
+        if text.isascii():
+            return self._folded.match(text.lower(), pos)
+        return self.pattern.match(text, pos)
+
+
 _TOKEN = re.compile(r"[A-Za-z0-9$][A-Za-z0-9%+.,$/'’&-]*[A-Za-z0-9%+$]|[A-Za-z0-9]")
 
 DETERMINERS = frozenset(
@@ -769,7 +796,7 @@ def iter_gaps(
 
 def _ranked_candidates(
     text: str, stats: DocStats, emphasis: Sequence[str], term: str
-) -> tuple[list[Span], list[Span]]:
+) -> tuple[list[Span], tuple[Span, ...]]:
     """Every candidate gap but the plain chunks, best first, and the sentence's chunks (see iter_gaps)."""
     found: list[Span] = []
     if term:
