@@ -1,8 +1,10 @@
-"""The lazy gap ranker gives exactly what ranking every candidate first gives, to every caller.
+"""The gap ranker's and the claim rule's shortcuts give exactly what the straightforward code gives.
 
 `reference_rank_gaps` and `reference_gaps` are the ranker and the claim rule's gap choice as they were
-before the ranking was read lazily (every candidate built, sorted and checked); the tests hold the
-lazy versions to them on the sentences of the repository's articles and on generated ones.
+before the ranking was read lazily (every candidate built, sorted and checked); `reference_tokens`,
+`reference_verb_positions` and `reference_chunks` the tokeniser, verb finder and chunker before their
+shortcuts. The tests hold the fast versions to them on the sentences of the repository's articles and
+on generated ones.
 """
 from __future__ import annotations
 
@@ -17,7 +19,24 @@ from hypothesis import strategies as st
 import generator.extract  # noqa: F401  (loads the rule modules the package's names shadow)
 from generator.extract.prose import prose_sentences
 from generator.extract.spans import (
+    _JOINERS,
+    _OBJECT_START,
+    _PREPOSITIONS_OR_DETERMINERS,
+    _TOKEN,
+    AUXILIARIES,
     COPULAS,
+    DETERMINERS,
+    LEADING_PRONOUNS,
+    MODALS,
+    PREPOSITIONS,
+    VERBS,
+    Token,
+    _is_adverb,
+    _tokens,
+    _verb_positions,
+    _chunks,
+    is_function_word,
+    nounish,
     EVALUATIVE,
     DocStats,
     Span,
@@ -50,6 +69,163 @@ claim = sys.modules["generator.extract.claim"]
 _REASON, _CONDITION, _EFFECT_MARKER = claim._REASON, claim._CONDITION, claim._EFFECT_MARKER
 _CONTRAST_MARKER, _CONTRAST_BEFORE = claim._CONTRAST_MARKER, claim._CONTRAST_BEFORE
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def reference_tokens(text: str) -> tuple[Token, ...]:
+    out = []
+    for m in _TOKEN.finditer(text):
+        word = m.group(0)
+        # A trailing "," or "." glued by the pattern belongs to the punctuation, not the word.
+        end = m.end()
+        while word and word[-1] in ",.":
+            word, end = word[:-1], end - 1
+        if word:
+            out.append(Token(word, m.start(), end, word.lower().replace("’", "'")))
+    return tuple(out)
+
+
+def reference_verb_positions(lows: tuple[str, ...]) -> frozenset[int]:
+    out: set[int] = set()
+    prev = ""  # the last word that was not an adverb
+    for i, low in enumerate(lows):
+        nxt = lows[i + 1] if i + 1 < len(lows) else ""
+        if low in AUXILIARIES or low in COPULAS:
+            out.add(i)
+        elif prev in MODALS and prev != "to" and not is_function_word(low) and not low[0].isdigit():
+            out.add(i)
+        elif prev == "to" and (low in VERBS or low.endswith(("ize", "ise", "ate", "ify"))):
+            out.add(i)
+        elif (
+            prev in AUXILIARIES
+            and (low.endswith(("ed", "en")) or low in VERBS)
+            and low not in ("open", "often", "children")
+        ):
+            out.add(i)
+        elif (
+            i == 1
+            and _is_adverb(lows[0])
+            and not low.endswith(("s", "ing", "ed"))
+            and not is_function_word(low)
+            and len(lows) > 2
+            and lows[2] in _PREPOSITIONS_OR_DETERMINERS
+        ):
+            out.add(i)  # "Really lean into ...", "Always wash the ...": an instruction after an adverb
+        elif (
+            i == 0
+            and low in VERBS
+            and len(lows) > 1
+            and lows[1] not in AUXILIARIES
+            and lows[1] not in VERBS
+            and not low.endswith("ing")
+        ):
+            out.add(i)  # an instruction: "Practice active listening", "Keep the area dry"
+        elif (
+            i == 0
+            and len(lows) > 1
+            and (
+                lows[1] in ("to", "the", "a", "an", "your", "their", "all", "any")
+                or lows[1][0].isdigit()
+            )
+            and not low.endswith(("s", "ing"))
+            and low not in DETERMINERS
+            and not is_function_word(low)
+        ):
+            out.add(i)  # an instruction with a verb the list lacks: "Titrate to urine output"
+        elif (
+            low in VERBS
+            and not nounish(low)
+            and (low.endswith(("s", "ed")) or prev in LEADING_PRONOUNS)
+            and prev not in DETERMINERS
+            and prev not in PREPOSITIONS
+        ):
+            out.add(i)
+        elif (
+            low.endswith(("s", "ed"))
+            and not low.endswith("ss")
+            and len(low) > 3
+            and 0 < i <= 4
+            and not out
+            and nxt in _OBJECT_START
+            and not is_function_word(prev)
+            and prev not in DETERMINERS
+        ):
+            out.add(i)  # "rain washes the topsoil", "treatment needs to": an inflected word before its object
+        elif prev in ("who", "which", "that") and (low in VERBS or low.endswith(("ed", "es"))):
+            out.add(i)
+        elif prev == "who" and not is_function_word(low) and not low[:1].isdigit():
+            out.add(i)  # "people who farm ...": after "who" comes the relative clause's verb
+        elif (
+            i > 0
+            and low in VERBS
+            and not nounish(low)
+            and i - 1 not in out
+            and prev not in DETERMINERS
+            and not low.endswith("ing")
+            and prev not in PREPOSITIONS
+            and not is_function_word(prev)
+        ):
+            out.add(i)
+        if not _is_adverb(low):
+            prev = low
+    return frozenset(out)
+
+
+def reference_chunks(text: str, max_words: int) -> tuple[Span, ...]:
+    toks = reference_tokens(text)
+    out: list[Span] = []
+    run: list[Token] = []
+
+    def flush() -> None:
+        while run and (_is_adverb(run[0].low) or run[0].low in _JOINERS):
+            run.pop(0)
+        while run and (_is_adverb(run[-1].low) or run[-1].low in _JOINERS):
+            run.pop()
+        if run and len(run) <= max_words:
+            out.append(Span(run[0].start, run[-1].end, "chunk", 0.0))
+        run.clear()
+
+    verbs = reference_verb_positions(tuple(t.low for t in toks))
+    for i, tok in enumerate(toks):
+        low = tok.low
+        sep = ""  # the punctuation between this word and the run's last one
+        if run:
+            sep = text[toks[i - 1].end : tok.start].strip()
+            if sep not in ("", "-", "/"):  # punctuation ends a chunk ...
+                cumulative = (  # ... except the comma of "a warm, dry place" or "a sudden, very sharp pain"
+                    sep == ","
+                    and len(run) == 1
+                    and i >= 2
+                    and toks[i - 2].low in ("a", "an", "the")
+                    and (not is_function_word(low.strip()) or low in ("less", "more", "very"))
+                )
+                if not cumulative:
+                    flush()
+        if i in verbs:
+            flush()
+            continue
+        if low in _JOINERS and run:
+            nxt = toks[i + 1].low if i + 1 < len(toks) else ""
+            gerund = low != "of" and nxt.endswith("ing") and not run[0].low.endswith("ing") and len(nxt) > 5
+            if (
+                nxt
+                and not is_function_word(nxt)
+                and i + 1 not in verbs
+                and not gerund
+                and len(run) < max_words - 1
+            ):
+                run.append(tok)
+                continue
+            flush()
+            continue
+        if (is_function_word(low) or low in LEADING_PRONOUNS) and not (
+            run and low in ("less", "more", "very") and sep == ","
+        ):
+            flush()
+            continue
+        run.append(tok)
+    flush()
+    return tuple(out)
+
 
 
 def reference_rank_gaps(
@@ -342,3 +518,41 @@ def test_a_folded_pattern_needs_re_i_and_lower_case_letters() -> None:
     for bad in (re.compile("we"), re.compile("We", re.I), re.compile("[A-Z]", re.I)):
         with pytest.raises(ValueError):
             FoldedPattern(bad)
+
+
+def test_tokens_verbs_and_chunks_are_as_before_on_the_articles() -> None:
+    for text, _, _ in SENTENCES:
+        _check_tokens_verbs_and_chunks(text)
+
+
+def _check_tokens_verbs_and_chunks(text: str) -> None:
+    toks = _tokens.__wrapped__(text)
+    assert toks == reference_tokens(text), text
+    assert all(type(t) is Token for t in toks)
+    lows = tuple(t.low for t in toks)
+    assert _verb_positions.__wrapped__(lows) == reference_verb_positions(lows), text
+    for n in range(1, len(lows)):  # the clause splitter asks for the verbs of a sentence's tail
+        assert _verb_positions(lows[n:]) == reference_verb_positions(lows[n:]), text
+    assert _chunks.__wrapped__(text, 6) == reference_chunks(text, 6), text
+    assert _chunks.__wrapped__(text, 3) == reference_chunks(text, 3), text
+
+
+# Words of every kind the verb finder and chunker test: auxiliaries, modals, "to", relative pronouns,
+# listed and noun-like verbs, inflected words, adverbs, determiners, prepositions, joiners, digits.
+VERB_WORDS = st.sampled_from(
+    "is are can may to who which that treat treats treated use uses supports support needs walked "
+    "quickly really always not the a your of and or & in with burns burn water skin pain rain washes "
+    "topsoil children often open 3 20% x-ray it they helping healing , . - / ( ) "
+    "Titrate Practice Keep less more very warm dry".split()
+)
+
+
+@settings(max_examples=500)
+@given(st.lists(VERB_WORDS, max_size=14).map(" ".join))
+def test_tokens_verbs_and_chunks_are_as_before_on_made_up_sentences(text: str) -> None:
+    _check_tokens_verbs_and_chunks(text)
+
+
+@given(st.text(alphabet="aZ9$%+.,/'’&- _é", max_size=20))
+def test_tokens_are_as_before_on_any_characters(text: str) -> None:
+    assert _tokens.__wrapped__(text) == reference_tokens(text)

@@ -248,16 +248,21 @@ def tokens(text: str) -> list[Token]:
 @lru_cache(maxsize=1 << 12)
 def _tokens(text: str) -> tuple[Token, ...]:
     # Memoised: the gap rules tokenise the same clause several times (callers get their own list).
+    # A match never ends in "," or "." (the pattern's last character cannot be one): the number's comma
+    # or the sentence's full stop stays outside the word. ASCII text has no "’" to fold.
+    fold = not text.isascii()
     out = []
     for m in _TOKEN.finditer(text):
-        word = m.group(0)
-        # A trailing "," or "." glued by the pattern belongs to the punctuation, not the word.
-        end = m.end()
-        while word and word[-1] in ",.":
-            word, end = word[:-1], end - 1
-        if word:
-            out.append(Token(word, m.start(), end, word.lower().replace("’", "'")))
+        word = m.group()
+        start, end = m.span()
+        low = word.lower()
+        if fold:
+            low = low.replace("’", "'")
+        out.append(_tuple_new(Token, (word, start, end, low)))  # Token(...) without its Python-level __new__
     return tuple(out)
+
+
+_tuple_new = tuple.__new__
 
 
 @lru_cache(maxsize=1 << 14)
@@ -303,7 +308,7 @@ def _chunks(text: str, max_words: int) -> tuple[Span, ...]:
         while run and (_is_adverb(run[-1].low) or run[-1].low in _JOINERS):
             run.pop()
         if run and len(run) <= max_words:
-            out.append(Span(run[0].start, run[-1].end, "chunk", 0.0))
+            out.append(_tuple_new(Span, (run[0].start, run[-1].end, "chunk", 0.0)))
         run.clear()
 
     verbs = _verb_positions(_lows(toks))
@@ -323,7 +328,8 @@ def _chunks(text: str, max_words: int) -> tuple[Span, ...]:
                 if not cumulative:
                     flush()
         if i in verbs:
-            flush()
+            if run:  # (flushing no run does nothing)
+                flush()
             continue
         if low in _JOINERS and run:
             nxt = toks[i + 1].low if i + 1 < len(toks) else ""
@@ -342,10 +348,12 @@ def _chunks(text: str, max_words: int) -> tuple[Span, ...]:
         if (is_function_word(low) or low in LEADING_PRONOUNS) and not (
             run and low in ("less", "more", "very") and sep == ","
         ):
-            flush()
+            if run:
+                flush()
             continue
         run.append(tok)
-    flush()
+    if run:
+        flush()
     return tuple(out)
 
 
@@ -360,6 +368,10 @@ def verb_positions(toks: Sequence[Token]) -> set[int]:
 
 
 _PREPOSITIONS_OR_DETERMINERS = PREPOSITIONS | DETERMINERS
+# A word past the sentence's first two can be a verb only if it is one of these, or follows one of the
+# others, or is an inflected word among the first five (see the tests of _verb_positions).
+_MAYBE_VERB = AUXILIARIES | COPULAS | VERBS
+_BEFORE_VERB = MODALS | AUXILIARIES | frozenset(("to", "who", "which", "that"))
 _LOW = itemgetter(3)  # Token.low, read at C speed
 
 
@@ -375,8 +387,14 @@ def _verb_positions(lows: tuple[str, ...]) -> frozenset[int]:
     out: set[int] = set()
     prev = ""  # the last word that was not an adverb
     for i, low in enumerate(lows):
-        nxt = lows[i + 1] if i + 1 < len(lows) else ""
-        if low in AUXILIARIES or low in COPULAS:
+        if (
+            i > 1
+            and low not in _MAYBE_VERB
+            and prev not in _BEFORE_VERB
+            and (i > 4 or out or not low.endswith(("s", "ed")))
+        ):
+            pass  # what every test below needs fails: none can hold (most words of a sentence)
+        elif low in AUXILIARIES or low in COPULAS:
             out.add(i)
         elif prev in MODALS and prev != "to" and not is_function_word(low) and not low[0].isdigit():
             out.add(i)
@@ -432,7 +450,7 @@ def _verb_positions(lows: tuple[str, ...]) -> frozenset[int]:
             and len(low) > 3
             and 0 < i <= 4
             and not out
-            and nxt in _OBJECT_START
+            and (lows[i + 1] if i + 1 < len(lows) else "") in _OBJECT_START
             and not is_function_word(prev)
             and prev not in DETERMINERS
         ):
@@ -467,11 +485,11 @@ _DIGITS = re.compile(r"\d+")
 # What every match of NUMBER, _COMPARATIVE, _DATE and _DECADE holds: a digit, or a number word that starts a
 # word (NUMBER's lookbehind, or the whitespace after its qualifier, comes before it). Same flags, so the
 # same case folding: a sentence this misses has no quantity.
-_NUMBER_HINT = re.compile(
+_NUMBER_HINT = FoldedPattern(re.compile(
     r"\d|(?<!\w)(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|"
     r"twenty|thirty|forty|fifty|sixty|hundred|half|a few|twice)",
     re.I,
-)
+))
 _YEAR = re.compile(r"(?:19|20)\d\d")
 
 
