@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from ..model import Block, Document
 from ..text import LEADING_PRONOUNS, stems
-from .filters import BOILERPLATE_SCAN, RHETORIC_SCAN, clean_sentence, is_noise
+from .filters import BOILERPLATE_SCAN, RHETORIC_SCAN, clean_sentence, is_noise, opening_word
 from .spans import AUXILIARIES, VERBS, is_function_word, split_clause, tokens, verb_positions
 from .structure import glossary_parts, groups_of_blocks, label_of, lead_in, list_fragments
 
@@ -211,7 +211,7 @@ def _has_claim_before_noise(text: str) -> bool:
 def _split_compound(text: str) -> list[str]:
     """ "Every learner has a story, and as a tutor, your ability to adapt is vital": two claims, two clauses.
     Only where both sides have their own finite verb and the second is a clause of five words or more."""
-    m = _COMPOUND.search(text)
+    m = _COMPOUND.search(text) if "," in text else None
     if not m:
         return [text]
     left, right = text[: m.start()], text[m.end() :]
@@ -241,10 +241,11 @@ def _merge_contrast(clauses: list[str]) -> list[tuple[str, tuple[int, int] | Non
 
 
 def _clauses(text: str, split_and: bool = False) -> list[str]:
-    text = _DASH_ASIDE.sub(
-        " ", text
-    )  # "the sense of taste — sometimes dulled by age — may fail": drop the aside
-    parts = [p.strip(" ,") for p in _CLAUSE_BREAK.split(text) if p and p.strip(" ,")]
+    dashed = "—" in text or "–" in text  # every aside and every clause break but ";" holds a dash
+    if dashed:  # "the sense of taste — sometimes dulled by age — may fail": drop the aside
+        text = _DASH_ASIDE.sub(" ", text)
+    pieces = _CLAUSE_BREAK.split(text) if dashed or ";" in text else [text]
+    parts = [p.strip(" ,") for p in pieces if p and p.strip(" ,")]
     if split_and:  # a noisy sentence: keep the clauses that state something on their own
         parts = [q.strip(" ,") for p in parts for q in _AND_CLAUSE.split(p) if q.strip(" ,")]
     parts = [q.strip(" ,") for p in parts for q in _split_compound(p)]
@@ -294,8 +295,22 @@ def _plain_subject(subject: str) -> bool:
     return not is_function_word(first)
 
 
+# What a clause opens with when `_resolve` may change it: each of its patterns and word tests needs one of these.
+_RESOLVED_OPENERS = frozenset(
+    "those you we i he she let lets imagine it this that which these some many most all none each they".split()
+)
+
+
 def _resolve(clause: str, subjects: list[Referent]) -> str:
     """The clause with a leading pronoun replaced by its referent; "" when it cannot be."""
+    opener = opening_word(clause)
+    if opener is not None and opener not in _RESOLVED_OPENERS:
+        return clause  # most clauses open with a noun: nothing to resolve
+    return _resolve_opener(clause, subjects)
+
+
+def _resolve_opener(clause: str, subjects: list[Referent]) -> str:
+    """`_resolve` for any clause: the tests hold `_resolve`'s shortcut to this."""
     if _THOSE_WHO.match(clause):
         return "People" + clause[len("those") :]  # "Those who ..." names people generically
     first = _FIRST_WORD.match(clause)
