@@ -179,6 +179,18 @@ def normalize(text: str) -> str:
     return " ".join(_NORMAL_WORD.findall(text.lower()))
 
 
+def normalizes_to_any(text: str, normals: Iterable[str]) -> bool:
+    """Whether `normalize(text)` is one of `normals` (each a `normalize` result); a long ASCII text whose first
+    word opens none of them is not normalized whole (its normal form opens with that word)."""
+    normals = tuple(normals)
+    if text.isascii():
+        first = _NORMAL_WORD.search(text.lower())
+        head = first.group() if first else ""
+        if all(n.partition(" ")[0] != head for n in normals):
+            return False
+    return normalize(text) in normals
+
+
 def slugify(text: str) -> str:
     """A lower-case, dash-separated tag or file name made of `text`'s words."""
     return "-".join(normalize(text).replace("'", "").split())[:60] or "untitled"

@@ -144,6 +144,8 @@ def _examples(pattern: re.Pattern[str]) -> list[str]:
             least = [e * low for e in once]
             return least + [e * (low + 1) for e in once] if high > low else least
         if name == "IN":
+            if str(arg[0][0]) == "NEGATE":  # type: ignore[index]
+                return [" "]  # these patterns never exclude a space
             return [c for member_op, member in arg for c in member_of(str(member_op), member)]  # type: ignore
         if name == "ANY":
             return ["x"]
@@ -156,7 +158,7 @@ def _examples(pattern: re.Pattern[str]) -> list[str]:
             return [chr(member[0])]  # type: ignore[index]
         if kind == "CATEGORY":
             return [{"CATEGORY_SPACE": " ", "CATEGORY_DIGIT": "0"}.get(str(member), "a")]
-        return [" "]  # a negated class: these patterns never exclude a space
+        raise AssertionError(kind)
 
     return seq(list(sre_parse.parse(pattern.pattern, pattern.flags)))
 
@@ -239,3 +241,26 @@ def test_resolve_only_skips_clauses_it_would_leave_as_they_are(words: list[str],
     clause = " ".join(words)
     for text in (clause, clause.capitalize(), clause.upper()):
         assert prose._resolve(text, list(subjects)) == prose._resolve_opener(text, list(subjects))
+
+
+definition = sys.modules["generator.extract.definition"]
+
+
+def test_naming_scans_agree_with_their_patterns() -> None:
+    for text in _texts_of(definition._THIS_IS_CALLED) + ["The heart, which İs termed x. y"]:
+        for variant in (text, text.replace("c", "C"), text.replace("k", "K").replace("s", "ſ")):
+            found = definition._THIS_IS_CALLED_SCAN.search(variant)
+            assert found == definition._THIS_IS_CALLED.search(variant) or (
+                found and found.span() == definition._THIS_IS_CALLED.search(variant).span())
+    opener = definition._NAMED_NEXT
+    for text in _texts_of(opener.pattern) + ["İt is called x", "thıs is called x", "It’s called x"]:
+        assert bool(opener.match(text)) == bool(opener.pattern.match(text)), text
+
+
+@given(st.lists(st.sampled_from(["the", "heart", "Heart", "", " ", ", ", "!!", "é", "İ", "’s", "x"]), max_size=8),
+       st.lists(st.sampled_from(["the heart", "heart", "", "the", "heart x"]), max_size=3))
+def test_normalizes_to_any_is_membership_of_the_normal_form(words: list[str], normals: list[str]) -> None:
+    from generator.text import normalize, normalizes_to_any
+
+    text = " ".join(words)
+    assert normalizes_to_any(text, normals) == (normalize(text) in normals)

@@ -16,7 +16,7 @@ import re
 
 from ..model import Block, Document, Fact
 from ..text import LEADING_PRONOUNS
-from .filters import clean_sentence, strip_citations
+from .filters import Opener, Scan, clean_sentence, strip_citations
 from .prose import ProseSentence, in_exercise_section, prose_sentences
 from .spans import GENERIC, chunks, emphasis_in
 from .util import cloze, cloze_spans, question
@@ -105,8 +105,10 @@ _READER_WE = re.compile(r"\b(you|your|we)\b", re.I)
 _READER = re.compile(r"\b(you|your|we|our|us)\b", re.I)
 _ARTICLE = re.compile(r"^(the|a|an)\s+", re.I)
 _CLAUSE_WORD = re.compile(r"\b(because|when|if|that|which|who|since|while|although|matters|means)\b", re.I)
-_NAMED_NEXT = re.compile(r"(?:this|that|it)\s+is\s+(?:also\s+)?(?:called|known as|termed)\s", re.I)
-_NAMING_WORD = re.compile(r"called|known as|termed|referred to as", re.I)  # in every _THIS_IS_CALLED match
+_NAMED_NEXT = Opener(re.compile(r"(?:this|that|it)\s+is\s+(?:also\s+)?(?:called|known as|termed)\s", re.I),
+                     "this that it")
+# _THIS_IS_CALLED backtracks at every position of a sentence: it is tried only where a naming word occurs.
+_THIS_IS_CALLED_SCAN = Scan(_THIS_IS_CALLED, ("called", "known as", "termed", "referred to as"))
 
 
 def _named_after(block: object) -> list[Fact]:
@@ -122,9 +124,7 @@ def _named_after(block: object) -> list[Fact]:
             continue  # a run-on "sentence" is no definition (and bounds the work)
         if sent_start + 1 < len(block.sentences) and _NAMED_NEXT.match(block.sentences[sent_start + 1].text):
             text = f"{text} {block.sentences[sent_start + 1].text}"
-        if not _NAMING_WORD.search(text):
-            continue  # cheap scan first: _THIS_IS_CALLED backtracks at every position of a sentence
-        m = _THIS_IS_CALLED.search(text)
+        m = _THIS_IS_CALLED_SCAN.search(text)
         if not m:
             continue
         what = clean_sentence(m.group("what").strip()).rstrip(".")

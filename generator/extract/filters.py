@@ -10,7 +10,7 @@ import re
 from functools import lru_cache
 
 from ..model import Block, Document
-from ..text import normalize
+from ..text import normalize, normalizes_to_any
 
 BOILERPLATE = re.compile(
     r"\b(subscribe|unsubscribe|privacy policy|terms of (use|service)|newsletter|click (here|for)|sign up|"
@@ -73,16 +73,16 @@ _METAPHOR = re.compile(r"\b(it['’]?s|that['’]?s|this is) (like|all part of)\
 _SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([,.;:])")
 
 
-# What case-insensitive matching of ASCII letters also accepts, folded onto them one character for one (so the
-# folded text keeps every match where it was): ASCII capitals, and the only other letters re.I matches to an
-# ASCII letter ("İ" and "ı" to "i", "ſ" to "s", the Kelvin sign to "k"); the patterns take "’" where they take "'".
-_SCAN_FOLD = {**{ord(c): c.lower() for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"},
-              0x130: "i", 0x131: "i", 0x17F: "s", 0x212A: "k", ord("’"): "'"}
-
-
 def scan_fold(text: str) -> str:
-    """`text` folded as the scans' needles are written: what a case-insensitive pattern matches shows there."""
-    return text.lower() if text.isascii() else text.translate(_SCAN_FOLD)
+    """`text` folded as the scans' needles are written, so that a case-insensitive match shows there, in order.
+
+    Beside ASCII capitals, re.I takes exactly four letters for ASCII ones ("İ" and "ı" for "i", "ſ" for "s",
+    the Kelvin sign for "k"), and the patterns take "’" where they take "'". lower() folds the Kelvin sign,
+    and "İ" is replaced first (its lower case is two characters).
+    """
+    if text.isascii():
+        return text.lower()
+    return text.replace("İ", "i").lower().replace("ı", "i").replace("ſ", "s").replace("’", "'")
 
 
 def any_of(needles: tuple[str, ...]) -> re.Pattern[str]:
@@ -103,7 +103,7 @@ def any_of(needles: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(branch(trie))
 
 
-class _Scan:
+class Scan:
     """A case-insensitive pattern with the words every match of it holds (lower case, any one of them).
 
     Text holding none of them once folded (`scan_fold`) cannot match, so the pattern, which is tried at every
@@ -112,31 +112,38 @@ class _Scan:
 
     def __init__(self, pattern: re.Pattern[str], needles: tuple[str, ...]) -> None:
         self.pattern, self.needles = pattern, needles
-        self.any_needle = any_of(needles)
+        # One pass of a trie pattern beats a test per needle from about twenty needles on.
+        self._any_needle = any_of(needles) if len(needles) > 16 else None
 
     def search(self, text: str) -> re.Match[str] | None:
         return self.search_folded(text, scan_fold(text))
 
     def search_folded(self, text: str, folded: str) -> re.Match[str] | None:
         """`search(text)`, given `scan_fold(text)`: callers that try several scans fold once."""
-        if not self.any_needle.search(folded):
-            return None
-        return self.pattern.search(text)
+        return self.pattern.search(text) if self.holds_needle(folded) else None
+
+    def holds_needle(self, folded: str) -> bool:
+        if self._any_needle is not None:
+            return self._any_needle.search(folded) is not None
+        for needle in self.needles:  # a plain loop: any(<genexpr>) costs more than the tests
+            if needle in folded:
+                return True
+        return False
 
 
-BOILERPLATE_SCAN = _Scan(BOILERPLATE, (
+BOILERPLATE_SCAN = Scan(BOILERPLATE, (
     "subscribe", "privacy policy", "terms of ", "newsletter", "click ", "sign up", "log in to", "cookie",
     "all rights reserved", "share ", "follow us", "get the latest", "read more", "learn more", "download ",
     "buy now", "add to cart", "advertisement", "sponsored", "comment", "copyright", "watch this",
     *(f"this {noun}" for noun in ("video", "page", "site", "article", "section", "post", "lesson", "chapter",
                                   "guide", "tutorial", "module", "unit", "course", "book", "paper", "overview")),
     "you will be able to"))
-RHETORIC_SCAN = _Scan(RHETORIC, (
+RHETORIC_SCAN = Scan(RHETORIC, (
     "right?", "isn't ", "isnt ", "who wouldn", "imagine", "you know what", "buckle up", "let's", "lets",
     "dive in", "guess what", "believe ", "here's the"))
 
 
-class _Opener:
+class Opener:
     """A case-insensitive pattern anchored at the start, with every word (lower case) a match can open with.
 
     A text opening with ASCII letters that make none of these words cannot match (`opening_word`), so the
@@ -148,6 +155,9 @@ class _Opener:
 
     def may_match(self, word: str | None) -> bool:
         return word is None or word in self.words
+
+    def match(self, text: str) -> re.Match[str] | None:
+        return self.pattern.match(text) if self.may_match(opening_word(text)) else None
 
 
 _LETTERS = re.compile(r"[A-Za-z]*")
@@ -162,12 +172,12 @@ def opening_word(text: str) -> str | None:
     return text[:end].lower()
 
 
-_DID_YOU_KNOW_OPENER = _Opener(_DID_YOU_KNOW, "did have")
-_ADMONITION_OPENER = _Opener(_ADMONITION, "note notes tip remember important warning caution key exam pro hint n")
-_FILLER = _Opener(_FILLER_OPENER, """so but and now well remember look honestly basically after in of yes no okay ok
+_DID_YOU_KNOW_OPENER = Opener(_DID_YOU_KNOW, "did have")
+_ADMONITION_OPENER = Opener(_ADMONITION, "note notes tip remember important warning caution key exam pro hint n")
+_FILLER = Opener(_FILLER_OPENER, """so but and now well remember look honestly basically after in of yes no okay ok
     plus also again still indeed for additionally moreover furthermore simply put sometimes often generally today
     too frequently as however therefore thus hence importantly on first second third finally next then hopefully""")
-_HEDGE = _Opener(_HEDGE_OPENER, "research studies evidence expert experts data it we note remember keep")
+_HEDGE = Opener(_HEDGE_OPENER, "research studies evidence expert experts data it we note remember keep")
 
 
 def strip_citations(text: str) -> str:
@@ -233,10 +243,10 @@ _FIGURE = re.compile(
 
 # Pep talk: an instruction to the reader about the reader ("remind yourself", "give yourself").
 _REFLEXIVE = re.compile(r"\b(remind|ask|tell|give|let|allow|treat)\s+(yourself|yourselves|ourselves)\b", re.I)
-_FIGURE_SCAN = _Scan(_FIGURE, ("photo", "chart", "graph", "diagram", "figure", "image", "illustration", "arrow",
+_FIGURE_SCAN = Scan(_FIGURE, ("photo", "chart", "graph", "diagram", "figure", "image", "illustration", "arrow",
                                "icon", "picture", "screenshot"))
-_REFLEXIVE_SCAN = _Scan(_REFLEXIVE, ("yourself", "ourselves"))
-_METAPHOR_SCAN = _Scan(_METAPHOR, (" like", " all part of"))
+_REFLEXIVE_SCAN = Scan(_REFLEXIVE, ("yourself", "ourselves"))
+_METAPHOR_SCAN = Scan(_METAPHOR, (" like", " all part of"))
 _NOISE_SCANS = (_FIGURE_SCAN, _REFLEXIVE_SCAN, BOILERPLATE_SCAN, RHETORIC_SCAN, _METAPHOR_SCAN)
 _ANY_NOISE_NEEDLE = any_of(tuple(needle for scan in _NOISE_SCANS for needle in scan.needles))
 
@@ -266,5 +276,4 @@ def is_title_echo(block: Block, doc: Document) -> bool:
 @lru_cache(maxsize=64)
 def _is_echo(text: str, title: str, section: tuple[str, ...]) -> bool:
     # Cached: every fact of a block asks this, and normalizing a long block once per fact is quadratic.
-    norm = normalize(text)
-    return norm == normalize(title) or any(norm == normalize(s) for s in section)
+    return normalizes_to_any(text, [normalize(name) for name in (title, *section)])
