@@ -5,6 +5,7 @@ import re
 import unicodedata
 from bisect import bisect_left, bisect_right
 from functools import lru_cache
+from itertools import filterfalse
 from typing import Iterable, Iterator, NamedTuple
 
 # Candidate sentence ends: terminal punctuation, optional closing quotes/brackets, then space.
@@ -25,6 +26,7 @@ STOP_WORDS = frozenset(
     too under until up very was we were what when where which while who whom why will with would you
     your yours yourself yourselves may might must shall one not no nor""".split()
 )
+_is_stop_word = STOP_WORDS.__contains__
 PRONOUNS = frozenset(
     "it this that they these those he she we you i them him her its their our your his there here one".split()
 )
@@ -75,7 +77,7 @@ def _content_words(text: str) -> tuple[str, ...]:
     # Memoised: the rules ask for the same sentences' words many times (callers get their own list).
     # ASCII text can be lower-cased before the scan (same words, one call); other text may change length.
     found = _WORD.findall(text.lower()) if text.isascii() else [w.lower() for w in _WORD.findall(text)]
-    return tuple([w for w in found if w not in STOP_WORDS])
+    return tuple(filterfalse(_is_stop_word, found))
 
 
 @lru_cache(maxsize=1 << 14)
@@ -101,13 +103,13 @@ def stems(text: str) -> set[str]:
 
 @lru_cache(maxsize=1 << 12)
 def _stems(text: str) -> frozenset[str]:
-    return frozenset(stem(w) for w in _content_words(text))
+    return frozenset(map(stem, _content_words(text)))
 
 
 @lru_cache(maxsize=1 << 12)
 def content_stems(text: str) -> tuple[str, ...]:
     """Stems of the content words of `text`, in order and with repeats (memoised: do not mutate)."""
-    return tuple(stem(w) for w in _content_words(text))
+    return tuple(map(stem, _content_words(text)))
 
 
 def count_content_words(text: str) -> int:

@@ -109,7 +109,7 @@ def sentences(draw: st.DrawFn) -> str:
 
 @given(sentences())
 def test_clean_sentence_agrees_with_trying_every_pattern(text: str) -> None:
-    assert filters.strip_citations(text) == _strip_citations_reference(text)
+    assert filters.strip_citations.__wrapped__(text) == _strip_citations_reference(text)
     assert filters.clean_sentence.__wrapped__(text) == _clean_sentence_reference(text)
 
 
@@ -178,7 +178,7 @@ def test_clean_sentence_agrees_with_its_patterns_on_every_opener_they_know() -> 
             assert filters.clean_sentence.__wrapped__(text) == _clean_sentence_reference(text), text
     for pattern in (filters._CITATION, filters._LINK_REF, filters._QUOTED_ASIDE, filters._VOCATIVE):
         for text in _texts_of(pattern) + [f"Rest helps{t}" for t in _texts_of(pattern)]:
-            assert filters.strip_citations(text) == _strip_citations_reference(text), text
+            assert filters.strip_citations.__wrapped__(text) == _strip_citations_reference(text), text
             assert filters.clean_sentence.__wrapped__(text) == _clean_sentence_reference(text), text
 
 
@@ -264,3 +264,14 @@ def test_normalizes_to_any_is_membership_of_the_normal_form(words: list[str], no
 
     text = " ".join(words)
     assert normalizes_to_any(text, normals) == (normalize(text) in normals)
+
+
+GLOSSARY_PIECES = ["Term", " ", ":", " - ", "-", "—", "–", "x", ".", "a b", "**", "\u00a0"]
+
+
+@given(st.lists(st.sampled_from(GLOSSARY_PIECES), max_size=12))
+def test_a_glossary_line_holds_one_of_the_separators_the_shortcut_looks_for(pieces: list[str]) -> None:
+    structure = sys.modules["generator.extract.structure"]
+    text = "".join(pieces)
+    if not any(sep in text for sep in ":-—–"):
+        assert structure._GLOSSARY_LINE.match(text) is None

@@ -180,6 +180,7 @@ _FILLER = Opener(_FILLER_OPENER, """so but and now well remember look honestly b
 _HEDGE = Opener(_HEDGE_OPENER, "research studies evidence expert experts data it we note remember keep")
 
 
+@lru_cache(maxsize=1 << 12)  # the definition rule strips each sentence, and clean_sentence strips it again
 def strip_citations(text: str) -> str:
     """The text without author-year citations and bare link references."""
     if "(" in text or "[" in text:  # every citation and link reference has one: most sentences skip both scans

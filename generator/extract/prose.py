@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..model import Block, Document
-from ..text import LEADING_PRONOUNS, stems
+from ..text import LEADING_PRONOUNS, stem_set
 from .filters import BOILERPLATE_SCAN, RHETORIC_SCAN, clean_sentence, is_noise, opening_word
 from .spans import AUXILIARIES, VERBS, is_function_word, split_clause, tokens, verb_positions
 from .structure import glossary_parts, groups_of_blocks, label_of, lead_in, list_fragments
@@ -109,12 +109,15 @@ def _subject(clause: str) -> str:
     return split_clause(clause).subject
 
 
-@dataclass(frozen=True, slots=True)
 class _SubjectOf:
     """What a later pronoun may refer to: the subject of `text`, worked out only when a pronoun asks.
-    Most sentences are never referred back to, and finding a subject is this stage's costliest step."""
+    Most sentences are never referred back to, and finding a subject is this stage's costliest step.
+    (A plain class: two are made for each sentence, and a frozen dataclass is slower to make.)"""
 
-    text: str
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
 
     def value(self) -> str:
         subject = _subject(self.text)
@@ -147,7 +150,7 @@ def _prose(blocks: tuple[Block, ...], title: str) -> tuple[ProseSentence, ...]:
         previous = block
         if block.kind not in ("paragraph", "quote", "list_item") or in_exercise_section(block):
             continue
-        teaser = block.kind == "paragraph" and any(BOILERPLATE_SCAN.search(s.text) for s in block.sentences)
+        teaser: bool | None = None  # a paragraph with boilerplate: found out when a sentence restates the title
         if id(block) in in_notes or id(block) in leads or glossary_parts(block) or lead_in(block):
             continue  # asked by the structure rules
         if label_of(block) and not verb_positions(tokens(block.text)):
@@ -161,9 +164,12 @@ def _prose(blocks: tuple[Block, ...], title: str) -> tuple[ProseSentence, ...]:
         subjects: list[Referent] = [label_before] if label_before and block.kind == "paragraph" else []
         for sent in block.sentences:
             raw = sent.text
-            if teaser and _restates(raw, title):
-                subjects.append("")
-                continue  # a teaser's "Understanding X is key": the title again, in other words
+            if block.kind == "paragraph" and _restates(raw, title):
+                if teaser is None:
+                    teaser = any(BOILERPLATE_SCAN.search(s.text) for s in block.sentences)
+                if teaser:
+                    subjects.append("")
+                    continue  # a teaser's "Understanding X is key": the title again, in other words
             rhetoric = bool(RHETORIC_SCAN.search(raw)) and not raw.rstrip().endswith("?")
             if len(raw.split()) > MAX_WORDS or rhetoric and not _LEAD_IN_COLON.search(raw):
                 subjects.append("")
@@ -199,8 +205,8 @@ def _prose(blocks: tuple[Block, ...], title: str) -> tuple[ProseSentence, ...]:
 
 def _restates(sentence: str, title: str) -> bool:
     """Whether a sentence holds most of the title's words (a teaser restating what the article is about)."""
-    words = stems(title)
-    return bool(words) and len(words & stems(sentence)) >= 0.6 * len(words)
+    words = stem_set(title)
+    return bool(words) and len(words & stem_set(sentence)) >= 0.6 * len(words)
 
 
 def _has_claim_before_noise(text: str) -> bool:

@@ -111,7 +111,10 @@ def glossary_parts(block: Block) -> tuple[str, str] | None:
     """(term, definition) of a `Term: definition` / `Term - definition` / `**Term** — definition` line."""
     if block.kind not in ("list_item", "paragraph") or len(block.sentences) > 3:
         return None
-    m = _GLOSSARY_LINE.match(block.text)
+    text = block.text
+    if ":" not in text and "-" not in text and "—" not in text and "–" not in text:
+        return None  # every separator _GLOSSARY_LINE takes is one of these
+    m = _GLOSSARY_LINE.match(text)
     if not m:
         return None
     term, definition = m.group("term").strip(), m.group("definition").strip()
