@@ -275,3 +275,16 @@ def test_a_glossary_line_holds_one_of_the_separators_the_shortcut_looks_for(piec
     text = "".join(pieces)
     if not any(sep in text for sep in ":-—–"):
         assert structure._GLOSSARY_LINE.match(text) is None
+
+
+TITLE_WORDS = ["Heart", "hearts", "Planning", "planned", "plan", "don’t", "İt", "ſo", "K9", "blood", "the", "of"]
+
+
+@given(st.lists(st.sampled_from(TITLE_WORDS), max_size=5), st.lists(st.sampled_from(TITLE_WORDS + ["x", "’"]),
+                                                                    max_size=8))
+def test_restates_agrees_with_comparing_the_stems(title: list[str], sentence: list[str]) -> None:
+    from generator.text import stems
+
+    title_text, text = " ".join(title), " ".join(sentence)
+    words = stems(title_text)
+    assert prose._restates(text, title_text) == (bool(words) and len(words & stems(text)) >= 0.6 * len(words))

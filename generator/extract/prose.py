@@ -206,7 +206,14 @@ def _prose(blocks: tuple[Block, ...], title: str) -> tuple[ProseSentence, ...]:
 def _restates(sentence: str, title: str) -> bool:
     """Whether a sentence holds most of the title's words (a teaser restating what the article is about)."""
     words = stem_set(title)
-    return bool(words) and len(words & stem_set(sentence)) >= 0.6 * len(words)
+    if not words:
+        return False
+    need = 0.6 * len(words)
+    # A stem is the start of a lower-cased word: a title stem the sentence's text lacks is not among its stems.
+    low = sentence.lower()
+    if sum(1 for w in words if w in low) < need:
+        return False
+    return len(words & stem_set(sentence)) >= need
 
 
 def _has_claim_before_noise(text: str) -> bool:
