@@ -182,8 +182,8 @@ def normalize(text: str) -> str:
 
 
 def normalizes_to_any(text: str, normals: Iterable[str]) -> bool:
-    """Whether `normalize(text)` is one of `normals` (each a `normalize` result); a long ASCII text whose first
-    word opens none of them is not normalized whole (its normal form opens with that word)."""
+    """Whether `normalize(text)` is one of `normals` (each a `normalize` result); a long ASCII text whose
+    first word opens none of them is not normalized whole (its normal form opens with that word)."""
     normals = tuple(normals)
     if text.isascii():
         first = _NORMAL_WORD.search(text.lower())

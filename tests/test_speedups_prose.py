@@ -6,8 +6,12 @@ code it replaced (written out here) or to the general function beside it.
 from __future__ import annotations
 
 import re
-import re._parser as sre_parse  # the parsed form of a pattern, to write out texts each of its branches matches
 import sys
+
+if sys.version_info >= (3, 11):  # the parsed form of a pattern, to write out texts its branches match
+    import re._parser as sre_parse
+else:
+    import sre_parse
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -97,8 +101,9 @@ def _clean_sentence_reference(sentence: str) -> str:
 
 OPENERS = [filters._DID_YOU_KNOW, filters._ADMONITION, filters._FILLER_OPENER, filters._HEDGE_OPENER]
 OPENER_WORDS = sorted({w for p in OPENERS for w in re.findall(r"[a-z]+", p.pattern)} - {"s", "w"})
-CLEAN_PIECES = ["(NIDA, 2012)", "(APA, 2020)", "(p. 27)", "[link]", "[3]", "(“I can”)", ", my friends,", ", folks.", ": ", " — ",
-                ", ", " ,", " .", " ; ", "  ", "?", "n.b.", "1990", "Kelvin", "you", "that", "x"]
+CLEAN_PIECES = ["(NIDA, 2012)", "(APA, 2020)", "(p. 27)", "[link]", "[3]", "(“I can”)", ", my friends,",
+                ", folks.", ": ", " — ", ", ", " ,", " .", " ; ", "  ", "?", "n.b.", "1990", "Kelvin", "you",
+                "that", "x"]
 
 
 @st.composite
@@ -114,10 +119,13 @@ def test_clean_sentence_agrees_with_trying_every_pattern(text: str) -> None:
 
 
 def test_clean_sentence_still_trims_every_kind_of_opener() -> None:
-    for raw, want in [("So, the heart pumps, folks.", "The heart pumps."), ("Note: hearts pump.", "Hearts pump."),
-                      ("Research has shown that rest helps.", "Rest helps."), ("Too, it helps.", "It helps."),
+    for raw, want in [("So, the heart pumps, folks.", "The heart pumps."),
+                      ("Note: hearts pump.", "Hearts pump."),
+                      ("Research has shown that rest helps.", "Rest helps."),
+                      ("Too, it helps.", "It helps."),
                       ("In other words, keep in mind that rest helps.", "Rest helps."),
-                      ("Did you know that rest helps?", "Rest helps."), ("ſo, rest helps.", "Rest helps.")]:
+                      ("Did you know that rest helps?", "Rest helps."),
+                      ("ſo, rest helps.", "Rest helps.")]:
         assert filters.clean_sentence(raw) == want == _clean_sentence_reference(raw)
 
 
@@ -211,9 +219,9 @@ def _clauses_reference(text: str, split_and: bool = False) -> list[str]:
     return cleaned
 
 
-CLAUSE_PIECES = ["The heart pumps blood", "it is vital", "and then it rests", ", and the lungs are full", "; ",
-                 " — ", "–", "—", " – an aside – ", ", but ", ",", " ", "(a long parenthesis of thirty chars)",
-                 "word " * 12, "."]
+CLAUSE_PIECES = ["The heart pumps blood", "it is vital", "and then it rests", ", and the lungs are full",
+                 "; ", " — ", "–", "—", " – an aside – ", ", but ", ",", " ",
+                 "(a long parenthesis of thirty chars)", "word " * 12, "."]
 
 
 @given(st.lists(st.sampled_from(CLAUSE_PIECES + ODD), max_size=10), st.booleans())
@@ -222,13 +230,14 @@ def test_clauses_agree_with_splitting_every_clause(pieces: list[str], split_and:
     assert prose._clauses(text, split_and) == _clauses_reference(text, split_and)
 
 
-RESOLVE_WORDS = sorted(prose._RESOLVED_OPENERS) + ["The", "Those who", "Let's", "It's", "They're", "İt", "thoſe",
-                                                   "Heart", "'tis", "it’s", "I'm", "means", "is", "was", "of"]
+RESOLVE_WORDS = sorted(prose._RESOLVED_OPENERS) + [
+    "The", "Those who", "Let's", "It's", "They're", "İt", "thoſe", "Heart", "'tis", "it’s", "I'm", "means",
+    "is", "was", "of"]
 
 
 def test_resolve_agrees_on_every_opener_its_patterns_know() -> None:
-    patterns = [prose._THOSE_WHO, prose._READER_LED, prose._DUMMY_IT, prose._CLAUSAL_THIS, prose._DEMONSTRATIVE,
-                prose._SOME_OF_WHICH]
+    patterns = [prose._THOSE_WHO, prose._READER_LED, prose._DUMMY_IT, prose._CLAUSAL_THIS,
+                prose._DEMONSTRATIVE, prose._SOME_OF_WHICH]
     texts = [t for p in patterns for t in _texts_of(p)] + [f"{w} rest." for w in prose.LEADING_PRONOUNS]
     for text in texts + [t.replace("'", "’") for t in texts]:
         for subjects in ([], ["The heart"], ["Lungs"]):
@@ -257,7 +266,8 @@ def test_naming_scans_agree_with_their_patterns() -> None:
         assert bool(opener.match(text)) == bool(opener.pattern.match(text)), text
 
 
-@given(st.lists(st.sampled_from(["the", "heart", "Heart", "", " ", ", ", "!!", "é", "İ", "’s", "x"]), max_size=8),
+@given(st.lists(st.sampled_from(["the", "heart", "Heart", "", " ", ", ", "!!", "é", "İ", "’s", "x"]),
+                max_size=8),
        st.lists(st.sampled_from(["the heart", "heart", "", "the", "heart x"]), max_size=3))
 def test_normalizes_to_any_is_membership_of_the_normal_form(words: list[str], normals: list[str]) -> None:
     from generator.text import normalize, normalizes_to_any
@@ -277,7 +287,8 @@ def test_a_glossary_line_holds_one_of_the_separators_the_shortcut_looks_for(piec
         assert structure._GLOSSARY_LINE.match(text) is None
 
 
-TITLE_WORDS = ["Heart", "hearts", "Planning", "planned", "plan", "don’t", "İt", "ſo", "K9", "blood", "the", "of"]
+TITLE_WORDS = ["Heart", "hearts", "Planning", "planned", "plan", "don’t", "İt", "ſo", "K9", "blood", "the",
+               "of"]
 
 
 @given(st.lists(st.sampled_from(TITLE_WORDS), max_size=5), st.lists(st.sampled_from(TITLE_WORDS + ["x", "’"]),
@@ -288,3 +299,20 @@ def test_restates_agrees_with_comparing_the_stems(title: list[str], sentence: li
     title_text, text = " ".join(title), " ".join(sentence)
     words = stems(title_text)
     assert prose._restates(text, title_text) == (bool(words) and len(words & stems(text)) >= 0.6 * len(words))
+
+
+def test_memo_by_identity_answers_the_same_tuple_from_memory_and_stays_bounded() -> None:
+    structure = sys.modules["generator.extract.structure"]
+    calls: list[tuple[object, ...]] = []
+
+    @structure.memo_by_identity(2)
+    def count(blocks: tuple[object, ...], title: str) -> int:
+        calls.append(blocks)
+        return len(blocks) + len(title)
+
+    a, b, c = (1, 2), tuple([1, 2]), (3,)
+    assert count(a, "x") == count(a, "x") == 3 and len(calls) == 1
+    assert count(b, "x") == 3 and len(calls) == 2  # equal but another object: computed again, same answer
+    assert count(a, "yy") == 4 and len(calls) == 3
+    count(c, "")
+    assert count(a, "x") == 3 and len(calls) == 5  # the oldest entries made room

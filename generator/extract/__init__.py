@@ -34,7 +34,7 @@ RULES: Sequence[tuple[str, Rule]] = (
 def extract(doc: Document, rules: Sequence[tuple[str, Rule]] = RULES) -> list[Fact]:
     """Every candidate fact the rules find, except from blocks the author excluded or that repeat a title."""
     facts: list[Fact] = []
-    echoes: dict[int, tuple[Block, bool]] = {}  # by block (held, so that its id stays its own): facts share blocks
+    echoes: dict[int, tuple[Block, bool]] = {}  # facts share blocks; each held, so its id stays its own
     for _name, rule in rules:
         for fact in rule(doc):
             block = fact.block

@@ -74,7 +74,7 @@ _SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([,.;:])")
 
 
 def scan_fold(text: str) -> str:
-    """`text` folded as the scans' needles are written, so that a case-insensitive match shows there, in order.
+    """`text` folded as the scans' needles are written, so that a case-insensitive match shows there.
 
     Beside ASCII capitals, re.I takes exactly four letters for ASCII ones ("İ" and "ı" for "i", "ſ" for "s",
     the Kelvin sign for "k"), and the patterns take "’" where they take "'". lower() folds the Kelvin sign,
@@ -85,16 +85,19 @@ def scan_fold(text: str) -> str:
     return text.replace("İ", "i").lower().replace("ı", "i").replace("ſ", "s").replace("’", "'")
 
 
+_Trie = dict[str, "_Trie"]
+
+
 def any_of(needles: tuple[str, ...]) -> re.Pattern[str]:
     """A pattern found in a text exactly when one of `needles` is (a trie: one pass, not one per needle)."""
-    trie: dict[str, dict] = {}
+    trie: _Trie = {}
     for needle in needles:
         node = trie
         for ch in needle:
             node = node.setdefault(ch, {})
         node[""] = {}
 
-    def branch(node: dict[str, dict]) -> str:
+    def branch(node: _Trie) -> str:
         if "" in node:  # a text holding this needle holds it whatever longer needles go on from here
             return ""
         alternatives = [re.escape(ch) + branch(rest) for ch, rest in sorted(node.items())]
@@ -173,10 +176,12 @@ def opening_word(text: str) -> str | None:
 
 
 _DID_YOU_KNOW_OPENER = Opener(_DID_YOU_KNOW, "did have")
-_ADMONITION_OPENER = Opener(_ADMONITION, "note notes tip remember important warning caution key exam pro hint n")
-_FILLER = Opener(_FILLER_OPENER, """so but and now well remember look honestly basically after in of yes no okay ok
-    plus also again still indeed for additionally moreover furthermore simply put sometimes often generally today
-    too frequently as however therefore thus hence importantly on first second third finally next then hopefully""")
+_ADMONITION_OPENER = Opener(
+    _ADMONITION, "note notes tip remember important warning caution key exam pro hint n")
+_FILLER = Opener(_FILLER_OPENER, """so but and now well remember look honestly basically after in of yes no
+    okay ok plus also again still indeed for additionally moreover furthermore simply put sometimes often
+    generally today too frequently as however therefore thus hence importantly on first second third finally
+    next then hopefully""")
 _HEDGE = Opener(_HEDGE_OPENER, "research studies evidence expert experts data it we note remember keep")
 
 
@@ -219,7 +224,8 @@ def clean_sentence(sentence: str) -> str:
         if trimmed == s:
             break
         s = trimmed
-    if " ," in s or " ." in s or " ;" in s or " :" in s:  # what _SPACE_BEFORE_PUNCTUATION needs, spaces being single
+    # Spaces being single, _SPACE_BEFORE_PUNCTUATION needs one of these.
+    if " ," in s or " ." in s or " ;" in s or " :" in s:
         s = _SPACE_BEFORE_PUNCTUATION.sub(r"\1", s)
     return s[0].upper() + s[1:] if s else s
 
@@ -244,8 +250,8 @@ _FIGURE = re.compile(
 
 # Pep talk: an instruction to the reader about the reader ("remind yourself", "give yourself").
 _REFLEXIVE = re.compile(r"\b(remind|ask|tell|give|let|allow|treat)\s+(yourself|yourselves|ourselves)\b", re.I)
-_FIGURE_SCAN = Scan(_FIGURE, ("photo", "chart", "graph", "diagram", "figure", "image", "illustration", "arrow",
-                               "icon", "picture", "screenshot"))
+_FIGURE_SCAN = Scan(_FIGURE, ("photo", "chart", "graph", "diagram", "figure", "image", "illustration",
+                              "arrow", "icon", "picture", "screenshot"))
 _REFLEXIVE_SCAN = Scan(_REFLEXIVE, ("yourself", "ourselves"))
 _METAPHOR_SCAN = Scan(_METAPHOR, (" like", " all part of"))
 _NOISE_SCANS = (_FIGURE_SCAN, _REFLEXIVE_SCAN, BOILERPLATE_SCAN, RHETORIC_SCAN, _METAPHOR_SCAN)

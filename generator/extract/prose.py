@@ -17,7 +17,7 @@ from ..model import Block, Document
 from ..text import LEADING_PRONOUNS, stem_set
 from .filters import BOILERPLATE_SCAN, RHETORIC_SCAN, clean_sentence, is_noise, opening_word
 from .spans import AUXILIARIES, VERBS, is_function_word, split_clause, tokens, verb_positions
-from .structure import glossary_parts, groups_of_blocks, label_of, lead_in, list_fragments
+from .structure import glossary_parts, groups_of_blocks, label_of, lead_in, list_fragments, memo_by_identity
 
 MAX_LEAD_WORDS = 10  # a list's lead-in is shown before each of its sentence items up to this length
 MAX_WORDS = 60  # longer sentences are run-ons or pasted tables: no card
@@ -136,7 +136,7 @@ def prose_sentences(doc: Document) -> tuple[ProseSentence, ...]:
     return _prose(doc.blocks, doc.title)
 
 
-@lru_cache(maxsize=8)
+@memo_by_identity(8)  # the definition, enumeration and claim rules all ask for an article's sentences
 def _prose(blocks: tuple[Block, ...], title: str) -> tuple[ProseSentence, ...]:
     out: list[ProseSentence] = []
     groups = groups_of_blocks(blocks)
@@ -150,7 +150,7 @@ def _prose(blocks: tuple[Block, ...], title: str) -> tuple[ProseSentence, ...]:
         previous = block
         if block.kind not in ("paragraph", "quote", "list_item") or in_exercise_section(block):
             continue
-        teaser: bool | None = None  # a paragraph with boilerplate: found out when a sentence restates the title
+        teaser: bool | None = None  # a paragraph with boilerplate: asked once a sentence restates the title
         if id(block) in in_notes or id(block) in leads or glossary_parts(block) or lead_in(block):
             continue  # asked by the structure rules
         if label_of(block) and not verb_positions(tokens(block.text)):
@@ -209,7 +209,7 @@ def _restates(sentence: str, title: str) -> bool:
     if not words:
         return False
     need = 0.6 * len(words)
-    # A stem is the start of a lower-cased word: a title stem the sentence's text lacks is not among its stems.
+    # A stem is the start of a lower-cased word: a title stem missing from the text is not among its stems.
     low = sentence.lower()
     if sum(1 for w in words if w in low) < need:
         return False
@@ -308,10 +308,9 @@ def _plain_subject(subject: str) -> bool:
     return not is_function_word(first)
 
 
-# What a clause opens with when `_resolve` may change it: each of its patterns and word tests needs one of these.
-_RESOLVED_OPENERS = frozenset(
-    "those you we i he she let lets imagine it this that which these some many most all none each they".split()
-)
+# What a clause opens with when `_resolve` may change it: each of its patterns and word tests needs one.
+_RESOLVED_OPENERS = frozenset("""those you we i he she let lets imagine it this that which these some many
+    most all none each they""".split())
 
 
 def _resolve(clause: str, subjects: list[Referent]) -> str:
