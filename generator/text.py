@@ -169,28 +169,36 @@ def stems_outside(text: str, start: int, end: int, wanted: Iterable[str]) -> boo
     return True
 
 
-_FOLD = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "—": "-", "–": "-"})
 _NORMAL_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+
+
+def _folded(text: str) -> str:
+    """What `normalize` finds words in: NFKC, curly quotes and long dashes made plain, lower case."""
+    if text.isascii():  # ASCII text is already NFKC and has no curly quotes or long dashes
+        return text.lower()
+    if not unicodedata.is_normalized("NFKC", text):  # a fast check: most text with a curly quote already is
+        text = unicodedata.normalize("NFKC", text)
+    # One replace a character: the same as translate() with the six of them, many times faster.
+    text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+    return text.replace("—", "-").replace("–", "-").lower()
 
 
 @lru_cache(maxsize=1 << 12)
 def normalize(text: str) -> str:
     """Fold case, quotes, dashes and spacing, for comparing and keying facts."""
-    if not text.isascii():  # ASCII text is already NFKC and has no curly quotes or long dashes
-        text = unicodedata.normalize("NFKC", text).translate(_FOLD)
-    return " ".join(_NORMAL_WORD.findall(text.lower()))
+    return " ".join(_NORMAL_WORD.findall(_folded(text)))
 
 
 def normalizes_to_any(text: str, normals: Iterable[str]) -> bool:
-    """Whether `normalize(text)` is one of `normals` (each a `normalize` result); a long ASCII text whose
-    first word opens none of them is not normalized whole (its normal form opens with that word)."""
+    """Whether `normalize(text)` is one of `normals` (each a `normalize` result); a long text whose first
+    word opens none of them is not normalized whole (its normal form opens with that word)."""
     normals = tuple(normals)
-    if text.isascii():
-        first = _NORMAL_WORD.search(text.lower())
-        head = first.group() if first else ""
-        if all(n.partition(" ")[0] != head for n in normals):
-            return False
-    return normalize(text) in normals
+    folded = _folded(text)
+    first = _NORMAL_WORD.search(folded)
+    head = first.group() if first else ""
+    if all(n.partition(" ")[0] != head for n in normals):
+        return False
+    return " ".join(_NORMAL_WORD.findall(folded)) in normals
 
 
 def slugify(text: str) -> str:

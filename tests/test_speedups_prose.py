@@ -316,3 +316,15 @@ def test_memo_by_identity_answers_the_same_tuple_from_memory_and_stays_bounded()
     assert count(a, "yy") == 4 and len(calls) == 3
     count(c, "")
     assert count(a, "x") == 3 and len(calls) == 5  # the oldest entries made room
+
+
+@given(st.lists(st.sampled_from(list("aB 1.'’‘“”—–²ﬁİıſK\u0301\u00a0éÉÅ") + ["e\u0301"]), max_size=30))
+def test_normalize_folds_as_nfkc_then_translate_would(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    import unicodedata
+
+    from generator.text import normalize
+
+    fold = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "—": "-", "–": "-"})
+    reference = unicodedata.normalize("NFKC", text).translate(fold).lower()
+    assert normalize.__wrapped__(text) == " ".join(re.findall(r"[a-z0-9]+(?:'[a-z]+)?", reference))
