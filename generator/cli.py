@@ -69,7 +69,7 @@ def build_cmd(
     try:
         settings = load_settings([p if p.is_dir() else p.parent for p in sources])
         build = plan_build(sources, settings, out, jobs=jobs or _cores(), use_cache=not no_cache,
-                           progress=bar)
+                           progress=bar, freeze=True)
         if build.errors or build.warnings:
             bar.close()
         report(build.errors, build.warnings)
@@ -109,7 +109,7 @@ def plan_cmd(
     try:
         settings = load_settings([p if p.is_dir() else p.parent for p in sources])
         # Articles are built in parallel as `build` does; the cache is not used, since it writes.
-        build = plan_build(sources, settings, out, jobs=_cores())
+        build = plan_build(sources, settings, out, jobs=_cores(), freeze=True)
     except Exception as err:  # noqa: BLE001
         fail(err, out)
     report(build.errors, build.warnings)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Sequence
+from typing import Any, Iterable, Iterator
 
 from .model import Note
 
@@ -26,7 +26,19 @@ def note_to_json(note: Note) -> dict[str, Any]:
     }
 
 
-def cards_json(notes: Sequence[Note]) -> str:
+def cards_json(notes: Iterable[Note]) -> str:
     """The whole export as text: deterministic, UTF-8, one trailing newline."""
-    doc = {"schema": CARDS_SCHEMA, "notes": [note_to_json(n) for n in notes]}
-    return json.dumps(doc, indent=1, ensure_ascii=False) + "\n"
+    return "".join(cards_json_chunks(notes))
+
+
+def cards_json_chunks(notes: Iterable[Note]) -> Iterator[str]:
+    """cards_json in pieces, a note at a time: what `json.dumps(doc, indent=1, ensure_ascii=False)` gives for
+    the whole document, without holding all of it (or every note's dict) at once."""
+    yield f'{{\n "schema": {json.dumps(CARDS_SCHEMA)},\n "notes": ['
+    first = True
+    for note in notes:
+        # A note sits two levels deep; JSON strings hold no raw line break, so every "\n" is indentation's.
+        text = json.dumps(note_to_json(note), indent=1, ensure_ascii=False).replace("\n", "\n  ")
+        yield ("\n  " if first else ",\n  ") + text
+        first = False
+    yield "]\n}\n" if first else "\n ]\n}\n"

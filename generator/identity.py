@@ -13,10 +13,11 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
-from typing import Any
+from typing import Any, NamedTuple
 
 from .ids import content_hash, guid_for
 from .lockfile import LOCK_NAME, LockEntry, dump_lock, load_lock, lock_of, snapshot_bytes, snapshot_json  # noqa: F401 (re-exported)
+from .media import media_names
 from .model import Note
 from .text import normalize
 
@@ -67,52 +68,102 @@ def note_hash(note: Note) -> str:
     return content_hash(note.kind, *(v for _, v in note.fields), " ".join(note.tags))
 
 
+class Pending(NamedTuple):
+    """What identity needs of one note that has no GUID yet, made where the note is built (`pending_of`).
+
+    A worker process sends these beside the note itself, which the build then keeps pickled until a deck
+    or the cards JSON needs it: identity reads only these, and the note only when it must renumber its
+    cloze numbers, report which fields changed, or compare it with lock entries by similarity.
+    """
+
+    key: str
+    kind: str
+    path: str
+    line: int
+    sentence: str
+    deck: str
+    hash: str  # note_hash
+    snapshot: bytes  # snapshot_bytes: the lock's JSON of it
+    signatures: tuple[tuple[int, str], ...]  # (cloze number, answer signature) of each card (card_signatures)
+    media: tuple[str, ...]  # names of the packaged files its fields refer to
+    guid: str  # guid_for(key): the GUID a new note gets unless another note holds it
+
+
+def pending_of(note: Note) -> Pending:
+    """The Pending of a note as notes.py makes it (no GUID yet)."""
+    src = note.source
+    return Pending(note.key, note.kind, src.path, src.line, src.sentence, note.deck, note_hash(note),
+                   snapshot_bytes(note), card_signatures(note), tuple(media_names(v for _, v in note.fields)),
+                   guid_for(note.key))
+
+
+class Stamp(NamedTuple):
+    """What identity gave one live note: its GUID and mod, its content hash, and the note itself when its
+    cloze numbers had to change (None: the note as built)."""
+
+    guid: str
+    mod: int
+    hash: str
+    renumbered: Note | None = None
+
+
 def assign_identity(notes: Sequence[Note], lock: Mapping[str, LockEntry], now: int,
                     in_scope: Callable[[str], bool] = lambda path: True, taken: Iterable[str] = (),
-                    prepared: Sequence[tuple[str, bytes] | None] | None = None,
                     ) -> tuple[list[Note], dict[str, LockEntry], IdentityReport]:
     """Notes with GUID, cloze numbers and mod set (retired ones after the live ones), the new lock, the report.
 
     `in_scope(path)` says whether a lock entry's article was part of this build (or is gone for good):
     only those entries can be matched by similarity or retired; the others are carried over untouched.
     `taken`: GUIDs in use besides the lock's (notes the caller keeps out of this), never handed out again.
-    `prepared`: per note, (note_hash, snapshot_bytes) of it as given, or None; made while the articles
-    were still being built (pipeline.py), they save most of the work per note here.
     """
+    stamps, retired, new_lock, report = assign([pending_of(n) for n in notes], lock, now, notes.__getitem__,
+                                               in_scope, taken)
+    live = [stamped(s.renumbered or note, s.guid, s.mod) for note, s in zip(notes, stamps)]
+    return [*live, *retired], new_lock, report
+
+
+def assign(notes: Sequence[Pending], lock: Mapping[str, LockEntry], now: int, note_of: Callable[[int], Note],
+           in_scope: Callable[[str], bool] = lambda path: True, taken: Iterable[str] = (),
+           ) -> tuple[list[Stamp], list[Note], dict[str, LockEntry], IdentityReport]:
+    """assign_identity over Pendings: each live note's Stamp (in order), the retired notes, the new lock, the
+    report. `note_of(i)` gives note i itself (see Pending for when it is asked for)."""
     # In an order of their own (not their lock ids, which depend on what else the lock holds), so that
     # matching part of a lock gives what matching all of it gives for that part (pipeline.py carries the
     # rest).
     entries = [(e.key, e) for e in sorted(lock.values(), key=lambda e: (e.key, e.guid))]
-    matched = _match(notes, [e for _, e in entries], in_scope)
+    matched = _match(notes, [e for _, e in entries], in_scope, note_of)
     taken = {*taken, *(e.guid for _, e in entries)}
     tried: dict[str, int] = {}
-    out: list[Note] = []
+    stamps: list[Stamp] = []
     new_lock: list[LockEntry] = []
     changes: list[Change] = []
-    for i, note in enumerate(notes):
+    for i, p in enumerate(notes):
         held, how = matched.get(i, (None, ""))
-        guid = held.guid if held else _fresh_guid(note.key, taken, tried)
+        guid = held.guid if held else _fresh_guid(p.key, taken, tried, p.guid)
         taken.add(guid)
         ordinals: dict[str, int] = {}
-        given = note
-        if note.kind == "cloze":
-            note, ordinals = fix_ordinals(note, held)
-        ready = prepared[i] if prepared is not None and note is given else None
-        h = ready[0] if ready is not None else note_hash(note)
+        renumbered = None
+        h, content = p.hash, p.snapshot
+        if p.kind == "cloze":
+            mapping, ordinals = cloze_ordinals(p.signatures, held)
+            if mapping is not None:
+                renumbered = _renumber(note_of(i), mapping)
+                h, content = note_hash(renumbered), snapshot_bytes(renumbered)
         if held is None:
             status, mod = "new", now
         elif held.hash == h:
             status, mod = "unchanged", held.mod
         else:
             status, mod = "changed", max(now, held.mod + 1)
-        note = stamped(note, guid, mod)
-        out.append(note)
-        new_lock.append(LockEntry(note.key, guid, h, mod, note.source.path, ordinals, False,
-                                  ready[1] if ready is not None else snapshot_bytes(note), note.kind))
-        was = held.path if held and held.path != note.source.path else ""
-        changes.append(Change(status, guid, note.key, note.kind, note.source.path, note.source.line,
-                              note.source.sentence, how, was, _changed_fields(held, note) if status == "changed"
-                              else (), False, _emptied(held, note) if status == "changed" else ()))
+        stamps.append(Stamp(guid, mod, h, renumbered))
+        new_lock.append(LockEntry(p.key, guid, h, mod, p.path, ordinals, False, content, p.kind))
+        was = held.path if held and held.path != p.path else ""
+        if status == "changed":
+            note = renumbered or note_of(i)
+            changes.append(Change(status, guid, p.key, p.kind, p.path, p.line, p.sentence, how, was,
+                                  _changed_fields(held, note), False, _emptied(held, note)))
+        else:
+            changes.append(Change(status, guid, p.key, p.kind, p.path, p.line, p.sentence, how, was))
     used = {id(e) for e, _ in matched.values()}
     retired: list[Note] = []
     for _, entry in entries:
@@ -137,7 +188,7 @@ def assign_identity(notes: Sequence[Note], lock: Mapping[str, LockEntry], now: i
         # A note retired by an earlier build is shipped again as it was: importing it changes nothing.
         changes.append(Change("unchanged" if earlier else "retired", entry.guid, entry.key, entry.kind, entry.path,
                               int(src.get("line", 0)), str(src.get("sentence", "")), retired=True))
-    return [*out, *retired], lock_of(new_lock), IdentityReport(tuple(changes))
+    return stamps, retired, lock_of(new_lock), IdentityReport(tuple(changes))
 
 
 # --- matching ---------------------------------------------------------------------------------------
@@ -178,8 +229,8 @@ def sentence_similarity(a: str, b: str) -> float:
     return SequenceMatcher(None, normalize(a).split(), normalize(b).split(), autojunk=False).ratio()
 
 
-def _match(notes: Sequence[Note], entries: Sequence[LockEntry], in_scope: Callable[[str], bool]
-           ) -> dict[int, tuple[LockEntry, str]]:
+def _match(notes: Sequence[Pending], entries: Sequence[LockEntry], in_scope: Callable[[str], bool],
+           note_of: Callable[[int], Note]) -> dict[int, tuple[LockEntry, str]]:
     """Note index -> (lock entry, how it matched): by key, then by similarity in the article, then anywhere."""
     matched: dict[int, tuple[LockEntry, str]] = {}
     free = list(entries)
@@ -194,7 +245,7 @@ def _match(notes: Sequence[Note], entries: Sequence[LockEntry], in_scope: Callab
             same_key = by_key.get(note.key)
             if not same_key or i in matched:
                 continue
-            path = note.source.path
+            path = note.path
             if own_article:
                 mine = [e for e in same_key if e.path == path]
                 if not mine:
@@ -209,7 +260,7 @@ def _match(notes: Sequence[Note], entries: Sequence[LockEntry], in_scope: Callab
     rest = [i for i in range(len(notes)) if i not in matched]
     if not pool or not rest:
         return matched
-    note_features = {i: _features_of_note(notes[i]) for i in rest}
+    note_features = {i: _features_of_note(note_of(i)) for i in rest}
     entry_features = [_features_of_entry(e) for e in pool]
     taken: set[int] = set()
     # The same sentence (a rule now gaps another term, or keys are made differently): no scoring needed.
@@ -315,15 +366,15 @@ def stamped(note: Note, guid: str, mod: int) -> Note:
                 note.key, guid, mod, note.due, note.retired, note.extra)
 
 
-def _fresh_guid(key: str, taken: set[str], tried: dict[str, int]) -> str:
+def _fresh_guid(key: str, taken: set[str], tried: dict[str, int], first: str | None = None) -> str:
     """The first of the key's GUIDs (`guid_for(key)`, then of `key\x1f2`, `key\x1f3`...) not taken.
 
     `tried`: per key, the number of the GUID it last got. Those before it were taken then and GUIDs are
     never given back, so the search goes on from there: a key many articles share costs one hash per
-    note, not one per earlier note.
+    note, not one per earlier note. `first`: guid_for(key), when the caller has it already.
     """
     n = tried.get(key, 0) + 1
-    guid = guid_for(key if n == 1 else f"{key}\x1f{n}")
+    guid = (first or guid_for(key)) if n == 1 else guid_for(f"{key}\x1f{n}")
     while guid in taken:  # a colliding key, or a key that once belonged to a note now known by another
         n += 1
         guid = guid_for(f"{key}\x1f{n}")
@@ -339,17 +390,30 @@ def fix_ordinals(note: Note, held: LockEntry | None) -> tuple[Note, dict[str, in
     keeps going instead of turning into an empty card next to a new one. Returns the renumbered note and the
     answer -> number map to keep (removed answers included, so their numbers are never reused).
     """
+    mapping, keep = cloze_ordinals(card_signatures(note), held)
+    return (note if mapping is None else _renumber(note, mapping)), keep
+
+
+def card_signatures(note: Note) -> tuple[tuple[int, str], ...]:
+    """Each card's (cloze number, signature of its answers): what fix_ordinals follows a deletion by."""
     signatures: list[tuple[int, str]] = []
     seen: dict[str, int] = {}
     for card in note.cards:
         sig = " / ".join(" ".join(a.casefold().split()) for a in card.answers)
         seen[sig] = seen.get(sig, 0) + 1
         signatures.append((card.ord, sig if seen[sig] == 1 else f"{sig} #{seen[sig]}"))
+    return tuple(signatures)
+
+
+def cloze_ordinals(signatures: Sequence[tuple[int, str]], held: LockEntry | None
+                   ) -> tuple[dict[int, int] | None, dict[str, int]]:
+    """fix_ordinals on a note's card_signatures: (old -> new cloze number, or None when no number changes;
+    the answer -> number map to keep)."""
     held_ordinals = held.ordinals if held is not None else {}
     if not held_ordinals:
-        return note, {sig: ord_ for ord_, sig in signatures}
+        return None, {sig: ord_ for ord_, sig in signatures}
     if all(held_ordinals.get(sig) == ord_ for ord_, sig in signatures):  # the usual rebuild: nothing to renumber
-        return note, dict(held_ordinals)
+        return None, dict(held_ordinals)
     mapping: dict[int, int] = {}
     keep = dict(held_ordinals)
     live = set()
@@ -380,7 +444,7 @@ def fix_ordinals(note: Note, held: LockEntry | None) -> tuple[Note, dict[str, in
             high += 1
             mapping[ord_] = high
         keep[sig] = mapping[ord_]
-    return _renumber(note, mapping), dict(sorted(keep.items()))
+    return (None if all(k == v for k, v in mapping.items()) else mapping), dict(sorted(keep.items()))
 
 
 def _previous_ordinals(held: LockEntry | None) -> set[int]:
@@ -390,8 +454,6 @@ def _previous_ordinals(held: LockEntry | None) -> set[int]:
 
 
 def _renumber(note: Note, mapping: Mapping[int, int]) -> Note:
-    if all(k == v for k, v in mapping.items()):
-        return note
     fields = tuple((name, _CLOZE_NUMBER.sub(lambda m: f"{{{{c{mapping.get(int(m.group(1)), int(m.group(1)))}::",
                                                  value)) for name, value in note.fields)
     cards = tuple(sorted((replace(c, ord=mapping.get(c.ord, c.ord)) for c in note.cards), key=lambda c: c.ord))

@@ -83,7 +83,36 @@ def deck_file_name(deck: str) -> str:
 
 def package_timestamp(notes: Sequence[Note]) -> int:
     """The package's timestamp: the newest note's mod, so the same notes give the same package."""
-    return max((n.mod for n in notes), default=0) or 1
+    return timestamp_of(n.mod for n in notes)
+
+
+def timestamp_of(mods: Iterable[int]) -> int:
+    """package_timestamp of notes with these mods."""
+    return max(mods, default=0) or 1
+
+
+# A note's row in the package, less what identity gives it (GUID, mod) and its place in the deck: note type,
+# tags as genanki writes them, fields joined as genanki joins them, where the sort field is in them, and the
+# card ords genanki would give it. Plain values, so a worker process can send it as it is.
+PackRow = tuple[str, str, str, int, int, tuple[int, ...]]
+
+
+@lru_cache(maxsize=1)
+def row_kinds() -> dict[str, tuple[int, int, bool, list[tuple[int, bool, list[int]]]]]:
+    """Per note type: (genanki model id, sort field index, cloze or not, card requirements)."""
+    return {kind: (m.model_id, m.sort_field_index, kind == "cloze", _requirements(m)) for kind, m in _models().items()}
+
+
+def note_row(note: Note) -> PackRow:
+    """The PackRow of a note: genanki's Note._format_tags and _format_fields, its sort field, and its card
+    ords without genanki's per-note regex scan (cloze: one card per cloze number, c1 is ord 0, which notes.py
+    lists in `note.cards` once each, ascending; Q&A: genanki's required-field rule)."""
+    _, sort_field, cloze, required = row_kinds()[note.kind]
+    values = [v for _, v in note.fields]
+    ords = tuple(c.ord - 1 for c in note.cards) if cloze else tuple(_qa_ords(values, required))
+    start = sum(len(v) + 1 for v in values[:sort_field])
+    return (note.kind, " " + " ".join(note.tags) + " ", "\x1f".join(values), start, start + len(values[sort_field]),
+            ords)
 
 
 def to_genanki(notes: Sequence[Note], deck: str) -> Any:
@@ -115,60 +144,51 @@ def _batch_classes() -> tuple[type, type]:
     tables, indexes = _split_schema(g.package.APKG_SCHEMA)
 
     class BatchDeck(g.Deck):  # type: ignore[misc,name-defined]
-        """A genanki Deck whose notes are our own (GUID, mod, cards and due already known).
+        """A genanki Deck whose notes come as rows: (GUID, mod, PackRow) each, in deck order.
 
         genanki writes the deck and note-type JSON as usual; the notes and cards then go in with one
-        `executemany` each, from generators, so no per-note Python object outlives its row.
+        `executemany` each, from generators, so no per-note Python object outlives its row. `kinds`: the
+        note types in use, in order of first use (genanki adds them so).
         """
 
-        def __init__(self, notes: Sequence[Note], name: str) -> None:
+        def __init__(self, rows: Iterable[tuple[str, int, PackRow]], name: str, kinds: Iterable[str]) -> None:
             super().__init__(deck_id(name), name)
-            self.batch = notes
+            self.batch = rows
             models = _models()
-            for kind in dict.fromkeys(n.kind for n in notes):  # only the note types in use, as genanki does
+            for kind in kinds:
                 self.add_model(models[kind])
 
         def write_to_db(self, cursor: Any, timestamp: float, id_gen: Any) -> None:
             super().write_to_db(cursor, timestamp, id_gen)  # deck + note types; self.notes is empty
-            if not self.batch:
-                return
             first = next(id_gen)
-            ords: list[Sequence[int]] = []  # each note's card ords, kept from the notes pass for the cards
+            cards: list[tuple[tuple[int, ...], int]] = []  # each note's card ords and mod, from the notes pass
             # The columns genanki writes as constants (usn -1, csum/flags 0, data "", the deck id) are
             # literals in the statements, so only the values that vary are bound: the same stored rows
             # for a third of the binding work.
-            _insert_rows(cursor, "notes", "(?,?,?,?,-1,?,?,?,0,0,'')", self._note_rows(first, ords))
+            _insert_rows(cursor, "notes", "(?,?,?,?,-1,?,?,?,0,0,'')", self._note_rows(first, cards))
+            if not cards:
+                return  # genanki's id_gen is not used further (no note: the `first` above is never written)
             _insert_rows(cursor, "cards", f"(?,?,{int(self.deck_id)},?,?,-1,0,0,?,0,0,0,0,0,0,0,0,'')",
-                         self._card_rows(first, ords))
-            for _ in range(len(ords) + sum(map(len, ords)) - 1):  # leave id_gen where genanki would
+                         self._card_rows(first, cards))
+            for _ in range(len(cards) + sum(len(c) for c, _ in cards) - 1):  # leave id_gen where genanki would
                 next(id_gen)
 
-        def _note_rows(self, first: int, ords: list[Sequence[int]]) -> Iterator[tuple[Any, ...]]:
-            """(id, guid, mid, mod, tags, flds, sfld) of each note: genanki's Note._format_tags and
-            _format_fields and its sort field. Each note's card ords (appended to `ords`) are genanki's
-            without its per-note regex scan: cloze, one card per cloze number (c1 is ord 0), which
-            notes.py lists in `note.cards` once each, ascending; Q&A, genanki's required-field rule."""
-            kinds = {kind: (m.model_id, m.sort_field_index, kind == "cloze", _requirements(m))
-                     for kind, m in _models().items()}
-            keep_ords = ords.append
-            join = "\x1f".join
+        def _note_rows(self, first: int, cards: list[tuple[tuple[int, ...], int]]) -> Iterator[tuple[Any, ...]]:
+            """(id, guid, mid, mod, tags, flds, sfld) of each note; each note's (card ords, mod) go to `cards`."""
+            model_ids = {kind: v[0] for kind, v in row_kinds().items()}
+            keep = cards.append
             nid = first
-            for note in self.batch:
-                model_id, sort_field, cloze, required = kinds[note.kind]
-                values = [v for _, v in note.fields]
-                card_ords = [c.ord - 1 for c in note.cards] if cloze else _qa_ords(values, required)
-                keep_ords(card_ords)
-                yield (nid, note.guid, model_id, note.mod, " " + " ".join(note.tags) + " ", join(values),
-                       values[sort_field])
-                nid += 1 + len(card_ords)
+            for guid, mod, (kind, tags, flds, sort_start, sort_end, ords) in self.batch:
+                keep((ords, mod))
+                yield (nid, guid, model_ids[kind], mod, tags, flds, flds[sort_start:sort_end])
+                nid += 1 + len(ords)
 
-        def _card_rows(self, first: int, ords: list[Sequence[int]]) -> Iterator[tuple[Any, ...]]:
+        def _card_rows(self, first: int, cards: list[tuple[tuple[int, ...], int]]) -> Iterator[tuple[Any, ...]]:
             """(id, nid, ord, mod, due) of each card, ids counted as genanki's id_gen would give them."""
             nid = first
-            for due, (note, card_ords) in enumerate(zip(self.batch, ords)):
-                mod = note.mod
+            for due, (ords, mod) in enumerate(cards):
                 cid = nid
-                for ord_ in card_ords:
+                for ord_ in ords:
                     cid += 1
                     yield (cid, nid, ord_, mod, due)
                 nid = cid + 1
@@ -329,15 +349,24 @@ def write_deck(notes: Sequence[Note], out_dir: Path, deck: str,
     `media`: files to package under their own base names, or a mapping of package name -> file.
     `file_name`: the package's name in `out_dir` (default: deck_file_name(deck)).
     """
+    rows = ((n.guid, n.mod, note_row(n)) for n in notes)  # made as they are written
+    return write_rows(rows, dict.fromkeys(n.kind for n in notes), package_timestamp(notes), out_dir, deck, media,
+                      file_name)
+
+
+def write_rows(rows: Iterable[tuple[str, int, PackRow]], kinds: Iterable[str], timestamp: int, out_dir: Path,
+               deck: str, media: Sequence[Path] | Mapping[str, Path] = (), file_name: str | None = None) -> Path:
+    """write_deck from each note's (GUID, mod, PackRow) in deck order; `kinds`: the note types in use, in
+    order of first use; `timestamp`: package_timestamp of the notes."""
     batch_deck, batch_package = _batch_classes()
     target = out_dir / (file_name or deck_file_name(deck))
     named = list(media.items()) if isinstance(media, Mapping) else [(os.path.basename(str(p)), p) for p in media]
-    package = batch_package(batch_deck(notes, deck), media_files=[str(p) for _, p in named])
+    package = batch_package(batch_deck(rows, deck, kinds), media_files=[str(p) for _, p in named])
     package.media_names = [name for name, _ in named]
     fd, tmp_zip = tempfile.mkstemp(prefix=".certdeck-", suffix=".apkg.tmp", dir=out_dir)
     os.close(fd)
     try:
-        package.write_to_file(tmp_zip, timestamp=package_timestamp(notes))
+        package.write_to_file(tmp_zip, timestamp=timestamp)
         with open(tmp_zip, "rb+") as fh:
             os.fsync(fh.fileno())
         _publish(tmp_zip, target)

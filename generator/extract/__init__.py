@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Callable, Sequence
 
-from ..model import Document, Fact
+from ..model import Block, Document, Fact
 from .claim import claim
 from .components import components
 from .definition import definition
@@ -34,6 +34,15 @@ RULES: Sequence[tuple[str, Rule]] = (
 def extract(doc: Document, rules: Sequence[tuple[str, Rule]] = RULES) -> list[Fact]:
     """Every candidate fact the rules find, except from blocks the author excluded or that repeat a title."""
     facts: list[Fact] = []
+    echoes: dict[int, tuple[Block, bool]] = {}  # facts share blocks; each held, so its id stays its own
     for _name, rule in rules:
-        facts.extend(f for f in rule(doc) if not f.block.skip and not is_title_echo(f.block, doc))
+        for fact in rule(doc):
+            block = fact.block
+            if block.skip:
+                continue
+            seen = echoes.get(id(block))
+            if seen is None or seen[0] is not block:
+                seen = echoes[id(block)] = (block, is_title_echo(block, doc))
+            if not seen[1]:
+                facts.append(fact)
     return facts

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from itertools import chain
+from typing import Iterator
 
 from ..model import Document, Fact
 from ..text import content_stems, content_words
@@ -18,10 +20,12 @@ from .prose import ProseSentence, prose_sentences
 from .spans import (
     VERBS,
     DocStats,
+    FoldedPattern,
     Span,
     chunks,
     emphasis_in,
     good_span,
+    iter_gaps,
     main_clause_start,
     number_spans,
     rank_gaps,
@@ -29,32 +33,34 @@ from .spans import (
 )
 from .util import cloze_spans
 
-_CAUSE = re.compile(
+_CAUSE = FoldedPattern(re.compile(
     r"\b(causes?|caused by|leads? to|led to|results? in|resulting in|due to|because|since|"
     r"so "
     r"that|therefore|prevents?|preventing|reduces?|increases?|decreases?|improves?|elevates?|"
     r"raises?|lowers?|protects?|predicts?|triggers?|contributes? to|is associated with|"
     r"are associated with|is correlated with|risk)\b|→",
     re.I,
-)
+))
 # Soft causal verbs ("helps", "allows") state a link too loosely to rank with a cause.
-_CONDITION = re.compile(
+_CONDITION = FoldedPattern(re.compile(
     r"^(when|if|without|once|unless|after|before|during|while|by|because|since)\b[^,]{3,},", re.I
-)
-_CONTRAST = re.compile(
+))
+_CONTRAST = FoldedPattern(re.compile(
     r"\b(not\s(?:just|only|simply|merely)?\s?[^,;]{1,50}?,?\s(?:but|rather)|isn['’]t just|"
     r"rather than|instead of|neither|more than|less than|than do|whereas|unlike|in "
     r"contrast|"
     r"however|goes beyond|as opposed to|vs\.?)\b",
     re.I,
-)
-_IMPORTANCE = re.compile(
+))
+_IMPORTANCE = FoldedPattern(re.compile(
     r"\b(is|are)\s+(key|crucial|vital|essential|critical|fundamental|important|necessary|"
     r"the (cornerstone|essence|foundation|key|basis|heart|core|priority|goal|most))\b",
     re.I,
+))
+_OBLIGATION = FoldedPattern(
+    re.compile(r"\b(should|must|need to|needs to|has to|have to|cannot|can't|never|always)\b", re.I)
 )
-_OBLIGATION = re.compile(r"\b(should|must|need to|needs to|has to|have to|cannot|can't|never|always)\b", re.I)
-_IMPERATIVE = re.compile(
+_IMPERATIVE = FoldedPattern(re.compile(
     r"^(do not|don't|never|always|avoid|use|keep|get|give|call|check|apply|place|remove|"
     r"practice|notice|leave|drink|eat|wash|cook|stop|start|ask|listen|watch|look|note|make|"
     r"take|hold|tighten|pack|wrap|cover|treat|seek|consider|remember|ensure|assess|monitor|"
@@ -62,7 +68,7 @@ _IMPERATIVE = re.compile(
     r"provide|position|elevate|cool|continue|begin|follow|wear|store|clean|separate|chill|"
     r"reassess)\b",
     re.I,
-)
+))
 # Words that lower a claim's score, by kind, found in one scan. Every alternative is whole word (a complete
 # run of word characters) and no word is in two kinds, so the counts are those of one pattern per kind.
 _WORD_KINDS = re.compile(
@@ -71,8 +77,24 @@ _WORD_KINDS = re.compile(
     r"(?P<hedge>might|perhaps|maybe|possibly|probably|suddenly|really|just))\b",
     re.I,
 )
-_VAGUE_SUBJECT = re.compile(r"^(one|some|another|a variety of|a number of|several|many|more|other)\b", re.I)
-_AUTHOR_FIRST_PERSON = re.compile(r"(?:we|i)\b", re.I)
+# The same words by kind, for ASCII text: there each match of _WORD_KINDS is a whole run of word characters
+# (both ends are word boundaries), so its count is that of the runs that are one of the words, lower-cased.
+_KIND_OF_WORD = {
+    word: kind
+    for kind, words in (
+        ("chatty", "you we us i me"),
+        ("possessive", "your our my yourself ourselves"),
+        ("narrative", "she he her him his hers"),
+        ("object", "it its them they"),
+        ("hedge", "might perhaps maybe possibly probably suddenly really just"),
+    )
+    for word in words.split()
+}
+_WORD_RUN = re.compile(r"\w+")
+_VAGUE_SUBJECT = FoldedPattern(
+    re.compile(r"^(one|some|another|a variety of|a number of|several|many|more|other)\b", re.I)
+)
+_AUTHOR_FIRST_PERSON = FoldedPattern(re.compile(r"(?:we|i)\b", re.I))
 _CONTRAST_MARKER = re.compile(r"\b(?:but|rather than|instead of|than|whereas|unlike)\b", re.I)
 _CONTRAST_BEFORE = re.compile(r"than|rather|instead|unlike", re.I)
 _REASON = re.compile(r"(?:because|since|as|given that)\s+(?P<part>[^,]{3,}),", re.I)
@@ -146,36 +168,56 @@ def claim_fact(sent: ProseSentence, stats: DocStats, avoid: str = "") -> Fact | 
 
 
 def _gaps(text: str, kind: str, stats: DocStats, emphasis: tuple[str, ...], avoid: str) -> list[Span]:
-    ranked = rank_gaps(text, stats, emphasis, avoid)
-    if not ranked:
+    # The ranking is read lazily, best first: each branch stops at the first span it can use.
+    ranked = iter_gaps(text, stats, emphasis, avoid)
+    first = next(ranked, None)
+    if first is None:
         return []
-    if ranked[0].kind == "equation":
-        return [ranked[0]]
+    if first.kind == "equation":
+        return [first]
     if kind == "number":
-        numbers = [s for s in ranked if s.kind == "number" and s.score >= 4.0]
+        numbers = []
+        for s in chain((first,), ranked):
+            if s.score < 4.0:
+                break  # best first: no later span scores 4.0
+            if s.kind == "number":
+                numbers.append(s)
         if numbers:
             return sorted(numbers, key=lambda s: s.start)[:3]
     if kind == "cause":
-        effect = _after_marker(text, ranked, stats, emphasis, avoid)
+        effect = _after_marker(text, first, ranked, stats, emphasis, avoid)
         if effect:
             return [effect]
     if kind == "contrast":
         m = _CONTRAST_MARKER.search(text)
-        if m and ranked[0].kind not in ("emphasis", "term"):
-            after = [s for s in ranked if s.start > m.end() and s.kind in ("chunk", "object", "subject")]
-            before = [s for s in ranked if s.end < m.start() and s.kind in ("object", "chunk")]
-            pick = (before or after) if _CONTRAST_BEFORE.match(m.group(0)) else after
+        if m and first.kind not in ("emphasis", "term"):
+            pick = _contrasted(first, ranked, m.start(), m.end(), bool(_CONTRAST_BEFORE.match(m.group(0))))
             if pick:
-                return [pick[0]]
-    return [ranked[0]]
+                return [pick]
+    return [first]
+
+
+def _contrasted(first: Span, ranked: Iterator[Span], start: int, end: int, before_wins: bool) -> Span | None:
+    """The best span after a contrast marker (chunk, object or subject), or with "than", "rather",
+    "instead" or "unlike" the best object or chunk before it if there is one."""
+    after = None
+    for s in chain((first,), ranked):
+        if before_wins and s.end < start and s.kind in ("object", "chunk"):
+            return s
+        if after is None and s.start > end and s.kind in ("chunk", "object", "subject"):
+            after = s
+            if not before_wins:
+                return s
+    return after
 
 
 def _after_marker(
-    text: str, ranked: list[Span], stats: DocStats, emphasis: tuple[str, ...], avoid: str
+    text: str, first: Span, ranked: Iterator[Span], stats: DocStats, emphasis: tuple[str, ...], avoid: str
 ) -> Span | None:
     """For "because X, Y" the best span of X (the reason is the fact); for "when X, Y" and "X leads to Y"
-    the best span of Y (the effect). Each part is ranked as a sentence of its own."""
-    if ranked[0].kind in ("emphasis", "term", "number") or ranked[0].score >= 3.3:
+    the best span of Y (the effect). Each part is ranked as a sentence of its own. `first` is the best
+    span of the whole sentence, `ranked` the ones after it."""
+    if first.kind in ("emphasis", "term", "number") or first.score >= 3.3:
         return None  # the author's emphasis, a quantity, or a passive's subject already says what to ask
     reason = _REASON.match(text)
     if reason:
@@ -186,10 +228,9 @@ def _after_marker(
     mm = _EFFECT_MARKER.search(text)
     if not mm:
         return None
-    after = [
-        s for s in ranked if s.start >= mm.end() and s.kind in ("object", "chunk", "subject", "complement")
-    ]
-    return after[0] if after else None
+    marker_end = mm.end()
+    kinds = ("object", "chunk", "subject", "complement")
+    return next((s for s in chain((first,), ranked) if s.start >= marker_end and s.kind in kinds), None)
 
 
 def _best_in(
@@ -199,7 +240,7 @@ def _best_in(
     part = text[start:end]
     rest = text[:start] + " " + text[end:] + " " + avoid
     lead = len(part) - len(part.lstrip(" ,"))
-    for span in rank_gaps(part.strip(" ,"), stats, emphasis, rest, strict=False):
+    for span in iter_gaps(part.strip(" ,"), stats, emphasis, rest, strict=False):
         shifted = Span(start + lead + span.start, start + lead + span.end, span.kind, span.score)
         if good_span(text, shifted, avoid):
             return shifted
@@ -208,6 +249,9 @@ def _best_in(
 
 def _word_kinds(text: str) -> Counter[str]:
     """How many chatty, possessive, narrative, object-pronoun and hedge words `text` holds."""
+    if text.isascii():  # outside ASCII, re.I folds more than A-Z ("İt" is "it"): the pattern decides
+        kinds = _KIND_OF_WORD
+        return Counter([kinds[w] for w in _WORD_RUN.findall(text.lower()) if w in kinds])
     return Counter(m.lastgroup or "" for m in _WORD_KINDS.finditer(text))  # every match has a group
 
 

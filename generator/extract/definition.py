@@ -13,10 +13,11 @@ Kinds handled (the gap always goes on the term being defined):
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..model import Block, Document, Fact
 from ..text import LEADING_PRONOUNS
-from .filters import clean_sentence, strip_citations
+from .filters import Opener, Scan, clean_sentence, strip_citations
 from .prose import ProseSentence, in_exercise_section, prose_sentences
 from .spans import GENERIC, chunks, emphasis_in
 from .util import cloze, cloze_spans, question
@@ -82,13 +83,16 @@ def definition(doc: Document) -> list[Fact]:
             for sent in block.sentences:
                 if len(sent.text) <= MAX_PHRASE_SENTENCE:
                     text = strip_citations(sent.text)
+                    if "(" not in text and "," not in text:
+                        continue  # each phrase form starts at a parenthesis or a comma
                     # emphasis_in: only the block's bold phrases this sentence holds (linear in a huge paragraph)
-                    facts.extend(_phrase_definitions(text, emphasis_in(text, block.emphasis), block, sent.text,
-                                                     sent.line))
+                    emphasis = emphasis_in(text, block.emphasis) if block.emphasis else ()
+                    facts.extend(_phrase_definitions(text, emphasis, block, sent.text, sent.line))
     for prose in prose_sentences(doc):
         if prose.focus:
             continue  # "X is B, not A": a contrast, asked by the claim rule within B
-        fact = _sentence_definition(prose.text, emphasis_in(prose.text, prose.block.emphasis), prose)
+        emphasis = emphasis_in(prose.text, prose.block.emphasis) if prose.block.emphasis else ()
+        fact = _sentence_definition(prose.text, emphasis, prose)
         if fact:
             facts.append(fact)
     return facts
@@ -105,14 +109,13 @@ _READER_WE = re.compile(r"\b(you|your|we)\b", re.I)
 _READER = re.compile(r"\b(you|your|we|our|us)\b", re.I)
 _ARTICLE = re.compile(r"^(the|a|an)\s+", re.I)
 _CLAUSE_WORD = re.compile(r"\b(because|when|if|that|which|who|since|while|although|matters|means)\b", re.I)
-_NAMED_NEXT = re.compile(r"(?:this|that|it)\s+is\s+(?:also\s+)?(?:called|known as|termed)\s", re.I)
-_NAMING_WORD = re.compile(r"called|known as|termed|referred to as", re.I)  # in every _THIS_IS_CALLED match
+_NAMED_NEXT = Opener(re.compile(r"(?:this|that|it)\s+is\s+(?:also\s+)?(?:called|known as|termed)\s", re.I),
+                     "this that it")
+# _THIS_IS_CALLED backtracks at every position of a sentence: it is tried only where a naming word occurs.
+_THIS_IS_CALLED_SCAN = Scan(_THIS_IS_CALLED, ("called", "known as", "termed", "referred to as"))
 
 
-def _named_after(block: object) -> list[Fact]:
-    from ..model import Block
-
-    assert isinstance(block, Block)
+def _named_after(block: Block) -> list[Fact]:
     if block.kind not in ("paragraph", "list_item", "quote"):
         return []
     out = []
@@ -122,9 +125,7 @@ def _named_after(block: object) -> list[Fact]:
             continue  # a run-on "sentence" is no definition (and bounds the work)
         if sent_start + 1 < len(block.sentences) and _NAMED_NEXT.match(block.sentences[sent_start + 1].text):
             text = f"{text} {block.sentences[sent_start + 1].text}"
-        if not _NAMING_WORD.search(text):
-            continue  # cheap scan first: _THIS_IS_CALLED backtracks at every position of a sentence
-        m = _THIS_IS_CALLED.search(text)
+        m = _THIS_IS_CALLED_SCAN.search(text)
         if not m:
             continue
         what = clean_sentence(m.group("what").strip()).rstrip(".")
@@ -170,11 +171,24 @@ def _sentence_definition(text: str, emphasis: tuple[str, ...], sent: ProseSenten
     )
 
 
+def _holds_any(text: str, words: tuple[str, ...]) -> bool:
+    for word in words:  # a plain loop: any(<genexpr>) costs more than the tests
+        if word in text:
+            return True
+    return False
+
+
+@lru_cache(maxsize=1 << 10)
+def _as_word(phrase: str) -> re.Pattern[str]:
+    """`phrase` where no word character touches it (compiled once: a block's bold phrases recur)."""
+    return re.compile(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)")
+
+
 def _definition_in(text: str, emphasis: tuple[str, ...], sent: ProseSentence) -> Fact | None:
     block = sent.block
-    marked = [e for e in emphasis if e and re.search(r"(?<!\w)" + re.escape(e) + r"(?!\w)", text)]
+    marked = [e for e in emphasis if e and _as_word(e).search(text)]
     # Each pattern is tried only when the text holds the words it needs (both are case-sensitive).
-    m = _EXPLICIT.match(text) if any(v in text for v in _EXPLICIT_VERBS) else None
+    m = _EXPLICIT.match(text) if _holds_any(text, _EXPLICIT_VERBS) else None
     score = 0.9
     if not m:
         m = _COPULAR.match(text) if _IS_ARE.search(text) else None
@@ -189,7 +203,7 @@ def _definition_in(text: str, emphasis: tuple[str, ...], sent: ProseSentence) ->
             start = text.find(term)
             spans = [(start, start + len(term))]
             return cloze_spans("definition", text, spans, score, block, sent.raw, sent.line, term=term)
-    m = _CALLED.search(text) if any(v in text for v in _CALLED_VERBS) else None
+    m = _CALLED.search(text) if _holds_any(text, _CALLED_VERBS) else None
     if m:
         name = _NAME_END.sub("", m.group("name")).strip()
         if 0 < len(name.split()) <= 6 and not _WEAK_TERM.match(name):

@@ -10,7 +10,7 @@ import re
 from functools import lru_cache
 
 from ..model import Block, Document
-from ..text import normalize
+from ..text import normalize, normalizes_to_any
 
 BOILERPLATE = re.compile(
     r"\b(subscribe|unsubscribe|privacy policy|terms of (use|service)|newsletter|click (here|for)|sign up|"
@@ -70,67 +70,163 @@ _CITATION = re.compile(
 _LINK_REF = re.compile(r"\s*\(?\[(?:link|\d+|see \w+)\]\)?", re.I)
 _EXCLAIM_TAIL = re.compile(r"\s*[—–-]\s*[^.?!]{0,60}!$")
 _METAPHOR = re.compile(r"\b(it['’]?s|that['’]?s|this is) (like|all part of)\b", re.I)
-_SPACES = re.compile(r"\s+")
 _SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([,.;:])")
 
 
-class _Scan:
+def scan_fold(text: str) -> str:
+    """`text` folded as the scans' needles are written, so that a case-insensitive match shows there.
+
+    Beside ASCII capitals, re.I takes exactly four letters for ASCII ones ("İ" and "ı" for "i", "ſ" for "s",
+    the Kelvin sign for "k"), and the patterns take "’" where they take "'". lower() folds the Kelvin sign,
+    and "İ" is replaced first (its lower case is two characters).
+    """
+    if text.isascii():
+        return text.lower()
+    return text.replace("İ", "i").lower().replace("ı", "i").replace("ſ", "s").replace("’", "'")
+
+
+_Trie = dict[str, "_Trie"]
+
+
+def any_of(needles: tuple[str, ...]) -> re.Pattern[str]:
+    """A pattern found in a text exactly when one of `needles` is (a trie: one pass, not one per needle)."""
+    trie: _Trie = {}
+    for needle in needles:
+        node = trie
+        for ch in needle:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def branch(node: _Trie) -> str:
+        if "" in node:  # a text holding this needle holds it whatever longer needles go on from here
+            return ""
+        alternatives = [re.escape(ch) + branch(rest) for ch, rest in sorted(node.items())]
+        return alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
+
+    return re.compile(branch(trie))
+
+
+class Scan:
     """A case-insensitive pattern with the words every match of it holds (lower case, any one of them).
 
-    ASCII text holding none of them cannot match, so the pattern, which is tried at every position of a
-    sentence, runs only where one occurs. Other text always goes to the pattern: there case folding reaches
-    beyond ASCII ("K" is also the Kelvin sign). Keep the words in step when a pattern changes.
+    Text holding none of them once folded (`scan_fold`) cannot match, so the pattern, which is tried at every
+    position of a sentence, runs only where one occurs. Keep the words in step when a pattern changes.
     """
 
     def __init__(self, pattern: re.Pattern[str], needles: tuple[str, ...]) -> None:
         self.pattern, self.needles = pattern, needles
+        # One pass of a trie pattern beats a test per needle from about twenty needles on.
+        self._any_needle = any_of(needles) if len(needles) > 16 else None
 
     def search(self, text: str) -> re.Match[str] | None:
-        if text.isascii():
-            low = text.lower()
-            if not any(n in low for n in self.needles):
-                return None
-        return self.pattern.search(text)
+        return self.search_folded(text, scan_fold(text))
+
+    def search_folded(self, text: str, folded: str) -> re.Match[str] | None:
+        """`search(text)`, given `scan_fold(text)`: callers that try several scans fold once."""
+        return self.pattern.search(text) if self.holds_needle(folded) else None
+
+    def holds_needle(self, folded: str) -> bool:
+        if self._any_needle is not None:
+            return self._any_needle.search(folded) is not None
+        for needle in self.needles:  # a plain loop: any(<genexpr>) costs more than the tests
+            if needle in folded:
+                return True
+        return False
 
 
-BOILERPLATE_SCAN = _Scan(BOILERPLATE, (
+BOILERPLATE_SCAN = Scan(BOILERPLATE, (
     "subscribe", "privacy policy", "terms of ", "newsletter", "click ", "sign up", "log in to", "cookie",
     "all rights reserved", "share ", "follow us", "get the latest", "read more", "learn more", "download ",
     "buy now", "add to cart", "advertisement", "sponsored", "comment", "copyright", "watch this",
     *(f"this {noun}" for noun in ("video", "page", "site", "article", "section", "post", "lesson", "chapter",
                                   "guide", "tutorial", "module", "unit", "course", "book", "paper", "overview")),
     "you will be able to"))
-RHETORIC_SCAN = _Scan(RHETORIC, (
+RHETORIC_SCAN = Scan(RHETORIC, (
     "right?", "isn't ", "isnt ", "who wouldn", "imagine", "you know what", "buckle up", "let's", "lets",
     "dive in", "guess what", "believe ", "here's the"))
 
 
+class Opener:
+    """A case-insensitive pattern anchored at the start, with every word (lower case) a match can open with.
+
+    A text opening with ASCII letters that make none of these words cannot match (`opening_word`), so the
+    pattern is not tried. Keep the words in step when the pattern changes.
+    """
+
+    def __init__(self, pattern: re.Pattern[str], words: str) -> None:
+        self.pattern, self.words = pattern, frozenset(words.split())
+
+    def may_match(self, word: str | None) -> bool:
+        return word is None or word in self.words
+
+    def match(self, text: str) -> re.Match[str] | None:
+        return self.pattern.match(text) if self.may_match(opening_word(text)) else None
+
+
+_LETTERS = re.compile(r"[A-Za-z]*")
+
+
+def opening_word(text: str) -> str | None:
+    """The ASCII letters `text` opens with, lower-cased; None when a non-ASCII character follows them (a
+    case-insensitive pattern may read it as a letter: "ſ" as "s")."""
+    end = _LETTERS.match(text).end()  # type: ignore[union-attr]  # `*` always matches
+    if end < len(text) and not text[end].isascii():
+        return None
+    return text[:end].lower()
+
+
+_DID_YOU_KNOW_OPENER = Opener(_DID_YOU_KNOW, "did have")
+_ADMONITION_OPENER = Opener(
+    _ADMONITION, "note notes tip remember important warning caution key exam pro hint n")
+_FILLER = Opener(_FILLER_OPENER, """so but and now well remember look honestly basically after in of yes no
+    okay ok plus also again still indeed for additionally moreover furthermore simply put sometimes often
+    generally today too frequently as however therefore thus hence importantly on first second third finally
+    next then hopefully""")
+_HEDGE = Opener(_HEDGE_OPENER, "research studies evidence expert experts data it we note remember keep")
+
+
+@lru_cache(maxsize=1 << 12)  # the definition rule strips each sentence, and clean_sentence strips it again
 def strip_citations(text: str) -> str:
     """The text without author-year citations and bare link references."""
     if "(" in text or "[" in text:  # every citation and link reference has one: most sentences skip both scans
-        text = _LINK_REF.sub("", _CITATION.sub("", text))
-    return _SPACES.sub(" ", text).strip()
+        if "1" in text or "2" in text or "p." in text:  # a citation holds a year 1800-2099 or a page "p."
+            text = _CITATION.sub("", text)
+        if "[" in text:
+            text = _LINK_REF.sub("", text)
+    return " ".join(text.split())  # `_SPACES.sub(" ", text).strip()`: both split where str.isspace() holds
 
 
+@lru_cache(maxsize=1 << 12)  # a sentence of one clause comes back as its own clause: often the very same text
 def clean_sentence(sentence: str) -> str:
     """The sentence without citations, vocatives, filler openers and hedges; a claim asked as a question
     ("Did you know that X?") is restated as the claim X."""
     s = strip_citations(sentence.strip())
-    if "(" in s:
+    # From here on `s` holds no whitespace but single spaces, and each step only deletes from it.
+    if "(" in s and ('"' in s or "“" in s):
         s = _QUOTED_ASIDE.sub("", s)  # an example thought in quotes, in parentheses: not part of the claim
-    m = _DID_YOU_KNOW.match(s)
+    word = opening_word(s)  # each opener pattern is tried only where `s` opens with a word it can open with
+    m = _DID_YOU_KNOW.match(s) if _DID_YOU_KNOW_OPENER.may_match(word) else None
     if m:
         claim = m.group("claim").strip()
         s = claim[0].upper() + claim[1:] + "."
-    s = _ADMONITION.sub("", s)
+        word = opening_word(s)
+    if _ADMONITION_OPENER.may_match(word):
+        s = _ADMONITION.sub("", s)
     if "," in s:
         s = _VOCATIVE.sub("", s)
     for _ in range(3):  # "So, remember, ..." — openers can stack
-        trimmed = _HEDGE_OPENER.sub("", _FILLER_OPENER.sub("", s))
+        word = opening_word(s)
+        trimmed = _FILLER_OPENER.sub("", s) if _FILLER.may_match(word) else s
+        if trimmed is not s:
+            word = opening_word(trimmed)
+        if _HEDGE.may_match(word):
+            trimmed = _HEDGE_OPENER.sub("", trimmed)
         if trimmed == s:
             break
         s = trimmed
-    s = _SPACE_BEFORE_PUNCTUATION.sub(r"\1", s)
+    # Spaces being single, _SPACE_BEFORE_PUNCTUATION needs one of these.
+    if " ," in s or " ." in s or " ;" in s or " :" in s:
+        s = _SPACE_BEFORE_PUNCTUATION.sub(r"\1", s)
     return s[0].upper() + s[1:] if s else s
 
 
@@ -154,10 +250,12 @@ _FIGURE = re.compile(
 
 # Pep talk: an instruction to the reader about the reader ("remind yourself", "give yourself").
 _REFLEXIVE = re.compile(r"\b(remind|ask|tell|give|let|allow|treat)\s+(yourself|yourselves|ourselves)\b", re.I)
-_FIGURE_SCAN = _Scan(_FIGURE, ("photo", "chart", "graph", "diagram", "figure", "image", "illustration", "arrow",
-                               "icon", "picture", "screenshot"))
-_REFLEXIVE_SCAN = _Scan(_REFLEXIVE, ("yourself", "ourselves"))
-_METAPHOR_SCAN = _Scan(_METAPHOR, (" like", " all part of"))
+_FIGURE_SCAN = Scan(_FIGURE, ("photo", "chart", "graph", "diagram", "figure", "image", "illustration",
+                              "arrow", "icon", "picture", "screenshot"))
+_REFLEXIVE_SCAN = Scan(_REFLEXIVE, ("yourself", "ourselves"))
+_METAPHOR_SCAN = Scan(_METAPHOR, (" like", " all part of"))
+_NOISE_SCANS = (_FIGURE_SCAN, _REFLEXIVE_SCAN, BOILERPLATE_SCAN, RHETORIC_SCAN, _METAPHOR_SCAN)
+_ANY_NOISE_NEEDLE = any_of(tuple(needle for scan in _NOISE_SCANS for needle in scan.needles))
 
 
 @lru_cache(maxsize=1 << 12)  # the prose rules ask this of a sentence and again of its clauses
@@ -168,9 +266,13 @@ def is_noise(sentence: str) -> bool:
         return True
     if ('"' in s or "“" in s) and _SPEECH.search(s):  # quoted speech needs a quotation mark
         return True
-    if _FIGURE_SCAN.search(s) or _REFLEXIVE_SCAN.search(s):
-        return True
-    return bool(BOILERPLATE_SCAN.search(s) or RHETORIC_SCAN.search(s) or _METAPHOR_SCAN.search(s))
+    folded = scan_fold(s)
+    if not _ANY_NOISE_NEEDLE.search(folded):
+        return False  # no scan's word: most sentences stop at this one pass
+    for scan in _NOISE_SCANS:
+        if scan.search_folded(s, folded):
+            return True
+    return False
 
 
 def is_title_echo(block: Block, doc: Document) -> bool:
@@ -181,5 +283,4 @@ def is_title_echo(block: Block, doc: Document) -> bool:
 @lru_cache(maxsize=64)
 def _is_echo(text: str, title: str, section: tuple[str, ...]) -> bool:
     # Cached: every fact of a block asks this, and normalizing a long block once per fact is quadratic.
-    norm = normalize(text)
-    return norm == normalize(title) or any(norm == normalize(s) for s in section)
+    return normalizes_to_any(text, [normalize(name) for name in (title, *section)])

@@ -16,7 +16,7 @@ from collections import Counter
 from ..model import Block, Document, Fact
 from .filters import is_noise, strip_citations
 from .prose import in_exercise_section
-from .spans import DETERMINERS, VERBS, rank_gaps, stats_for
+from .spans import DETERMINERS, VERBS, iter_gaps, stats_for
 from .structure import ADMONITION, glossary_parts
 from .util import cloze, cloze_spans, is_set
 
@@ -142,8 +142,8 @@ def _table_row(block: Block, doc: Document) -> list[Fact]:
     if len(text.split()) > 40:
         return []
     if not spans:
-        best = rank_gaps(text, stats_for(doc))
-        spans = [(best[0].start, best[0].end)] if best else []
+        best = next(iter_gaps(text, stats_for(doc)), None)
+        spans = [(best.start, best.end)] if best else []
     fact = cloze_spans(
         "table", text, spans[:3], 0.8, block, block.text, block.line, term=cells[0], values=True
     )

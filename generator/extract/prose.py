@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..model import Block, Document
-from ..text import LEADING_PRONOUNS, stems
-from .filters import BOILERPLATE_SCAN, RHETORIC_SCAN, clean_sentence, is_noise
+from ..text import LEADING_PRONOUNS, stem_set
+from .filters import BOILERPLATE_SCAN, RHETORIC_SCAN, clean_sentence, is_noise, opening_word
 from .spans import AUXILIARIES, VERBS, is_function_word, split_clause, tokens, verb_positions
-from .structure import glossary_parts, groups_of_blocks, label_of, lead_in, list_fragments
+from .structure import glossary_parts, groups_of_blocks, label_of, lead_in, list_fragments, memo_by_identity
 
 MAX_LEAD_WORDS = 10  # a list's lead-in is shown before each of its sentence items up to this length
 MAX_WORDS = 60  # longer sentences are run-ons or pasted tables: no card
@@ -109,12 +109,15 @@ def _subject(clause: str) -> str:
     return split_clause(clause).subject
 
 
-@dataclass(frozen=True, slots=True)
 class _SubjectOf:
     """What a later pronoun may refer to: the subject of `text`, worked out only when a pronoun asks.
-    Most sentences are never referred back to, and finding a subject is this stage's costliest step."""
+    Most sentences are never referred back to, and finding a subject is this stage's costliest step.
+    (A plain class: two are made for each sentence, and a frozen dataclass is slower to make.)"""
 
-    text: str
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
 
     def value(self) -> str:
         subject = _subject(self.text)
@@ -133,7 +136,7 @@ def prose_sentences(doc: Document) -> tuple[ProseSentence, ...]:
     return _prose(doc.blocks, doc.title)
 
 
-@lru_cache(maxsize=8)
+@memo_by_identity(8)  # the definition, enumeration and claim rules all ask for an article's sentences
 def _prose(blocks: tuple[Block, ...], title: str) -> tuple[ProseSentence, ...]:
     out: list[ProseSentence] = []
     groups = groups_of_blocks(blocks)
@@ -147,7 +150,7 @@ def _prose(blocks: tuple[Block, ...], title: str) -> tuple[ProseSentence, ...]:
         previous = block
         if block.kind not in ("paragraph", "quote", "list_item") or in_exercise_section(block):
             continue
-        teaser = block.kind == "paragraph" and any(BOILERPLATE_SCAN.search(s.text) for s in block.sentences)
+        teaser: bool | None = None  # a paragraph with boilerplate: asked once a sentence restates the title
         if id(block) in in_notes or id(block) in leads or glossary_parts(block) or lead_in(block):
             continue  # asked by the structure rules
         if label_of(block) and not verb_positions(tokens(block.text)):
@@ -161,9 +164,12 @@ def _prose(blocks: tuple[Block, ...], title: str) -> tuple[ProseSentence, ...]:
         subjects: list[Referent] = [label_before] if label_before and block.kind == "paragraph" else []
         for sent in block.sentences:
             raw = sent.text
-            if teaser and _restates(raw, title):
-                subjects.append("")
-                continue  # a teaser's "Understanding X is key": the title again, in other words
+            if block.kind == "paragraph" and _restates(raw, title):
+                if teaser is None:
+                    teaser = any(BOILERPLATE_SCAN.search(s.text) for s in block.sentences)
+                if teaser:
+                    subjects.append("")
+                    continue  # a teaser's "Understanding X is key": the title again, in other words
             rhetoric = bool(RHETORIC_SCAN.search(raw)) and not raw.rstrip().endswith("?")
             if len(raw.split()) > MAX_WORDS or rhetoric and not _LEAD_IN_COLON.search(raw):
                 subjects.append("")
@@ -199,8 +205,15 @@ def _prose(blocks: tuple[Block, ...], title: str) -> tuple[ProseSentence, ...]:
 
 def _restates(sentence: str, title: str) -> bool:
     """Whether a sentence holds most of the title's words (a teaser restating what the article is about)."""
-    words = stems(title)
-    return bool(words) and len(words & stems(sentence)) >= 0.6 * len(words)
+    words = stem_set(title)
+    if not words:
+        return False
+    need = 0.6 * len(words)
+    # A stem is the start of a lower-cased word: a title stem missing from the text is not among its stems.
+    low = sentence.lower()
+    if sum(1 for w in words if w in low) < need:
+        return False
+    return len(words & stem_set(sentence)) >= need
 
 
 def _has_claim_before_noise(text: str) -> bool:
@@ -211,7 +224,7 @@ def _has_claim_before_noise(text: str) -> bool:
 def _split_compound(text: str) -> list[str]:
     """ "Every learner has a story, and as a tutor, your ability to adapt is vital": two claims, two clauses.
     Only where both sides have their own finite verb and the second is a clause of five words or more."""
-    m = _COMPOUND.search(text)
+    m = _COMPOUND.search(text) if "," in text else None
     if not m:
         return [text]
     left, right = text[: m.start()], text[m.end() :]
@@ -241,10 +254,11 @@ def _merge_contrast(clauses: list[str]) -> list[tuple[str, tuple[int, int] | Non
 
 
 def _clauses(text: str, split_and: bool = False) -> list[str]:
-    text = _DASH_ASIDE.sub(
-        " ", text
-    )  # "the sense of taste — sometimes dulled by age — may fail": drop the aside
-    parts = [p.strip(" ,") for p in _CLAUSE_BREAK.split(text) if p and p.strip(" ,")]
+    dashed = "—" in text or "–" in text  # every aside and every clause break but ";" holds a dash
+    if dashed:  # "the sense of taste — sometimes dulled by age — may fail": drop the aside
+        text = _DASH_ASIDE.sub(" ", text)
+    pieces = _CLAUSE_BREAK.split(text) if dashed or ";" in text else [text]
+    parts = [p.strip(" ,") for p in pieces if p and p.strip(" ,")]
     if split_and:  # a noisy sentence: keep the clauses that state something on their own
         parts = [q.strip(" ,") for p in parts for q in _AND_CLAUSE.split(p) if q.strip(" ,")]
     parts = [q.strip(" ,") for p in parts for q in _split_compound(p)]
@@ -294,8 +308,21 @@ def _plain_subject(subject: str) -> bool:
     return not is_function_word(first)
 
 
+# What a clause opens with when `_resolve` may change it: each of its patterns and word tests needs one.
+_RESOLVED_OPENERS = frozenset("""those you we i he she let lets imagine it this that which these some many
+    most all none each they""".split())
+
+
 def _resolve(clause: str, subjects: list[Referent]) -> str:
     """The clause with a leading pronoun replaced by its referent; "" when it cannot be."""
+    opener = opening_word(clause)
+    if opener is not None and opener not in _RESOLVED_OPENERS:
+        return clause  # most clauses open with a noun: nothing to resolve
+    return _resolve_opener(clause, subjects)
+
+
+def _resolve_opener(clause: str, subjects: list[Referent]) -> str:
+    """`_resolve` for any clause: the tests hold `_resolve`'s shortcut to this."""
     if _THOSE_WHO.match(clause):
         return "People" + clause[len("those") :]  # "Those who ..." names people generically
     first = _FIRST_WORD.match(clause)

@@ -16,7 +16,7 @@ from collections import Counter
 from operator import itemgetter
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Iterable, NamedTuple, Sequence
+from typing import Any, Iterable, Iterator, NamedTuple, Sequence
 
 from ..model import Block, Document
 from ..text import (
@@ -30,6 +30,33 @@ from ..text import (
     stems,
     stems_outside,
 )
+
+class FoldedPattern:
+    """A case-insensitive pattern that runs on ASCII text as its case-sensitive copy over the lower-cased
+    text: the same matches at the same offsets, two to four times faster (re.I folds every character it
+    compares). In ASCII text re.I folds only A-Z onto a-z, and the pattern's own letters are lower case.
+    Other text goes to the pattern itself: there re.I also folds "K" (Kelvin), "ſ" or "İ" onto ASCII
+    letters. A match from ASCII text holds the lower-cased text: read offsets and group names, not letters.
+    """
+
+    __slots__ = ("pattern", "_folded")
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        if not pattern.flags & re.I or re.search("[A-Z]", re.sub(r"\\.", "", pattern.pattern)):
+            raise ValueError(f"not a case-insensitive pattern with lower-case letters: {pattern.pattern!r}")
+        self.pattern = pattern
+        self._folded = re.compile(pattern.pattern, pattern.flags & ~re.I)
+
+    def search(self, text: str, pos: int = 0) -> re.Match[str] | None:
+        if text.isascii():
+            return self._folded.search(text.lower(), pos)
+        return self.pattern.search(text, pos)
+
+    def match(self, text: str, pos: int = 0) -> re.Match[str] | None:
+        if text.isascii():
+            return self._folded.match(text.lower(), pos)
+        return self.pattern.match(text, pos)
+
 
 _TOKEN = re.compile(r"[A-Za-z0-9$][A-Za-z0-9%+.,$/'’&-]*[A-Za-z0-9%+$]|[A-Za-z0-9]")
 
@@ -193,8 +220,10 @@ _WORD_NUMBER = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
+class Span(NamedTuple):
+    """A candidate gap. A named tuple, not a dataclass: the ranker makes dozens per sentence and reads
+    them by field; nothing compares, hashes or copies them as dataclasses."""
+
     start: int  # character offsets into the sentence
     end: int
     kind: str  # emphasis | number | term | subject | object | chunk | item
@@ -219,16 +248,21 @@ def tokens(text: str) -> list[Token]:
 @lru_cache(maxsize=1 << 12)
 def _tokens(text: str) -> tuple[Token, ...]:
     # Memoised: the gap rules tokenise the same clause several times (callers get their own list).
+    # A match never ends in "," or "." (the pattern's last character cannot be one): the number's comma
+    # or the sentence's full stop stays outside the word. ASCII text has no "’" to fold.
+    fold = not text.isascii()
     out = []
     for m in _TOKEN.finditer(text):
-        word = m.group(0)
-        # A trailing "," or "." glued by the pattern belongs to the punctuation, not the word.
-        end = m.end()
-        while word and word[-1] in ",.":
-            word, end = word[:-1], end - 1
-        if word:
-            out.append(Token(word, m.start(), end, word.lower().replace("’", "'")))
+        word = m.group()
+        start, end = m.span()
+        low = word.lower()
+        if fold:
+            low = low.replace("’", "'")
+        out.append(_tuple_new(Token, (word, start, end, low)))  # Token(...) without its Python-level __new__
     return tuple(out)
+
+
+_tuple_new = tuple.__new__
 
 
 @lru_cache(maxsize=1 << 14)
@@ -274,7 +308,7 @@ def _chunks(text: str, max_words: int) -> tuple[Span, ...]:
         while run and (_is_adverb(run[-1].low) or run[-1].low in _JOINERS):
             run.pop()
         if run and len(run) <= max_words:
-            out.append(Span(run[0].start, run[-1].end, "chunk", 0.0))
+            out.append(_tuple_new(Span, (run[0].start, run[-1].end, "chunk", 0.0)))
         run.clear()
 
     verbs = _verb_positions(_lows(toks))
@@ -294,7 +328,8 @@ def _chunks(text: str, max_words: int) -> tuple[Span, ...]:
                 if not cumulative:
                     flush()
         if i in verbs:
-            flush()
+            if run:  # (flushing no run does nothing)
+                flush()
             continue
         if low in _JOINERS and run:
             nxt = toks[i + 1].low if i + 1 < len(toks) else ""
@@ -313,10 +348,12 @@ def _chunks(text: str, max_words: int) -> tuple[Span, ...]:
         if (is_function_word(low) or low in LEADING_PRONOUNS) and not (
             run and low in ("less", "more", "very") and sep == ","
         ):
-            flush()
+            if run:
+                flush()
             continue
         run.append(tok)
-    flush()
+    if run:
+        flush()
     return tuple(out)
 
 
@@ -331,6 +368,10 @@ def verb_positions(toks: Sequence[Token]) -> set[int]:
 
 
 _PREPOSITIONS_OR_DETERMINERS = PREPOSITIONS | DETERMINERS
+# A word past the sentence's first two can be a verb only if it is one of these, or follows one of the
+# others, or is an inflected word among the first five (see the tests of _verb_positions).
+_MAYBE_VERB = AUXILIARIES | COPULAS | VERBS
+_BEFORE_VERB = MODALS | AUXILIARIES | frozenset(("to", "who", "which", "that"))
 _LOW = itemgetter(3)  # Token.low, read at C speed
 
 
@@ -346,8 +387,14 @@ def _verb_positions(lows: tuple[str, ...]) -> frozenset[int]:
     out: set[int] = set()
     prev = ""  # the last word that was not an adverb
     for i, low in enumerate(lows):
-        nxt = lows[i + 1] if i + 1 < len(lows) else ""
-        if low in AUXILIARIES or low in COPULAS:
+        if (
+            i > 1
+            and low not in _MAYBE_VERB
+            and prev not in _BEFORE_VERB
+            and (i > 4 or out or not low.endswith(("s", "ed")))
+        ):
+            pass  # what every test below needs fails: none can hold (most words of a sentence)
+        elif low in AUXILIARIES or low in COPULAS:
             out.add(i)
         elif prev in MODALS and prev != "to" and not is_function_word(low) and not low[0].isdigit():
             out.add(i)
@@ -403,7 +450,7 @@ def _verb_positions(lows: tuple[str, ...]) -> frozenset[int]:
             and len(low) > 3
             and 0 < i <= 4
             and not out
-            and nxt in _OBJECT_START
+            and (lows[i + 1] if i + 1 < len(lows) else "") in _OBJECT_START
             and not is_function_word(prev)
             and prev not in DETERMINERS
         ):
@@ -438,11 +485,11 @@ _DIGITS = re.compile(r"\d+")
 # What every match of NUMBER, _COMPARATIVE, _DATE and _DECADE holds: a digit, or a number word that starts a
 # word (NUMBER's lookbehind, or the whitespace after its qualifier, comes before it). Same flags, so the
 # same case folding: a sentence this misses has no quantity.
-_NUMBER_HINT = re.compile(
+_NUMBER_HINT = FoldedPattern(re.compile(
     r"\d|(?<!\w)(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|"
     r"twenty|thirty|forty|fifty|sixty|hundred|half|a few|twice)",
     re.I,
-)
+))
 _YEAR = re.compile(r"(?:19|20)\d\d")
 
 
@@ -696,8 +743,7 @@ def choose_gap(
     text: str, stats: DocStats, emphasis: Sequence[str] = (), avoid: str = "", term: str = ""
 ) -> Span | None:
     """The best single gap in a sentence, or None when no span makes a fair question."""
-    candidates = rank_gaps(text, stats, emphasis, avoid, term)
-    return candidates[0] if candidates else None
+    return next(iter_gaps(text, stats, emphasis, avoid, term), None)
 
 
 def rank_gaps(
@@ -709,6 +755,67 @@ def rank_gaps(
     strict: bool = True,
 ) -> list[Span]:
     """Candidate gaps, best first (see the module docstring for the order)."""
+    return list(iter_gaps(text, stats, emphasis, avoid, term, strict))
+
+
+# The highest score a plain chunk candidate can have: 1.0 + salience (at most 1.0), less in parentheses.
+_CHUNK_CEILING = 2.0
+
+
+def _rank_key(span: Span) -> tuple[float, int]:
+    return -span.score, span.start
+
+
+def iter_gaps(
+    text: str,
+    stats: DocStats,
+    emphasis: Sequence[str] = (),
+    avoid: str = "",
+    term: str = "",
+    strict: bool = True,
+) -> Iterator[Span]:
+    """`rank_gaps` one span at a time, best first: most callers want only the first good span or a few, and
+    checking a span (good_span) costs more than finding it.
+
+    The plain chunk candidates (every chunk, scored by salience) are made only once the ranking gets down
+    to their scores: they are at most _CHUNK_CEILING, so every other span above that comes first in the
+    one sorted list of all candidates, and what follows is that list's tail, in the same order (a stable
+    sort of the rest, the chunks last, as they come after every other span of that score in the list).
+    """
+    found, cks = _ranked_candidates(text, stats, emphasis, term)
+    seen: set[tuple[int, int]] = set()
+    rest = len(found)
+    for i, s in enumerate(found):
+        if s.score <= _CHUNK_CEILING:
+            rest = i
+            break
+        where = (s.start, s.end)
+        if where in seen:
+            continue
+        seen.add(where)
+        if not strict or good_span(text, s, avoid):  # not strict: the caller checks within a larger card
+            yield s
+    tail = found[rest:]
+    in_parentheses = "(" in text
+    for c in cks:
+        score = 1.0 + _salience(text[c.start : c.end], stats)
+        if in_parentheses and _in_parentheses(text, c):
+            score -= 1.0
+        tail.append(Span(c.start, c.end, "chunk", score))
+    tail.sort(key=_rank_key)
+    for s in tail:
+        where = (s.start, s.end)
+        if where in seen:
+            continue
+        seen.add(where)
+        if not strict or good_span(text, s, avoid):
+            yield s
+
+
+def _ranked_candidates(
+    text: str, stats: DocStats, emphasis: Sequence[str], term: str
+) -> tuple[list[Span], tuple[Span, ...]]:
+    """Every candidate gap but the plain chunks, best first, and the sentence's chunks (see iter_gaps)."""
     found: list[Span] = []
     if term:
         m = _whole_phrase(term).search(text)
@@ -720,9 +827,9 @@ def rank_gaps(
         Span(s.start, s.end, s.kind, 4.5 if s.start >= opener_end else 2.8)
         for s in emphasis_spans(text, emphasis)
     ]
-    found += [Span(s.start, s.end, s.kind, 3.0 + s.score) for s in number_spans(text)]
+    found += [Span(s.start, s.end, s.kind, 3.0 + s.score) for s in _number_spans(text)]
     clause = split_clause(text)
-    cks = chunks(text)
+    cks = _chunks(text, 6)
     if clause.verb:
         main = opener_end
         subj = [c for c in cks if main <= c.start and c.end <= clause.verb_start]
@@ -789,8 +896,6 @@ def rank_gaps(
                     1.2 if topic_only else 1.8 + 0.5 * _salience(clause.subject, stats),
                 )
             )
-    for c in cks:
-        found.append(Span(c.start, c.end, "chunk", 1.0 + _salience(text[c.start : c.end], stats)))
     eq = _EQUALS.search(text) if "=" in text else None
     if eq:
         right = text[eq.end() :].rstrip(" .")
@@ -804,15 +909,8 @@ def rank_gaps(
             Span(s.start, s.end, s.kind, s.score - 1.0) if _in_parentheses(text, s) and s.kind != "number" else s
             for s in found
         ]
-    seen: set[tuple[int, int]] = set()
-    ranked = []
-    for s in sorted(found, key=lambda s: (-s.score, s.start)):
-        if (s.start, s.end) in seen:
-            continue
-        seen.add((s.start, s.end))
-        if not strict or good_span(text, s, avoid):  # not strict: the caller checks within a larger card
-            ranked.append(s)
-    return ranked
+    found.sort(key=_rank_key)
+    return found, cks
 
 
 def _whole_phrase(phrase: str) -> re.Pattern[str]:

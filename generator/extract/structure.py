@@ -7,9 +7,10 @@ label ("**Arterial**", "Heat Cramps"), else the section heading.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from typing import Any, Callable, TypeVar
 
 from ..model import Block, Document
 
@@ -24,6 +25,35 @@ ADMONITION = re.compile(
 )
 FRAGMENT_WORDS = 8  # list items up to this long without a sentence end are fragments, not sentences
 _GLOSSARY_LINE = re.compile(r"^(?P<term>[^:;.!?—–]{1,60}?)\s*(?::|\s[—–-]\s|[—–])\s*(?P<definition>\S.{1,})$")
+
+
+_R = TypeVar("_R")
+
+
+def memo_by_identity(size: int) -> Callable[[Callable[..., _R]], Callable[..., _R]]:
+    """A bounded memo of a function of an article's blocks (and small hashable arguments), keyed on the very
+    tuple of blocks passed. lru_cache would hash every block and sentence of the article on every call; the
+    memo holds the tuple, so its id stays its own while the entry lasts. An equal tuple that is another
+    object is simply computed again."""
+
+    def wrap(function: Callable[..., _R]) -> Callable[..., _R]:
+        entries: dict[tuple[Any, ...], tuple[object, _R]] = {}  # (id(blocks), *rest) -> (blocks, result)
+
+        @functools.wraps(function)
+        def memoised(blocks: object, *rest: Any) -> _R:
+            key = (id(blocks), *rest)
+            entry = entries.get(key)
+            if entry is not None and entry[0] is blocks:
+                return entry[1]
+            result = function(blocks, *rest)
+            if len(entries) >= size:
+                del entries[next(iter(entries))]  # the oldest
+            entries[key] = (blocks, result)
+            return result
+
+        return memoised
+
+    return wrap
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +89,7 @@ def list_groups(doc: Document) -> tuple[ListGroup, ...]:
     return groups_of_blocks(doc.blocks)
 
 
-@lru_cache(maxsize=8)
+@memo_by_identity(8)
 def groups_of_blocks(blocks: tuple[Block, ...]) -> tuple[ListGroup, ...]:
     groups: list[ListGroup] = []
     by_list: dict[int, list[int]] = {}
@@ -111,7 +141,10 @@ def glossary_parts(block: Block) -> tuple[str, str] | None:
     """(term, definition) of a `Term: definition` / `Term - definition` / `**Term** — definition` line."""
     if block.kind not in ("list_item", "paragraph") or len(block.sentences) > 3:
         return None
-    m = _GLOSSARY_LINE.match(block.text)
+    text = block.text
+    if ":" not in text and "-" not in text and "—" not in text and "–" not in text:
+        return None  # every separator _GLOSSARY_LINE takes is one of these
+    m = _GLOSSARY_LINE.match(text)
     if not m:
         return None
     term, definition = m.group("term").strip(), m.group("definition").strip()
