@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import html
 import re
-from functools import lru_cache
 from typing import Mapping, Sequence
 
 from . import render
 from .media import MediaFile
+from .memo import article_cache
 from .model import CardView, Document, Fact, Gap, Note, SourceRef
 from .text import normalize, slugify, stem_set, stems_outside
 
@@ -122,7 +122,7 @@ def _context(fact: Fact, doc: Document) -> str:
     return context
 
 
-@lru_cache(maxsize=256)  # the same for every note of a section
+@article_cache(256)  # the same for every note of a section
 def _section_cue(title: str, heading: str) -> tuple[str, frozenset[str], int]:
     """(the cue for notes under `heading`, its stems, its word count)."""
     context = heading if normalize(heading) == normalize(title) else f"{title} › {heading}"

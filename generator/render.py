@@ -22,6 +22,7 @@ from bisect import bisect_right
 from functools import lru_cache
 from typing import Any, Callable, Iterable, Sequence
 
+from .memo import article_cache
 from .model import Gap
 
 # Cloze syntax while HTML is built and sanitized: OPEN + ordinal digits + OPEN_END, HINT, CLOSE.
@@ -58,7 +59,7 @@ ImageResolver = Callable[[str], "str | None"]  # Markdown image source -> media 
 # Public field builders
 
 
-@lru_cache(maxsize=1024)  # an article's notes repeat their cues and sentences (half the calls on a corpus)
+@article_cache(1024)  # an article's notes repeat their cues and sentences (half the calls on a corpus)
 def text_field(text: str, markup: str = "") -> str:
     """Field HTML for plain text (a sentence, question, answer or cue), with `markup`'s formatting."""
     return finish(_fragment(text, (), markup))
@@ -74,7 +75,7 @@ def source_field(title: str, section: Sequence[str], path: str, line: int | None
     return _source_field(title, tuple(section), path, line)
 
 
-@lru_cache(maxsize=256)  # the same for every note of a section
+@article_cache(256)  # the same for every note of a section
 def _source_field(title: str, section: tuple[str, ...], path: str, line: int | None) -> str:
     crumbs = " › ".join(dict.fromkeys((title, *section)))
     where = _esc(path) + (f", line {int(line)}" if line is not None else "")
@@ -441,7 +442,7 @@ def _longest_match(a: str, b: str, alo: int, ahi: int, blo: int, bhi: int) -> tu
 _BIG_BLOCK = 65536  # characters: beyond this a fact is found through a word index, not a scan of the block
 
 
-@lru_cache(maxsize=64)
+@article_cache(64)
 def _plain_of(markup: str) -> tuple[str, str, tuple[Marks, ...]]:
     """(plain text, its lower case, each character's marks) of a block's Markdown, made once per block:
     a paragraph with thousands of facts would otherwise be joined again for each one."""
@@ -464,7 +465,7 @@ def _find(plain: str, text: str) -> int:
 _KEY = 12
 
 
-@lru_cache(maxsize=8)
+@article_cache(8)
 def _word_starts(plain: str) -> dict[str, list[int]]:
     index: dict[str, list[int]] = {}
     for m in re.finditer(r"(?<![^\W_])[^\W_]", plain):  # an alphanumeric not preceded by one
@@ -472,7 +473,7 @@ def _word_starts(plain: str) -> dict[str, list[int]]:
     return index
 
 
-@lru_cache(maxsize=256)
+@article_cache(256)
 def _styled(markup: str) -> tuple[tuple[str, ...], tuple[Marks, ...]]:
     """The plain text of inline Markdown (as parse.py reads it) with each character's marks."""
     chars: list[str] = []

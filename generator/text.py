@@ -8,6 +8,8 @@ from functools import lru_cache
 from itertools import filterfalse
 from typing import Iterable, Iterator, NamedTuple
 
+from .memo import article_cache
+
 # Candidate sentence ends: terminal punctuation, optional closing quotes/brackets, then space.
 # The lookbehind starts a match only at the first mark of a run: "!!!!..." is scanned once, not once per mark.
 _BOUNDARY = re.compile(r"(?<![.!?…])[.!?…]+[\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])")
@@ -72,7 +74,7 @@ def content_words(text: str) -> list[str]:
     return list(_content_words(text))
 
 
-@lru_cache(maxsize=1 << 12)  # per-article reuse is what pays; a bounded cache keeps workers small
+@article_cache(1 << 12)  # per-article reuse is what pays; a bounded cache keeps workers small
 def _content_words(text: str) -> tuple[str, ...]:
     # Memoised: the rules ask for the same sentences' words many times (callers get their own list).
     # ASCII text can be lower-cased before the scan (same words, one call); other text may change length.
@@ -101,12 +103,12 @@ def stems(text: str) -> set[str]:
     return set(_stems(text))
 
 
-@lru_cache(maxsize=1 << 12)
+@article_cache(1 << 12)
 def _stems(text: str) -> frozenset[str]:
     return frozenset(map(stem, _content_words(text)))
 
 
-@lru_cache(maxsize=1 << 12)
+@article_cache(1 << 12)
 def content_stems(text: str) -> tuple[str, ...]:
     """Stems of the content words of `text`, in order and with repeats (memoised: do not mutate)."""
     return tuple(map(stem, _content_words(text)))
@@ -128,7 +130,7 @@ class _StemIndex(NamedTuple):
     last: dict[str, int]  # ... and of its last word
 
 
-@lru_cache(maxsize=1 << 12)
+@article_cache(1 << 12)
 def _stem_index(text: str) -> _StemIndex:
     # ASCII text is lower-cased before the scan: same offsets, same words, one call instead of one a word.
     ascii_text = text.isascii()
@@ -183,7 +185,7 @@ def _folded(text: str) -> str:
     return text.replace("—", "-").replace("–", "-").lower()
 
 
-@lru_cache(maxsize=1 << 12)
+@article_cache(1 << 12)
 def normalize(text: str) -> str:
     """Fold case, quotes, dashes and spacing, for comparing and keying facts."""
     return " ".join(_NORMAL_WORD.findall(_folded(text)))

@@ -7,8 +7,8 @@ particular article's words. All patterns are linear: no nested quantifiers over 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
+from ..memo import article_cache
 from ..model import Block, Document
 from ..text import normalize, normalizes_to_any
 
@@ -185,7 +185,7 @@ _FILLER = Opener(_FILLER_OPENER, """so but and now well remember look honestly b
 _HEDGE = Opener(_HEDGE_OPENER, "research studies evidence expert experts data it we note remember keep")
 
 
-@lru_cache(maxsize=1 << 12)  # the definition rule strips each sentence, and clean_sentence strips it again
+@article_cache(1 << 12)  # the definition rule strips each sentence, and clean_sentence strips it again
 def strip_citations(text: str) -> str:
     """The text without author-year citations and bare link references."""
     if "(" in text or "[" in text:  # every citation and link reference has one: most sentences skip both scans
@@ -196,7 +196,7 @@ def strip_citations(text: str) -> str:
     return " ".join(text.split())  # `_SPACES.sub(" ", text).strip()`: both split where str.isspace() holds
 
 
-@lru_cache(maxsize=1 << 12)  # a sentence of one clause comes back as its own clause: often the very same text
+@article_cache(1 << 12)  # a sentence of one clause comes back as its own clause: often the very same text
 def clean_sentence(sentence: str) -> str:
     """The sentence without citations, vocatives, filler openers and hedges; a claim asked as a question
     ("Did you know that X?") is restated as the claim X."""
@@ -258,7 +258,7 @@ _NOISE_SCANS = (_FIGURE_SCAN, _REFLEXIVE_SCAN, BOILERPLATE_SCAN, RHETORIC_SCAN, 
 _ANY_NOISE_NEEDLE = any_of(tuple(needle for scan in _NOISE_SCANS for needle in scan.needles))
 
 
-@lru_cache(maxsize=1 << 12)  # the prose rules ask this of a sentence and again of its clauses
+@article_cache(1 << 12)  # the prose rules ask this of a sentence and again of its clauses
 def is_noise(sentence: str) -> bool:
     """Boilerplate, rhetoric, questions, exclamations, quoted speech, metaphors: text that makes no card."""
     s = sentence.strip()
@@ -280,7 +280,7 @@ def is_title_echo(block: Block, doc: Document) -> bool:
     return _is_echo(block.text, doc.title, block.section)
 
 
-@lru_cache(maxsize=64)
+@article_cache(64)
 def _is_echo(text: str, title: str, section: tuple[str, ...]) -> bool:
     # Cached: every fact of a block asks this, and normalizing a long block once per fact is quadratic.
     return normalizes_to_any(text, [normalize(name) for name in (title, *section)])

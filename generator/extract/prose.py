@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
+from ..memo import article_cache
 from ..model import Block, Document
 from ..text import LEADING_PRONOUNS, stem_set
 from .filters import BOILERPLATE_SCAN, RHETORIC_SCAN, clean_sentence, is_noise, opening_word
@@ -97,13 +97,13 @@ def in_exercise_section(block: Block) -> bool:
     return _exercise_section(block.section)
 
 
-@lru_cache(maxsize=256)
+@article_cache(256)
 def _exercise_section(section: tuple[str, ...]) -> bool:
     # Cached: every rule asks this of every block, and an article has a few dozen sections.
     return any(EXERCISE_SECTION.search(h) for h in section)
 
 
-@lru_cache(maxsize=1 << 12)
+@article_cache(1 << 12)
 def _subject(clause: str) -> str:
     # Cached: a sentence of one clause is both its own first clause and the whole sentence.
     return split_clause(clause).subject

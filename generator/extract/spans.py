@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from operator import itemgetter
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any, Iterable, Iterator, NamedTuple, Sequence
 
+from ..memo import article_cache
 from ..model import Block, Document
 from ..text import (
     LEADING_PRONOUNS,
@@ -30,6 +31,7 @@ from ..text import (
     stems,
     stems_outside,
 )
+
 
 class FoldedPattern:
     """A case-insensitive pattern that runs on ASCII text as its case-sensitive copy over the lower-cased
@@ -245,7 +247,7 @@ def tokens(text: str) -> list[Token]:
     return list(_tokens(text))
 
 
-@lru_cache(maxsize=1 << 12)
+@article_cache(1 << 12)
 def _tokens(text: str) -> tuple[Token, ...]:
     # Memoised: the gap rules tokenise the same clause several times (callers get their own list).
     # A match never ends in "," or "." (the pattern's last character cannot be one): the number's comma
@@ -295,7 +297,7 @@ def chunks(text: str, max_words: int = 6) -> list[Span]:
     return list(_chunks(text, max_words))
 
 
-@lru_cache(maxsize=1 << 12)
+@article_cache(1 << 12)
 def _chunks(text: str, max_words: int) -> tuple[Span, ...]:
     # Memoised: the claim, definition and enumeration rules chunk the same sentence (callers get a list).
     toks = _tokens(text)
@@ -380,7 +382,7 @@ def _lows(toks: Sequence[Token]) -> tuple[str, ...]:
     return tuple(map(_LOW, toks))
 
 
-@lru_cache(maxsize=1 << 12)
+@article_cache(1 << 12)
 def _verb_positions(lows: tuple[str, ...]) -> frozenset[int]:
     # Memoised on the folded words (all the rules look at): a sentence's verbs are asked for by the
     # prose filter, the clause splitter, the chunker and the gap ranker in turn.
@@ -493,7 +495,7 @@ _NUMBER_HINT = FoldedPattern(re.compile(
 _YEAR = re.compile(r"(?:19|20)\d\d")
 
 
-@lru_cache(maxsize=1 << 12)
+@article_cache(1 << 12)
 def _number_spans(text: str) -> tuple[Span, ...]:
     # Memoised: classify and rank_gaps both ask for a sentence's quantities (callers get a list).
     if not _NUMBER_HINT.search(text):
@@ -577,7 +579,7 @@ class DocStats:
     headings: frozenset[str]
 
 
-@lru_cache(maxsize=8)
+@article_cache(8)
 def doc_stats(blocks: tuple[Block, ...], title: str) -> DocStats:
     counts: Counter[str] = Counter()
     headings: set[str] = set()
@@ -613,7 +615,7 @@ _ALNUM = re.compile(r"[A-Za-z0-9]+")
 _VAGUE_WORDS = STOP_WORDS | GENERIC | LEADING_PRONOUNS
 
 
-@lru_cache(maxsize=1 << 12)
+@article_cache(1 << 12)
 def _answer_words(answer: str) -> tuple[str, ...]:
     return tuple(w.lower() for w in _ALNUM.findall(answer))
 
@@ -690,7 +692,7 @@ _REPORTING = re.compile(
 )
 
 
-@lru_cache(maxsize=1 << 12)
+@article_cache(1 << 12)
 def main_clause_start(text: str) -> int:
     """Offset where the main clause starts: after a leading subordinate or prepositional phrase, and after
     "Studies suggest that" (what is reported is the fact)."""
@@ -704,7 +706,7 @@ def main_clause_start(text: str) -> int:
 _THAT = re.compile("that", re.I)  # the same flags as _REPORTING, so the same case folding
 
 
-@lru_cache(maxsize=1 << 12)
+@article_cache(1 << 12)
 def split_clause(text: str) -> Clause:
     """Subject and main verb of a declarative sentence: the first verb after a noun run of the main clause,
     skipping verbs inside a relative clause ("A person who is addicted ... has")."""

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable, TypeVar
 
+from ..memo import on_forget
 from ..model import Block, Document
 
 _PRONOUN_LED = re.compile(r"^(it|this|that|they|these|those|he|she|we|you|i)\b", re.I)
@@ -34,10 +35,11 @@ def memo_by_identity(size: int) -> Callable[[Callable[..., _R]], Callable[..., _
     """A bounded memo of a function of an article's blocks (and small hashable arguments), keyed on the very
     tuple of blocks passed. lru_cache would hash every block and sentence of the article on every call; the
     memo holds the tuple, so its id stays its own while the entry lasts. An equal tuple that is another
-    object is simply computed again."""
+    object is simply computed again. Emptied with the article memos (memo.forget_article)."""
 
     def wrap(function: Callable[..., _R]) -> Callable[..., _R]:
         entries: dict[tuple[Any, ...], tuple[object, _R]] = {}  # (id(blocks), *rest) -> (blocks, result)
+        on_forget(entries.clear)
 
         @functools.wraps(function)
         def memoised(blocks: object, *rest: Any) -> _R:
