@@ -195,17 +195,18 @@ class ArticleCache:
         self.used.add(key)
         return value
 
-    def put(self, key: str, entry: bytes) -> None:
-        """Store an entry made by `dumps` (atomically); a cache that cannot be written is skipped."""
+    def put(self, key: str, entry: bytes) -> bool:
+        """Store an entry made by `dumps` (atomically); a cache that cannot be written is skipped (False)."""
         if self.folder is None:
-            return
+            return False
         file = self._file(key)
         try:
             file.parent.mkdir(parents=True, exist_ok=True)
             _write_atomic(file, entry)
         except OSError:
-            return
+            return False
         self.used.add(key)
+        return True
 
     def tidy(self) -> None:
         """Remove older versions of the articles used in this build, and entries unused for MAX_AGE."""

@@ -335,6 +335,9 @@ class ArticleResult:
     notes_sha: str = ""  # sha256 of its notes as its cache entry holds them, pickled ("": no entry)
     pending: bytes | None = None  # its notes' Pendings, pickled (see _Article)
     rows: bytes | None = None  # its notes' package rows (package.note_row), pickled
+    # Or, instead of `packed`, its notes are left in the entry `key` of this cache, as the very bytes
+    # `notes_sha` names, and read from there when asked for (_unpacked): most builds never need them.
+    notes_in: ArticleCache | None = None
 
 
 def build_article(file: Path, settings: Settings, root: Path | None = None) -> ArticleResult:
@@ -377,7 +380,7 @@ def build_articles(files: Sequence[Path], settings: Settings, cache: ArticleCach
         key = _cache_key(cache, file, root, settings.article_limit())
         if key is not None:
             try:
-                results[i] = _from_entry(cache.get(key), key, packed)
+                results[i] = _from_entry(cache.get(key), key, packed, stored_in=cache)
                 continue
             except CacheMiss:
                 pass
@@ -385,7 +388,7 @@ def build_articles(files: Sequence[Path], settings: Settings, cache: ArticleCach
     done = len(files) - len(todo)
     if progress:
         progress("articles", done, len(files))
-    for i, result in zip((i for i, _ in todo), _run(todo, jobs, packed)):
+    for i, result in zip((i for i, _ in todo), _run(todo, jobs, packed, cache)):
         results[i] = result
         done += 1
         if progress:
@@ -418,8 +421,9 @@ def _cache_key(cache: ArticleCache, file: Path, root: Path, limit: int) -> str |
     return cache.key(f"{file}\0{root}", content, extra)
 
 
-def _build_task(task: _Task) -> bytes:
+def _build_task(task: _Task) -> tuple[bytes, bool]:
     """Build one article (in a worker or in-process) as a cache entry; store it in the cache when it has a key.
+    Returns the entry and whether it was stored.
 
     The parent reads the entry as it reads one from the cache: the notes pickled once, beside what identity
     and packaging need of them (their Pendings and package rows), so it never rebuilds a note it only
@@ -430,14 +434,14 @@ def _build_task(task: _Task) -> bytes:
     result = build_article(task.file, task.settings, task.root)
     entry = dumps(_to_entry(result))
     if task.cache_dir is None or task.key is None:
-        return entry
+        return entry, False
     cache = ArticleCache(task.cache_dir, task.settings)
     # Not stored: an article whose images were left out or refused (the files may appear or be fixed
     # without the article changing), or one whose file changed while it was built.
     limit = task.settings.article_limit()
     if not result.errors and not result.image_warnings and _cache_key(cache, task.file, task.root, limit) == task.key:
-        cache.put(task.key, entry)
-    return entry
+        return entry, cache.put(task.key, entry)
+    return entry, False
 
 
 def _to_entry(result: ArticleResult) -> tuple[Any, ...]:
@@ -460,10 +464,12 @@ def _stat(path: Path) -> tuple[int, int]:
     return (st.st_size, st.st_mtime_ns)
 
 
-def _from_entry(value: Any, key: str | None = None, packed: bool = False, fresh: bool = False) -> ArticleResult:
+def _from_entry(value: Any, key: str | None = None, packed: bool = False, fresh: bool = False,
+                stored_in: ArticleCache | None = None) -> ArticleResult:
     """An ArticleResult from a cache entry's value; CacheMiss if it has another shape or an image changed.
-    With `packed`, its notes are left pickled (ArticleResult.packed). `fresh`: just built, so its images
-    need no second look."""
+    With `packed`, its notes are left pickled (ArticleResult.packed), or, when the entry is stored as
+    `key` in `stored_in`, left there (ArticleResult.notes_in). `fresh`: just built, so its images need no
+    second look."""
     try:
         path, warnings, error, errors, media, notes_data, pending, rows = value
         ok = (isinstance(path, str) and isinstance(notes_data, bytes) and isinstance(pending, bytes)
@@ -479,35 +485,50 @@ def _from_entry(value: Any, key: str | None = None, packed: bool = False, fresh:
         raise CacheMiss("entry of another shape") from None
     if not ok:
         raise CacheMiss("entry of another shape")
-    result = ArticleResult(path, [], list(warnings), error, list(errors), files, 0, key, notes_data,
-                           hashlib.sha256(notes_data).hexdigest(), pending, rows)
+    on_disk = packed and stored_in is not None and stored_in.enabled and key is not None
+    result = ArticleResult(path, [], list(warnings), error, list(errors), files, 0, key,
+                           None if on_disk else notes_data, hashlib.sha256(notes_data).hexdigest(), pending, rows,
+                           stored_in if on_disk else None)
     return result if packed else _unpacked(result, None)
 
 
 def _unpacked(result: ArticleResult, rebuild: Callable[[], ArticleResult] | None) -> ArticleResult:
     """`result` with its notes unpickled; CacheMiss if they are damaged and there is no `rebuild`."""
-    if result.packed is None:
+    if result.packed is None and result.notes_in is None:
         return result
     from .cache import unpack
 
     try:
-        notes = unpack(result.packed)
+        notes = unpack(result.packed if result.packed is not None else _stored_notes(result))
         if not (isinstance(notes, list) and all(isinstance(n, Note) for n in notes)):
             raise CacheMiss("entry of another shape")
     except CacheMiss:
         if rebuild is None:
             raise
         notes = rebuild().notes  # the same pure function of the same bytes: the same notes
-    return replace(result, notes=notes, packed=None)
+    return replace(result, notes=notes, packed=None, notes_in=None)
 
 
-def _result(value: bytes, key: str | None, packed: bool) -> ArticleResult:
+def _stored_notes(result: ArticleResult) -> bytes:
+    """The pickled notes of `result` from its cache entry; CacheMiss unless they are the very bytes the
+    build read (the entry may have been removed or replaced meanwhile)."""
+    assert result.notes_in is not None and result.key is not None
+    value = result.notes_in.get(result.key)
+    data = value[5] if isinstance(value, tuple) and len(value) == 8 else None
+    if not isinstance(data, bytes) or hashlib.sha256(data).hexdigest() != result.notes_sha:
+        raise CacheMiss("the entry changed")
+    return data
+
+
+def _result(built: tuple[bytes, bool], key: str | None, packed: bool, cache: ArticleCache) -> ArticleResult:
     from .cache import loads
 
-    return _from_entry(loads(value), key, packed, fresh=True)
+    entry, stored = built
+    return _from_entry(loads(entry), key, packed, fresh=True, stored_in=cache if stored else None)
 
 
-def _run(todo: list[tuple[int, _Task]], jobs: int, packed: bool) -> Iterator[ArticleResult]:
+def _run(todo: list[tuple[int, _Task]], jobs: int, packed: bool, cache: ArticleCache
+         ) -> Iterator[ArticleResult]:
     """Build the tasks in order, in a process pool when there are enough of them and jobs > 1.
 
     A worker that dies (the system's out-of-memory killer, say) fails the build with an error rather than
@@ -522,7 +543,7 @@ def _run(todo: list[tuple[int, _Task]], jobs: int, packed: bool) -> Iterator[Art
         gc.set_threshold(*_BUILD_GC_THRESHOLD)
         try:
             for task in tasks:
-                yield _result(_build_task(task), task.key, packed)
+                yield _result(_build_task(task), task.key, packed, cache)
         finally:
             gc.set_threshold(*threshold)
         return
@@ -539,7 +560,7 @@ def _run(todo: list[tuple[int, _Task]], jobs: int, packed: bool) -> Iterator[Art
         with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method),
                                  initializer=_worker_start) as pool:
             for task, value in zip(tasks, pool.map(_build_task, tasks, chunksize=chunk)):
-                yield _result(value, task.key, packed)
+                yield _result(value, task.key, packed, cache)
     except BrokenProcessPool:
         raise GeneratorError(f"a worker process building the articles died (out of memory?); try fewer "
                              f"--jobs than {jobs}", display_path(tasks[0].file.parent)) from None
@@ -738,7 +759,7 @@ def _carry(results: Sequence[ArticleResult], records: SectionRecords, data: byte
             # Only notes read from the cache, the very ones the record was made from (an article built
             # afresh may differ for the same bytes: an image that changed, say).
             if result.error is not None or record is None or record.path != result.path \
-                    or result.packed is None or record.notes_sha != result.notes_sha:
+                    or (result.packed is None and result.notes_in is None) or record.notes_sha != result.notes_sha:
                 continue
             start, end = spans.get(result.path, (0, 0))
             cut = end

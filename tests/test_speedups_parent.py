@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from generator import pipeline
+from generator.cache import ArticleCache
 from generator.config import Settings
 from generator.export import cards_json, cards_json_chunks, note_to_json
 from generator.identity import assign_identity, pending_of
@@ -51,7 +52,7 @@ def test_a_workers_entry_gives_the_pendings_and_rows_of_its_notes(tmp_path: Path
     _write(tmp_path / "src", "cells.md", CELLS)
     file = tmp_path / "src" / "cells.md"
     task = pipeline._Task(file, file.parent, Settings(), None, None)
-    result = pipeline._result(pipeline._build_task(task), None, packed=True)
+    result = pipeline._result(pipeline._build_task(task), None, packed=True, cache=ArticleCache(None, Settings()))
     assert result.packed is not None and not result.notes  # the notes came pickled
     article = pipeline._Article(result, lambda: pipeline.build_article(file, Settings(), file.parent))
     pendings = article.pendings()
@@ -59,6 +60,33 @@ def test_a_workers_entry_gives_the_pendings_and_rows_of_its_notes(tmp_path: Path
     assert notes == pipeline.build_article(file, Settings(), file.parent).notes
     assert pendings == [pending_of(n) for n in notes]
     assert article.rows() == [note_row(n) for n in notes]
+
+
+@pytest.mark.parametrize("meanwhile", ["untouched", "removed", "replaced"])
+def test_notes_left_in_the_cache_entry_are_read_back_or_rebuilt(tmp_path: Path, meanwhile: str) -> None:
+    _write(tmp_path / "src", "cells.md", CELLS)
+    file, settings = tmp_path / "src" / "cells.md", Settings()
+    cache = ArticleCache(tmp_path / "cache", settings)
+    key = pipeline._cache_key(cache, file, file.parent, settings.article_limit())
+    task = pipeline._Task(file, file.parent, settings, cache.folder, key)
+    result = pipeline._result(pipeline._build_task(task), key, packed=True, cache=cache)
+    assert result.packed is None and result.notes_in is cache and not result.notes  # not held in memory
+    entry = cache._file(key)
+    if meanwhile == "removed":
+        entry.unlink()
+    elif meanwhile == "replaced":  # a whole, valid entry, but of other notes
+        other = tmp_path / "src" / "other.md"
+        other.write_text(CELLS.replace("ribosome", "centrosome"), encoding="utf-8")
+        entry.write_bytes(pipeline._build_task(pipeline._Task(other, other.parent, settings, None, None))[0])
+    rebuilt: list[int] = []
+
+    def rebuild() -> pipeline.ArticleResult:
+        rebuilt.append(1)
+        return pipeline.build_article(file, settings, file.parent)
+
+    notes = pipeline._Article(result, rebuild).notes()
+    assert notes == pipeline.build_article(file, settings, file.parent).notes
+    assert rebuilt == ([] if meanwhile == "untouched" else [1])
 
 
 def _parts_hold_their_notes(build: pipeline.Build) -> int:
