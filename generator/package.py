@@ -218,10 +218,11 @@ def _batch_classes() -> tuple[type, type]:
                     # a scratch database: no rollback journal, no fsyncs; the zip is what must be durable
                     conn.execute("PRAGMA journal_mode=OFF")
                     conn.execute("PRAGMA synchronous=OFF")
-                    # bigger pages (16 KiB measured best) and page cache: fewer page splits and re-reads while
-                    # the indexes are built; a slightly smaller file to deflate
+                    # bigger pages (16 KiB measured best): fewer page splits and re-reads while the indexes
+                    # are built; a slightly smaller file to deflate. A 4 MiB page cache takes the same CPU
+                    # time as 16 MiB at 100,000 notes, and the same bytes, for 14 MiB less peak memory.
                     conn.execute("PRAGMA page_size=16384")
-                    conn.execute("PRAGMA cache_size=-16384")
+                    conn.execute("PRAGMA cache_size=-4096")
                     conn.execute("BEGIN")
                     # ids count from the package timestamp in ms, as genanki does, so equal input gives
                     # an equal package
