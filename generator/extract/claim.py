@@ -59,7 +59,8 @@ _IMPORTANCE = FoldedPattern(re.compile(
     r"\b(is|are)\s+(key|crucial|vital|essential|critical|fundamental|important|necessary|"
     r"the (cornerstone|essence|foundation|key|basis|heart|core|priority|goal|most))\b",
     re.I,
-))
+), needles=("key", "crucial", "vital", "essential", "critical", "fundamental", "important", "necessary",
+            "cornerstone", "essence", "foundation", "basis", "heart", "core", "priority", "goal", "most"))
 _OBLIGATION = FoldedPattern(
     re.compile(r"\b(should|must|need to|needs to|has to|have to|cannot|can't|never|always)\b", re.I),
     needles=("should", "must", "need", "has to", "have to", "cannot", "can't", "never", "always"),
