@@ -5,6 +5,7 @@ the condition and the full check side by side.
 """
 from __future__ import annotations
 
+import re
 import sys
 
 import pytest
@@ -110,3 +111,37 @@ def test_unmarked_text_takes_the_short_way_to_the_same_html(text: str, spans: li
     gaps = [Gap(min(a, b), max(a, b), n, hint) for a, b, n, hint in spans if min(a, b) < max(a, b) <= len(text)]
     # Marks that are all empty send _emit down its general path, which must write the same HTML.
     assert _emit(text, 0, len(text), [], gaps) == _emit(text, 0, len(text), [NO_MARKS] * len(text), gaps)
+
+
+# Folded patterns with needles: text holding none of a pattern's needles is not scanned, so every match
+# over lower-cased ASCII text must hold one. Texts are made of the patterns' own words (each alternative,
+# in any case), near misses and filler, joined by the separators their \s and \b read.
+claim = sys.modules["generator.extract.claim"]
+spans = sys.modules["generator.extract.spans"]
+NEEDLED = {name: p for mod in (claim, spans) for name, p in vars(mod).items()
+           if isinstance(p, spans.FoldedPattern) and p.needles}
+PATTERN_WORDS = sorted({w for p in NEEDLED.values() for w in re.findall(r"[a-z']+", p.pattern.pattern)}
+                       | {"causes", "leads", "results", "prevents", "reduces", "vs.", "isn't", "can't",
+                          "needs", "so", "that", "not", "just", "but", "rather", "it", "water", "x", "3"})
+CASED_WORD = st.sampled_from(PATTERN_WORDS).flatmap(
+    lambda w: st.sampled_from([w, w.upper(), w.title(), w[:-1], w + "s", "a" + w]))
+SEPARATOR = st.sampled_from([" ", "  ", "\t", "\n", ", ", "; ", "-", "", "'", "."])
+
+
+@given(st.lists(st.tuples(CASED_WORD, SEPARATOR), max_size=12).map(lambda ps: "".join(w + s for w, s in ps)))
+def test_every_folded_match_holds_a_needle(text: str) -> None:
+    assert len(NEEDLED) >= 3
+    for name, pattern in NEEDLED.items():
+        for probe in (text, text.replace(" ", "", 1)):
+            low = probe.lower()
+            if probe.isascii() and pattern._folded.search(low):
+                assert any(n in low for n in pattern.needles), (name, probe)
+            got, expected = pattern.search(probe), pattern.pattern.search(probe)
+            assert (got and got.span()) == (expected and expected.span()), (name, probe)
+
+
+def test_the_needles_skip_what_matches_nowhere() -> None:
+    assert claim._CAUSE.search("Water is wet and cold.") is None
+    assert claim._CAUSE.search("Smoking CAUSES cancer.").span() == (8, 14)
+    assert claim._CONTRAST.search("Not every burn, but most").span() == (0, 19)
+    assert claim._OBLIGATION.search("You Must rest.").span() == (4, 8)

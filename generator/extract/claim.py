@@ -10,7 +10,6 @@ instruction, or else the span `spans.rank_gaps` prefers.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from itertools import chain
 from typing import Iterator
 
@@ -20,14 +19,15 @@ from .prose import ProseSentence, prose_sentences
 from .spans import (
     VERBS,
     DocStats,
+    _chunks,
     FoldedPattern,
     Span,
-    chunks,
+    _number_spans,
     emphasis_in,
     good_span,
     iter_gaps,
+    lowered,
     main_clause_start,
-    number_spans,
     rank_gaps,
     stats_for,
 )
@@ -40,7 +40,9 @@ _CAUSE = FoldedPattern(re.compile(
     r"raises?|lowers?|protects?|predicts?|triggers?|contributes? to|is associated with|"
     r"are associated with|is correlated with|risk)\b|→",
     re.I,
-))
+), needles=("cause", "lead", "led to", "result", "due to", "since", "so that", "therefore", "prevent", "reduce",
+            "increase", "decrease", "improve", "elevate", "raise", "lower", "protect", "predict", "trigger",
+            "contribute", "associated with", "correlated with", "risk", "→"))
 # Soft causal verbs ("helps", "allows") state a link too loosely to rank with a cause.
 _CONDITION = FoldedPattern(re.compile(
     r"^(when|if|without|once|unless|after|before|during|while|by|because|since)\b[^,]{3,},", re.I
@@ -51,14 +53,17 @@ _CONTRAST = FoldedPattern(re.compile(
     r"contrast|"
     r"however|goes beyond|as opposed to|vs\.?)\b",
     re.I,
-))
+), needles=("not", "isn't", "rather than", "instead of", "neither", "than", "whereas", "unlike", "in contrast",
+            "however", "goes beyond", "as opposed to", "vs"))
 _IMPORTANCE = FoldedPattern(re.compile(
     r"\b(is|are)\s+(key|crucial|vital|essential|critical|fundamental|important|necessary|"
     r"the (cornerstone|essence|foundation|key|basis|heart|core|priority|goal|most))\b",
     re.I,
-))
+), needles=("key", "crucial", "vital", "essential", "critical", "fundamental", "important", "necessary",
+            "cornerstone", "essence", "foundation", "basis", "heart", "core", "priority", "goal", "most"))
 _OBLIGATION = FoldedPattern(
-    re.compile(r"\b(should|must|need to|needs to|has to|have to|cannot|can't|never|always)\b", re.I)
+    re.compile(r"\b(should|must|need to|needs to|has to|have to|cannot|can't|never|always)\b", re.I),
+    needles=("should", "must", "need", "has to", "have to", "cannot", "can't", "never", "always"),
 )
 _IMPERATIVE = FoldedPattern(re.compile(
     r"^(do not|don't|never|always|avoid|use|keep|get|give|call|check|apply|place|remove|"
@@ -118,13 +123,19 @@ def claim(doc: Document) -> list[Fact]:
 
 def classify(text: str) -> str:
     """The kind of statement a sentence makes (see the module docstring)."""
-    if any(s.score >= 1.0 for s in number_spans(text)):
-        return "number"
-    if _IMPERATIVE.match(text) or _OBLIGATION.search(text):
+    return _classify(text, lowered(text))
+
+
+def _classify(text: str, low: str | None) -> str:
+    """`classify(text)`, given `lowered(text)`: the sentence is lower-cased once for all its patterns."""
+    for s in _number_spans(text):
+        if s.score >= 1.0:
+            return "number"
+    if _IMPERATIVE.match_lowered(text, low) or _OBLIGATION.search_lowered(text, low):
         return "procedure"
-    if _CONTRAST.search(text):
+    if _CONTRAST.search_lowered(text, low):
         return "contrast"
-    if _CAUSE.search(text) or _CONDITION.match(text):
+    if _CAUSE.search_lowered(text, low) or _CONDITION.match_lowered(text, low):
         return "cause"
     return "claim"
 
@@ -135,8 +146,9 @@ def claim_fact(sent: ProseSentence, stats: DocStats, avoid: str = "") -> Fact | 
     words = content_words(text)
     if len(text.split()) < 3 or len(words) < 3:
         return None
-    kind = classify(text)
-    if _AUTHOR_FIRST_PERSON.match(text, main_clause_start(text)):
+    low = lowered(text)
+    kind = _classify(text, low)
+    if _AUTHOR_FIRST_PERSON.match_lowered(text, low, main_clause_start(text)):
         return None  # "we all want to feel seen": the author's "we" shares a feeling, not a fact
     emphasis = emphasis_in(text, sent.block.emphasis)  # only the bold phrases this sentence holds
     if sent.focus:  # "X is B, not A": ask within B
@@ -151,7 +163,7 @@ def claim_fact(sent: ProseSentence, stats: DocStats, avoid: str = "") -> Fact | 
         spans = _gaps(text, kind, stats, emphasis, f"{avoid} {sent.lead}")
     if not spans:
         return None
-    score = _score(text, kind, stats, spans)
+    score = _score(text, kind, stats, spans, low)
     if score < 0.35:
         return None
     card, at = sent.card()
@@ -247,35 +259,55 @@ def _best_in(
     return None
 
 
-def _word_kinds(text: str) -> Counter[str]:
-    """How many chatty, possessive, narrative, object-pronoun and hedge words `text` holds."""
+_KINDS = ("chatty", "possessive", "narrative", "object", "hedge")
+
+
+def _word_kinds(text: str, low: str | None = None) -> dict[str, int]:
+    """How many chatty, possessive, narrative, object-pronoun and hedge words `text` holds (`low`: its
+    `lowered` form, when the caller has it). Counted by list.count: a Counter costs more to make and read."""
     if text.isascii():  # outside ASCII, re.I folds more than A-Z ("İt" is "it"): the pattern decides
         kinds = _KIND_OF_WORD
-        return Counter([kinds[w] for w in _WORD_RUN.findall(text.lower()) if w in kinds])
-    return Counter(m.lastgroup or "" for m in _WORD_KINDS.finditer(text))  # every match has a group
+        runs = _WORD_RUN.findall(text.lower() if low is None else low)
+        found = [kinds[w] for w in runs if w in kinds]
+    else:
+        found = [m.lastgroup or "" for m in _WORD_KINDS.finditer(text)]  # every match has a group
+    if not found:
+        return _NO_KINDS
+    return {kind: found.count(kind) for kind in _KINDS}
 
 
-def _score(text: str, kind: str, stats: DocStats, spans: list[Span]) -> float:
-    """0..1: how likely a tutor wants this sentence on a card."""
-    score = {"number": 0.75, "procedure": 0.65, "contrast": 0.65, "cause": 0.65, "claim": 0.55}[kind]
-    if _IMPORTANCE.search(text):
+_NO_KINDS = dict.fromkeys(_KINDS, 0)  # read only
+
+
+def _score(text: str, kind: str, stats: DocStats, spans: list[Span], low: str | None = None) -> float:
+    """0..1: how likely a tutor wants this sentence on a card (`low`: `lowered(text)`, when known)."""
+    if low is None:
+        low = lowered(text)
+    score = _BASE_SCORE[kind]
+    if _IMPORTANCE.search_lowered(text, low):
         score += 0.1
     if spans[0].kind in ("emphasis", "term"):
         score += 0.1
     n_words = len(text.split())
     if n_words > 35:
         score -= 0.1
-    found = _word_kinds(text)
+    found = _word_kinds(text, low)
     if found["narrative"]:
         score -= 0.15  # "she may be haunted by...": an example about one person, not the rule itself
-    if _VAGUE_SUBJECT.match(text) and spans[0].kind != "complement":
+    if _VAGUE_SUBJECT.match_lowered(text, low) and spans[0].kind != "complement":
         score -= 0.15  # "Some people ...": unless the sentence names what the vague subject is
     score -= 0.05 * found["object"]
     score -= 0.08 * min(found["chatty"], 3) + 0.03 * min(found["possessive"], 3)
     score -= 0.08 * found["hedge"]
     counts = stats.counts
-    if not any(counts.get(w, 0) >= 2 for w in content_stems(text)):
+    for w in content_stems(text):  # a plain loop: any(<genexpr>) costs more
+        if counts.get(w, 0) >= 2:
+            break
+    else:
         score -= 0.15  # no word the article repeats: not about its key terms
-    if kind == "claim" and not any(w in VERBS for w in text.lower().split()) and not chunks(text):
+    if kind == "claim" and VERBS.isdisjoint((text.lower() if low is None else low).split()) and not _chunks(text, 6):
         score -= 0.2
     return round(max(0.0, min(0.95, score)), 3)
+
+
+_BASE_SCORE = {"number": 0.75, "procedure": 0.65, "contrast": 0.65, "cause": 0.65, "claim": 0.55}

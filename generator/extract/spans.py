@@ -41,23 +41,45 @@ class FoldedPattern:
     letters. A match from ASCII text holds the lower-cased text: read offsets and group names, not letters.
     """
 
-    __slots__ = ("pattern", "_folded")
+    __slots__ = ("pattern", "_folded", "needles")
 
-    def __init__(self, pattern: re.Pattern[str]) -> None:
+    def __init__(self, pattern: re.Pattern[str], needles: tuple[str, ...] = ()) -> None:
+        """`needles`: lower-case strings one of which every match of the pattern over lower-cased ASCII text
+        holds (keep them in step with the pattern): text holding none is not scanned. () for no such test."""
         if not pattern.flags & re.I or re.search("[A-Z]", re.sub(r"\\.", "", pattern.pattern)):
             raise ValueError(f"not a case-insensitive pattern with lower-case letters: {pattern.pattern!r}")
         self.pattern = pattern
         self._folded = re.compile(pattern.pattern, pattern.flags & ~re.I)
+        self.needles = needles
 
     def search(self, text: str, pos: int = 0) -> re.Match[str] | None:
-        if text.isascii():
-            return self._folded.search(text.lower(), pos)
-        return self.pattern.search(text, pos)
+        return self.search_lowered(text, text.lower() if text.isascii() else None, pos)
 
     def match(self, text: str, pos: int = 0) -> re.Match[str] | None:
-        if text.isascii():
-            return self._folded.match(text.lower(), pos)
-        return self.pattern.match(text, pos)
+        return self.match_lowered(text, text.lower() if text.isascii() else None, pos)
+
+    def search_lowered(self, text: str, low: str | None, pos: int = 0) -> re.Match[str] | None:
+        """`search(text, pos)`, given `lowered(text)`: callers that try several patterns lower once."""
+        if low is None:
+            return self.pattern.search(text, pos)
+        if self.needles:
+            for needle in self.needles:  # a plain loop: a substring test costs a tenth of the scan
+                if needle in low:
+                    break
+            else:
+                return None
+        return self._folded.search(low, pos)
+
+    def match_lowered(self, text: str, low: str | None, pos: int = 0) -> re.Match[str] | None:
+        """`match(text, pos)`, given `lowered(text)`."""
+        if low is None:
+            return self.pattern.match(text, pos)
+        return self._folded.match(low, pos)
+
+
+def lowered(text: str) -> str | None:
+    """What FoldedPattern scans: the lower-cased text when it is ASCII, else None (the pattern itself)."""
+    return text.lower() if text.isascii() else None
 
 
 _TOKEN = re.compile(r"[A-Za-z0-9$][A-Za-z0-9%+.,$/'’&-]*[A-Za-z0-9%+$]|[A-Za-z0-9]")
