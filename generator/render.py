@@ -24,6 +24,7 @@ from typing import Any, Callable, Iterable, Sequence
 
 from .memo import article_cache
 from .model import Gap
+from .parse import inline_children
 
 # Cloze syntax while HTML is built and sanitized: OPEN + ordinal digits + OPEN_END, HINT, CLOSE.
 OPEN, OPEN_END, HINT, CLOSE = "\ue000", "\ue001", "\ue002", "\ue003"
@@ -484,8 +485,7 @@ def _styled(markup: str) -> tuple[tuple[str, ...], tuple[Marks, ...]]:
         chars.extend(piece)
         marks.extend([frozenset((*active, *extra))] * len(piece))
 
-    tokens = _inline_parser().parseInline(markup)
-    for child in (tokens[0].children or []) if tokens else []:
+    for child in _inline_tokens(markup):
         t = child.type
         if t == "text":
             add(_KRAMDOWN_ATTRS.sub("", child.content))
@@ -526,6 +526,24 @@ def _styled(markup: str) -> tuple[tuple[str, ...], tuple[Marks, ...]]:
         out_chars.pop()
         out_marks.pop()
     return tuple(out_chars), tuple(out_marks)
+
+
+# Nesting deeper than this many `[` could reach the parsers' limits, which differ (20 here, 40 in parse.py).
+_MAX_SHARED_BRACKETS = 8
+
+
+def _inline_tokens(markup: str) -> list[Any]:
+    """The child tokens of `markup` read as inline Markdown by `_inline_parser`.
+
+    parse.py has read most block Markdown already, with the same rules but for math (`$`) and strikethrough
+    (`~`), which fire only on their own characters, and a nesting limit reached only through nested
+    brackets: without those its tokens are the same, and the parse is not done twice."""
+    if "$" not in markup and "~" not in markup and markup.count("[") <= _MAX_SHARED_BRACKETS:
+        children = inline_children(markup)
+        if children is not None:
+            return children
+    tokens = _inline_parser().parseInline(markup)
+    return (tokens[0].children or []) if tokens else []
 
 
 @lru_cache(maxsize=1)

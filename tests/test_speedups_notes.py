@@ -250,3 +250,49 @@ def test_overlap_index_candidates_are_the_reference_candidates(facts: list[tuple
             assert index.candidates(words | {"zz"}, {"a"}) == reference.candidates(words | {"zz"}, {"a"})
     finally:
         select._SCAN_LIMIT = old_limit
+
+
+# Inline Markdown: what both parsers read differently (math, strikethrough, references, deep brackets) and
+# what they read alike (emphasis, code, links, images, HTML, entities, escapes, breaks).
+MARKDOWN_PIECES = ["a", "b c", " ", "\n", "*", "**", "_", "__", "`", "[", "]", "(", ")", "![", "](u)", "<b>", "</b>",
+                   "<dfn>", "</dfn>", "<x y='1'>", "&amp;", "&#123;", "\\", "\\*", "$", "$$", "~", "~~", "{: .c}",
+                   "http://a.b", "<http://a.b>", "[r]", "  \n", "#", "- ", "1. ", "> ", "|", "---", "\t"]
+
+
+def _styled_by_parsing(markup: str) -> tuple[tuple[str, ...], tuple[frozenset[str], ...]]:
+    """render._styled as it was: its own parse of `markup`, never parse.py's tokens."""
+    import generator.render as render
+
+    saved = render.inline_children
+    render.inline_children = lambda content: None
+    try:
+        return render._styled.__wrapped__(markup)
+    finally:
+        render.inline_children = saved
+
+
+@given(st.lists(st.sampled_from(MARKDOWN_PIECES), max_size=30), st.booleans())
+def test_styled_from_the_article_parse_matches_its_own_parse(pieces: list[str], with_reference: bool) -> None:
+    import generator.parse as parse
+    import generator.render as render
+
+    markup = "".join(pieces)
+    article = markup + ("\n\n[r]: http://x.y\n" if with_reference else "")
+    parse.parse_markdown(article, "a.md")
+    contents = list(parse._LAST_INLINE) or [markup]
+    assert not (with_reference and parse._LAST_INLINE)  # an article with a reference shares no tokens
+    for content in contents + [markup.strip()]:
+        assert render._styled.__wrapped__(content) == _styled_by_parsing(content)
+
+
+def test_styled_shares_tokens_only_below_the_nesting_limits() -> None:
+    import generator.parse as parse
+    import generator.render as render
+
+    for depth in (8, 9, 19, 20, 21, 39, 40, 41):
+        for markup in ("[" * depth + "a" + "](b)" * depth, "[" * depth + "a", "![" * depth + "a" + "](b)" * depth,
+                       "[a](b) " * depth):
+            parse.parse_markdown(markup, "a.md")
+            assert render._styled.__wrapped__(markup) == _styled_by_parsing(markup)
+    parse.parse_markdown("plain *words*", "a.md")
+    assert parse.inline_children("plain *words*") is not None  # the shortcut is taken where it can be
