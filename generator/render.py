@@ -42,7 +42,6 @@ _TABLE_ROW = re.compile(r"^[ \t]*\|.*\|[ \t]*$")
 # Each run of blanks has one place to go (no `[ \t]*` next to another): linear on a line of spaces.
 _TABLE_RULE = re.compile(r"^[ \t]*\|?[ \t]*:?-{2,}:?(?:[ \t]*\|[ \t]*:?-{2,}:?)*(?:[ \t]*\|)?[ \t]*$")
 _KRAMDOWN_ATTRS = re.compile(r"\{:[^{}\n]*\}")
-_SPACE_RUN = re.compile(r"\s+")
 _MAX_ALIGN = 4000  # characters of block text a fact is aligned against; longer blocks keep no formatting
 
 # Marks a character can carry, in the order their tags nest, and the tag each one writes.
@@ -447,8 +446,7 @@ _BIG_BLOCK = 65536  # characters: beyond this a fact is found through a word ind
 def _plain_of(markup: str) -> tuple[str, str, tuple[Marks, ...]]:
     """(plain text, its lower case, each character's marks) of a block's Markdown, made once per block:
     a paragraph with thousands of facts would otherwise be joined again for each one."""
-    chars, char_marks = _styled(markup)
-    plain = "".join(chars)
+    plain, char_marks = _styled(markup)
     return plain, plain.lower(), char_marks
 
 
@@ -475,20 +473,20 @@ def _word_starts(plain: str) -> dict[str, list[int]]:
 
 
 @article_cache(256)
-def _styled(markup: str) -> tuple[tuple[str, ...], tuple[Marks, ...]]:
+def _styled(markup: str) -> tuple[str, tuple[Marks, ...]]:
     """The plain text of inline Markdown (as parse.py reads it) with each character's marks."""
-    chars: list[str] = []
+    pieces: list[str] = []
     marks: list[Marks] = []
     active: list[str] = []
 
     def add(piece: str, extra: Iterable[str] = ()) -> None:
-        chars.extend(piece)
+        pieces.append(piece)
         marks.extend([frozenset((*active, *extra))] * len(piece))
 
     for child in _inline_tokens(markup):
         t = child.type
         if t == "text":
-            add(_KRAMDOWN_ATTRS.sub("", child.content))
+            add(_KRAMDOWN_ATTRS.sub("", child.content) if "{:" in child.content else child.content)
         elif t == "code_inline":
             add(child.content, ("code",))
         elif t in ("math_inline", "math_inline_double"):
@@ -508,24 +506,29 @@ def _styled(markup: str) -> tuple[tuple[str, ...], tuple[Marks, ...]]:
                     active.append(mark)
                 elif mark in active:
                     active.remove(mark)
-    # Collapse runs of white space as parse.py does, keeping the marks of each run's first character.
-    text = "".join(chars)
-    out_chars: list[str] = []
+    return _collapsed("".join(pieces), marks)
+
+
+# The runs of white space that collapsing changes: all but a lone space (`\s` is exactly str.isspace).
+_CHANGED_SPACE = re.compile(r"\s{2,}|[^\S ]")
+
+
+def _collapsed(text: str, marks: Sequence[Marks]) -> tuple[str, tuple[Marks, ...]]:
+    """`text` with runs of white space as one space and none at the ends, as parse.py collapses it, each run
+    keeping the marks of its first character. A lone space between words stays as it is, so only the
+    other runs are visited (not every space of the block)."""
+    pos, end = len(text) - len(text.lstrip()), len(text.rstrip())
+    if end <= pos:  # nothing but white space
+        return "", ()
+    out_text: list[str] = []
     out_marks: list[Marks] = []
-    pos = 0
-    for m in _SPACE_RUN.finditer(text):  # `\s` is exactly str.isspace
-        out_chars.extend(text[pos : m.start()])
-        out_marks.extend(marks[pos : m.start()])
-        if out_chars:
-            out_chars.append(" ")
-            out_marks.append(marks[m.start()])
+    for m in _CHANGED_SPACE.finditer(text, pos, end):
+        out_text += (text[pos : m.start()], " ")
+        out_marks += marks[pos : m.start() + 1]  # the run's first character gives the space its marks
         pos = m.end()
-    out_chars.extend(text[pos:])
-    out_marks.extend(marks[pos:])
-    if out_chars and out_chars[-1] == " ":
-        out_chars.pop()
-        out_marks.pop()
-    return tuple(out_chars), tuple(out_marks)
+    out_text.append(text[pos:end])
+    out_marks += marks[pos:end]
+    return "".join(out_text), tuple(out_marks)
 
 
 # Nesting deeper than this many `[` could reach the parsers' limits, which differ (20 here, 40 in parse.py).

@@ -147,6 +147,9 @@ def _stem_index(text: str) -> _StemIndex:
     return _StemIndex(tuple([m.start() for m in matches]), tuple([m.end() for m in matches]), first, last)
 
 
+_NONE: frozenset[str] = frozenset()
+
+
 def stems_outside(text: str, start: int, end: int, wanted: Iterable[str]) -> bool:
     """Whether every stem in `wanted` is in `stems(text[:start] + " " + text[end:])`, without building and
     scanning that string: the gap rules ask this of every candidate span of a sentence.
@@ -159,9 +162,11 @@ def stems_outside(text: str, start: int, end: int, wanted: Iterable[str]) -> boo
     index = _stem_index(text)
     n = len(index.starts)
     k = bisect_right(index.ends, start)  # words[:k] lie wholly before `start`
-    cut = _stems(text[index.ends[k - 1] if k else 0 : start])
+    # Between two words `_WORD` finds there is no letter or digit: the piece after words[:k] holds a word
+    # only where `start` cuts words[k] (most gaps start at a word: no slice, no memo look-up).
+    cut = _stems(text[index.ends[k - 1] if k else 0 : start]) if k < n and index.starts[k] < start else _NONE
     j = bisect_left(index.starts, end)  # words[j:] lie wholly after `end`
-    after: frozenset[str] = frozenset()
+    after = _NONE
     if j and index.ends[j - 1] > end:  # `end` falls inside a word: the suffix starts mid-word
         after, j = _stems(text[end:]), n
     first, last = index.first, index.last

@@ -296,3 +296,49 @@ def test_styled_shares_tokens_only_below_the_nesting_limits() -> None:
             assert render._styled.__wrapped__(markup) == _styled_by_parsing(markup)
     parse.parse_markdown("plain *words*", "a.md")
     assert parse.inline_children("plain *words*") is not None  # the shortcut is taken where it can be
+
+
+WORDY_PIECES = ["a", "Bb", "the", "treat", "treatment", "it's", "rock'n'roll", "’s", " ", "  ", "\t", "-", ",", "'",
+                "é", "İ", "K", "7", "x2", "planning", "ed", "ness"]
+
+
+@given(st.lists(st.sampled_from(WORDY_PIECES), max_size=16), st.integers(0, 60), st.integers(0, 60),
+       st.lists(st.sampled_from(["treat", "plan", "bb", "7", "x2", "rock", "n", "roll", "s", "a", "ness"]), max_size=4))
+def test_stems_outside_is_the_stems_of_the_text_around_the_span(pieces: list[str], a: int, b: int,
+                                                                 wanted: list[str]) -> None:
+    from generator.text import stems, stems_outside
+
+    text = "".join(pieces)
+    start, end = sorted((min(a, len(text)), min(b, len(text))))
+    for w in [wanted, list(stems(text[start:end])), list(stems(text))]:
+        assert stems_outside(text, start, end, w) == (set(w) <= stems(text[:start] + " " + text[end:]))
+
+
+def _collapsed_reference(text: str, marks: list[frozenset[str]]) -> tuple[str, tuple[frozenset[str], ...]]:
+    """render._styled's collapsing as it was: every run of white space visited."""
+    out_chars: list[str] = []
+    out_marks: list[frozenset[str]] = []
+    pos = 0
+    for m in re.finditer(r"\s+", text):
+        out_chars.extend(text[pos : m.start()])
+        out_marks.extend(marks[pos : m.start()])
+        if out_chars:
+            out_chars.append(" ")
+            out_marks.append(marks[m.start()])
+        pos = m.end()
+    out_chars.extend(text[pos:])
+    out_marks.extend(marks[pos:])
+    if out_chars and out_chars[-1] == " ":
+        out_chars.pop()
+        out_marks.pop()
+    return "".join(out_chars), tuple(out_marks)
+
+
+@given(st.lists(st.tuples(st.sampled_from(SPACES + ["x", "yz", "  ", " \n "]), st.sampled_from("-bi")), max_size=20))
+def test_collapsing_visits_only_changed_runs_and_keeps_the_same_marks(pieces: list[tuple[str, str]]) -> None:
+    from generator.render import _collapsed
+
+    text = "".join(p for p, _ in pieces)
+    marks = [frozenset(mark.strip("-")) for p, mark in pieces for _ in p]
+    assert _collapsed(text, marks) == _collapsed_reference(text, marks)
+    assert _collapsed(text, marks)[0] == " ".join(text.split())
