@@ -20,6 +20,8 @@ import html
 import re
 from bisect import bisect_right
 from functools import lru_cache
+from itertools import compress
+from operator import ne
 from typing import Any, Callable, Iterable, Sequence
 
 from .memo import article_cache
@@ -326,7 +328,8 @@ def _emit(text: str, start: int, end: int, marks: Sequence[Marks], gaps: Sequenc
     # written as one escaped run, which is what writing it character by character gives.
     stops = {*opens, *closes, *math, end}
     if marks:
-        stops.update(k for k in range(start + 1, end) if marks[k] != marks[k - 1])
+        # Each k with marks[k] != marks[k - 1], compared at C level rather than one Python step a character.
+        stops.update(compress(range(start + 1, end), map(ne, marks[start + 1 : end], marks[start : end - 1])))
     ordered_stops = sorted(stops)
     i = start
     while i < end:

@@ -78,8 +78,17 @@ def content_words(text: str) -> list[str]:
 def _content_words(text: str) -> tuple[str, ...]:
     # Memoised: the rules ask for the same sentences' words many times (callers get their own list).
     # ASCII text can be lower-cased before the scan (same words, one call); other text may change length.
-    found = _WORD.findall(text.lower()) if text.isascii() else [w.lower() for w in _WORD.findall(text)]
+    if not text.isascii():
+        found = [w.lower() for w in _WORD.findall(text)]
+    elif "'" in text:
+        found = _WORD.findall(text.lower())
+    else:  # without an apostrophe a word is a run of letters and digits: split where there is none
+        found = text.lower().translate(_NOT_WORD_TO_SPACE).split()
     return tuple(filterfalse(_is_stop_word, found))
+
+
+# Every ASCII character `_WORD` cannot match (all but letters and digits; the apostrophe is handled apart).
+_NOT_WORD_TO_SPACE = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalnum()})
 
 
 @lru_cache(maxsize=1 << 14)

@@ -342,3 +342,22 @@ def test_collapsing_visits_only_changed_runs_and_keeps_the_same_marks(pieces: li
     marks = [frozenset(mark.strip("-")) for p, mark in pieces for _ in p]
     assert _collapsed(text, marks) == _collapsed_reference(text, marks)
     assert _collapsed(text, marks)[0] == " ".join(text.split())
+
+
+@given(st.lists(st.sampled_from(WORDY_PIECES + ["The", "A1", "b-2", "c_d", "e.f", "\n", "~", "'x", "y'"]), max_size=16))
+def test_content_words_split_as_the_word_pattern_finds_them(pieces: list[str]) -> None:
+    from generator.text import _WORD, STOP_WORDS, _content_words
+
+    text = "".join(pieces)
+    found = [w.lower() for w in _WORD.findall(text)]
+    assert _content_words.__wrapped__(text) == tuple(w for w in found if w not in STOP_WORDS)
+
+
+@given(st.lists(st.sampled_from(["bus", "buses", "class", "gas", "its", "disorders", "a", "this", "s", "ss"]), max_size=8))
+def test_select_words_fold_plurals_as_before(words: list[str]) -> None:
+    from generator.select import _words
+    from generator.text import content_words
+
+    text = " ".join(words)
+    assert _words(text) == {w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
+                            for w in content_words(text)}
