@@ -376,25 +376,26 @@ def _ordered(marks: Marks) -> tuple[str, ...]:
 
 def _marks_for(text: str, markup: str) -> list[Marks]:
     """The marks of each character of `text`, taken from the Markdown it came from (empty: none)."""
-    if not markup or not _MARKING.search(markup) or not text:
+    styled = _plain_of(markup) if markup and text else None
+    if styled is None:
         return []
-    plain, folded, char_marks = _plain_of(markup)
-    if not any(char_marks):
-        return []
+    plain, folded, char_marks = styled
     # Case-folded, so a sentence the extraction capitalised still lines up (only where lengths stay).
     folded_text = text.lower()
     if len(folded) == len(plain) and len(folded_text) == len(text):
         plain, text = folded, folded_text
     at = _find(plain, text)
     if at >= 0:
-        return list(char_marks[at : at + len(text)])
+        found = char_marks[at : at + len(text)]
+        # No mark on the fact's own characters: no marks at all, which _emit writes by its quicker paths.
+        return list(found) if any(found) else []
     if len(plain) > _MAX_ALIGN or len(text) > _MAX_ALIGN:
         return []
     out: list[Marks] = [NO_MARKS] * len(text)
     # Facts are cleaned sentences (filler removed, first letter capitalised): align, then copy marks over.
     for a, b, size in matching_blocks(text, plain):
         out[a : a + size] = char_marks[b : b + size]
-    return out
+    return out if any(out) else []
 
 
 def matching_blocks(a: str, b: str) -> list[tuple[int, int, int]]:
@@ -446,10 +447,15 @@ _BIG_BLOCK = 65536  # characters: beyond this a fact is found through a word ind
 
 
 @article_cache(64)
-def _plain_of(markup: str) -> tuple[str, str, tuple[Marks, ...]]:
+def _plain_of(markup: str) -> tuple[str, str, tuple[Marks, ...]] | None:
     """(plain text, its lower case, each character's marks) of a block's Markdown, made once per block:
-    a paragraph with thousands of facts would otherwise be joined again for each one."""
+    a paragraph with thousands of facts would otherwise be joined again for each one. None when nothing in
+    the block is marked (found once per block too, not scanned again for each of its facts)."""
+    if not _MARKING.search(markup):
+        return None
     plain, char_marks = _styled(markup)
+    if not any(char_marks):
+        return None
     return plain, plain.lower(), char_marks
 
 
