@@ -123,7 +123,10 @@ def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
 # What the sanitizer can change in a fragment with no tags: it parses and re-serializes HTML, which keeps
 # every other character as it is (checked for each code point, alone and between letters) and writes our
 # own `&amp;` `&lt;` `&gt;` back unchanged. Most fields are plain escaped text and skip the parse.
-_NEEDS_SANITIZER = re.compile(r"[<>\x00\r\xa0\ufeff\ud800-\udfff]|&(?!(?:amp|lt|gt);)")
+# Searched as two patterns: one that opens with a character class and one that opens with `&` are each found
+# by the regex engine's quick scan for their first character; the alternation of the two is tried at every place.
+_NEEDS_SANITIZER_CHAR = re.compile(r"[<>\x00\r\xa0\ufeff\ud800-\udfff]")
+_BARE_AMPERSAND = re.compile(r"&(?!(?:amp|lt|gt);)")
 
 
 # Tags certdeck writes itself (the marks _emit nests, the breadcrumb's spans) that the sanitizer keeps exactly as
@@ -133,12 +136,12 @@ _OWN_OPEN_TAGS = {f"<{tag}>": tag for tag in ("b", "i", "s", "mark", "sub", "sup
     '<span class="cd-crumbs">': "span", '<span class="cd-file">': "span"}
 _OWN_CLOSE_TAGS = {f"</{tag}>": tag for tag in ("b", "i", "s", "mark", "sub", "sup", "code", "span")}
 _TAG_LIKE = re.compile(r"<[^<>]*>")
-_NEEDS_SANITIZER_IN_TEXT = re.compile(r"[\x00\r\xa0\ufeff\ud800-\udfff]|&(?!(?:amp|lt|gt);)")
+_NEEDS_SANITIZER_IN_TEXT_CHAR = re.compile(r"[\x00\r\xa0\ufeff\ud800-\udfff]")
 
 
 def sanitize(fragment: str) -> str:
     """`fragment` reduced to the allow-list: safe tags, attributes, classes, style properties and URLs."""
-    if not _NEEDS_SANITIZER.search(fragment) or _only_own_tags(fragment):
+    if not (_NEEDS_SANITIZER_CHAR.search(fragment) or _BARE_AMPERSAND.search(fragment)) or _only_own_tags(fragment):
         return fragment
     return str(_sanitizer()(fragment))
 
@@ -146,7 +149,7 @@ def sanitize(fragment: str) -> str:
 def _only_own_tags(fragment: str) -> bool:
     """Whether every tag of `fragment` is one of _OWN_OPEN_TAGS / _OWN_CLOSE_TAGS, properly nested, every `<`
     and `>` is part of one, and the text needs no sanitizing: then the sanitizer would return it unchanged."""
-    if _NEEDS_SANITIZER_IN_TEXT.search(fragment):
+    if _NEEDS_SANITIZER_IN_TEXT_CHAR.search(fragment) or _BARE_AMPERSAND.search(fragment):
         return False
     open_tags: list[str] = []
     count = 0

@@ -361,3 +361,16 @@ def test_select_words_fold_plurals_as_before(words: list[str]) -> None:
     text = " ".join(words)
     assert _words(text) == {w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
                             for w in content_words(text)}
+
+
+@given(st.lists(st.sampled_from(["a", "<", ">", "&", "&amp;", "&lt;", "&gt;", "&am", "&quot;", "amp;", "\x00", "\r", "\xa0",
+                                 "\ufeff", "\ud800", "\ue000", "<b>", "</b>", " "]), max_size=12))
+def test_sanitizer_checks_split_in_two_searches_find_what_the_alternation_found(pieces: list[str]) -> None:
+    from generator.render import _BARE_AMPERSAND, _NEEDS_SANITIZER_CHAR, _NEEDS_SANITIZER_IN_TEXT_CHAR
+
+    fragment = "".join(pieces)
+    old = re.compile(r"[<>\x00\r\xa0\ufeff\ud800-\udfff]|&(?!(?:amp|lt|gt);)")
+    old_in_text = re.compile(r"[\x00\r\xa0\ufeff\ud800-\udfff]|&(?!(?:amp|lt|gt);)")
+    assert bool(_NEEDS_SANITIZER_CHAR.search(fragment) or _BARE_AMPERSAND.search(fragment)) == bool(old.search(fragment))
+    assert bool(_NEEDS_SANITIZER_IN_TEXT_CHAR.search(fragment) or _BARE_AMPERSAND.search(fragment)) == \
+        bool(old_in_text.search(fragment))
