@@ -326,7 +326,8 @@ def _emit(text: str, start: int, end: int, marks: Sequence[Marks], gaps: Sequenc
             set_marks(())
             out.append(f"{OPEN}{opens[i]}{OPEN_END}")
 
-    math = {m.start(): m for m in _MATH.finditer(text, start, end)}
+    # Math needs a `$` in the range: without one the pattern is not tried at every place of it.
+    math = {m.start(): m for m in _MATH.finditer(text, start, end)} if text.find("$", start, end) >= 0 else {}
     # Where something happens (a gap edge, math, a change of marks): the text between two such points is
     # written as one escaped run, which is what writing it character by character gives.
     stops = {*opens, *closes, *math, end}
@@ -369,6 +370,7 @@ def _emit(text: str, start: int, end: int, marks: Sequence[Marks], gaps: Sequenc
     return "".join(out)
 
 
+@lru_cache(maxsize=256)  # a few combinations of marks, asked at every change of marks
 def _ordered(marks: Marks) -> tuple[str, ...]:
     return tuple(m for m in _MARK_ORDER if m in marks)
 

@@ -374,3 +374,13 @@ def test_sanitizer_checks_split_in_two_searches_find_what_the_alternation_found(
     assert bool(_NEEDS_SANITIZER_CHAR.search(fragment) or _BARE_AMPERSAND.search(fragment)) == bool(old.search(fragment))
     assert bool(_NEEDS_SANITIZER_IN_TEXT_CHAR.search(fragment) or _BARE_AMPERSAND.search(fragment)) == \
         bool(old_in_text.search(fragment))
+
+
+@given(st.text(alphabet=st.sampled_from(list("a1 \\$\n")), max_size=24), st.integers(0, 24), st.integers(0, 24))
+def test_math_is_found_in_a_range_only_where_it_holds_a_dollar(text: str, a: int, b: int) -> None:
+    from generator.render import _MATH, _ordered
+
+    start, end = sorted((min(a, len(text)), min(b, len(text))))
+    if "$" not in text[start:end]:
+        assert not list(_MATH.finditer(text, start, end))  # so _emit skips the search
+    assert _ordered(frozenset({"code", "strong", "em"})) == ("strong", "em", "code")
