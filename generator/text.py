@@ -12,7 +12,9 @@ from .memo import article_cache
 
 # Candidate sentence ends: terminal punctuation, optional closing quotes/brackets, then space.
 # The lookbehind starts a match only at the first mark of a run: "!!!!..." is scanned once, not once per mark.
-_BOUNDARY = re.compile(r"(?<![.!?…])[.!?…]+[\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])")
+# It follows the first mark (`(?<![.!?…]).` before it, as a pair) so that the pattern opens with a character
+# class, which the regex engine finds by a quick scan instead of trying the pattern at every place.
+_BOUNDARY = re.compile(r"[.!?…](?<![.!?…].)[.!?…]*[\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])")
 _ABBREVIATIONS = frozenset(
     "dr mr mrs ms prof sr jr st vs etc e.g i.e eg ie fig no vol pp al approx ca cf dept est inc ltd co corp "
     "jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k mt ft min max".split()

@@ -384,3 +384,16 @@ def test_math_is_found_in_a_range_only_where_it_holds_a_dollar(text: str, a: int
     if "$" not in text[start:end]:
         assert not list(_MATH.finditer(text, start, end))  # so _emit skips the search
     assert _ordered(frozenset({"code", "strong", "em"})) == ("strong", "em", "code")
+
+
+@given(st.text(alphabet=st.sampled_from(list("aA1 .!?…\"”’')]([“‘\n\t") + ["\u2028", "\xa0"]), max_size=30))
+def test_patterns_that_open_with_a_class_match_as_the_ones_they_replace(text: str) -> None:
+    from generator.render import _CHANGED_SPACE
+    from generator.text import _BOUNDARY
+
+    boundary = re.compile(r"(?<![.!?…])[.!?…]+[\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])")
+    assert [m.span() for m in _BOUNDARY.finditer(text)] == [m.span() for m in boundary.finditer(text)]
+    changed = re.compile(r"\s{2,}|[^\S ]")
+    assert [m.span() for m in _CHANGED_SPACE.finditer(text)] == [m.span() for m in changed.finditer(text)]
+    for start in range(len(text) + 1):  # _collapsed searches from a position
+        assert [m.span() for m in _CHANGED_SPACE.finditer(text, start)] == [m.span() for m in changed.finditer(text, start)]
