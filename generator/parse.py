@@ -12,6 +12,7 @@ from pathlib import PurePath
 from typing import Any, Mapping
 
 from .errors import GeneratorError
+from .memo import on_forget
 from .model import Block, Document, Image, Sentence
 from .text import split_sentences
 
@@ -32,6 +33,28 @@ def _parser() -> Any:
     from mdit_py_plugins.deflist import deflist_plugin
 
     return MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable("table").use(deflist_plugin)
+
+
+# The inline tokens of the last article parsed, by content: render.py reads the same inline Markdown again for
+# its formatting, and where its reading cannot differ (see `inline_children`) takes these instead of a parse.
+_LAST_INLINE: dict[str, list[Any]] = {}
+on_forget(_LAST_INLINE.clear)
+
+
+def inline_children(content: str) -> list[Any] | None:
+    """The child tokens markdown-it made of inline Markdown `content` in the last article parsed, if it was
+    there (None if not). Exactly what `parseInline(content)` gives with this parser's inline rules: the
+    article had no link reference definitions (none then resolve a `[label]`), and inline parsing of the
+    same string with the same rules and options is the same, whatever block it sits in."""
+    return _LAST_INLINE.get(content)
+
+
+def _remember_inline(tokens: list[Any], env: Mapping[str, Any]) -> None:
+    _LAST_INLINE.clear()  # one article's at a time: bounded whoever calls, with or without forget_article
+    if "references" not in env:  # the reference rule adds the key only when the article defines one
+        for tok in tokens:
+            if tok.type == "inline":
+                _LAST_INLINE[tok.content] = tok.children or []
 
 
 def plain_to_markdown(text: str) -> str:
@@ -59,7 +82,9 @@ def _is_title_like(line: str) -> bool:
 def parse_markdown(text: str, path: str, meta: Mapping[str, Any] | None = None) -> Document:
     """Parse one article into a Document; never raises on any text."""
     meta = dict(meta or {})
-    tokens = _parser().parse(text)
+    env: dict[str, Any] = {}
+    tokens = _parser().parse(text, env)
+    _remember_inline(tokens, env)
     blocks: list[Block] = []
     section: list[tuple[int, str]] = []
     heading_path: tuple[str, ...] = ()  # the headings of `section`, as each block records them (made once per heading)

@@ -20,10 +20,13 @@ import html
 import re
 from bisect import bisect_right
 from functools import lru_cache
+from itertools import compress
+from operator import ne
 from typing import Any, Callable, Iterable, Sequence
 
 from .memo import article_cache
 from .model import Gap
+from .parse import inline_children
 
 # Cloze syntax while HTML is built and sanitized: OPEN + ordinal digits + OPEN_END, HINT, CLOSE.
 OPEN, OPEN_END, HINT, CLOSE = "\ue000", "\ue001", "\ue002", "\ue003"
@@ -41,7 +44,6 @@ _TABLE_ROW = re.compile(r"^[ \t]*\|.*\|[ \t]*$")
 # Each run of blanks has one place to go (no `[ \t]*` next to another): linear on a line of spaces.
 _TABLE_RULE = re.compile(r"^[ \t]*\|?[ \t]*:?-{2,}:?(?:[ \t]*\|[ \t]*:?-{2,}:?)*(?:[ \t]*\|)?[ \t]*$")
 _KRAMDOWN_ATTRS = re.compile(r"\{:[^{}\n]*\}")
-_SPACE_RUN = re.compile(r"\s+")
 _MAX_ALIGN = 4000  # characters of block text a fact is aligned against; longer blocks keep no formatting
 
 # Marks a character can carry, in the order their tags nest, and the tag each one writes.
@@ -121,7 +123,10 @@ def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
 # What the sanitizer can change in a fragment with no tags: it parses and re-serializes HTML, which keeps
 # every other character as it is (checked for each code point, alone and between letters) and writes our
 # own `&amp;` `&lt;` `&gt;` back unchanged. Most fields are plain escaped text and skip the parse.
-_NEEDS_SANITIZER = re.compile(r"[<>\x00\r\xa0\ufeff\ud800-\udfff]|&(?!(?:amp|lt|gt);)")
+# Searched as two patterns: one that opens with a character class and one that opens with `&` are each found
+# by the regex engine's quick scan for their first character; the alternation of the two is tried at every place.
+_NEEDS_SANITIZER_CHAR = re.compile(r"[<>\x00\r\xa0\ufeff\ud800-\udfff]")
+_BARE_AMPERSAND = re.compile(r"&(?!(?:amp|lt|gt);)")
 
 
 # Tags certdeck writes itself (the marks _emit nests, the breadcrumb's spans) that the sanitizer keeps exactly as
@@ -131,12 +136,12 @@ _OWN_OPEN_TAGS = {f"<{tag}>": tag for tag in ("b", "i", "s", "mark", "sub", "sup
     '<span class="cd-crumbs">': "span", '<span class="cd-file">': "span"}
 _OWN_CLOSE_TAGS = {f"</{tag}>": tag for tag in ("b", "i", "s", "mark", "sub", "sup", "code", "span")}
 _TAG_LIKE = re.compile(r"<[^<>]*>")
-_NEEDS_SANITIZER_IN_TEXT = re.compile(r"[\x00\r\xa0\ufeff\ud800-\udfff]|&(?!(?:amp|lt|gt);)")
+_NEEDS_SANITIZER_IN_TEXT_CHAR = re.compile(r"[\x00\r\xa0\ufeff\ud800-\udfff]")
 
 
 def sanitize(fragment: str) -> str:
     """`fragment` reduced to the allow-list: safe tags, attributes, classes, style properties and URLs."""
-    if not _NEEDS_SANITIZER.search(fragment) or _only_own_tags(fragment):
+    if not (_NEEDS_SANITIZER_CHAR.search(fragment) or _BARE_AMPERSAND.search(fragment)) or _only_own_tags(fragment):
         return fragment
     return str(_sanitizer()(fragment))
 
@@ -144,7 +149,7 @@ def sanitize(fragment: str) -> str:
 def _only_own_tags(fragment: str) -> bool:
     """Whether every tag of `fragment` is one of _OWN_OPEN_TAGS / _OWN_CLOSE_TAGS, properly nested, every `<`
     and `>` is part of one, and the text needs no sanitizing: then the sanitizer would return it unchanged."""
-    if _NEEDS_SANITIZER_IN_TEXT.search(fragment):
+    if _NEEDS_SANITIZER_IN_TEXT_CHAR.search(fragment) or _BARE_AMPERSAND.search(fragment):
         return False
     open_tags: list[str] = []
     count = 0
@@ -321,12 +326,14 @@ def _emit(text: str, start: int, end: int, marks: Sequence[Marks], gaps: Sequenc
             set_marks(())
             out.append(f"{OPEN}{opens[i]}{OPEN_END}")
 
-    math = {m.start(): m for m in _MATH.finditer(text, start, end)}
+    # Math needs a `$` in the range: without one the pattern is not tried at every place of it.
+    math = {m.start(): m for m in _MATH.finditer(text, start, end)} if text.find("$", start, end) >= 0 else {}
     # Where something happens (a gap edge, math, a change of marks): the text between two such points is
     # written as one escaped run, which is what writing it character by character gives.
     stops = {*opens, *closes, *math, end}
     if marks:
-        stops.update(k for k in range(start + 1, end) if marks[k] != marks[k - 1])
+        # Each k with marks[k] != marks[k - 1], compared at C level rather than one Python step a character.
+        stops.update(compress(range(start + 1, end), map(ne, marks[start + 1 : end], marks[start : end - 1])))
     ordered_stops = sorted(stops)
     i = start
     while i < end:
@@ -363,6 +370,7 @@ def _emit(text: str, start: int, end: int, marks: Sequence[Marks], gaps: Sequenc
     return "".join(out)
 
 
+@lru_cache(maxsize=256)  # a few combinations of marks, asked at every change of marks
 def _ordered(marks: Marks) -> tuple[str, ...]:
     return tuple(m for m in _MARK_ORDER if m in marks)
 
@@ -373,25 +381,26 @@ def _ordered(marks: Marks) -> tuple[str, ...]:
 
 def _marks_for(text: str, markup: str) -> list[Marks]:
     """The marks of each character of `text`, taken from the Markdown it came from (empty: none)."""
-    if not markup or not _MARKING.search(markup) or not text:
+    styled = _plain_of(markup) if markup and text else None
+    if styled is None:
         return []
-    plain, folded, char_marks = _plain_of(markup)
-    if not any(char_marks):
-        return []
+    plain, folded, char_marks = styled
     # Case-folded, so a sentence the extraction capitalised still lines up (only where lengths stay).
     folded_text = text.lower()
     if len(folded) == len(plain) and len(folded_text) == len(text):
         plain, text = folded, folded_text
     at = _find(plain, text)
     if at >= 0:
-        return list(char_marks[at : at + len(text)])
+        found = char_marks[at : at + len(text)]
+        # No mark on the fact's own characters: no marks at all, which _emit writes by its quicker paths.
+        return list(found) if any(found) else []
     if len(plain) > _MAX_ALIGN or len(text) > _MAX_ALIGN:
         return []
     out: list[Marks] = [NO_MARKS] * len(text)
     # Facts are cleaned sentences (filler removed, first letter capitalised): align, then copy marks over.
     for a, b, size in matching_blocks(text, plain):
         out[a : a + size] = char_marks[b : b + size]
-    return out
+    return out if any(out) else []
 
 
 def matching_blocks(a: str, b: str) -> list[tuple[int, int, int]]:
@@ -443,11 +452,15 @@ _BIG_BLOCK = 65536  # characters: beyond this a fact is found through a word ind
 
 
 @article_cache(64)
-def _plain_of(markup: str) -> tuple[str, str, tuple[Marks, ...]]:
+def _plain_of(markup: str) -> tuple[str, str, tuple[Marks, ...]] | None:
     """(plain text, its lower case, each character's marks) of a block's Markdown, made once per block:
-    a paragraph with thousands of facts would otherwise be joined again for each one."""
-    chars, char_marks = _styled(markup)
-    plain = "".join(chars)
+    a paragraph with thousands of facts would otherwise be joined again for each one. None when nothing in
+    the block is marked (found once per block too, not scanned again for each of its facts)."""
+    if not _MARKING.search(markup):
+        return None
+    plain, char_marks = _styled(markup)
+    if not any(char_marks):
+        return None
     return plain, plain.lower(), char_marks
 
 
@@ -474,21 +487,20 @@ def _word_starts(plain: str) -> dict[str, list[int]]:
 
 
 @article_cache(256)
-def _styled(markup: str) -> tuple[tuple[str, ...], tuple[Marks, ...]]:
+def _styled(markup: str) -> tuple[str, tuple[Marks, ...]]:
     """The plain text of inline Markdown (as parse.py reads it) with each character's marks."""
-    chars: list[str] = []
+    pieces: list[str] = []
     marks: list[Marks] = []
     active: list[str] = []
 
     def add(piece: str, extra: Iterable[str] = ()) -> None:
-        chars.extend(piece)
+        pieces.append(piece)
         marks.extend([frozenset((*active, *extra))] * len(piece))
 
-    tokens = _inline_parser().parseInline(markup)
-    for child in (tokens[0].children or []) if tokens else []:
+    for child in _inline_tokens(markup):
         t = child.type
         if t == "text":
-            add(_KRAMDOWN_ATTRS.sub("", child.content))
+            add(_KRAMDOWN_ATTRS.sub("", child.content) if "{:" in child.content else child.content)
         elif t == "code_inline":
             add(child.content, ("code",))
         elif t in ("math_inline", "math_inline_double"):
@@ -508,24 +520,48 @@ def _styled(markup: str) -> tuple[tuple[str, ...], tuple[Marks, ...]]:
                     active.append(mark)
                 elif mark in active:
                     active.remove(mark)
-    # Collapse runs of white space as parse.py does, keeping the marks of each run's first character.
-    text = "".join(chars)
-    out_chars: list[str] = []
+    return _collapsed("".join(pieces), marks)
+
+
+# The runs of white space that collapsing changes: all but a lone space (`\s` is exactly str.isspace), i.e.
+# `\s{2,}|[^\S ]`, written to open with `\s` so that the regex engine scans quickly for a place to try.
+_CHANGED_SPACE = re.compile(r"\s(?:(?<! )|(?=\s))\s*")
+
+
+def _collapsed(text: str, marks: Sequence[Marks]) -> tuple[str, tuple[Marks, ...]]:
+    """`text` with runs of white space as one space and none at the ends, as parse.py collapses it, each run
+    keeping the marks of its first character. A lone space between words stays as it is, so only the
+    other runs are visited (not every space of the block)."""
+    pos, end = len(text) - len(text.lstrip()), len(text.rstrip())
+    if end <= pos:  # nothing but white space
+        return "", ()
+    out_text: list[str] = []
     out_marks: list[Marks] = []
-    pos = 0
-    for m in _SPACE_RUN.finditer(text):  # `\s` is exactly str.isspace
-        out_chars.extend(text[pos : m.start()])
-        out_marks.extend(marks[pos : m.start()])
-        if out_chars:
-            out_chars.append(" ")
-            out_marks.append(marks[m.start()])
+    for m in _CHANGED_SPACE.finditer(text, pos, end):
+        out_text += (text[pos : m.start()], " ")
+        out_marks += marks[pos : m.start() + 1]  # the run's first character gives the space its marks
         pos = m.end()
-    out_chars.extend(text[pos:])
-    out_marks.extend(marks[pos:])
-    if out_chars and out_chars[-1] == " ":
-        out_chars.pop()
-        out_marks.pop()
-    return tuple(out_chars), tuple(out_marks)
+    out_text.append(text[pos:end])
+    out_marks += marks[pos:end]
+    return "".join(out_text), tuple(out_marks)
+
+
+# Nesting deeper than this many `[` could reach the parsers' limits, which differ (20 here, 40 in parse.py).
+_MAX_SHARED_BRACKETS = 8
+
+
+def _inline_tokens(markup: str) -> list[Any]:
+    """The child tokens of `markup` read as inline Markdown by `_inline_parser`.
+
+    parse.py has read most block Markdown already, with the same rules but for math (`$`) and strikethrough
+    (`~`), which fire only on their own characters, and a nesting limit reached only through nested
+    brackets: without those its tokens are the same, and the parse is not done twice."""
+    if "$" not in markup and "~" not in markup and markup.count("[") <= _MAX_SHARED_BRACKETS:
+        children = inline_children(markup)
+        if children is not None:
+            return children
+    tokens = _inline_parser().parseInline(markup)
+    return (tokens[0].children or []) if tokens else []
 
 
 @lru_cache(maxsize=1)

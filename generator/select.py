@@ -7,6 +7,7 @@ pinned facts (author markup, curation) first, then by score, then structure befo
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Sequence
 
 from .extract.markup import has_markup
@@ -76,9 +77,12 @@ def _full_text(fact: Fact) -> str:
 
 def _words(text: str) -> set[str]:
     """Content words, plural folded: "gadget0" and "gadget1" stay apart, "disorders" meets "disorder"."""
-    return {
-        w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in content_words(text)
-    }
+    return set(map(_plural_folded, content_words(text)))
+
+
+@lru_cache(maxsize=1 << 14)  # a word's fold, like its stem, is the same in every article
+def _plural_folded(word: str) -> str:
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
 
 
 def _answers(fact: Fact) -> list[str]:

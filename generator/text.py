@@ -12,7 +12,9 @@ from .memo import article_cache
 
 # Candidate sentence ends: terminal punctuation, optional closing quotes/brackets, then space.
 # The lookbehind starts a match only at the first mark of a run: "!!!!..." is scanned once, not once per mark.
-_BOUNDARY = re.compile(r"(?<![.!?…])[.!?…]+[\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])")
+# It follows the first mark (`(?<![.!?…]).` before it, as a pair) so that the pattern opens with a character
+# class, which the regex engine finds by a quick scan instead of trying the pattern at every place.
+_BOUNDARY = re.compile(r"[.!?…](?<![.!?…].)[.!?…]*[\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])")
 _ABBREVIATIONS = frozenset(
     "dr mr mrs ms prof sr jr st vs etc e.g i.e eg ie fig no vol pp al approx ca cf dept est inc ltd co corp "
     "jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k mt ft min max".split()
@@ -78,8 +80,17 @@ def content_words(text: str) -> list[str]:
 def _content_words(text: str) -> tuple[str, ...]:
     # Memoised: the rules ask for the same sentences' words many times (callers get their own list).
     # ASCII text can be lower-cased before the scan (same words, one call); other text may change length.
-    found = _WORD.findall(text.lower()) if text.isascii() else [w.lower() for w in _WORD.findall(text)]
+    if not text.isascii():
+        found = [w.lower() for w in _WORD.findall(text)]
+    elif "'" in text:
+        found = _WORD.findall(text.lower())
+    else:  # without an apostrophe a word is a run of letters and digits: split where there is none
+        found = text.lower().translate(_NOT_WORD_TO_SPACE).split()
     return tuple(filterfalse(_is_stop_word, found))
+
+
+# Every ASCII character `_WORD` cannot match (all but letters and digits; the apostrophe is handled apart).
+_NOT_WORD_TO_SPACE = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalnum()})
 
 
 @lru_cache(maxsize=1 << 14)
@@ -147,6 +158,9 @@ def _stem_index(text: str) -> _StemIndex:
     return _StemIndex(tuple([m.start() for m in matches]), tuple([m.end() for m in matches]), first, last)
 
 
+_NONE: frozenset[str] = frozenset()
+
+
 def stems_outside(text: str, start: int, end: int, wanted: Iterable[str]) -> bool:
     """Whether every stem in `wanted` is in `stems(text[:start] + " " + text[end:])`, without building and
     scanning that string: the gap rules ask this of every candidate span of a sentence.
@@ -159,9 +173,11 @@ def stems_outside(text: str, start: int, end: int, wanted: Iterable[str]) -> boo
     index = _stem_index(text)
     n = len(index.starts)
     k = bisect_right(index.ends, start)  # words[:k] lie wholly before `start`
-    cut = _stems(text[index.ends[k - 1] if k else 0 : start])
+    # Between two words `_WORD` finds there is no letter or digit: the piece after words[:k] holds a word
+    # only where `start` cuts words[k] (most gaps start at a word: no slice, no memo look-up).
+    cut = _stems(text[index.ends[k - 1] if k else 0 : start]) if k < n and index.starts[k] < start else _NONE
     j = bisect_left(index.starts, end)  # words[j:] lie wholly after `end`
-    after: frozenset[str] = frozenset()
+    after = _NONE
     if j and index.ends[j - 1] > end:  # `end` falls inside a word: the suffix starts mid-word
         after, j = _stems(text[end:]), n
     first, last = index.first, index.last

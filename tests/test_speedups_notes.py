@@ -93,7 +93,7 @@ def test_nested_own_tags_are_recognised(pieces: list[str]) -> None:
     assert _only_own_tags("<b>a<i>b<code>c</code></i></b> &amp; d")
 
 
-@given(st.text(alphabet=st.sampled_from(list("ab <&{}:\n")), min_size=1, max_size=20),
+@given(st.text(alphabet=st.sampled_from(list("ab <&{}:\n$")), min_size=1, max_size=20),
        st.lists(st.tuples(st.integers(0, 20), st.integers(0, 20), st.integers(1, 3), st.sampled_from(["", "h", "<"])),
                 max_size=3),
        st.integers(0, 20), st.integers(0, 20))
@@ -250,3 +250,150 @@ def test_overlap_index_candidates_are_the_reference_candidates(facts: list[tuple
             assert index.candidates(words | {"zz"}, {"a"}) == reference.candidates(words | {"zz"}, {"a"})
     finally:
         select._SCAN_LIMIT = old_limit
+
+
+# Inline Markdown: what both parsers read differently (math, strikethrough, references, deep brackets) and
+# what they read alike (emphasis, code, links, images, HTML, entities, escapes, breaks).
+MARKDOWN_PIECES = ["a", "b c", " ", "\n", "*", "**", "_", "__", "`", "[", "]", "(", ")", "![", "](u)", "<b>", "</b>",
+                   "<dfn>", "</dfn>", "<x y='1'>", "&amp;", "&#123;", "\\", "\\*", "$", "$$", "~", "~~", "{: .c}",
+                   "http://a.b", "<http://a.b>", "[r]", "  \n", "#", "- ", "1. ", "> ", "|", "---", "\t"]
+
+
+def _styled_by_parsing(markup: str) -> tuple[tuple[str, ...], tuple[frozenset[str], ...]]:
+    """render._styled as it was: its own parse of `markup`, never parse.py's tokens."""
+    import generator.render as render
+
+    saved = render.inline_children
+    render.inline_children = lambda content: None
+    try:
+        return render._styled.__wrapped__(markup)
+    finally:
+        render.inline_children = saved
+
+
+@given(st.lists(st.sampled_from(MARKDOWN_PIECES), max_size=30), st.booleans())
+def test_styled_from_the_article_parse_matches_its_own_parse(pieces: list[str], with_reference: bool) -> None:
+    import generator.parse as parse
+    import generator.render as render
+
+    markup = "".join(pieces)
+    article = markup + ("\n\n[r]: http://x.y\n" if with_reference else "")
+    parse.parse_markdown(article, "a.md")
+    contents = list(parse._LAST_INLINE) or [markup]
+    assert not (with_reference and parse._LAST_INLINE)  # an article with a reference shares no tokens
+    for content in contents + [markup.strip()]:
+        assert render._styled.__wrapped__(content) == _styled_by_parsing(content)
+
+
+def test_styled_shares_tokens_only_below_the_nesting_limits() -> None:
+    import generator.parse as parse
+    import generator.render as render
+
+    for depth in (8, 9, 19, 20, 21, 39, 40, 41):
+        for markup in ("[" * depth + "a" + "](b)" * depth, "[" * depth + "a", "![" * depth + "a" + "](b)" * depth,
+                       "[a](b) " * depth):
+            parse.parse_markdown(markup, "a.md")
+            assert render._styled.__wrapped__(markup) == _styled_by_parsing(markup)
+    parse.parse_markdown("plain *words*", "a.md")
+    assert parse.inline_children("plain *words*") is not None  # the shortcut is taken where it can be
+
+
+WORDY_PIECES = ["a", "Bb", "the", "treat", "treatment", "it's", "rock'n'roll", "’s", " ", "  ", "\t", "-", ",", "'",
+                "é", "İ", "K", "7", "x2", "planning", "ed", "ness"]
+
+
+@given(st.lists(st.sampled_from(WORDY_PIECES), max_size=16), st.integers(0, 60), st.integers(0, 60),
+       st.lists(st.sampled_from(["treat", "plan", "bb", "7", "x2", "rock", "n", "roll", "s", "a", "ness"]), max_size=4))
+def test_stems_outside_is_the_stems_of_the_text_around_the_span(pieces: list[str], a: int, b: int,
+                                                                 wanted: list[str]) -> None:
+    from generator.text import stems, stems_outside
+
+    text = "".join(pieces)
+    start, end = sorted((min(a, len(text)), min(b, len(text))))
+    for w in [wanted, list(stems(text[start:end])), list(stems(text))]:
+        assert stems_outside(text, start, end, w) == (set(w) <= stems(text[:start] + " " + text[end:]))
+
+
+def _collapsed_reference(text: str, marks: list[frozenset[str]]) -> tuple[str, tuple[frozenset[str], ...]]:
+    """render._styled's collapsing as it was: every run of white space visited."""
+    out_chars: list[str] = []
+    out_marks: list[frozenset[str]] = []
+    pos = 0
+    for m in re.finditer(r"\s+", text):
+        out_chars.extend(text[pos : m.start()])
+        out_marks.extend(marks[pos : m.start()])
+        if out_chars:
+            out_chars.append(" ")
+            out_marks.append(marks[m.start()])
+        pos = m.end()
+    out_chars.extend(text[pos:])
+    out_marks.extend(marks[pos:])
+    if out_chars and out_chars[-1] == " ":
+        out_chars.pop()
+        out_marks.pop()
+    return "".join(out_chars), tuple(out_marks)
+
+
+@given(st.lists(st.tuples(st.sampled_from(SPACES + ["x", "yz", "  ", " \n "]), st.sampled_from("-bi")), max_size=20))
+def test_collapsing_visits_only_changed_runs_and_keeps_the_same_marks(pieces: list[tuple[str, str]]) -> None:
+    from generator.render import _collapsed
+
+    text = "".join(p for p, _ in pieces)
+    marks = [frozenset(mark.strip("-")) for p, mark in pieces for _ in p]
+    assert _collapsed(text, marks) == _collapsed_reference(text, marks)
+    assert _collapsed(text, marks)[0] == " ".join(text.split())
+
+
+@given(st.lists(st.sampled_from(WORDY_PIECES + ["The", "A1", "b-2", "c_d", "e.f", "\n", "~", "'x", "y'"]), max_size=16))
+def test_content_words_split_as_the_word_pattern_finds_them(pieces: list[str]) -> None:
+    from generator.text import _WORD, STOP_WORDS, _content_words
+
+    text = "".join(pieces)
+    found = [w.lower() for w in _WORD.findall(text)]
+    assert _content_words.__wrapped__(text) == tuple(w for w in found if w not in STOP_WORDS)
+
+
+@given(st.lists(st.sampled_from(["bus", "buses", "class", "gas", "its", "disorders", "a", "this", "s", "ss"]), max_size=8))
+def test_select_words_fold_plurals_as_before(words: list[str]) -> None:
+    from generator.select import _words
+    from generator.text import content_words
+
+    text = " ".join(words)
+    assert _words(text) == {w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
+                            for w in content_words(text)}
+
+
+@given(st.lists(st.sampled_from(["a", "<", ">", "&", "&amp;", "&lt;", "&gt;", "&am", "&quot;", "amp;", "\x00", "\r", "\xa0",
+                                 "\ufeff", "\ud800", "\ue000", "<b>", "</b>", " "]), max_size=12))
+def test_sanitizer_checks_split_in_two_searches_find_what_the_alternation_found(pieces: list[str]) -> None:
+    from generator.render import _BARE_AMPERSAND, _NEEDS_SANITIZER_CHAR, _NEEDS_SANITIZER_IN_TEXT_CHAR
+
+    fragment = "".join(pieces)
+    old = re.compile(r"[<>\x00\r\xa0\ufeff\ud800-\udfff]|&(?!(?:amp|lt|gt);)")
+    old_in_text = re.compile(r"[\x00\r\xa0\ufeff\ud800-\udfff]|&(?!(?:amp|lt|gt);)")
+    assert bool(_NEEDS_SANITIZER_CHAR.search(fragment) or _BARE_AMPERSAND.search(fragment)) == bool(old.search(fragment))
+    assert bool(_NEEDS_SANITIZER_IN_TEXT_CHAR.search(fragment) or _BARE_AMPERSAND.search(fragment)) == \
+        bool(old_in_text.search(fragment))
+
+
+@given(st.text(alphabet=st.sampled_from(list("a1 \\$\n")), max_size=24), st.integers(0, 24), st.integers(0, 24))
+def test_math_is_found_in_a_range_only_where_it_holds_a_dollar(text: str, a: int, b: int) -> None:
+    from generator.render import _MATH, _ordered
+
+    start, end = sorted((min(a, len(text)), min(b, len(text))))
+    if "$" not in text[start:end]:
+        assert not list(_MATH.finditer(text, start, end))  # so _emit skips the search
+    assert _ordered(frozenset({"code", "strong", "em"})) == ("strong", "em", "code")
+
+
+@given(st.text(alphabet=st.sampled_from(list("aA1 .!?…\"”’')]([“‘\n\t") + ["\u2028", "\xa0"]), max_size=30))
+def test_patterns_that_open_with_a_class_match_as_the_ones_they_replace(text: str) -> None:
+    from generator.render import _CHANGED_SPACE
+    from generator.text import _BOUNDARY
+
+    boundary = re.compile(r"(?<![.!?…])[.!?…]+[\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])")
+    assert [m.span() for m in _BOUNDARY.finditer(text)] == [m.span() for m in boundary.finditer(text)]
+    changed = re.compile(r"\s{2,}|[^\S ]")
+    assert [m.span() for m in _CHANGED_SPACE.finditer(text)] == [m.span() for m in changed.finditer(text)]
+    for start in range(len(text) + 1):  # _collapsed searches from a position
+        assert [m.span() for m in _CHANGED_SPACE.finditer(text, start)] == [m.span() for m in changed.finditer(text, start)]
