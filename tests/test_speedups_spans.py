@@ -8,6 +8,7 @@ on generated ones.
 """
 from __future__ import annotations
 
+import re
 import sys
 from collections import Counter
 from pathlib import Path
@@ -556,3 +557,102 @@ def test_tokens_verbs_and_chunks_are_as_before_on_made_up_sentences(text: str) -
 @given(st.text(alphabet="aZ9$%+.,/'’&- _é", max_size=20))
 def test_tokens_are_as_before_on_any_characters(text: str) -> None:
     assert _tokens.__wrapped__(text) == reference_tokens(text)
+
+
+# The quantity finder before its shortcuts: NUMBER as it was written (mixed case, re.I), every pattern run
+# over the sentence itself, the number hint as a regex scan.
+_REFERENCE_NUM = (
+    r"(?:\$?\d[\d,]*(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|"
+    r"twenty|thirty|forty|fifty|sixty|hundred|half|a few)"
+)
+_REFERENCE_UNIT = (
+    r"(?:%|percent|°\s?[CF]?|degrees?(?:\s+(?:Celsius|Fahrenheit|[CF]))?|mg|mcg|g|kg|lbs?|pounds?|oz|mL|ml|"
+    r"L|liters?|mmHg|cm|mm|m|km|miles?|feet|inches|hours?|hrs?|minutes?|mins?|seconds?|secs?|days?|weeks?|"
+    r"months?|years?|decades?|times|doses?|breaths?|beats?|mL/kg/hr|mL/kg|/min|bpm|million|billion|thousand|"
+    r"adults?|children|people|patients|cases|deaths)"
+)
+REFERENCE_NUMBER = re.compile(
+    r"(?<![\w./-])(?:(?:at least|at most|about|around|roughly|nearly|almost|approximately|over|under|more "
+    r"than|"
+    r"less than|fewer than|up to|within|every)\s+)?"
+    + _REFERENCE_NUM
+    + r"(?:\s?%)?(?:\+)?(?:\s?(?:-|–|—|to|or|in|out of)\s?"
+    + _REFERENCE_NUM
+    + r"(?:\s?%)?)?"
+    r"(?:(?:\s|-)(?:million|billion|thousand|hundred))?(?:(?:\s|-)?" + _REFERENCE_UNIT + r"(?:/[A-Za-z]{1,4})*"
+    r"(?:\sper\s(?:minute|hour|day|week|month|year|second|kg|dose))?)?"
+    r"(?![\w%/-]|\.\d)",
+    re.I,
+)
+
+
+def reference_number_spans(text: str) -> tuple[Span, ...]:
+    from generator.extract.spans import (
+        _COMPARATIVE, _DATE, _DECADE, _DIGITS, _NUMBER_HINT, _QUALIFIER_WORDS, _WORD_NUMBER, _YEAR, _no_overlap,
+    )
+
+    if not _NUMBER_HINT.pattern.search(text):
+        return ()
+    out = []
+    for m in REFERENCE_NUMBER.finditer(text):
+        core = m.group(0).strip()
+        words = core.split()
+        has_digit = any(c.isdigit() for c in core)
+        if not has_digit and (
+            len(words) < 2 or all(_WORD_NUMBER.match(w) or w.lower() in _QUALIFIER_WORDS for w in words)
+        ):
+            continue
+        before = text[: m.start()].split()[-1:] or [""]
+        if _DIGITS.fullmatch(core) and before[0][:1].isupper():
+            continue
+        if _YEAR.fullmatch(core):
+            out.append(Span(m.start(), m.end(), "number", -0.5))
+            continue
+        out.append(Span(m.start(), m.start() + len(m.group(0).rstrip()), "number", 1.0))
+    for m in _COMPARATIVE.finditer(text):
+        out.append(Span(m.start(), m.end(), "number", 0.9))
+    dates = [Span(m.start(), m.end(), "number", 1.0) for m in _DATE.finditer(text)]
+    dates += [Span(m.start(), m.end(), "number", 0.8) for m in _DECADE.finditer(text)]
+    out = [s for s in out if not any(d.start <= s.start < d.end for d in dates)] + dates
+    return tuple(_no_overlap(sorted(out, key=lambda s: (s.start, -s.end))))
+
+
+def test_number_in_lower_case_compiles_to_the_mixed_case_pattern() -> None:
+    from re import _compiler, _parser  # type: ignore[attr-defined]
+
+    from generator.extract.spans import NUMBER
+
+    def code(p: re.Pattern[str]) -> list[int]:
+        return _compiler._code(_parser.parse(p.pattern, p.flags), p.flags)
+
+    assert NUMBER.flags == REFERENCE_NUMBER.flags
+    assert code(NUMBER) == code(REFERENCE_NUMBER)
+
+
+def test_quantities_are_as_before_on_the_articles() -> None:
+    from generator.extract.spans import _number_spans
+
+    for text, _, _ in SENTENCES:
+        assert _number_spans.__wrapped__(text) == reference_number_spans(text), text
+
+
+# Number words inside and at the start of words, digits, units in any case, dates, decades, comparatives,
+# "_" and letters re.I folds from outside ASCII ("K" Kelvin, "ſ", "İ").
+QUANTITY_PIECES = st.sampled_from(
+    ["one", "One", "often", "someone", "ten", "Tend", "a few", "A FEW", "twice as", "Twice", "as", "long",
+     "three times", "half", "İ", "ſix", "Kg", "20", "3", "2.5", "1,000", "mg", "ML", "mL/kg", "°C", "%", "-", "–",
+     "/", "/hr", " ", " ", " ", ".", ",", "years", "at least", "About", "1990s", "mid-1980s", "May 4, 2020",
+     "Type 2", "x", "_", "_one", "per minute", "to"]
+)
+
+
+@settings(max_examples=600)
+@given(st.lists(QUANTITY_PIECES, max_size=10).map("".join))
+def test_quantities_are_as_before_on_made_up_text(text: str) -> None:
+    from generator.extract.spans import _holds_number_hint, _NUMBER_HINT, _number_spans, lowered
+
+    assert _holds_number_hint(text, lowered(text)) == bool(_NUMBER_HINT.pattern.search(text))
+    assert _number_spans.__wrapped__(text) == reference_number_spans(text)
+    spaced = text.replace("", " ")[1:-1]  # the same pieces with every character a word apart
+    assert _number_spans.__wrapped__(spaced) == reference_number_spans(spaced)
+
