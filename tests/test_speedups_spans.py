@@ -656,3 +656,33 @@ def test_quantities_are_as_before_on_made_up_text(text: str) -> None:
     spaced = text.replace("", " ")[1:-1]  # the same pieces with every character a word apart
     assert _number_spans.__wrapped__(spaced) == reference_number_spans(spaced)
 
+
+def test_the_claim_rule_skips_only_leak_tests_that_would_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.extract import util
+    from generator.memo import forget_article
+
+    docs = [parse_markdown(path.read_text(encoding="utf-8"), path.name) for path in ARTICLES]
+    fast = [claim.claim(doc) for doc in docs]
+    forget_article()
+    monkeypatch.setattr(claim, "cloze_spans", lambda *a, **k: util.cloze_spans(*a, **{**k, "leak_checked": False}))
+    assert [claim.claim(doc) for doc in docs] == fast
+    assert sum(map(len, fast)) > 50
+
+
+@given(
+    st.text(alphabet="ab Ab.,;:'’1_-", max_size=16),
+    st.integers(0, 16),
+    st.integers(0, 16),
+    st.sampled_from(["", " ", "ab", "Ab 1"]),
+)
+def test_trimming_a_gap_keeps_its_leak_test(text: str, start: int, end: int, avoid: str) -> None:
+    from generator.extract.spans import leaks_around
+
+    start, end = sorted((min(start, len(text)), min(end, len(text))))
+    trimmed_start, trimmed_end = start, end
+    while trimmed_start < trimmed_end and text[trimmed_start] in " ,;:":  # as cloze_spans trims
+        trimmed_start += 1
+    while trimmed_end > trimmed_start and text[trimmed_end - 1] in " ,;:.":
+        trimmed_end -= 1
+    expected = leaks_around(text, start, end, avoid + " ")  # the ranker's avoid: the lead after a space
+    assert leaks_around(text, trimmed_start, trimmed_end, avoid) == expected
