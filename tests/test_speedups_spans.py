@@ -686,3 +686,21 @@ def test_trimming_a_gap_keeps_its_leak_test(text: str, start: int, end: int, avo
         trimmed_end -= 1
     expected = leaks_around(text, start, end, avoid + " ")  # the ranker's avoid: the lead after a space
     assert leaks_around(text, trimmed_start, trimmed_end, avoid) == expected
+
+
+@given(st.lists(st.tuples(st.integers(0, 5), st.sampled_from([-1.0, -0.0, 0.0, 0.5, 1.0, 2.3, 3.0]),
+                          st.sampled_from(["chunk", "object"]))))
+def test_two_stable_sorts_rank_as_the_rank_key(items: list[tuple[int, float, str]]) -> None:
+    from generator.extract.spans import _rank_key, _sort_ranked
+
+    spans = [Span(start, start + n, kind, score) for n, (start, score, kind) in enumerate(items)]
+    fast = list(spans)
+    _sort_ranked(fast)
+    assert fast == sorted(spans, key=_rank_key)
+    assert [s.end for s in fast] == [s.end for s in sorted(spans, key=_rank_key)]  # ties keep their order
+
+
+def test_doc_stats_give_topic_and_headings_as_given() -> None:
+    stats = DocStats(Counter({"burn": 2}), frozenset({"burn"}), frozenset({"treat", "burn"}))
+    assert stats.given == frozenset({"burn", "treat"})
+    assert stats == DocStats(Counter({"burn": 2}), frozenset({"burn"}), frozenset({"treat", "burn"}))

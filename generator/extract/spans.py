@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import itemgetter
 from typing import Any, Iterable, Iterator, NamedTuple, Sequence
@@ -639,6 +639,10 @@ class DocStats:
     counts: Counter[str]
     topic: frozenset[str]  # stems of the title's content words
     headings: frozenset[str]
+    given: frozenset[str] = field(init=False, repr=False, compare=False)  # topic | headings, made once
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "given", self.topic | self.headings)  # asked of every ranked sentence
 
 
 @article_cache(8)
@@ -830,6 +834,16 @@ def _rank_key(span: Span) -> tuple[float, int]:
     return -span.score, span.start
 
 
+_START, _SCORE = itemgetter(0), itemgetter(3)  # Span.start, Span.score, read at C speed
+
+
+def _sort_ranked(spans: list[Span]) -> None:
+    """`spans.sort(key=_rank_key)` in two stable sorts with C-level keys (by start, then by score, highest
+    first: `reverse` keeps equal scores in order), without a Python call per span."""
+    spans.sort(key=_START)
+    spans.sort(key=_SCORE, reverse=True)
+
+
 def iter_gaps(
     text: str,
     stats: DocStats,
@@ -866,7 +880,7 @@ def iter_gaps(
         if in_parentheses and _in_parentheses(text, c):
             score -= 1.0
         tail.append(Span(c.start, c.end, "chunk", score))
-    tail.sort(key=_rank_key)
+    _sort_ranked(tail)
     for s in tail:
         where = (s.start, s.end)
         if where in seen:
@@ -911,10 +925,10 @@ def _ranked_candidates(
             found.append(vp)
         predicate = text[clause.verb_start :].split(None, 1)
         complement = predicate[1] if len(predicate) > 1 else ""
-        given = stats.topic | stats.headings
+        given = stats.given
         subject_words = stem_set(clause.subject)
         topic_only = bool(subject_words) and subject_words <= given
-        plain_subject = not _SUBORDINATOR.search(clause.subject)
+        plain_subject = not _FOLDED_SUBORDINATOR.search(clause.subject)
         short_subject = 0 < len(clause.subject.split()) <= 4 and plain_subject
         if (
             clause.verb in COPULAS
@@ -973,7 +987,7 @@ def _ranked_candidates(
             Span(s.start, s.end, s.kind, s.score - 1.0) if _in_parentheses(text, s) and s.kind != "number" else s
             for s in found
         ]
-    found.sort(key=_rank_key)
+    _sort_ranked(found)
     return found, cks
 
 
@@ -994,6 +1008,7 @@ _NOT_EVERY = re.compile(
     re.I,
 )
 _SUBORDINATOR = re.compile(r"\b(that|which|who|when|if)\b", re.I)
+_FOLDED_SUBORDINATOR = FoldedPattern(_SUBORDINATOR, needles=("that", "which", "who", "when", "if"))
 _NEITHER_NOR = re.compile(r"neither\s+(.+?\s+nor\s+[^,]+?)\s+(?:is|are|has|have|was|were|can|will)\b", re.I)
 _PASSIVE_PURPOSE = re.compile(
     r"(?:is|are|was|were|can be|may be|should be|must "
