@@ -704,3 +704,15 @@ def test_doc_stats_give_topic_and_headings_as_given() -> None:
     stats = DocStats(Counter({"burn": 2}), frozenset({"burn"}), frozenset({"treat", "burn"}))
     assert stats.given == frozenset({"burn", "treat"})
     assert stats == DocStats(Counter({"burn": 2}), frozenset({"burn"}), frozenset({"treat", "burn"}))
+
+
+@given(st.lists(VERB_WORDS, max_size=10).map(" ".join), st.integers(-1, 80))
+def test_the_tokens_from_an_offset_are_those_the_filter_keeps(text: str, start: int) -> None:
+    from generator.extract.spans import _tokens_after, _tokens_from
+
+    toks = _tokens(text)
+    assert list(_tokens_from(text, start)) == [t for t in toks if t.start >= start]
+    assert list(_tokens_after(text, start)) == [t for t in toks if t.start > start]
+    for t in toks:  # the offsets the ranker passes: a token's own start
+        assert list(_tokens_from(text, t.start)) == [u for u in toks if u.start >= t.start]
+        assert list(_tokens_after(text, t.start)) == [u for u in toks if u.start > t.start]

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from bisect import bisect_left, bisect_right
 from functools import lru_cache
 from operator import itemgetter
 from typing import Any, Iterable, Iterator, NamedTuple, Sequence
@@ -300,6 +301,20 @@ def _tokens(text: str) -> tuple[Token, ...]:
 
 
 _tuple_new = tuple.__new__
+_TOKEN_START = itemgetter(1)  # Token.start
+
+
+def _tokens_from(text: str, start: int) -> tuple[Token, ...]:
+    """The tokens of `text` that start at or after `start`: tokens come in order of their starts, so a
+    bisection finds the first, not a test of every token."""
+    toks = _tokens(text)
+    return toks[bisect_left(toks, start, key=_TOKEN_START) :]
+
+
+def _tokens_after(text: str, start: int) -> tuple[Token, ...]:
+    """The tokens of `text` that start after `start`."""
+    toks = _tokens(text)
+    return toks[bisect_right(toks, start, key=_TOKEN_START) :]
 
 
 @lru_cache(maxsize=1 << 14)
@@ -777,7 +792,7 @@ def split_clause(text: str) -> Clause:
     """Subject and main verb of a declarative sentence: the first verb after a noun run of the main clause,
     skipping verbs inside a relative clause ("A person who is addicted ... has")."""
     start = main_clause_start(text)
-    toks = [t for t in _tokens(text) if t.start >= start]
+    toks = _tokens_from(text, start)
     verbs = _verb_positions(_lows(toks))
     relative = relative_verb = False
     gerund_subject = (len(toks) > 1 and toks[0].low.endswith("ing") and 0 not in verbs
@@ -1051,7 +1066,7 @@ def _copula_after_modals(text: str, clause: Clause) -> int:
 def _complement(text: str, verb_start: int) -> Span | None:
     """An adjective complement after a copula, with its degree word and infinitive ("less able to combat
     bacteria", "highly personal"): up to the clause's end, at most five words."""
-    toks = [t for t in _tokens(text) if t.start > verb_start]
+    toks = _tokens_after(text, verb_start)
     if len(toks) > 2 and toks[0].low in ("all", "really", "mainly", "mostly") and toks[1].low == "about":
         toks = toks[1:]
     if len(toks) > 1 and toks[0].low == "about" and toks[1].low.endswith("ing"):
@@ -1090,7 +1105,7 @@ def _complement(text: str, verb_start: int) -> Span | None:
 def _verb_phrase(text: str, verb_start: int) -> Span | None:
     """A short predicate with no noun phrase of its own ("can strike quickly", "cannot be ignored or left
     alone"): the words after the auxiliaries up to the clause's end, when that is at most four words."""
-    toks = [t for t in _tokens(text) if t.start >= verb_start]
+    toks = _tokens_from(text, verb_start)
     i = 0
     while i < len(toks) and (
         toks[i].low in AUXILIARIES or toks[i].low in MODALS or toks[i].low in ("not", "be")
