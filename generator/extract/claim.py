@@ -176,6 +176,9 @@ def claim_fact(sent: ProseSentence, stats: DocStats, avoid: str = "") -> Fact | 
         sent.raw,
         sent.line,
         avoid=avoid,
+        # The ranker kept only spans that leak nothing with `avoid` and the lead: with no lead, the card is
+        # the sentence and that is cloze_spans's own leak test (a space added to `avoid` is no word).
+        leak_checked=not sent.lead,
     )
 
 

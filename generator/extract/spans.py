@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from bisect import bisect_left, bisect_right
 from functools import lru_cache
 from operator import itemgetter
 from typing import Any, Iterable, Iterator, NamedTuple, Sequence
@@ -75,6 +76,18 @@ class FoldedPattern:
         if low is None:
             return self.pattern.match(text, pos)
         return self._folded.match(low, pos)
+
+    def finditer_lowered(self, text: str, low: str | None) -> Iterator[re.Match[str]]:
+        """`pattern.finditer(text)`, given `lowered(text)` (its matches hold `low` when it is not None)."""
+        if low is None:
+            return self.pattern.finditer(text)
+        if self.needles:
+            for needle in self.needles:
+                if needle in low:
+                    break
+            else:
+                return iter(())
+        return self._folded.finditer(low)
 
 
 def lowered(text: str) -> str | None:
@@ -212,10 +225,11 @@ _NUM = (
     r"(?:\$?\d[\d,]*(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|"
     r"twenty|thirty|forty|fifty|sixty|hundred|half|a few)"
 )
+# In lower case ("mL" as "ml", "[CF]" as "[cf]"): under re.I the same pattern, and one FoldedPattern can run.
 _UNIT = (
-    r"(?:%|percent|°\s?[CF]?|degrees?(?:\s+(?:Celsius|Fahrenheit|[CF]))?|mg|mcg|g|kg|lbs?|pounds?|oz|mL|ml|"
-    r"L|liters?|mmHg|cm|mm|m|km|miles?|feet|inches|hours?|hrs?|minutes?|mins?|seconds?|secs?|days?|weeks?|"
-    r"months?|years?|decades?|times|doses?|breaths?|beats?|mL/kg/hr|mL/kg|/min|bpm|million|billion|thousand|"
+    r"(?:%|percent|°\s?[cf]?|degrees?(?:\s+(?:celsius|fahrenheit|[cf]))?|mg|mcg|g|kg|lbs?|pounds?|oz|ml|ml|"
+    r"l|liters?|mmhg|cm|mm|m|km|miles?|feet|inches|hours?|hrs?|minutes?|mins?|seconds?|secs?|days?|weeks?|"
+    r"months?|years?|decades?|times|doses?|breaths?|beats?|ml/kg/hr|ml/kg|/min|bpm|million|billion|thousand|"
     r"adults?|children|people|patients|cases|deaths)"
 )
 NUMBER = re.compile(
@@ -226,7 +240,7 @@ NUMBER = re.compile(
     + r"(?:\s?%)?(?:\+)?(?:\s?(?:-|–|—|to|or|in|out of)\s?"
     + _NUM
     + r"(?:\s?%)?)?"
-    r"(?:(?:\s|-)(?:million|billion|thousand|hundred))?(?:(?:\s|-)?" + _UNIT + r"(?:/[A-Za-z]{1,4})*"
+    r"(?:(?:\s|-)(?:million|billion|thousand|hundred))?(?:(?:\s|-)?" + _UNIT + r"(?:/[a-z]{1,4})*"
     r"(?:\sper\s(?:minute|hour|day|week|month|year|second|kg|dose))?)?"
     r"(?![\w%/-]|\.\d)",
     re.I,
@@ -287,6 +301,20 @@ def _tokens(text: str) -> tuple[Token, ...]:
 
 
 _tuple_new = tuple.__new__
+_TOKEN_START = itemgetter(1)  # Token.start
+
+
+def _tokens_from(text: str, start: int) -> tuple[Token, ...]:
+    """The tokens of `text` that start at or after `start`: tokens come in order of their starts, so a
+    bisection finds the first, not a test of every token."""
+    toks = _tokens(text)
+    return toks[bisect_left(toks, start, key=_TOKEN_START) :]
+
+
+def _tokens_after(text: str, start: int) -> tuple[Token, ...]:
+    """The tokens of `text` that start after `start`."""
+    toks = _tokens(text)
+    return toks[bisect_right(toks, start, key=_TOKEN_START) :]
 
 
 @lru_cache(maxsize=1 << 14)
@@ -515,16 +543,42 @@ _NUMBER_HINT = FoldedPattern(re.compile(
     re.I,
 ))
 _YEAR = re.compile(r"(?:19|20)\d\d")
+_NUMBER_WORDS = (
+    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "fifteen",
+    "twenty", "thirty", "forty", "fifty", "sixty", "hundred", "half", "a few", "twice",
+)  # _NUMBER_HINT's words
+_FOLDED_NUMBER = FoldedPattern(NUMBER)
+_FOLDED_COMPARATIVE = FoldedPattern(_COMPARATIVE, needles=("twice", "times", "half"))
+_FOLDED_DECADE = FoldedPattern(_DECADE, needles=("0s",))
+
+
+def _holds_number_hint(text: str, low: str | None) -> bool:
+    """`bool(_NUMBER_HINT.search(text))`, given `lowered(text)`. On ASCII text by substring tests, a third of
+    the cost of the scan: a digit, or a number word with no word character ([A-Za-z0-9_]) just before it."""
+    if low is None:
+        return bool(_NUMBER_HINT.search(text))
+    for digit in "0123456789":
+        if digit in low:
+            return True
+    for word in _NUMBER_WORDS:
+        at = low.find(word)
+        while at >= 0:
+            if at == 0 or not (low[at - 1].isalnum() or low[at - 1] == "_"):
+                return True
+            at = low.find(word, at + 1)
+    return False
 
 
 @article_cache(1 << 12)
 def _number_spans(text: str) -> tuple[Span, ...]:
     # Memoised: classify and rank_gaps both ask for a sentence's quantities (callers get a list).
-    if not _NUMBER_HINT.search(text):
+    low = lowered(text)
+    if not _holds_number_hint(text, low):
         return ()  # no digit and no number word: none of the patterns below can match
     out = []
-    for m in NUMBER.finditer(text):
-        core = m.group(0).strip()
+    for m in _FOLDED_NUMBER.finditer_lowered(text, low):  # a match of `low`: its letters are read from `text`
+        whole = text[m.start() : m.end()]
+        core = whole.strip()
         words = core.split()
         has_digit = any(c.isdigit() for c in core)
         if not has_digit and (
@@ -537,11 +591,12 @@ def _number_spans(text: str) -> tuple[Span, ...]:
         if _YEAR.fullmatch(core):
             out.append(Span(m.start(), m.end(), "number", -0.5))  # a year alone: rarely the point
             continue
-        out.append(Span(m.start(), m.start() + len(m.group(0).rstrip()), "number", 1.0))
-    for m in _COMPARATIVE.finditer(text):
+        out.append(Span(m.start(), m.start() + len(whole.rstrip()), "number", 1.0))
+    for m in _FOLDED_COMPARATIVE.finditer_lowered(text, low):
         out.append(Span(m.start(), m.end(), "number", 0.9))
-    dates = [Span(m.start(), m.end(), "number", 1.0) for m in _DATE.finditer(text)]
-    dates += [Span(m.start(), m.end(), "number", 0.8) for m in _DECADE.finditer(text)]
+    # A date holds "," after its day: a sentence without one is not scanned.
+    dates = [Span(m.start(), m.end(), "number", 1.0) for m in _DATE.finditer(text)] if "," in text else []
+    dates += [Span(m.start(), m.end(), "number", 0.8) for m in _FOLDED_DECADE.finditer_lowered(text, low)]
     out = [s for s in out if not any(d.start <= s.start < d.end for d in dates)] + dates
     return tuple(_no_overlap(sorted(out, key=lambda s: (s.start, -s.end))))
 
@@ -599,6 +654,10 @@ class DocStats:
     counts: Counter[str]
     topic: frozenset[str]  # stems of the title's content words
     headings: frozenset[str]
+    given: frozenset[str] = field(init=False, repr=False, compare=False)  # topic | headings, made once
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "given", self.topic | self.headings)  # asked of every ranked sentence
 
 
 @article_cache(8)
@@ -733,7 +792,7 @@ def split_clause(text: str) -> Clause:
     """Subject and main verb of a declarative sentence: the first verb after a noun run of the main clause,
     skipping verbs inside a relative clause ("A person who is addicted ... has")."""
     start = main_clause_start(text)
-    toks = [t for t in _tokens(text) if t.start >= start]
+    toks = _tokens_from(text, start)
     verbs = _verb_positions(_lows(toks))
     relative = relative_verb = False
     gerund_subject = (len(toks) > 1 and toks[0].low.endswith("ing") and 0 not in verbs
@@ -790,6 +849,16 @@ def _rank_key(span: Span) -> tuple[float, int]:
     return -span.score, span.start
 
 
+_START, _SCORE = itemgetter(0), itemgetter(3)  # Span.start, Span.score, read at C speed
+
+
+def _sort_ranked(spans: list[Span]) -> None:
+    """`spans.sort(key=_rank_key)` in two stable sorts with C-level keys (by start, then by score, highest
+    first: `reverse` keeps equal scores in order), without a Python call per span."""
+    spans.sort(key=_START)
+    spans.sort(key=_SCORE, reverse=True)
+
+
 def iter_gaps(
     text: str,
     stats: DocStats,
@@ -826,7 +895,7 @@ def iter_gaps(
         if in_parentheses and _in_parentheses(text, c):
             score -= 1.0
         tail.append(Span(c.start, c.end, "chunk", score))
-    tail.sort(key=_rank_key)
+    _sort_ranked(tail)
     for s in tail:
         where = (s.start, s.end)
         if where in seen:
@@ -871,10 +940,10 @@ def _ranked_candidates(
             found.append(vp)
         predicate = text[clause.verb_start :].split(None, 1)
         complement = predicate[1] if len(predicate) > 1 else ""
-        given = stats.topic | stats.headings
+        given = stats.given
         subject_words = stem_set(clause.subject)
         topic_only = bool(subject_words) and subject_words <= given
-        plain_subject = not _SUBORDINATOR.search(clause.subject)
+        plain_subject = not _FOLDED_SUBORDINATOR.search(clause.subject)
         short_subject = 0 < len(clause.subject.split()) <= 4 and plain_subject
         if (
             clause.verb in COPULAS
@@ -933,7 +1002,7 @@ def _ranked_candidates(
             Span(s.start, s.end, s.kind, s.score - 1.0) if _in_parentheses(text, s) and s.kind != "number" else s
             for s in found
         ]
-    found.sort(key=_rank_key)
+    _sort_ranked(found)
     return found, cks
 
 
@@ -954,6 +1023,7 @@ _NOT_EVERY = re.compile(
     re.I,
 )
 _SUBORDINATOR = re.compile(r"\b(that|which|who|when|if)\b", re.I)
+_FOLDED_SUBORDINATOR = FoldedPattern(_SUBORDINATOR, needles=("that", "which", "who", "when", "if"))
 _NEITHER_NOR = re.compile(r"neither\s+(.+?\s+nor\s+[^,]+?)\s+(?:is|are|has|have|was|were|can|will)\b", re.I)
 _PASSIVE_PURPOSE = re.compile(
     r"(?:is|are|was|were|can be|may be|should be|must "
@@ -996,7 +1066,7 @@ def _copula_after_modals(text: str, clause: Clause) -> int:
 def _complement(text: str, verb_start: int) -> Span | None:
     """An adjective complement after a copula, with its degree word and infinitive ("less able to combat
     bacteria", "highly personal"): up to the clause's end, at most five words."""
-    toks = [t for t in _tokens(text) if t.start > verb_start]
+    toks = _tokens_after(text, verb_start)
     if len(toks) > 2 and toks[0].low in ("all", "really", "mainly", "mostly") and toks[1].low == "about":
         toks = toks[1:]
     if len(toks) > 1 and toks[0].low == "about" and toks[1].low.endswith("ing"):
@@ -1035,7 +1105,7 @@ def _complement(text: str, verb_start: int) -> Span | None:
 def _verb_phrase(text: str, verb_start: int) -> Span | None:
     """A short predicate with no noun phrase of its own ("can strike quickly", "cannot be ignored or left
     alone"): the words after the auxiliaries up to the clause's end, when that is at most four words."""
-    toks = [t for t in _tokens(text) if t.start >= verb_start]
+    toks = _tokens_from(text, verb_start)
     i = 0
     while i < len(toks) and (
         toks[i].low in AUXILIARIES or toks[i].low in MODALS or toks[i].low in ("not", "be")

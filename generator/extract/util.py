@@ -59,10 +59,14 @@ def cloze_spans(
     extra: str = "",
     avoid: str = "",
     values: bool = False,
+    leak_checked: bool = False,
 ) -> Fact | None:
     """A cloze fact with one deletion (c1, c2, ...) per span; spans that make a bad answer are dropped.
 
-    `values`: the spans are whole table cells or field values, which may be short symbols ("He", "Ar")."""
+    `values`: the spans are whole table cells or field values, which may be short symbols ("He", "Ar").
+    `leak_checked`: the caller found `leaks_around(text, start, end, avoid)` false for every span (the claim
+    rule's ranker asks it of each gap); trimming the span's spaces and punctuation cannot change it (they
+    are no word's letters), so it is not asked again."""
     if len(text.split()) > MAX_CARD_WORDS:
         return None
     gaps: list[Gap] = []
@@ -74,7 +78,9 @@ def cloze_spans(
         if gaps and start < gaps[-1].end:
             continue
         answer = text[start:end]
-        if not (good_answer(answer) or values and _symbol(answer)) or leaks_around(text, start, end, avoid):
+        if not (good_answer(answer) or values and _symbol(answer)) or (
+            not leak_checked and leaks_around(text, start, end, avoid)
+        ):
             continue
         gaps.append(Gap(start, end, len(gaps) + 1))
     if not gaps:
