@@ -455,3 +455,19 @@ def test_pending_of_note_hash_and_signatures_are_what_the_general_code_gives(not
     pending = pending_of(note)
     assert type(pending) is Pending and pending == Pending(*pending)
     assert pickle.loads(pickle.dumps(pending)) == pending and pending.key == note.key
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab [].:")), max_size=12), st.integers(0, 12), st.integers(0, 12),
+       st.integers(1, 3), st.sampled_from(["", "h", "x y"]), st.sampled_from(["", "Title › Part"]))
+def test_cloze_cards_of_one_gap_are_what_the_general_loop_gives(text: str, a: int, b: int, ordinal: int, hint: str,
+                                                                context: str) -> None:
+    from generator.notes import _cue, cloze_cards
+
+    start, end = sorted((min(a, len(text)), min(b, len(text))))
+    gap = model.Gap(start, end, ordinal, hint)
+    shown = f"[...: {hint}]" if hint else "[...]"
+    expected = (model.CardView(ordinal, _cue(context) + "".join([text[:start], shown, text[end:]]),
+                               (text[start:end],)),)
+    assert cloze_cards(text, [gap], context) == expected
+    # ... and what two gaps of the same number would give with the second one empty at the end
+    assert cloze_cards(text, [gap, model.Gap(len(text), len(text), ordinal + 1)], context)[0] == expected[0]
