@@ -65,7 +65,8 @@ class IdentityReport:
 
 def note_hash(note: Note) -> str:
     """Hash of what Anki stores for a note: note type, fields and tags (not the deck: cards don't move)."""
-    return content_hash(note.kind, *(v for _, v in note.fields), " ".join(note.tags))
+    # content_hash ends each part with \x1f: the parts joined by \x1f as one part hash the same text.
+    return content_hash("\x1f".join([note.kind, *[v for _, v in note.fields], " ".join(note.tags)]))
 
 
 class Pending(NamedTuple):
@@ -92,9 +93,13 @@ class Pending(NamedTuple):
 def pending_of(note: Note) -> Pending:
     """The Pending of a note as notes.py makes it (no GUID yet)."""
     src = note.source
-    return Pending(note.key, note.kind, src.path, src.line, src.sentence, note.deck, note_hash(note),
-                   snapshot_bytes(note), card_signatures(note), tuple(media_names(v for _, v in note.fields)),
-                   guid_for(note.key))
+    # tuple.__new__ directly: what Pending(...) makes, without its Python-level __new__.
+    return _new_tuple(Pending, (note.key, note.kind, src.path, src.line, src.sentence, note.deck, note_hash(note),
+                                snapshot_bytes(note), card_signatures(note),
+                                tuple(media_names([v for _, v in note.fields])), guid_for(note.key)))
+
+
+_new_tuple = tuple.__new__
 
 
 class Stamp(NamedTuple):
@@ -396,6 +401,10 @@ def fix_ordinals(note: Note, held: LockEntry | None) -> tuple[Note, dict[str, in
 
 def card_signatures(note: Note) -> tuple[tuple[int, str], ...]:
     """Each card's (cloze number, signature of its answers): what fix_ordinals follows a deletion by."""
+    cards = note.cards
+    if len(cards) == 1 and len(cards[0].answers) == 1:  # most notes: one card, one answer, no repeat to number
+        card = cards[0]
+        return ((card.ord, " ".join(card.answers[0].casefold().split())),)
     signatures: list[tuple[int, str]] = []
     seen: dict[str, int] = {}
     for card in note.cards:

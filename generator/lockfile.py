@@ -21,6 +21,7 @@ from typing import Any, Iterator, Sequence
 
 from .errors import GeneratorError
 from .export import note_to_json
+from .memo import on_forget
 from .model import CardView, Kind, Note, SourceRef
 from .templates import CLOZE_FIELDS, QA_FIELDS
 
@@ -115,14 +116,69 @@ def snapshot_json(note: Note) -> str:
     `json.dumps(snapshot_of(note), ensure_ascii=False, separators=(", ", ": "))` gives, written directly
     (one per note of a build: the general encoder's dict building and dispatch cost more than the text)."""
     enc = _enc
-    fields = ", ".join(f"{enc(name)}: {enc(value)}" for name, value in note.fields)
+    src = note.source
+    sentence = src.sentence
+    encoded_sentence = enc(sentence)
+    # The notes of a section share their deck, tags, path and section, and most share their Extra,
+    # Context and Source fields; the Sentence field is mostly the source sentence itself: each of those is
+    # escaped once, not once per note.
+    memo = _ENCODED
+    if len(memo) > _ENCODED_MAX:
+        memo.clear()
+    frame_key = (note.deck, note.kind, note.tags, src.path, src.section)
+    try:
+        frame = memo.get(frame_key)
+        if frame is None:
+            frame = memo[frame_key] = _frame(*frame_key)
+    except TypeError:  # tags or section given as lists
+        frame = _frame(*frame_key)
+    rule, score = note.rule, note.score
+    # Keyed by value only where equal values print alike: a float but 0.0 (-0.0 == 0.0, 1 == 1.0 == True).
+    if type(score) is float and score and type(rule) is str:
+        tail_key = (rule, score)
+        tail = memo.get(tail_key)
+        if tail is None:
+            tail = memo[tail_key] = _tail(rule, score)
+    else:
+        tail = _tail(rule, score)
+    fields = []
+    for name, value in note.fields:
+        if value == sentence:
+            encoded = encoded_sentence
+        else:
+            encoded = memo.get(value)
+            if encoded is None:
+                encoded = memo[value] = enc(value)
+        encoded_name = memo.get(name)
+        if encoded_name is None:
+            encoded_name = memo[name] = enc(name)
+        fields.append(f"{encoded_name}: {encoded}")
     cards = ", ".join(f'{{"ord": {int(c.ord)}, "prompt": {enc(c.prompt)}, "answers": [{", ".join(map(enc, c.answers))}]}}'
                       for c in note.cards)
-    src = note.source
-    return (f'{{"deck": {enc(note.deck)}, "kind": {enc(note.kind)}, "fields": {{{fields}}}, "cards": [{cards}], '
-            f'"tags": [{", ".join(map(enc, note.tags))}], "source": {{"path": {enc(src.path)}, "line": {int(src.line)}, '
-            f'"section": [{", ".join(map(enc, src.section))}], "sentence": {enc(src.sentence)}}}, '
-            f'"rule": {enc(note.rule)}, "score": {_number(note.score)}}}')
+    head, before_line, before_sentence = frame
+    return (f'{head}{", ".join(fields)}}}, "cards": [{cards}{before_line}{int(src.line)}{before_sentence}'
+            f'{encoded_sentence}{tail}')
+
+
+# snapshot_json's escaped strings and JSON pieces, by what they were made of: emptied with the article's
+# memos (most reuse is within an article) and whenever it grows past a bound (the parent process snapshots
+# retired notes without emptying it).
+_ENCODED: dict[Any, Any] = {}
+_ENCODED_MAX = 1 << 12
+on_forget(_ENCODED.clear)
+
+
+def _frame(deck: str, kind: str, tags: Sequence[str], path: str, section: Sequence[str]) -> tuple[str, str, str]:
+    """snapshot_json's text around a note's fields, cards, line and sentence: (before the fields, between the
+    cards and the line, between the line and the sentence)."""
+    enc = _enc
+    return (f'{{"deck": {enc(deck)}, "kind": {enc(kind)}, "fields": {{',
+            f'], "tags": [{", ".join(map(enc, tags))}], "source": {{"path": {enc(path)}, "line": ',
+            f', "section": [{", ".join(map(enc, section))}], "sentence": ')
+
+
+def _tail(rule: str, score: float) -> str:
+    return f'}}, "rule": {_enc(rule)}, "score": {_number(score)}}}'
 
 
 def _number(value: float) -> str:

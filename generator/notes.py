@@ -150,6 +150,11 @@ def cloze_html(text: str, gaps: Sequence[Gap], markup: str = "") -> str:
 
 def cloze_cards(text: str, gaps: Sequence[Gap], context: str = "") -> tuple[CardView, ...]:
     """One card per cloze number: its own gaps shown as [...] (or [...: hint]), the others as plain text."""
+    if len(gaps) == 1:  # most facts: one card, the text around its one gap (what the loop below gives)
+        gap = gaps[0]
+        shown = f"[...: {gap.hint}]" if gap.hint else "[...]"
+        return (CardView(gap.ordinal, _cue(context) + text[: gap.start] + shown + text[gap.end :],
+                         (text[gap.start : gap.end],)),)
     cards = []
     in_order = sorted(gaps, key=lambda g: g.start)
     for ordinal in sorted({g.ordinal for g in gaps}):

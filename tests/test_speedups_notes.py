@@ -5,6 +5,7 @@ import dataclasses
 import inspect
 import pickle
 import re
+from collections.abc import Callable
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -397,3 +398,76 @@ def test_patterns_that_open_with_a_class_match_as_the_ones_they_replace(text: st
     assert [m.span() for m in _CHANGED_SPACE.finditer(text)] == [m.span() for m in changed.finditer(text)]
     for start in range(len(text) + 1):  # _collapsed searches from a position
         assert [m.span() for m in _CHANGED_SPACE.finditer(text, start)] == [m.span() for m in changed.finditer(text, start)]
+
+
+_SNAPSHOT_TEXT = st.text(alphabet=st.sampled_from(list('ab "\\/\n\t\x00\x1f›é') + ["\ud800", "\U0001f600"]), max_size=6)
+_SNAPSHOT_NOTE = st.builds(
+    model.Note, kind=st.sampled_from(["cloze", "qa"]), deck=_SNAPSHOT_TEXT,
+    fields=st.lists(st.tuples(st.sampled_from(["Text", "Extra", "Sentence", 'a"b']), _SNAPSHOT_TEXT),
+                    max_size=4, unique_by=lambda f: f[0]).map(tuple),
+    cards=st.lists(st.builds(model.CardView, st.integers(1, 3), _SNAPSHOT_TEXT,
+                             st.lists(_SNAPSHOT_TEXT, max_size=2).map(tuple)), max_size=2).map(tuple),
+    tags=st.one_of(st.lists(_SNAPSHOT_TEXT, max_size=2).map(tuple), st.lists(_SNAPSHOT_TEXT, max_size=2)),
+    source=st.builds(model.SourceRef, _SNAPSHOT_TEXT, st.integers(0, 99),
+                     st.lists(_SNAPSHOT_TEXT, max_size=2).map(tuple), _SNAPSHOT_TEXT),
+    rule=_SNAPSHOT_TEXT,
+    score=st.one_of(st.sampled_from([0.0, -0.0, 1.0, 1, True, 0.5, float("nan"), float("inf")]), st.floats()),
+    key=st.just("k"))
+
+
+@given(st.lists(_SNAPSHOT_NOTE, max_size=6), st.booleans())
+def test_snapshot_json_with_its_memo_is_what_json_dumps_gives(notes: list[model.Note], forget: bool) -> None:
+    import json
+
+    from generator.lockfile import snapshot_bytes, snapshot_json, snapshot_of
+    from generator.memo import forget_article
+
+    if forget:
+        forget_article()
+    for note in [*notes, *notes]:  # the second time through, from the memo
+        expected = json.dumps(snapshot_of(note), ensure_ascii=False, separators=(", ", ": "))
+        assert snapshot_json(note) == expected
+        assert snapshot_bytes(note) == expected.encode("utf-8", "surrogatepass")
+
+
+@given(_SNAPSHOT_NOTE)
+def test_pending_of_note_hash_and_signatures_are_what_the_general_code_gives(note: model.Note) -> None:
+    from generator.identity import Pending, card_signatures, note_hash, pending_of
+    from generator.ids import content_hash
+
+    def outcome(hash_of: Callable[[], str]) -> tuple[str, object]:
+        try:
+            return "hash", hash_of()
+        except UnicodeEncodeError:  # a lone surrogate: no hash either way
+            return "error", None
+
+    assert outcome(lambda: note_hash(note)) == \
+        outcome(lambda: content_hash(note.kind, *(v for _, v in note.fields), " ".join(note.tags)))
+    signatures: list[tuple[int, str]] = []
+    seen: dict[str, int] = {}
+    for card in note.cards:
+        sig = " / ".join(" ".join(a.casefold().split()) for a in card.answers)
+        seen[sig] = seen.get(sig, 0) + 1
+        signatures.append((card.ord, sig if seen[sig] == 1 else f"{sig} #{seen[sig]}"))
+    assert card_signatures(note) == tuple(signatures)
+    if outcome(lambda: note_hash(note))[0] == "error":
+        return
+    pending = pending_of(note)
+    assert type(pending) is Pending and pending == Pending(*pending)
+    assert pickle.loads(pickle.dumps(pending)) == pending and pending.key == note.key
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab [].:")), max_size=12), st.integers(0, 12), st.integers(0, 12),
+       st.integers(1, 3), st.sampled_from(["", "h", "x y"]), st.sampled_from(["", "Title › Part"]))
+def test_cloze_cards_of_one_gap_are_what_the_general_loop_gives(text: str, a: int, b: int, ordinal: int, hint: str,
+                                                                context: str) -> None:
+    from generator.notes import _cue, cloze_cards
+
+    start, end = sorted((min(a, len(text)), min(b, len(text))))
+    gap = model.Gap(start, end, ordinal, hint)
+    shown = f"[...: {hint}]" if hint else "[...]"
+    expected = (model.CardView(ordinal, _cue(context) + "".join([text[:start], shown, text[end:]]),
+                               (text[start:end],)),)
+    assert cloze_cards(text, [gap], context) == expected
+    # ... and what two gaps of the same number would give with the second one empty at the end
+    assert cloze_cards(text, [gap, model.Gap(len(text), len(text), ordinal + 1)], context)[0] == expected[0]
