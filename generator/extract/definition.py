@@ -22,21 +22,25 @@ from .prose import ProseSentence, in_exercise_section, prose_sentences
 from .spans import GENERIC, chunks, emphasis_in
 from .util import cloze, cloze_spans, question
 
-_TERM = r"(?P<term>[A-Za-z][\w'’/-]*(?:\s+[\w'’/-]+){0,4}?)"
+# Possessive runs (`*+`, `++`, `{m,n}+`): what follows each run cannot start with a character the run takes
+# (a word is followed by a space, "(" or ","; a space by a word; a parenthesis' or an appositive's run by its
+# closing ")" or ","), so giving a character back could never match. Same matches, without retrying every
+# shorter word at every one of the term's lengths (a third of the instructions).
+_TERM = r"(?P<term>[A-Za-z][\w'’/-]*+(?:\s++[\w'’/-]++){0,4}?)"
 _APPOSITIVE = (
-    r"(?:\s*\([^()]{1,60}\))?(?:,\s+(?:(?:often|also|sometimes|commonly|usually)\s+)?(?:called|known as|"
-    r"or|the|a|an)\s[^,]{2,90},)?"
+    r"(?:\s*+\([^()]{1,60}+\))?(?:,\s++(?:(?:often|also|sometimes|commonly|usually)\s++)?(?:called|known as|"
+    r"or|the|a|an)\s[^,]{2,90}+,)?"
 )
 _EXPLICIT = re.compile(
     r"^"
     + _TERM
     + _APPOSITIVE
-    + r"\s+(?P<verb>(?:is|are)\s+(?:(?:often|usually|commonly|generally|also|best)\s+)?"
+    + r"\s++(?P<verb>(?:is|are)\s+(?:(?:often|usually|commonly|generally|also|best)\s+)?"
     r"(?:defined as|known as|described as|the term for|referred to as)|means|refers to|refer to|"
     r"can be defined as|describes)\s+(?P<definition>\S.{6,})$"
 )
 _COPULAR = re.compile(
-    r"^" + _TERM + _APPOSITIVE + r"\s+(?:is|are)\s+(?P<definition>(?:(?:a|an|any|the|one of the)\s.{6,}|"
+    r"^" + _TERM + _APPOSITIVE + r"\s++(?:is|are)\s+(?P<definition>(?:(?:a|an|any|the|one of the)\s.{6,}|"
     r"(?!(?:often|usually|also|always|to|about|not|more|less|most|very|so|too)\b)(?![a-z]+ly\b)"
     r"[a-z][\w-]+(?:\s[a-z][\w-]+)?\s(?:that|which|who|whose|where|\w+ed|\w+ing)\s.{6,}))$"
 )
@@ -178,6 +182,14 @@ def _holds_any(text: str, words: tuple[str, ...]) -> bool:
     return False
 
 
+def _holds_is_are(text: str) -> bool:
+    """`_IS_ARE.search(text)`, by substring tests where the only whitespace is " " (printable text: every
+    other character \\s takes is a control or a separator, which str.isprintable() refuses)."""
+    if " is " in text or " are " in text:
+        return True
+    return not text.isprintable() and _IS_ARE.search(text) is not None
+
+
 @lru_cache(maxsize=1 << 10)
 def _as_word(phrase: str) -> re.Pattern[str]:
     """`phrase` where no word character touches it (compiled once: a block's bold phrases recur)."""
@@ -191,7 +203,7 @@ def _definition_in(text: str, emphasis: tuple[str, ...], sent: ProseSentence) ->
     m = _EXPLICIT.match(text) if _holds_any(text, _EXPLICIT_VERBS) else None
     score = 0.9
     if not m:
-        m = _COPULAR.match(text) if _IS_ARE.search(text) else None
+        m = _COPULAR.match(text) if _holds_is_are(text) else None
         score = 0.8
     if m and _READER.search(m.group("definition")):
         m = None  # "a process that you will see again": addressed to the reader, not a definition
