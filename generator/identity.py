@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 from .ids import content_hash, guid_for
 from .lockfile import LOCK_NAME, LockEntry, dump_lock, load_lock, lock_of, snapshot_bytes, snapshot_json  # noqa: F401 (re-exported)
 from .media import media_names
-from .model import Note
+from .model import CardView, Note
 from .text import normalize
 
 RETIRED_TAG = "certdeck::retired"
@@ -405,9 +405,15 @@ def card_signatures(note: Note) -> tuple[tuple[int, str], ...]:
     if len(cards) == 1 and len(cards[0].answers) == 1:  # most notes: one card, one answer, no repeat to number
         card = cards[0]
         return ((card.ord, " ".join(card.answers[0].casefold().split())),)
+    return _signatures(cards)
+
+
+def _signatures(cards: Sequence[CardView]) -> tuple[tuple[int, str], ...]:
+    """card_signatures of any cards: the answers of a card joined by " / ", the second and later card with
+    the same answers numbered (" #2")."""
     signatures: list[tuple[int, str]] = []
     seen: dict[str, int] = {}
-    for card in note.cards:
+    for card in cards:
         sig = " / ".join(" ".join(a.casefold().split()) for a in card.answers)
         seen[sig] = seen.get(sig, 0) + 1
         signatures.append((card.ord, sig if seen[sig] == 1 else f"{sig} #{seen[sig]}"))

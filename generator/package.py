@@ -109,11 +109,7 @@ def note_row(note: Note) -> PackRow:
     lists in `note.cards` once each, ascending; Q&A: genanki's required-field rule)."""
     _, sort_field, cloze, required = row_kinds()[note.kind]
     values = [v for _, v in note.fields]
-    cards = note.cards
-    if cloze:
-        ords = (cards[0].ord - 1,) if len(cards) == 1 else tuple([c.ord - 1 for c in cards])
-    else:
-        ords = tuple(_qa_ords(values, required))
+    ords = tuple(c.ord - 1 for c in note.cards) if cloze else tuple(_qa_ords(values, required))
     start = sum(len(v) + 1 for v in values[:sort_field])
     return (note.kind, " " + " ".join(note.tags) + " ", "\x1f".join(values), start, start + len(values[sort_field]),
             ords)

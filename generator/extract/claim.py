@@ -19,15 +19,15 @@ from .prose import ProseSentence, prose_sentences
 from .spans import (
     VERBS,
     DocStats,
-    _chunks,
     FoldedPattern,
     Span,
-    _number_spans,
+    chunks,
     emphasis_in,
     good_span,
     iter_gaps,
     lowered,
     main_clause_start,
+    number_spans,
     rank_gaps,
     stats_for,
 )
@@ -128,9 +128,8 @@ def classify(text: str) -> str:
 
 def _classify(text: str, low: str | None) -> str:
     """`classify(text)`, given `lowered(text)`: the sentence is lower-cased once for all its patterns."""
-    for s in _number_spans(text):
-        if s.score >= 1.0:
-            return "number"
+    if any(s.score >= 1.0 for s in number_spans(text)):
+        return "number"
     if _IMPERATIVE.match_lowered(text, low) or _OBLIGATION.search_lowered(text, low):
         return "procedure"
     if _CONTRAST.search_lowered(text, low):
@@ -308,7 +307,7 @@ def _score(text: str, kind: str, stats: DocStats, spans: list[Span], low: str | 
             break
     else:
         score -= 0.15  # no word the article repeats: not about its key terms
-    if kind == "claim" and VERBS.isdisjoint((text.lower() if low is None else low).split()) and not _chunks(text, 6):
+    if kind == "claim" and VERBS.isdisjoint((text.lower() if low is None else low).split()) and not chunks(text):
         score -= 0.2
     return round(max(0.0, min(0.95, score)), 3)
 

@@ -12,9 +12,9 @@ quantifiers over overlapping classes), and callers cap sentence length.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
-from bisect import bisect_left, bisect_right
 from functools import lru_cache
 from operator import itemgetter
 from typing import Any, Iterable, Iterator, NamedTuple, Sequence
@@ -63,13 +63,7 @@ class FoldedPattern:
         """`search(text, pos)`, given `lowered(text)`: callers that try several patterns lower once."""
         if low is None:
             return self.pattern.search(text, pos)
-        if self.needles:
-            for needle in self.needles:  # a plain loop: a substring test costs a tenth of the scan
-                if needle in low:
-                    break
-            else:
-                return None
-        return self._folded.search(low, pos)
+        return self._folded.search(low, pos) if self._may_match(low) else None
 
     def match_lowered(self, text: str, low: str | None, pos: int = 0) -> re.Match[str] | None:
         """`match(text, pos)`, given `lowered(text)`."""
@@ -81,13 +75,16 @@ class FoldedPattern:
         """`pattern.finditer(text)`, given `lowered(text)` (its matches hold `low` when it is not None)."""
         if low is None:
             return self.pattern.finditer(text)
-        if self.needles:
-            for needle in self.needles:
-                if needle in low:
-                    break
-            else:
-                return iter(())
-        return self._folded.finditer(low)
+        return self._folded.finditer(low) if self._may_match(low) else iter(())
+
+    def _may_match(self, low: str) -> bool:
+        """Whether lower-cased ASCII text holds one of the needles (or there are none)."""
+        if not self.needles:
+            return True
+        for needle in self.needles:  # a plain loop: a substring test costs a tenth of the scan
+            if needle in low:
+                return True
+        return False
 
 
 def lowered(text: str) -> str | None:
@@ -537,16 +534,12 @@ _DIGITS = re.compile(r"\d+")
 # What every match of NUMBER, _COMPARATIVE, _DATE and _DECADE holds: a digit, or a number word that starts a
 # word (NUMBER's lookbehind, or the whitespace after its qualifier, comes before it). Same flags, so the
 # same case folding: a sentence this misses has no quantity.
-_NUMBER_HINT = FoldedPattern(re.compile(
-    r"\d|(?<!\w)(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|"
-    r"twenty|thirty|forty|fifty|sixty|hundred|half|a few|twice)",
-    re.I,
-))
-_YEAR = re.compile(r"(?:19|20)\d\d")
 _NUMBER_WORDS = (
     "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "fifteen",
     "twenty", "thirty", "forty", "fifty", "sixty", "hundred", "half", "a few", "twice",
-)  # _NUMBER_HINT's words
+)
+_NUMBER_HINT = FoldedPattern(re.compile(r"\d|(?<!\w)(?:" + "|".join(_NUMBER_WORDS) + ")", re.I))
+_YEAR = re.compile(r"(?:19|20)\d\d")
 _FOLDED_NUMBER = FoldedPattern(NUMBER)
 _FOLDED_COMPARATIVE = FoldedPattern(_COMPARATIVE, needles=("twice", "times", "half"))
 _FOLDED_DECADE = FoldedPattern(_DECADE, needles=("0s",))
