@@ -146,6 +146,55 @@ def lint_cmd(
         raise typer.Exit(code=1)
 
 
+@app.command("explain")
+def explain_cmd(
+    target: str = typer.Argument(..., metavar="PATH[:LINE]", help="An article, optionally with a line number."),
+) -> None:
+    """Say why: for each sentence or block, the card it became (rule, score, card) or what left it out."""
+    from .config import load_settings
+    from .explain import explain_file
+
+    file, line = _path_and_line(target)
+    try:
+        settings = load_settings([file.parent])
+        if not file.is_file():
+            raise FileNotFoundError(2, "no such article file", str(file))
+        explained = explain_file(file, settings, line)
+    except Exception as err:  # noqa: BLE001
+        fail(err)
+    for verdict in explained.verdicts:
+        typer.echo(one_line(f"{explained.path}:{verdict.unit.line}: {verdict.unit.kind}: {_quoted(verdict.unit.text)}"))
+        for note in verdict.notes:
+            for card in note.cards:
+                typer.echo(one_line(f"    card ({note.rule}, score {note.score:.2f}, {note.kind}): "
+                                    f"{card.prompt} -> {' | '.join(card.answers)}"))
+        for drop in verdict.drops if verdict.notes else ():
+            if drop.rule:  # another rule's candidate on a sentence that has its card
+                typer.echo(one_line(f"    also found ({drop.rule}, score {drop.score:.2f}), not kept: {drop.reason}"))
+        if not verdict.notes:
+            for reason in verdict.reasons():
+                typer.echo(one_line(f"    no card: {reason}"))
+            for drop in verdict.drops:
+                if drop.rule:
+                    typer.echo(one_line(f"    no card ({drop.rule}, score {drop.score:.2f}): {drop.reason}: "
+                                        f"{drop.prompt}"))
+    report([], explained.warnings)
+    typer.echo(f"{explained.path}: {explained.notes} notes")
+
+
+def _path_and_line(target: str) -> tuple[Path, int | None]:
+    """PATH[:LINE] as a path and a line (a file whose own name ends in ":N" is taken as it is)."""
+    head, sep, tail = target.rpartition(":")
+    if sep and tail.isdigit() and head and not Path(target).exists():
+        return Path(head), int(tail)
+    return Path(target), None
+
+
+def _quoted(text: str) -> str:
+    text = " ".join(text.split())
+    return repr(text if len(text) <= 120 else text[:117] + "...")
+
+
 @app.command("preview")
 def preview_cmd(
     paths: Optional[List[Path]] = typer.Argument(None, help="Article files or folders [default: source/]."),

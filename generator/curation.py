@@ -25,6 +25,7 @@ from typing import Any
 
 from .errors import GeneratorError
 from .extract.markup import parse_clozes
+from .extract.trace import record_fact
 from .identity import sentence_similarity
 from .model import Document, Fact
 from .text import normalize
@@ -128,6 +129,7 @@ def apply_curation(facts: Sequence[Fact], curation: Curation, doc: Document
         hits = _facts_on(d.sentence, out)
         if d.action == "reject":
             rejected.update(normalize(f.sentence) for f in hits)
+            for f in hits: record_fact(f, "curation", "curation: rejected (%s:%d)", curation.path, d.line)  # noqa: E701
             out = [f for f in out if f not in hits]
         elif d.action == "pin":
             out = [replace(f, pinned=True) if f in hits else f for f in out]

@@ -18,7 +18,9 @@ from .cache import CACHE_DIR, ArticleCache, CacheMiss, SectionRecord, SectionRec
 from .config import Settings
 from .curation import Curation, apply_curation, curation_file, load_curation
 from .errors import GeneratorError
+from .explain import coverage_warnings
 from .extract import extract
+from .extract.trace import Drop, collecting
 from .identity import IdentityReport, Pending, Stamp, cloze_ordinals, fix_ordinals, note_hash, pending_of, stamped
 from .identity import assign as assign_identity  # identity.assign_identity's work, on Pendings
 from .lockfile import (LOCK_NAME, Carried, LockEntry, SectionStats, check_guids, load_lock, lock_chunks, lock_of,
@@ -351,7 +353,10 @@ def build_article(file: Path, settings: Settings, root: Path | None = None) -> A
             return ArticleResult(source.path, [], list(source.warnings))
         doc = parse_source(source)
         images = collect_media(doc, file, root if root is not None else file.parent)
-        made, missed, bad_blocks = checked_notes(doc, settings, read_curation(file), images.files)
+        curation = read_curation(file)
+        with collecting(blocks_only=True) as seen:
+            made, missed, bad_blocks = checked_notes(doc, settings, curation, images.files)
+        missed = [*missed, *coverage_warnings(doc, len(made), seen, () if made else _why_none(doc, settings, curation))]
     except GeneratorError as err:
         return ArticleResult(path, [], [], err)
     except Exception as err:  # noqa: BLE001 - a bug costs one article and one line, never the build
@@ -360,6 +365,14 @@ def build_article(file: Path, settings: Settings, root: Path | None = None) -> A
         forget_article()
     return ArticleResult(source.path, made, [*source.warnings, *doc.warnings, *missed, *images.warnings], None,
                          [*bad_blocks, *images.errors], images.files, len(images.warnings))
+
+
+def _why_none(doc: Document, settings: Settings, curation: Curation | None) -> list[Drop]:
+    """Everything a build of an article that gave no card left out: its run again with every drop recorded."""
+    forget_article()  # the memos answered the first run without recording
+    with collecting() as why:
+        curated_notes(doc, settings, curation)
+    return why.drops
 
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)

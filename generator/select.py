@@ -11,6 +11,7 @@ from functools import lru_cache
 from typing import Sequence
 
 from .extract.markup import has_markup
+from .extract.trace import record_fact, record_unkept, tracing
 from .model import Document, Fact
 from .text import content_words
 
@@ -48,6 +49,7 @@ def select(facts: Sequence[Fact], doc: Document, words_per_note: int = 15) -> li
         for f in facts
         if f.pinned or (f.score >= MIN_SCORE and not has_markup(f.sentence) and not has_markup(f.text))
     ]
+    record_unkept(facts, candidates, "select", lambda f: f"below the score threshold ({f.score:.2f} < {MIN_SCORE:.2f})" if f.score < MIN_SCORE else "its sentence holds author markup (the markup card stands for it)")  # noqa: E501
     kept: list[tuple[Fact, set[str], set[str]]] = []
     entries = [(f, _words(_full_text(f))) for f in candidates]  # each fact's words, found once
     index = _OverlapIndex([words for _, words in entries])
@@ -55,6 +57,7 @@ def select(facts: Sequence[Fact], doc: Document, words_per_note: int = 15) -> li
         answers = _words(" ".join(_answers(fact)))
         ranked = index.ranked(words)
         if any(_duplicate(words, answers, kept[k][1], kept[k][2]) for k in index.candidates(words, answers, ranked)):
+            if tracing(): record_fact(fact, "select", "duplicate of the %s card from line %d", *next((kept[k][0].rule, kept[k][0].line) for k in index.candidates(words, answers, ranked) if _duplicate(words, answers, kept[k][1], kept[k][2])))  # noqa: E701,E501
             continue
         index.add(words, answers, len(kept), ranked)
         kept.append((fact, words, answers))
@@ -62,6 +65,7 @@ def select(facts: Sequence[Fact], doc: Document, words_per_note: int = 15) -> li
     pinned = [f for f, _, _ in kept if f.pinned]
     automatic = [f for f, _, _ in kept if not f.pinned]
     chosen = pinned + automatic[:budget]  # the budget limits automation, not the author
+    record_unkept(automatic, chosen, "select", lambda f: f"over the article's budget of {budget} automatic cards (one per {words_per_note} words)")  # noqa: E501
     return sorted(chosen, key=lambda f: (f.line, RULE_PRIORITY.get(f.rule, 9), f.text))
 
 

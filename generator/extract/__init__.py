@@ -17,6 +17,7 @@ from .glossary import glossary
 from .lists import list_items
 from .markup import markup
 from .question_heading import question_heading
+from .trace import record_fact
 
 Rule = Callable[[Document], list[Fact]]
 RULES: Sequence[tuple[str, Rule]] = (
@@ -39,10 +40,12 @@ def extract(doc: Document, rules: Sequence[tuple[str, Rule]] = RULES) -> list[Fa
         for fact in rule(doc):
             block = fact.block
             if block.skip:
+                record_fact(fact, "author", "author skip comment (<!-- certdeck: skip -->)")
                 continue
             seen = echoes.get(id(block))
             if seen is None or seen[0] is not block:
                 seen = echoes[id(block)] = (block, is_title_echo(block, doc))
+            if seen[1]: record_fact(fact, "filter", "repeats the title or a heading")  # noqa: E701
             if not seen[1]:
                 facts.append(fact)
     return facts

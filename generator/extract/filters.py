@@ -11,6 +11,7 @@ import re
 from ..memo import article_cache
 from ..model import Block, Document
 from ..text import normalize, normalizes_to_any
+from .trace import record_drop
 
 BOILERPLATE = re.compile(
     r"\b(subscribe|unsubscribe|privacy policy|terms of (use|service)|newsletter|click (here|for)|sign up|"
@@ -255,6 +256,7 @@ _FIGURE_SCAN = Scan(_FIGURE, ("photo", "chart", "graph", "diagram", "figure", "i
 _REFLEXIVE_SCAN = Scan(_REFLEXIVE, ("yourself", "ourselves"))
 _METAPHOR_SCAN = Scan(_METAPHOR, (" like", " all part of"))
 _NOISE_SCANS = (_FIGURE_SCAN, _REFLEXIVE_SCAN, BOILERPLATE_SCAN, RHETORIC_SCAN, _METAPHOR_SCAN)
+_NOISE_WHY = dict(zip(_NOISE_SCANS, ("describes a figure or picture", "pep talk to the reader", "boilerplate (subscribe, footer, call to action, \"this article covers\")", "rhetoric (a question or aside to the reader)", "a metaphor or comparison, not a fact")))  # noqa: E501
 _ANY_NOISE_NEEDLE = any_of(tuple(needle for scan in _NOISE_SCANS for needle in scan.needles))
 
 
@@ -263,14 +265,17 @@ def is_noise(sentence: str) -> bool:
     """Boilerplate, rhetoric, questions, exclamations, quoted speech, metaphors: text that makes no card."""
     s = sentence.strip()
     if not s or s.endswith("?") or s.endswith("!") or ("!" in s and _EXCLAIM_TAIL.search(s)):
+        record_drop(0, s, "filter", "a question or exclamation, not a statement of fact")
         return True
     if ('"' in s or "“" in s) and _SPEECH.search(s):  # quoted speech needs a quotation mark
+        record_drop(0, s, "filter", "quoted speech")
         return True
     folded = scan_fold(s)
     if not _ANY_NOISE_NEEDLE.search(folded):
         return False  # no scan's word: most sentences stop at this one pass
     for scan in _NOISE_SCANS:
         if scan.search_folded(s, folded):
+            record_drop(0, s, "filter", _NOISE_WHY[scan])
             return True
     return False
 

@@ -17,6 +17,7 @@ from ..model import Block, Document
 from ..text import LEADING_PRONOUNS, stem_set
 from .filters import BOILERPLATE_SCAN, RHETORIC_SCAN, clean_sentence, is_noise, opening_word
 from .spans import AUXILIARIES, VERBS, is_function_word, split_clause, tokens, verb_positions
+from .trace import record_block, record_drop, tracing
 from .structure import glossary_parts, groups_of_blocks, label_of, lead_in, list_fragments, memo_by_identity
 
 MAX_LEAD_WORDS = 10  # a list's lead-in is shown before each of its sentence items up to this length
@@ -148,14 +149,17 @@ def _prose(blocks: tuple[Block, ...], title: str) -> tuple[ProseSentence, ...]:
         same_section = previous is not None and previous.section == block.section
         label_before = label_of(previous) if previous is not None and same_section else ""
         previous = block
+        if tracing() and block.kind not in ("heading", "code", "html") and in_exercise_section(block): record_block(block, "section", "section %r (exercises, examples, references are skipped)", next(h for h in block.section if EXERCISE_SECTION.search(h)))  # noqa: E701,E501
         if block.kind not in ("paragraph", "quote", "list_item") or in_exercise_section(block):
             continue
         teaser: bool | None = None  # a paragraph with boilerplate: asked once a sentence restates the title
         if id(block) in in_notes or id(block) in leads or glossary_parts(block) or lead_in(block):
             continue  # asked by the structure rules
         if label_of(block) and not verb_positions(tokens(block.text)):
+            record_drop(block.line, block.text, "filter", "a bare label: states nothing")
             continue  # a bare label ("Heat Cramps") states nothing
         if _EXAMPLE_LABEL.match(block.text):
+            record_drop(block.line, block.text, "filter", "a worked example, not the rule it illustrates")
             continue  # a worked example, not the rule it illustrates
         lead = lead_of.get(id(block), "")
         lead = lead if 0 < len(lead.split()) <= MAX_LEAD_WORDS else ""
@@ -168,16 +172,19 @@ def _prose(blocks: tuple[Block, ...], title: str) -> tuple[ProseSentence, ...]:
                 if teaser is None:
                     teaser = any(BOILERPLATE_SCAN.search(s.text) for s in block.sentences)
                 if teaser:
+                    record_drop(sent.line, raw, "filter", "repeats the title (a teaser beside boilerplate)")
                     subjects.append("")
                     continue  # a teaser's "Understanding X is key": the title again, in other words
             rhetoric = bool(RHETORIC_SCAN.search(raw)) and not raw.rstrip().endswith("?")
             if len(raw.split()) > MAX_WORDS or rhetoric and not _LEAD_IN_COLON.search(raw):
+                record_drop(sent.line, raw, "filter", "rhetoric (a question or aside to the reader)" if rhetoric else "longer than %d words (a run-on or a pasted table)" % MAX_WORDS)  # noqa: E501
                 subjects.append("")
                 continue
             cleaned = clean_sentence(raw)
             if rhetoric:  # "let's carry this lesson: empathy isn't just a skill": the claim after the colon
                 cleaned = clean_sentence(_LEAD_IN_COLON.split(cleaned, maxsplit=1)[-1])
                 if RHETORIC_SCAN.search(cleaned):
+                    record_drop(sent.line, raw, "filter", "rhetoric (a question or aside to the reader)")
                     subjects.append("")
                     continue
             noisy = is_noise(cleaned)
@@ -193,8 +200,10 @@ def _prose(blocks: tuple[Block, ...], title: str) -> tuple[ProseSentence, ...]:
                 if n == 0:  # "X isn't a single event; it's a process": the next clause's "it" is X
                     earlier.append(_SubjectOf(resolved or clause))
                 if not resolved or is_noise(resolved) or len(resolved.split()) < 3:
+                    record_drop(sent.line, clause, "filter", "opens with a pronoun or speaks to the reader: unreadable alone" if not resolved else "fewer than 3 words" if len(resolved.split()) < 3 else "")  # noqa: E501
                     continue
                 if n and not verb_positions(tokens(resolved)):
+                    record_drop(sent.line, clause, "filter", "a fragment with no verb")
                     continue  # a verbless tail split off a sentence ("Particularly when combined ...")
                 short = _APPOSITIVE_DEFINITION.sub("", resolved)
                 out.append(ProseSentence(short, raw, sent.line, block, resolved, lead,
