@@ -157,9 +157,10 @@ def coverage_warnings(doc: Document, notes: int, collector: Collector, why_none:
     """A build's warnings about what an article lost: most of its words to page-role or section filters, or
     every card. `why_none`: the drops of a full trace, for an article that gave no card."""
     out: list[GeneratorError] = []
-    total = sum(len(b.text.split()) for b in doc.blocks if b.kind not in ("code", "html", "heading"))
     removed = collector.block_words()
     gone = sum(removed.values())
+    # Most articles lose no block: their words are not counted.
+    total = sum(len(b.text.split()) for b in doc.blocks if b.kind not in ("code", "html", "heading")) if gone else 0
     if total and gone > SKIPPED_SHARE * total:
         parts = ", ".join(f"{_short(reason)} {words / total:.0%}" for reason, words in
                           sorted(removed.items(), key=lambda item: (-item[1], item[0])))

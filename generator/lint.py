@@ -74,7 +74,8 @@ _VERB_END = frozenset(
 )
 _LABEL = re.compile(
     r"^\s*(?:(?:domain|task|step|part|chapter|section|objective|module|unit|lesson|phase|page|figure|table|"
-    r"appendix|exhibit|question|item)\s+(?:\d+|[IVXLC]+\b)(?:\.\d+)*(?:\s*[:.)-].*)?|\d+(?:\.\d+)+\.?)\s*$",
+    r"appendix|exhibit|question|item)\s+(?:\d+|[IVXLC]+\b)(?:\.\d+)*(?:\s*[:.)-].*)?|\d+(?:\.\d+)+\.?|"
+    r"(?-i:[A-Z]{2,6})\s+(?:task|domain|objective|module|unit|step|section|skill)s?)\s*$",
     re.I,
 )
 _JUNK_LABEL = re.compile(r"^\s*(think|note|tip|remember|hint|example|e\.g\.?|i\.e\.?|see)\s*:", re.I)
@@ -198,10 +199,15 @@ def _pronoun_led(c: _Card) -> str | None:
     return None
 
 
+def _roots(text: str) -> set[str]:
+    """Stems with a final "e" folded, so that "define" meets "defining" ("defin")."""
+    return {s[:-1] if len(s) > 3 and s.endswith("e") else s for s in stems(text)}
+
+
 def _answer_in_prompt(c: _Card) -> str | None:
-    shown = stems(c.visible)
+    shown = _roots(c.visible)
     for answer in c.answers:
-        a = stems(answer)
+        a = _roots(answer)
         if a and a <= shown:
             return ""
         m = _LEADING_NUMBER.match(answer)

@@ -149,7 +149,7 @@ def _prose(blocks: tuple[Block, ...], title: str) -> tuple[ProseSentence, ...]:
         same_section = previous is not None and previous.section == block.section
         label_before = label_of(previous) if previous is not None and same_section else ""
         previous = block
-        if tracing() and block.kind not in ("heading", "code", "html") and in_exercise_section(block): record_block(block, "section", "section %r (exercises, examples, references are skipped)", next(h for h in block.section if EXERCISE_SECTION.search(h)))  # noqa: E701,E501
+        if tracing(blocks=True) and block.kind not in ("heading", "code", "html") and in_exercise_section(block): record_block(block, "section", "section %r (exercises, examples, references are skipped)", next(h for h in block.section if EXERCISE_SECTION.search(h)))  # noqa: E701,E501
         if block.kind not in ("paragraph", "quote", "list_item") or in_exercise_section(block):
             continue
         teaser: bool | None = None  # a paragraph with boilerplate: asked once a sentence restates the title

@@ -6,8 +6,8 @@ Every stage that leaves text out says so in one line at the place it does:
     record_fact(fact, "select", "below the score threshold (%.2f < %.2f)", fact.score, MIN_SCORE)
     record_block(block, "page", "page furniture: navigation breadcrumb")
 
-With no collector active (every build that asks for no explanation) each call is one context-variable
-read and a return; the message is formatted only when someone listens, so call sites pass constants and
+With no collector listening to every drop (a build watches only block drops, for its warnings) each call
+is one context-variable read and a return; the message is formatted only when someone listens, so call sites pass constants and
 arguments, never an f-string. `line` is 0 when the caller does not know it: the text alone then says which
 sentence it was. Stages, in the order text meets them:
 
@@ -76,15 +76,17 @@ class Collector:
 _ACTIVE: ContextVar[Collector | None] = ContextVar("certdeck_trace", default=None)
 
 
-def tracing() -> bool:
-    """Whether a collector listens: guard a call whose arguments cost something to work out."""
-    return _ACTIVE.get() is not None
+def tracing(blocks: bool = False) -> bool:
+    """Whether a collector listens to every drop (`blocks`: to block drops at least): guard a call whose
+    arguments cost something to work out."""
+    collector = _ACTIVE.get()
+    return collector is not None and (blocks or not collector.blocks_only)
 
 
 def record_drop(line: int, text: str, stage: str, reason: str, *args: Any) -> None:
     """Text at `line` left out by `stage`; `reason % args` says why."""
     collector = _ACTIVE.get()
-    if collector is None:
+    if collector is None or collector.blocks_only:  # a build's own watch: nothing to format or keep
         return
     collector.add(Drop(line, text, stage, reason % args if args else reason))
 
@@ -101,7 +103,7 @@ def record_block(block: Block, stage: str, reason: str, *args: Any) -> None:
 def record_fact(fact: Fact, stage: str, reason: str, *args: Any) -> None:
     """A candidate fact a rule found, left out by a later stage."""
     collector = _ACTIVE.get()
-    if collector is None:
+    if collector is None or collector.blocks_only:
         return
     collector.add(Drop(fact.line, fact.sentence, stage, reason % args if args else reason, fact.rule,
                        fact.score, shown_prompt(fact)))
@@ -109,7 +111,7 @@ def record_fact(fact: Fact, stage: str, reason: str, *args: Any) -> None:
 
 def record_unkept(before: Iterable[Fact], after: Sequence[Fact], stage: str, why: Callable[[Fact], str]) -> None:
     """Each fact of `before` that is not in `after`, with `why(fact)`."""
-    if _ACTIVE.get() is None:
+    if not tracing():
         return
     kept = {id(f) for f in after}
     for fact in before:
