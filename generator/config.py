@@ -18,7 +18,6 @@ else:  # pragma: no cover - Python 3.10
 @dataclass(frozen=True, slots=True)
 class Settings:
     parent_deck: str = ""  # deck that articles without a `deck` in front matter go under
-    words_per_note: int = 15  # note budget: at most one note per this many words of an article
     retired: bool = True  # ship notes whose fact left the source, tagged certdeck::retired
     now: int = 0  # build time in seconds since the epoch; 0 = the clock (or SOURCE_DATE_EPOCH)
     max_article_mb: int = 1  # read limit per article in MiB: the rest of a longer file is skipped with a warning

@@ -27,7 +27,8 @@ from .media import MediaFile, collect_media, media_names, source_roots
 from .memo import forget_article
 from .model import Document, Note
 from .notes import deck_name, make_notes
-from .parse import parse_markdown, plain_to_markdown
+from .parse import parse_markdown
+from .pasted import looks_pasted, pasted_to_markdown
 from .read import Source, display_path, find_sources, read_limited, read_source
 from .select import select
 
@@ -39,7 +40,8 @@ _T = TypeVar("_T")
 
 def parse_source(source: Source) -> Document:
     """A read source file as a Document."""
-    text = plain_to_markdown(source.text) if source.plain else source.text
+    pasted = source.plain or looks_pasted(source.text)
+    text = pasted_to_markdown(source.text, Path(source.path).stem) if pasted else source.text
     return parse_markdown(text, source.path, source.meta)
 
 
@@ -64,7 +66,7 @@ def curated_notes(doc: Document, settings: Settings, curation: Curation | None,
     warnings: list[GeneratorError] = []
     if curation is not None:
         facts, warnings = apply_curation(facts, curation, doc)
-    facts = select(facts, doc, settings.words_per_note)
+    facts = select(facts, doc)
     return make_notes(facts, doc, deck_name(doc, settings.parent_deck), media), warnings
 
 
