@@ -73,16 +73,32 @@ _FIRST_PERSON = re.compile(r"(?<![\w'’-])(?:i|i['’](?:m|ve|d|ll)|me|my|mine|
 _VOCATIVE = re.compile(r",?\s*\bmy (?:friends?|dear \w+|fellow \w+)\b,?", re.I)  # "Trust, my friends, is"
 # Study advice about the exam rather than its subject: preparing, practising, passing.
 _STUDY_TALK = re.compile(
-    r"\b(?:stud(?:y|ying|ied)(?: (?:plan|guide|material|session|schedule|group))?|prep(?:ar(?:e|ing|ation))?"
-    r" for|practice (?:tests?|exams?|questions)|mock (?:tests?|exams?)|brain ?dumps?|flash ?cards?|"
+    r"\b(?:(?:studying|studied|prepared|preparing|cramming) for|study (?:plan|guide|material|session|schedule|"
+    r"group|routine|tips)s?|practice (?:tests?|exams?)|mock (?:tests?|exams?)|brain ?dumps?|"
     r"(?:passed|passing|pass) (?:the|this|my|your) (?:exam|test|certification)|exam tips?|"
-    r"(?:video )?courses?\b|udemy|youtube|cheat ?sheets?|revision|memori[sz]e|cram(?:ming)?)\b",
+    r"(?:video|online|training|prep) courses?|udemy|youtube|cheat ?sheets?|memori[sz]e (?:it|them|this|these))\b",
     re.I,
 )
 _SHORT_LINE_WORDS = 6
+_EXAMPLE = re.compile(
+    r"^(?:in (?:this|that|the following|our|my) (?:example|scenario)|"
+    r"suppose|say (?:you|that)|imagine|consider (?:a|an|the following)|let['’]s say|"
+    r"(?:a|an|your) (?:company|team|user|developer|customer|client|organi[sz]ation|business|patient|nurse|"
+    r"technician|administrator|engineer|manager|student|employee)\s+(?:wants|needs|notices|has|is planning|is "
+    r"asked|asks|reports|plans|must decide|is using))\b",
+    re.I,
+)
 _QUOTED = re.compile(r"^[\"“‘'][^\"”]{3,200}[\"”’'][^A-Za-z]*(?:\(\w+\))?[.]?$")
 _OUTLINE = re.compile(r"^\s*(?:\d+(?:\.\d+)+|[ivx]+\.|[A-Z]\.|(?:domain|task|step|part|module|unit|lesson|"
                       r"chapter|section|objective|phase)\s+\d+[\d.]*)\s*[:.)-]?\s*$", re.I)
+
+
+_QUOTATION = re.compile(r"[“\"][^”\"]{0,300}[”\"]")
+
+
+def _unquoted(sentence: str) -> str:
+    """The author's own words: quoted speech ("I deserved it") and vocatives ("my friends") taken out."""
+    return _VOCATIVE.sub("", _QUOTATION.sub("", sentence))
 
 
 def sentence_role(sentence: str) -> str:
@@ -103,7 +119,7 @@ def _sentence_role(sentence: str) -> str:
         return "page furniture: footer, share or subscribe line"
     if _PAGE_NOTE.search(s):
         return "about the page, not the subject"
-    if _FIRST_PERSON.search(_VOCATIVE.sub("", s)):
+    if _FIRST_PERSON.search(_unquoted(s)):
         return "the author's own story or plan (first person)"
     if _LOGISTICS.search(s):
         return "test-day procedure, not exam content"
@@ -111,6 +127,8 @@ def _sentence_role(sentence: str) -> str:
         return "study advice, not exam content"
     if _OUTLINE.match(s):
         return "outline label"
+    if _EXAMPLE.match(s):
+        return "a worked example or scenario, not the rule it illustrates"
     if _QUOTED.match(s):
         return "a quotation or slogan"
     words = s.split()
@@ -205,6 +223,6 @@ def _mark_narrative(blocks: tuple[Block, ...], roles: dict[int, str]) -> None:
     for block in blocks:
         if block.kind != "paragraph" or id(block) in roles or len(block.sentences) < 2:
             continue
-        personal = sum(1 for s in block.sentences if _FIRST_PERSON.search(_VOCATIVE.sub("", s.text)))
+        personal = sum(1 for s in block.sentences if _FIRST_PERSON.search(_unquoted(s.text)))
         if personal * 2 >= len(block.sentences):
             roles[id(block)] = "the author's own story or plan (first person)"

@@ -73,7 +73,7 @@ def why_unworthy(fact: Fact, doc: Document) -> str:
 
 
 _NUMBERS = re.compile(r"\d+(?:[.,]\d+)*")
-MAX_NUMBERS = 4  # a sentence with more numbers is a data dump (scores, question lists), not one fact
+MAX_NUMBERS = 6  # a sentence with more numbers is a data dump (scores, question lists), not one fact
 
 
 def _bad_prose_gap(fact: Fact, answers: list[str]) -> str:
@@ -89,7 +89,7 @@ def _bad_prose_gap(fact: Fact, answers: list[str]) -> str:
         for gap in fact.gaps:
             if fact.text[max(0, gap.start - 1):gap.start] in ("#", "№"):
                 return "reference number as the answer"
-    if fact.rule == "number" and len(_NUMBERS.findall(fact.sentence)) > MAX_NUMBERS:
+    if fact.rule == "number" and len(set(_NUMBERS.findall(fact.sentence))) > MAX_NUMBERS:
         return "one number among many (a data dump, not one fact)"
     return ""
 
