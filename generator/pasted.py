@@ -15,10 +15,10 @@ _MARKDOWN = re.compile(
     r"(?m)^(?:#{1,6}\s|```|~~~|\s*\|.*\|\s*$|[=-]{3,}\s*$|\s*[-*+]\s+\S|>\s)|\*\*\S|__\S|\]\(|<[a-z]+[\s>]"
 )
 _TITLE_LIKE = re.compile(r"^[\"“]?[A-Z0-9][^\n]{0,79}$")
-_SENTENCE_END = re.compile(r"[.!?…:;,\"”’]$")
+_SENTENCE_END = re.compile(r"[.!…:;,\"”’]$")  # a short line ending in "?" is a question heading
 _ORDERED = re.compile(r"^\d{1,2}[.)]\s+\S")
 _WORD = re.compile(r"[a-z0-9]+")
-TITLE_WINDOW = 15  # the page title is among the first lines (after the site's menu)
+TITLE_WINDOW = 40  # the page title is among the first lines (after the site's menu and author box)
 
 
 def looks_pasted(text: str) -> bool:
@@ -32,6 +32,7 @@ def pasted_to_markdown(text: str, stem: str = "") -> str:
     lines = [line.rstrip() for line in text.split("\n")]
     if _hard_wrapped(lines):
         return _paragraphs_with_headings(lines, stem)
+    lines = _joined(_tables(lines))
     kinds = _line_kinds(lines)
     title = _title_line(lines, kinds, stem)
     out: list[str] = []
@@ -42,6 +43,12 @@ def pasted_to_markdown(text: str, stem: str = "") -> str:
         if not stripped:
             continue
         kind = kinds[i]
+        if stripped.startswith("|") and stripped.endswith("|"):
+            out.append(stripped)  # a table's rows stay together
+            if i + 1 < len(lines) and lines[i + 1].strip().startswith("|"):
+                continue
+            out.append("")
+            continue
         if i == title and title > 0:
             out += ["<!-- certdeck: on -->", ""]
         if i < title:
@@ -60,13 +67,64 @@ def pasted_to_markdown(text: str, stem: str = "") -> str:
     return "\n".join(out)
 
 
-def _title_like(line: str) -> bool:
+_CONTINUES = re.compile(r"(?:\b(?:and|or|but|nor|the|a|an|of|to|for|with|while|in|on|by|as|that|which|is|are|"
+                        r"be|from|into|than)|,)$", re.I)
+
+
+def _joined(lines: list[str]) -> list[str]:
+    """A line that stops in mid-sentence (on "and", "the", or a comma before a lower-case word) goes on in
+    the next line: a page's inline list or line breaks, copied as separate lines."""
+    out: list[str] = []
+    for line in lines:
+        stripped = line.strip()
+        if out and stripped and out[-1].strip():
+            last = out[-1].rstrip()
+            joins = _CONTINUES.search(last) and (not last.endswith(",") or stripped[:1].islower())
+            if joins and "\t" not in last and not last.lstrip().startswith("|"):
+                out[-1] = f"{last} {stripped}"
+                continue
+        out.append(line)
+    return out
+
+
+def _tables(lines: list[str]) -> list[str]:
+    """Runs of two or more tab-separated lines (a table copied from a page) as a Markdown table."""
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        j, taken = i, []
+        while j < len(lines) and ("\t" in lines[j].strip() or (taken and not lines[j].strip() and j + 1 < len(lines)
+                                                               and "\t" in lines[j + 1].strip())):
+            if lines[j].strip():
+                taken.append(lines[j])
+            j += 1
+        if len(taken) >= 2:
+            rows = [[cell.strip().replace("|", "\\|") for cell in row.strip().split("\t")] for row in taken]
+            width = max(len(r) for r in rows)
+            rows = [r + [""] * (width - len(r)) for r in rows]
+            out += ["", "| " + " | ".join(rows[0]) + " |", "|" + " --- |" * width]
+            out += ["| " + " | ".join(r) + " |" for r in rows[1:]]
+            out.append("")
+            i = j
+        else:
+            out.append(lines[i])
+            i += 1
+    return out
+
+
+def _title_like(line: str, limit: int = 0) -> bool:
     line = _TRAILING_SYMBOLS.sub("", line)
     words = line.split()
-    return (0 < len(words) <= HEADING_WORDS and bool(_TITLE_LIKE.match(line)) and not _SENTENCE_END.search(line)
-            and not line.startswith(("#", "-", "*", ">", "|")) and not _DATE_ONLY.match(line))
+    return (0 < len(words) <= (limit or HEADING_WORDS) and bool(_TITLE_LIKE.match(line)) and not _SENTENCE_END.search(line)
+            and not line.startswith(("#", "-", "*", ">", "|")) and not _DATE_ONLY.match(line)
+            and "\t" not in line and not _READ_TIME.search(line) and (limit or len(_NUMBER.findall(line)) < 2))
 
 
+_READ_TIME = re.compile(r"\b\d+\s*(?:-\s*)?min(?:ute)?s?\s+read\b|\bposted\b|\bupdated\b", re.I)
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+TITLE_WORDS = 16  # a page title may be longer than a section heading
 HEADING_WORDS = 10  # a longer line is a sentence whose full stop the page left out
 _TRAILING_SYMBOLS = re.compile(r"[\s\U0001F000-\U0001FFFF\u2600-\u27BF\uFE0F]+$")
 _DATE_ONLY = re.compile(r"^(?:[A-Z][a-z]{2,8}\.? \d{1,2}(?:st|nd|rd|th)?,? \d{4}|\d{1,2} [A-Z][a-z]{2,8} \d{4}|"
@@ -105,8 +163,8 @@ def _title_line(lines: list[str], kinds: list[str], stem: str) -> int:
     """The line that is the page's title: among the first title-like lines, the one sharing most words with
     the file name, else the first heading of three words or more (a site's menu is a few bare names),
     else the first heading."""
-    early = [i for i, k in enumerate(kinds[:TITLE_WINDOW]) if k in ("heading", "item")
-             and _title_like(lines[i].strip()) and not _ORDERED.match(lines[i].strip())]
+    full = [i for i, k in enumerate(kinds) if k][:TITLE_WINDOW]
+    early = [i for i in full if _title_like(lines[i].strip(), TITLE_WORDS) and not _ORDERED.match(lines[i].strip())]
     named = set(_WORD.findall(stem.lower())) - {str(n) for n in range(100)}
     if early and named:
         def shared(i: int) -> tuple[int, bool, float, int]:

@@ -21,7 +21,7 @@ from ..text import normalize
 from .structure import memo_by_identity
 
 # "Home > Docs > Tasks > Configure": three or more crumbs joined by a path separator.
-_BREADCRUMB = re.compile(r"^[^>›»/|\n]{1,60}(?:\s(?:>|›|»|/|\|)\s[^>›»/|\n]{1,60}){2,}$")
+_BREADCRUMB = re.compile(r"^[^>›»/|\n]{1,60}(?:\s(?:>|›|»|/)\s[^>›»/|\n]{1,60}){2,}$")
 _BYLINE = re.compile(
     r"^(?:posted|written|published|updated|last (?:updated|modified|reviewed)|reviewed|edited)\b"
     r"(?:\s+(?:by|on|at)\b)?|\b\d+\s*(?:-\s*)?min(?:ute)?s?\s+read\b|^by\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}"
@@ -145,19 +145,26 @@ def block_role(block: Block, doc: Document) -> str:
 # Sections about preparing for and sitting the exam, or about the author: the innermost heading names them.
 # The article's own title (the first heading) is never read here: it would silence the whole article.
 _META_SECTION = re.compile(
-    r"\b(?:prepar(?:e|ing|ation) for|study (?:plan|schedule|tips|resources|materials|guide)s?|how i "
-    r"(?:passed|prepared|studied)|my (?:experience|journey|story|background|results?|score)|about (?:me|the "
-    r"author)|(?:exam|test)[- ]day|day of the (?:exam|test)|what to (?:bring|expect)|registration|"
-    r"scheduling|(?:recommended |learning |study )?resources|further reading|references|(?:basic |my )?stats|"
-    r"why i (?:did|took|chose)|acknowledg(?:e)?ments?|(?:final|closing) thoughts|conclusion|wrap[- ]up|"
-    r"^day \d+\b|^week \d+\b)",
+    r"\b(?:prepar(?:e|ing|ation) for (?:the |my |your )?(?:exam|test|certification|d-day|[A-Z]{2,})|"
+    r"study (?:plan|schedule|tips|resources|materials|guide)s?|how i (?:passed|prepared|studied)|"
+    r"my (?:experience|journey|story|background|results?|score|preparation)|(?:exam|test)[- ]day|"
+    r"day of the (?:exam|test)|what to (?:bring|expect on)|why i (?:did|took|chose)|best way to prepare)\b|"
+    r"^(?:day|week) \d+\b",
+    re.I,
+)
+# Headings that are only a label for a part of the page that is not the subject.
+_META_LABEL = re.compile(
+    r"^(?:(?:recommended|useful|additional|learning|study|other|more) )?(?:resources|links|reading)|"
+    r"references|further reading|see also|(?:basic |my )?stats|registration|scheduling|acknowledg(?:e)?ments?|"
+    r"(?:final|closing) thoughts|conclusion|wrap[- ]up|about (?:me|the author)|comments?|"
+    r"related (?:posts|articles)|share this$",
     re.I,
 )
 
 
 @article_cache(256)
 def _section_role(section: tuple[str, ...]) -> str:
-    if section and _META_SECTION.search(section[-1]):
+    if section and (_META_SECTION.search(section[-1]) or _META_LABEL.match(section[-1].strip(" :#"))):
         return f"section about the exam or the author, not the subject (\"{section[-1]}\")"
     return ""
 

@@ -23,6 +23,7 @@ from .spans import GENERIC, VERBS, is_function_word, nounish
 
 # Rules that read running prose: their answer must hold something specific to recall.
 PROSE_RULES = frozenset({"claim", "cause", "contrast", "procedure", "number", "enumeration"})
+TERM_RULES = frozenset({"definition", "question-heading"})  # the answer is a term: never a vague word
 # Words that say how the author feels about something, or stand for anything: never the thing to recall.
 VAGUE = frozenset(
     "good bad great nice fine little big small lot lots bunch stuff things thing way ways look looks idea "
@@ -36,7 +37,8 @@ VAGUE = frozenset(
     "answer answers problem problems issue issues topic topics subject subjects material materials "
     "concept concepts information detail details aspect aspects point points part parts area areas "
     "reason reasons fact facts case cases example examples number numbers type types form forms level "
-    "levels step steps process approach method methods strategy tips tip help use uses".split()
+    "levels step steps process approach method methods strategy strategies tips tip help use uses following "
+    "essence latter former above below purpose component components thing default".split()
 )
 _LABEL = re.compile(
     r"^\s*(?:(?:domain|task|step|part|chapter|section|objective|module|unit|lesson|phase|page|figure|table|"
@@ -63,6 +65,10 @@ def why_unworthy(fact: Fact, doc: Document) -> str:
         reason = _bad_gap(fact)
         if reason:
             return reason
+    if fact.rule in TERM_RULES and not any(_specific(a, doc) for a in answers):
+        return "the term asked is a vague word"
+    if fact.kind == "cloze" and _citation(fact):
+        return "a document or standard number (a citation), not a quantity"
     if fact.rule in PROSE_RULES:
         if not any(_specific(a, doc) for a in answers):
             return "nothing specific to recall in the answer"
@@ -92,6 +98,19 @@ def _bad_prose_gap(fact: Fact, answers: list[str]) -> str:
     if fact.rule == "number" and len(set(_NUMBERS.findall(fact.sentence))) > MAX_NUMBERS:
         return "one number among many (a data dump, not one fact)"
     return ""
+
+
+# "ISO 10646", "SP 800-132", "RFC 2119", "[NIST 2017]": a number that names a document.
+_CITED = re.compile(r"(?:\b[A-Z]{2,}(?:/[A-Z]{2,})?|\b(?:section|clause|article|part|chapter|rfc|appendix))[\s-]*$", re.I)
+
+
+def _citation(fact: Fact) -> bool:
+    text = fact.text
+    for gap in fact.gaps:
+        inner = text[gap.start:gap.end]
+        if inner.replace("-", "").replace(".", "").isdigit() and _CITED.search(text[max(0, gap.start - 20):gap.start]):
+            return True
+    return False
 
 
 def _answers(fact: Fact) -> list[str]:
