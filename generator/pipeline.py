@@ -28,6 +28,7 @@ from .memo import forget_article
 from .model import Document, Note
 from .notes import deck_name, make_notes
 from .parse import parse_markdown
+from .outline import unindent_outline
 from .pasted import looks_pasted, pasted_to_markdown
 from .read import Source, display_path, find_sources, read_limited, read_source
 from .select import select
@@ -41,7 +42,7 @@ _T = TypeVar("_T")
 def parse_source(source: Source) -> Document:
     """A read source file as a Document."""
     pasted = source.plain or looks_pasted(source.text)
-    text = pasted_to_markdown(source.text, Path(source.path).stem) if pasted else source.text
+    text = pasted_to_markdown(source.text, Path(source.path).stem) if pasted else unindent_outline(source.text)
     return parse_markdown(text, source.path, source.meta)
 
 

@@ -100,7 +100,12 @@ def in_exercise_section(block: Block) -> bool:
 @article_cache(256)
 def _exercise_section(section: tuple[str, ...]) -> bool:
     # Cached: every rule asks this of every block, and an article has a few dozen sections.
-    return any(EXERCISE_SECTION.search(h) for h in section)
+    # A heading names such a section when it opens with the label ("Examples", "Case study: ..."); a title
+    # that only mentions one ("Subnetting: Definition, Examples, and Exam Tips") is the whole article's.
+    return any(EXERCISE_SECTION.match(_OUTLINE_NUMBER.sub("", h)) for h in section)
+
+
+_OUTLINE_NUMBER = re.compile(r"^\s*(?:[\d.]+[.)]?|[A-Z][.)])\s+")
 
 
 @article_cache(1 << 12)

@@ -69,6 +69,9 @@ def why_unworthy(fact: Fact, doc: Document) -> str:
         return "the term asked is a vague word"
     if fact.kind == "cloze" and _citation(fact):
         return "a document or standard number (a citation), not a quantity"
+    if fact.rule == "procedure" and any(len(a.split()) > 1 and _verb(a.split()[0].capitalize().lower()) and
+                                        a.split()[0].lower() in VERBS for a in answers):
+        return "gap holds the instruction's verb"
     if fact.rule in PROSE_RULES:
         if not any(_specific(a, doc) for a in answers):
             return "nothing specific to recall in the answer"
@@ -127,12 +130,19 @@ def _bad_answer(answer: str) -> str:
         return "gap on a function word"
     if _LABEL.match(answer):
         return "outline label as the answer"
+    if len(words) > 1 and any(w.lower() in ("and", "or") and _verb(words[k + 1]) for k, w in enumerate(words[:-1])):
+        return "gap holds a verb"
     if len(words) > 1:
         last = words[-1].lower()
         if (last in VERBS and not nounish(last) and last not in _NOUN_VERBS and not last.endswith("ing")
                 and not words[-1][:1].isupper()):
             return "gap holds the clause's verb"
     return ""
+
+
+def _verb(word: str) -> bool:
+    low = word.lower()
+    return low in VERBS and not nounish(low) and not low.endswith("ing") and not word[:1].isupper()
 
 
 # Verb forms that end a noun phrase as often as a clause ("data uses", "key points").
