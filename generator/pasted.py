@@ -175,6 +175,10 @@ def _title_line(lines: list[str], kinds: list[str], stem: str) -> int:
         best = max(early, key=shared)
         if named & set(_WORD.findall(lines[best].lower())):
             return best
+    for reach in (1, 2):  # a page's title is followed by its byline, right after it if it can be
+        dated = [i for i in early if len(lines[i].split()) >= 2 and _dated(lines, i, reach)]
+        if dated:
+            return dated[0]
     headings = [i for i, k in enumerate(kinds) if k == "heading"]
     if not headings:
         return -1
@@ -184,10 +188,10 @@ def _title_line(lines: list[str], kinds: list[str], stem: str) -> int:
 _DATE = re.compile(r"\b(?:\d{4}-\d{2}-\d{2}|[A-Z][a-z]{2,8}\.? \d{1,2}(?:st|nd|rd|th)?,? \d{4}|\d{1,2} [A-Z][a-z]{2,8},? \d{4})\b")
 
 
-def _dated(lines: list[str], i: int) -> bool:
-    """Whether one of the two lines after line i holds a date: a title is followed by its byline."""
-    after = [line for line in lines[i + 1 : i + 4] if line.strip()][:2]
-    return any(_DATE.search(line) for line in after)
+def _dated(lines: list[str], i: int, reach: int = 2) -> bool:
+    """Whether one of the `reach` lines after line i holds a date or a byline: a title is followed by it."""
+    after = [line for line in lines[i + 1 : i + 4] if line.strip()][:reach]
+    return any(_DATE.search(line) or _READ_TIME.search(line) for line in after)
 
 
 def _hard_wrapped(lines: list[str]) -> bool:

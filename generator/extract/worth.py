@@ -104,7 +104,7 @@ def _bad_prose_gap(fact: Fact, answers: list[str]) -> str:
 
 
 # "ISO 10646", "SP 800-132", "RFC 2119", "[NIST 2017]": a number that names a document.
-_CITED = re.compile(r"(?:\b[A-Z]{2,}(?:/[A-Z]{2,})?|\b(?:section|clause|article|part|chapter|rfc|appendix))[\s-]*$", re.I)
+_CITED = re.compile(r"(?:\b[A-Z]{2,}(?:/[A-Z]{2,})?(?:\s+(?i:standard|publication|no\.?|number))?|\b(?i:section|clause|article|part|chapter|rfc|appendix))[\s-]*$")
 
 
 def _citation(fact: Fact) -> bool:
@@ -151,9 +151,22 @@ _PAREN_AFTER = re.compile(r"^\s*\(([^()]{1,80})\)")
 _PAREN_BEFORE = re.compile(r"\(\s*$")
 
 
+# "... component and replace| it": a verb joined by "and", with its object right after the gap.
+_JOINED_VERB = re.compile(r"\b(?:and|or)\s+[a-z]+\s*$")
+_OBJECT_AFTER = re.compile(r"^\s+(?:it|them|the|a|an|its|their|this|these|those|your|our)\b", re.I)
+_PARTICIPLE_END = re.compile(r"\b[a-z]{3,}ed\s*$")
+_PREPOSITION_AFTER = re.compile(r"^\s+(?:in|by|on|at|for|with|to|from|as|under|into)\b", re.I)
+
+
 def _bad_gap(fact: Fact) -> str:
     text = fact.text
     for gap in fact.gaps:
+        inner_text = text[gap.start:gap.end]
+        rest = text[gap.end:]
+        if _JOINED_VERB.search(inner_text) and _OBJECT_AFTER.match(rest):
+            return "gap holds a verb"
+        if " " in inner_text.strip() and _PARTICIPLE_END.search(inner_text) and _PREPOSITION_AFTER.match(rest):
+            return "gap ends on a verb form"
         before = text[gap.start - 1] if gap.start > 0 else " "
         after = text[gap.end] if gap.end < len(text) else " "
         inner = text[gap.start:gap.end]
