@@ -199,7 +199,7 @@ def _whole_block_role(block: Block, headings: set[str]) -> str:
             return "page furniture: table of contents"
     if block.kind == "list_item" and normalize(_strip_number(text)) in headings and len(text.split()) <= 8:
         return "page furniture: table of contents"
-    if len(block.sentences) <= 1 or len(text.split()) <= 25:
+    if len(block.sentences) <= 1:
         return _sentence_role(text)
     return ""
 

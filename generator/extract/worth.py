@@ -23,6 +23,7 @@ from .spans import GENERIC, VERBS, is_function_word, nounish
 
 # Rules that read running prose: their answer must hold something specific to recall.
 PROSE_RULES = frozenset({"claim", "cause", "contrast", "procedure", "number", "enumeration"})
+STRUCTURE_RULES = frozenset({"table", "field", "glossary", "list", "component", "markup"})
 TERM_RULES = frozenset({"definition", "question-heading"})  # the answer is a term: never a vague word
 # Words that say how the author feels about something, or stand for anything: never the thing to recall.
 VAGUE = frozenset(
@@ -58,7 +59,7 @@ def why_unworthy(fact: Fact, doc: Document) -> str:
         return role
     answers = _answers(fact)
     for answer in answers:
-        reason = _bad_answer(answer)
+        reason = _bad_answer(answer, fact.rule in STRUCTURE_RULES)
         if reason:
             return reason
     if fact.kind == "cloze":
@@ -122,11 +123,12 @@ def _answers(fact: Fact) -> list[str]:
     return [fact.text[g.start:g.end] for g in fact.gaps]
 
 
-def _bad_answer(answer: str) -> str:
+def _bad_answer(answer: str, cell: bool = False) -> str:
+    """`cell`: the answer is a whole cell or item, where "He" is helium, not a pronoun."""
     words = _WORD.findall(answer)
     if not words:
         return "empty answer"
-    if all(is_function_word(w.lower()) or w.lower() in STOP_WORDS for w in words):
+    if not cell and all(is_function_word(w.lower()) or w.lower() in STOP_WORDS for w in words):
         return "gap on a function word"
     if _LABEL.match(answer):
         return "outline label as the answer"
