@@ -163,6 +163,8 @@ def _prose(blocks: tuple[Block, ...], title: str) -> tuple[ProseSentence, ...]:
         if _EXAMPLE_LABEL.match(block.text):
             continue  # a worked example, not the rule it illustrates
         lead = lead_of.get(id(block), "")
+        if len(lead.split()) > MAX_LEAD_WORDS:  # "Types of Sampling — Attribute Sampling": the nearer name
+            lead = lead.rsplit(" — ", 1)[-1]
         lead = lead if 0 < len(lead.split()) <= MAX_LEAD_WORDS else ""
         # Subjects of earlier sentences in the block, latest last; a label just above ("Signs and Symptoms")
         # is what "These can occur in any order" is about.

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import re
 
-from ..model import Document, Fact
+from ..model import Block, Document, Fact
 from ..text import STOP_WORDS
 from .roles import block_role, sentence_role
+from .structure import memo_by_identity
 from .spans import GENERIC, VERBS, is_function_word, nounish
 
 # Rules that read running prose: their answer must hold something specific to recall.
@@ -66,6 +67,8 @@ def why_unworthy(fact: Fact, doc: Document) -> str:
         reason = _bad_gap(fact)
         if reason:
             return reason
+    if fact.rule == "list" and fact.block.list_id in _outline_lists(doc.blocks):
+        return "a list of topic labels, each with its own sub-list (an outline, not a list to recall)"
     if fact.rule in TERM_RULES and not any(_specific(a, doc) for a in answers):
         return "the term asked is a vague word"
     if fact.kind == "cloze" and _citation(fact):
@@ -115,6 +118,21 @@ def _citation(fact: Fact) -> bool:
         if inner.replace("-", "").replace(".", "").isdigit() and _CITED.search(text[max(0, gap.start - 20):gap.start]):
             return True
     return False
+
+
+@memo_by_identity(8)
+def _outline_lists(blocks: tuple[Block, ...]) -> frozenset[int]:
+    """Lists most of whose items have a sub-list: their items are the outline's topics."""
+    items: dict[int, int] = {}
+    parents: dict[int, int] = {}
+    for i, block in enumerate(blocks):
+        if block.kind != "list_item":
+            continue
+        items[block.list_id] = items.get(block.list_id, 0) + 1
+        following = blocks[i + 1] if i + 1 < len(blocks) else None
+        if following is not None and following.kind == "list_item" and following.depth > block.depth:
+            parents[block.list_id] = parents.get(block.list_id, 0) + 1
+    return frozenset(lid for lid, n in items.items() if n >= 2 and parents.get(lid, 0) * 2 > n)
 
 
 def _answers(fact: Fact) -> list[str]:
