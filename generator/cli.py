@@ -189,6 +189,58 @@ def preview_cmd(
         raise typer.Exit(code=1)
 
 
+@app.command("push")
+def push_cmd(
+    paths: Optional[List[Path]] = typer.Argument(None, help="Article files or folders [default: source/]."),
+    out: Path = typer.Option(DEFAULT_OUT, "-o", "--out", help="Folder for the .apkg decks and the lock file."),
+    url: Optional[str] = typer.Option(None, "--url", show_default=False,
+                                      help="AnkiConnect's address \\[default: $ANKICONNECT_URL or "
+                                           "http://127.0.0.1:8765]."),
+    key: Optional[str] = typer.Option(None, "--key", show_default=False,
+                                      help="AnkiConnect's API key, if it has one \\[default: $ANKICONNECT_KEY]."),
+    delete_retired: bool = typer.Option(False, "--delete-retired",
+                                        help="Delete retired notes from Anki instead of suspending their cards."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print errors only."),
+) -> None:
+    """Build as `build` does, then send the decks to a running Anki (AnkiConnect add-on, API version 6)."""
+    from .ankiconnect import AnkiConnect, default_key, default_url
+    from .config import load_settings
+    from .lockfile import LOCK_NAME
+    from .package import write_text_atomic
+    from .pipeline import plan_build, write_build
+    from .push import PUSH_RECORD, decks_by_guid, packages_of, push, read_record, record_text, renamed_decks
+
+    sources = list(paths) if paths else [DEFAULT_SOURCE]
+    try:
+        client = AnkiConnect(url or default_url(), key if key is not None else default_key())
+        lock_path = out / LOCK_NAME
+        before = read_record(out)
+        if before is None:  # never pushed from here: the decks of the last build
+            before = decks_by_guid(lock_path.read_bytes() if lock_path.is_file() else None)
+        settings = load_settings([p if p.is_dir() else p.parent for p in sources])
+        build = plan_build(sources, settings, out, jobs=_cores(), use_cache=True, freeze=True)
+        report(build.errors, build.warnings)
+        if build.errors:
+            raise typer.Exit(code=1)  # nothing is sent from a build that failed in part
+        written = write_build(build, out, use_cache=True)
+        if not quiet:
+            for deck, path, n_notes, n_cards in written:
+                typer.echo(f"{deck}: {n_notes} notes, {n_cards} cards -> {path}")
+        if not written:
+            typer.echo("no notes: nothing to push")
+            return
+        now = decks_by_guid(lock_path.read_bytes())
+        result = push(client, packages_of(written), renamed_decks(before, now), delete_retired)
+        write_text_atomic(out / PUSH_RECORD, record_text(now))
+    except typer.Exit:
+        raise
+    except Exception as err:  # noqa: BLE001
+        fail(err, out)
+    if not quiet:
+        for line in result.lines():
+            typer.echo(line)
+
+
 def report(errors: Any, warnings: Any) -> None:
     """Print each problem as one line on stderr: `error: PATH:LINE: message`, `warning: ...` for what was skipped."""
     for err in errors:
