@@ -21,8 +21,8 @@ from .errors import GeneratorError
 from .extract import extract
 from .identity import IdentityReport, Pending, Stamp, cloze_ordinals, fix_ordinals, note_hash, pending_of, stamped
 from .identity import assign as assign_identity  # identity.assign_identity's work, on Pendings
-from .lockfile import (LOCK_NAME, Carried, LockEntry, SectionStats, check_guids, load_lock, lock_chunks, lock_of,
-                       parse_line, section_spans)
+from .lockfile import (LOCK_NAME, Carried, LockEntry, SectionStats, check_guids, load_lock, load_styles, lock_chunks,
+                       lock_of, parse_line, section_spans)
 from .media import MediaFile, collect_media, media_names, source_roots
 from .memo import forget_article
 from .model import Document, Note
@@ -136,6 +136,7 @@ class Build:
     media: dict[str, MediaFile] = field(default_factory=dict)  # article path + image reference -> packaged file
     carried: dict[str, Carried] = field(default_factory=dict)  # article path -> its live lock lines, as they were
     sections: dict[str, SectionRecord] = field(default_factory=dict)  # cache key -> what its article is made of
+    styles: dict[str, tuple[str, int]] = field(default_factory=dict)  # note type -> (CSS hash, mod): see style_stamps
 
     @cached_property
     def decks(self) -> dict[str, list[Note]]:
@@ -631,6 +632,9 @@ def plan_build(paths: Sequence[Path], settings: Settings, out_dir: Path, jobs: i
         except OSError as err:
             raise GeneratorError(f"cannot read lock file: {err}", str(lock_path)) from None
         had_lock = lock_data is not None
+        from .package import style_stamps  # genanki is not imported by it
+
+        styles = style_stamps(load_styles(lock_data), settings.build_time())
         spans = None
         if records.records and lock_data is not None:
             try:
@@ -713,7 +717,7 @@ def plan_build(paths: Sequence[Path], settings: Settings, out_dir: Path, jobs: i
         return Build(parts=parts, lock=new_lock, report=report, errors=errors, articles=len(built),
                      warnings=warnings, had_lock=had_lock, media=media,
                      carried={path: (r.live, r.lines_sha, lines) for path, (_, r, lines) in carried.items()},
-                     sections=sections_made)
+                     sections=sections_made, styles=styles)
 
 
 @contextmanager
@@ -816,7 +820,7 @@ def write_build(build: Build, out_dir: Path, json_path: Path | None = None, use_
         # time on 1,000 articles). Objects by the hundred thousand that form no cycles: see paused_gc.
         with paused_gc(), ThreadPoolExecutor(1, thread_name_prefix="certdeck-lock") as beside:
             lock_tmp = beside.submit(_write, lock_path, "lock file", _temp_file, lock_path,
-                                     lock_chunks(build.lock, build.carried, stats))  # streamed
+                                     lock_chunks(build.lock, build.carried, stats, build.styles))  # streamed
             try:
                 written = _write_decks_and_json(build, out_dir, json_path, use_cache, progress)
             except BaseException:
@@ -840,14 +844,15 @@ def _write_decks_and_json(build: Build, out_dir: Path, json_path: Path | None, u
     written = []
     decks = sorted(build.parts.items())
     names = deck_file_names([deck for deck, _ in decks])
+    model_mods = {kind: mod for kind, (_, mod) in sorted(build.styles.items())}
     for done, (deck, parts) in enumerate(decks, 1):
         target = out_dir / names[deck]
         used = {name for part in parts for name in part.media_names()}
         files = {name: by_name[name] for name in sorted(used) if name in by_name}
-        fingerprint = deck_fingerprint(deck, [p.digest for p in parts], files) if use_cache else ""
+        fingerprint = deck_fingerprint(f"{deck}\x1c{model_mods}", [p.digest for p in parts], files) if use_cache else ""
         if not record.unchanged(target, fingerprint):
             rows = [row for part in parts for row in part.rows()]
-            _write(target, "deck", _write_deck, rows, out_dir, deck, files, target.name)
+            _write(target, "deck", _write_deck, rows, out_dir, deck, files, target.name, model_mods)
             record.record(target, fingerprint)
             del rows
         written.append((deck, target, sum(p.count for p in parts), sum(p.cards for p in parts)))
@@ -917,11 +922,12 @@ def _save_sections(folder: Path, made: Mapping[str, SectionRecord], stats: Secti
 
 
 def _write_deck(rows: Sequence[tuple[str, int, PackRow]], out_dir: Path, deck: str, files: Mapping[str, Path],
-                name: str) -> None:
+                name: str, model_mods: Mapping[str, int] | None = None) -> None:
     from .package import timestamp_of, write_rows
 
     kinds = dict.fromkeys(row[0] for _, _, row in rows)
-    write_rows(rows, kinds, timestamp_of(mod for _, mod, _ in rows), out_dir, deck, files, file_name=name)
+    write_rows(rows, kinds, timestamp_of(mod for _, mod, _ in rows), out_dir, deck, files, file_name=name,
+               model_mods=model_mods)
 
 
 def deck_file_names(decks: Sequence[str]) -> dict[str, str]:
