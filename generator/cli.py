@@ -1,50 +1,43 @@
 """The certdeck command line: the only module that prints or exits.
 
-Heavy modules (markdown-it-py, genanki) are imported inside the commands, so `--help` stays fast, and
-option values are converted without pydantic (`_PlainGroup`), so every command starts fast too.
+Heavy modules (markdown-it-py, genanki) are imported inside the commands, so `--help` stays fast. Only
+Typer's public API is used (pyproject.toml declares the Typer versions that work; tests/test_cli_typer.py
+runs the CLI under the lowest of them).
 """
 from __future__ import annotations
 
 import sys
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, List, NoReturn, Optional
 
 import typer
-import typer.core
 
 
-class _PlainGroup(typer.core.TyperGroup):
-    """Typer's command group, converting our plain option types (paths, ints, strings) without pydantic.
-
-    Recent Typer (0.29 here) converts every command-line value through a pydantic TypeAdapter; importing pydantic
-    and building the adapters costs about 170 ms of every command on this machine (a cold seed build
-    takes well under a second in all). `_plain_param` gives each parameter of the chosen command a
-    converter that handles the values our options take exactly as typer's own would, and hands anything
-    else (a bad number, a path typer would refuse, other types) to typer's converter, so error messages
-    and results stay typer's own. tests/test_cli.py checks both paths against typer's on the same values.
-    """
-
-    def parse_args(self, ctx: Any, args: List[str]) -> Any:
-        for param in self.get_params(ctx):  # with the --help option click adds
-            _plain_param(param)
-        return super().parse_args(ctx, args)
-
-    def resolve_command(self, ctx: Any, args: List[str]) -> Any:
-        name, cmd, rest = super().resolve_command(ctx, args)
-        for param in cmd.get_params(ctx) if cmd is not None else ():
-            _plain_param(param)
-        return name, cmd, rest
-
-
-app = typer.Typer(add_completion=False, no_args_is_help=True, cls=_PlainGroup,
+# Plain help (no rich markup): every Typer version we support then prints defaults the same way, and flags
+# without a `<bool>` type.
+app = typer.Typer(no_args_is_help=True, rich_markup_mode=None,
                   help="Turn study articles (Markdown or plain text) into Anki decks that survive rebuilds.")
 
 DEFAULT_SOURCE = Path("source")
+PATHS_HELP = "Article files or folders; - reads one article from standard input [default: source/]."
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            typer.echo(f"certdeck {version('certdeck')}")
+        except PackageNotFoundError:  # run from a source tree that was never installed
+            typer.echo("certdeck (not installed)")
+        raise typer.Exit()
 
 
 @app.callback()
-def _root() -> None:
+def _root(
+    show_version: bool = typer.Option(False, "--version", callback=_show_version, is_eager=True,
+                                      help="Print certdeck's version and exit."),
+) -> None:
     """Turn study articles (Markdown or plain text) into Anki decks that survive rebuilds."""
 
 DEFAULT_OUT = Path("decks")
@@ -52,12 +45,12 @@ DEFAULT_OUT = Path("decks")
 
 @app.command("build")
 def build_cmd(
-    paths: Optional[List[Path]] = typer.Argument(None, help="Article files or folders [default: source/]."),
+    paths: Optional[List[Path]] = typer.Argument(None, metavar="PATHS", show_default=False, help=PATHS_HELP),
     out: Path = typer.Option(DEFAULT_OUT, "-o", "--out", help="Folder for the .apkg decks and the lock file."),
     json_path: Optional[Path] = typer.Option(None, "--json", help="Also write the cards JSON to this file."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print errors only."),
     jobs: int = typer.Option(0, "--jobs", "-j", min=0, show_default=False,
-                             help="Worker processes for new or changed articles \\[default: number of cores]."),
+                             help="Worker processes for new or changed articles [default: number of cores]."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Build every article afresh, ignoring OUT_DIR/.certdeck-cache."),
 ) -> None:
     """Build one .apkg per deck from the articles under PATHS."""
@@ -96,7 +89,7 @@ def build_cmd(
 
 @app.command("plan")
 def plan_cmd(
-    paths: Optional[List[Path]] = typer.Argument(None, help="Article files or folders [default: source/]."),
+    paths: Optional[List[Path]] = typer.Argument(None, metavar="PATHS", show_default=False, help=PATHS_HELP),
     out: Path = typer.Option(DEFAULT_OUT, "-o", "--out", help="Folder whose lock file the build is compared with."),
     as_json: bool = typer.Option(False, "--json", help="Print the plan as JSON (schema certdeck.plan/1)."),
 ) -> None:
@@ -124,7 +117,7 @@ def plan_cmd(
 
 @app.command("lint")
 def lint_cmd(
-    paths: Optional[List[Path]] = typer.Argument(None, help="Article files or folders [default: source/]."),
+    paths: Optional[List[Path]] = typer.Argument(None, metavar="PATHS", show_default=False, help=PATHS_HELP),
     strict: bool = typer.Option(False, "--strict", help="Exit non-zero when any card breaks a rule."),
 ) -> None:
     """Report each note whose cards break a card-quality rule, with the rule and the source line."""
@@ -148,7 +141,7 @@ def lint_cmd(
 
 @app.command("preview")
 def preview_cmd(
-    paths: Optional[List[Path]] = typer.Argument(None, help="Article files or folders [default: source/]."),
+    paths: Optional[List[Path]] = typer.Argument(None, metavar="PATHS", show_default=False, help=PATHS_HELP),
     out: Path = typer.Option(Path("preview.html"), "-o", "--out", help="The HTML page to write."),
     renderer: str = typer.Option("auto", "--renderer",
                                  help="auto (anki if installed), anki, or builtin (our copy of the templates)."),
@@ -191,13 +184,13 @@ def preview_cmd(
 
 @app.command("push")
 def push_cmd(
-    paths: Optional[List[Path]] = typer.Argument(None, help="Article files or folders [default: source/]."),
+    paths: Optional[List[Path]] = typer.Argument(None, metavar="PATHS", show_default=False, help=PATHS_HELP),
     out: Path = typer.Option(DEFAULT_OUT, "-o", "--out", help="Folder for the .apkg decks and the lock file."),
     url: Optional[str] = typer.Option(None, "--url", show_default=False,
-                                      help="AnkiConnect's address \\[default: $ANKICONNECT_URL or "
+                                      help="AnkiConnect's address [default: $ANKICONNECT_URL or "
                                            "http://127.0.0.1:8765]."),
     key: Optional[str] = typer.Option(None, "--key", show_default=False,
-                                      help="AnkiConnect's API key, if it has one \\[default: $ANKICONNECT_KEY]."),
+                                      help="AnkiConnect's API key, if it has one [default: $ANKICONNECT_KEY]."),
     delete_retired: bool = typer.Option(False, "--delete-retired",
                                         help="Delete retired notes from Anki instead of suspending their cards."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print errors only."),
@@ -330,87 +323,6 @@ class _ProgressBar:
             self.bar.stop()
             self.bar = None
         self.enabled = False
-
-
-def _plain_param(param: Any) -> None:
-    """Give a typer parameter the plain converter (`_plain_value`) where typer's internals are as expected."""
-    from typer import _coercion, core
-
-    if (isinstance(param, core._TyperParameter) and getattr(param, "_runtime_param", False) is None
-            and hasattr(_coercion, "build_runtime_param")):
-        descriptor = param.type_descriptor
-        param._runtime_param = _plain_runtime_param()(parameter_info=descriptor.parameter_info,
-                                                      annotation=descriptor.annotation, descriptor=descriptor)
-
-
-@lru_cache(maxsize=1)
-def _plain_runtime_param() -> type:
-    from dataclasses import dataclass
-
-    from typer import _coercion
-
-    @dataclass(frozen=True)
-    class PlainRuntimeParam(_coercion.RuntimeParam):  # type: ignore[misc,name-defined]
-        descriptor: Any
-
-        def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
-            done, plain = _plain_value(value, self.annotation, self.parameter_info)
-            if done:
-                return plain
-            # typer's own converter (pydantic): the same result, or typer's own error message
-            return _coercion.build_runtime_param(self.descriptor)._coerce_value(value, param=param, ctx=ctx)
-
-    return PlainRuntimeParam
-
-
-_NOT_DONE = (False, None)
-
-
-def _plain_value(value: Any, annotation: Any, info: Any) -> tuple[bool, Any]:
-    """(True, converted value) for what typer would convert without complaint, else (False, None).
-
-    Handled: Path, List[Path], int (with typer's min/max), str, bool. Every other case, including any
-    value typer would refuse, is typer's to convert.
-    """
-    if getattr(info, "parser", None) is not None or getattr(info, "click_type", None) is not None:
-        return _NOT_DONE
-    if getattr(annotation, "__origin__", None) is list and getattr(annotation, "__args__", ()) == (Path,):
-        items = value if isinstance(value, (list, tuple)) else [value]
-        plain = [_plain_value(item, Path, info) for item in items]
-        return (True, [v for _, v in plain]) if all(ok for ok, _ in plain) else _NOT_DONE
-    if annotation is Path:
-        return _plain_path(value, info)
-    if annotation is int and not getattr(info, "clamp", False):
-        if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 19 and (
-                value == "0" or value[0] != "0"):
-            value = int(value)
-        if type(value) is not int or any(bound is not None and not ok for bound, ok in (
-                (info.min, info.min is None or value >= info.min), (info.max, info.max is None or value <= info.max))):
-            return _NOT_DONE
-        return True, value
-    if annotation is str and type(value) is str:
-        return True, value
-    if annotation is bool and type(value) is bool:
-        return True, value
-    return _NOT_DONE
-
-
-def _plain_path(value: Any, info: Any) -> tuple[bool, Any]:
-    """A path option's value as typer converts it when no path checks are asked for (Path(value))."""
-    import os
-
-    if (info.exists or info.writable or info.resolve_path or not info.file_okay or not info.dir_okay
-            or getattr(info, "path_type", None) is not None or getattr(info, "allow_dash", False)):
-        return _NOT_DONE
-    if isinstance(value, Path):
-        path = value
-    elif type(value) is str and value and "\0" not in value:
-        path = Path(value)
-    else:
-        return _NOT_DONE
-    if info.readable and os.path.exists(path) and not os.access(path, os.R_OK):
-        return _NOT_DONE  # typer says "... is not readable"
-    return True, path
 
 
 def main() -> None:
