@@ -47,26 +47,34 @@ DEFAULT_OUT = Path("decks")
 def build_cmd(
     paths: Optional[List[Path]] = typer.Argument(None, metavar="PATHS", show_default=False, help=PATHS_HELP),
     out: Path = typer.Option(DEFAULT_OUT, "-o", "--out", help="Folder for the .apkg decks and the lock file."),
-    json_path: Optional[Path] = typer.Option(None, "--json", help="Also write the cards JSON to this file."),
+    json_path: Optional[Path] = typer.Option(None, "--json",
+                                             help="Also write the cards JSON to this file (- : to standard output, "
+                                                  "and nothing else there)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print errors only."),
     jobs: int = typer.Option(0, "--jobs", "-j", min=0, show_default=False,
                              help="Worker processes for new or changed articles [default: number of cores]."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Build every article afresh, ignoring OUT_DIR/.certdeck-cache."),
 ) -> None:
     """Build one .apkg per deck from the articles under PATHS."""
-    from .config import load_settings
     from .pipeline import plan_build, write_build
 
-    sources = list(paths) if paths else [DEFAULT_SOURCE]
+    _check_out_dir(out)
+    to_stdout = json_path is not None and str(json_path) == "-"
+    quiet = quiet or to_stdout  # standard output holds the JSON only
+    sources = _sources(paths, out)
     bar = _ProgressBar(enabled=not quiet and sys.stdout.isatty())
     try:
-        settings = load_settings([p if p.is_dir() else p.parent for p in sources])
+        settings = _settings(sources)
         build = plan_build(sources, settings, out, jobs=jobs or _cores(), use_cache=not no_cache,
                            progress=bar, freeze=True)
         if build.errors or build.warnings:
             bar.close()
         report(build.errors, build.warnings)
-        written = write_build(build, out, json_path, use_cache=not no_cache, progress=bar)
+        written = write_build(build, out, _json_file() if to_stdout else json_path, use_cache=not no_cache,
+                              progress=bar)
+        if to_stdout:
+            _print_file(_json_file())
+        removed = _remove_stale(build, written, out)
     except Exception as err:  # noqa: BLE001 - whatever goes wrong, one line and exit 1, never a traceback
         bar.close()
         fail(err, out)
@@ -77,6 +85,8 @@ def build_cmd(
             typer.echo(f"{deck}: {n_notes} notes, {n_cards} cards -> {path}")
         if not written:
             typer.echo("no notes: nothing to package")
+        for deck, path in removed:
+            typer.echo(f"removed: {path} (deck {deck!r} is no longer built)")
         if build.had_lock:
             from .plan import plan_counts
 
@@ -94,18 +104,19 @@ def plan_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print the plan as JSON (schema certdeck.plan/1)."),
 ) -> None:
     """Dry run: what a build would change against the lock file (new, changed, unchanged, retired notes)."""
-    from .config import load_settings
     from .pipeline import plan_build
     from .plan import plan_json, plan_lines
 
-    sources = list(paths) if paths else [DEFAULT_SOURCE]
+    _check_out_dir(out)
+    sources = _sources(paths, out)
     try:
-        settings = load_settings([p if p.is_dir() else p.parent for p in sources])
+        settings = _settings(sources)
         # Articles are built in parallel as `build` does; the cache is not used, since it writes.
         build = plan_build(sources, settings, out, jobs=_cores(), freeze=True)
     except Exception as err:  # noqa: BLE001
         fail(err, out)
     report(build.errors, build.warnings)
+    _deck_warnings(build, out)
     if as_json:
         typer.echo(plan_json(build, out), nl=False)
     else:
@@ -121,12 +132,11 @@ def lint_cmd(
     strict: bool = typer.Option(False, "--strict", help="Exit non-zero when any card breaks a rule."),
 ) -> None:
     """Report each note whose cards break a card-quality rule, with the rule and the source line."""
-    from .config import load_settings
     from .lint import lint_paths
 
-    sources = list(paths) if paths else [DEFAULT_SOURCE]
+    sources = _sources(paths)
     try:
-        settings = load_settings([p if p.is_dir() else p.parent for p in sources])
+        settings = _settings(sources)
         problems, errors, checked = lint_paths(sources, settings)
     except Exception as err:  # noqa: BLE001
         fail(err)
@@ -150,7 +160,6 @@ def preview_cmd(
     """Write one self-contained HTML page with every card, front and back, as Anki renders it."""
     import tempfile
 
-    from .config import load_settings
     from .package import write_text_atomic
     from .pipeline import plan_build
     from .preview import anki_available, preview_page, render_cards
@@ -161,9 +170,9 @@ def preview_cmd(
     if renderer == "anki" and not anki_available():
         typer.echo("error: --renderer anki needs the anki package (pip install 'certdeck[test]')", err=True)
         raise typer.Exit(code=1)
-    sources = list(paths) if paths else [DEFAULT_SOURCE]
+    sources = _sources(paths)
     try:
-        settings = load_settings([p if p.is_dir() else p.parent for p in sources])
+        settings = _settings(sources)
         with tempfile.TemporaryDirectory(prefix="certdeck-preview-") as no_lock:
             build = plan_build(sources, settings, Path(no_lock))  # a preview neither reads nor writes the lock
         report(build.errors, build.warnings)
@@ -197,28 +206,31 @@ def push_cmd(
 ) -> None:
     """Build as `build` does, then send the decks to a running Anki (AnkiConnect add-on, API version 6)."""
     from .ankiconnect import AnkiConnect, default_key, default_url
-    from .config import load_settings
     from .lockfile import LOCK_NAME
     from .package import write_text_atomic
     from .pipeline import plan_build, write_build
     from .push import PUSH_RECORD, decks_by_guid, packages_of, push, read_record, record_text, renamed_decks
 
-    sources = list(paths) if paths else [DEFAULT_SOURCE]
+    _check_out_dir(out)
+    sources = _sources(paths, out)
     try:
         client = AnkiConnect(url or default_url(), key if key is not None else default_key())
         lock_path = out / LOCK_NAME
         before = read_record(out)
         if before is None:  # never pushed from here: the decks of the last build
             before = decks_by_guid(lock_path.read_bytes() if lock_path.is_file() else None)
-        settings = load_settings([p if p.is_dir() else p.parent for p in sources])
+        settings = _settings(sources)
         build = plan_build(sources, settings, out, jobs=_cores(), use_cache=True, freeze=True)
         report(build.errors, build.warnings)
         if build.errors:
             raise typer.Exit(code=1)  # nothing is sent from a build that failed in part
         written = write_build(build, out, use_cache=True)
+        removed = _remove_stale(build, written, out)
         if not quiet:
             for deck, path, n_notes, n_cards in written:
                 typer.echo(f"{deck}: {n_notes} notes, {n_cards} cards -> {path}")
+            for deck, path in removed:
+                typer.echo(f"removed: {path} (deck {deck!r} is no longer built)")
         if not written:
             typer.echo("no notes: nothing to push")
             return
@@ -232,6 +244,23 @@ def push_cmd(
     if not quiet:
         for line in result.lines():
             typer.echo(line)
+
+
+@app.command("init")
+def init_cmd(
+    folder: Path = typer.Argument(Path("."), metavar="DIR", help="The project folder (made if missing)."),
+) -> None:
+    """Start a project: source/ with a short example article and [tool.certdeck] settings in pyproject.toml."""
+    from .init import init_project
+
+    try:
+        made = init_project(folder)
+    except Exception as err:  # noqa: BLE001
+        fail(err, folder)
+    for item in made:
+        typer.echo(f"{item.what}: {item.path}")
+    go = "" if folder.resolve() == Path.cwd().resolve() else f"cd {folder} && "
+    typer.echo(f"next: {go}certdeck build      (or certdeck push, to send the decks to a running Anki)")
 
 
 def report(errors: Any, warnings: Any) -> None:
@@ -323,6 +352,133 @@ class _ProgressBar:
             self.bar.stop()
             self.bar = None
         self.enabled = False
+
+
+def _sources(paths: Optional[List[Path]], out: Optional[Path] = None) -> List[Path]:
+    """The articles and folders to read: PATHS (`-`: one article from standard input, kept in `out`'s cache
+    folder so that its path stays the same from build to build), else source/.
+
+    A file certdeck does not read (slides.pptx) is left out with a warning; nothing left, or no source/
+    folder, is an error (with a hint to `certdeck init`)."""
+    from .read import SUFFIXES
+
+    if not paths:
+        if not DEFAULT_SOURCE.is_dir():
+            typer.echo(f"error: {DEFAULT_SOURCE}: no such folder; name the articles to build, or run "
+                       "`certdeck init` to start a project here", err=True)
+            raise typer.Exit(code=1)
+        return [DEFAULT_SOURCE]
+    sources = []
+    for path in paths:
+        if str(path) == "-":
+            sources.append(_stdin_article(out))
+        elif path.suffix and path.suffix.lower() not in SUFFIXES and path.is_file():
+            typer.echo(f"warning: {one_line(str(path))}: certdeck does not read {path.suffix} files "
+                       f"(it reads {', '.join(SUFFIXES)}); skipped", err=True)
+        else:
+            sources.append(path)
+    if not sources:
+        typer.echo("error: nothing to build: no file named is one certdeck reads", err=True)
+        raise typer.Exit(code=1)
+    return sources
+
+
+_STDIN: dict[Path, Path] = {}  # the file an article read from standard input was saved to -> the folder it stands for
+
+
+def _stdin_article(out: Optional[Path]) -> Path:
+    """Standard input, saved as `stdin.md` in OUT_DIR/.certdeck-cache (else a temporary folder removed when
+    the process ends), so that it is built as any file; its settings come from the working folder."""
+    import atexit
+    import shutil
+    import tempfile
+
+    import os
+
+    from .cache import CACHE_DIR
+
+    data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode()
+    if out is not None and not out.is_symlink() and not (out / CACHE_DIR).is_symlink():
+        folder = out / CACHE_DIR
+        folder.mkdir(parents=True, exist_ok=True)
+    else:
+        folder = Path(tempfile.mkdtemp(prefix="certdeck-stdin-"))
+        atexit.register(shutil.rmtree, folder, True)
+    article = folder / "stdin.md"
+    fd, tmp = tempfile.mkstemp(prefix=".certdeck-", suffix=".tmp", dir=folder)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+    os.replace(tmp, article)  # whole or not at all
+    _STDIN[article] = Path.cwd()
+    return article
+
+
+def _settings(sources: List[Path]) -> Any:
+    """Settings for `sources` ([tool.certdeck] of the nearest pyproject.toml); a key that is not a setting
+    gets a warning."""
+    from .config import load_settings, settings_warnings
+
+    folders = [_STDIN.get(p) or (p if p.is_dir() else p.parent) for p in sources]
+    report([], settings_warnings(folders))
+    return load_settings(folders)
+
+
+def _deck_warnings(build: Any, out: Path) -> None:
+    """`plan`'s warnings about decks: renamed since the last build (a learner who imports the file gets the
+    notes' cards left in the old deck; `push` moves them), or no longer built (the build removes the file)."""
+    from .lockfile import LOCK_NAME
+    from .package import deck_file_name
+    from .push import decks_by_guid, renamed_decks
+
+    lock_path = out / LOCK_NAME
+    if not lock_path.is_file():
+        return
+    try:
+        before = decks_by_guid(lock_path.read_bytes())
+    except Exception:  # noqa: BLE001 - the build has already said what is wrong with the lock
+        return
+    now = {note.guid: deck for deck, notes in build.decks.items() for note in notes}
+    for old, new in sorted(renamed_decks(before, now).items()):
+        report([], [f"deck {old!r} is now {new!r}: importing the file leaves learners' existing cards in "
+                    f"{old!r}; `certdeck push` moves them"])
+    for deck in build.stale:
+        report([], [f"deck {deck!r} is no longer built: a build removes {out / deck_file_name(deck)}"])
+
+
+def _remove_stale(build: Any, written: Any, out: Path) -> Any:
+    """Remove the deck files of decks this build no longer makes (generator/stale.py); returns (deck, path)."""
+    from .stale import remove_stale
+
+    return remove_stale(build.stale, [path for _, path, _, _ in written], out)
+
+
+def _json_file() -> Path:
+    """Where `--json -` has the cards JSON written before it is printed (a temporary folder of the process)."""
+    if "json" not in _TEMP:
+        import atexit
+        import shutil
+        import tempfile
+
+        folder = Path(tempfile.mkdtemp(prefix="certdeck-json-"))
+        atexit.register(shutil.rmtree, folder, True)
+        _TEMP["json"] = folder / "cards.json"
+    return _TEMP["json"]
+
+
+_TEMP: dict[str, Path] = {}
+
+
+def _print_file(path: Path) -> None:
+    """Copy a UTF-8 file to standard output."""
+    typer.echo(path.read_text(encoding="utf-8"), nl=False)
+
+
+def _check_out_dir(out: Path) -> None:
+    """-o names a folder: `-o deck.apkg` is an error, not a folder named deck.apkg."""
+    if out.suffix.lower() == ".apkg" and not out.is_dir():
+        typer.echo(f"error: {one_line(str(out))}: -o names the folder the decks are written to (one .apkg per "
+                   f"deck), not a file; try -o {one_line(str(out.parent))}", err=True)
+        raise typer.Exit(code=1)
 
 
 def main() -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence, TypeVar
 
 from .cache import CACHE_DIR, ArticleCache, CacheMiss, SectionRecord, SectionRecords
-from .config import Settings
+from .config import Settings, for_article
 from .curation import Curation, apply_curation, curation_file, load_curation
 from .errors import GeneratorError
 from .extract import extract
@@ -30,6 +30,7 @@ from .notes import deck_name, make_notes
 from .parse import parse_markdown, plain_to_markdown
 from .read import Source, display_path, find_sources, read_limited, read_source
 from .select import select
+from .stale import stale_decks
 
 if TYPE_CHECKING:
     from .package import PackRow
@@ -137,6 +138,7 @@ class Build:
     carried: dict[str, Carried] = field(default_factory=dict)  # article path -> its live lock lines, as they were
     sections: dict[str, SectionRecord] = field(default_factory=dict)  # cache key -> what its article is made of
     styles: dict[str, tuple[str, int]] = field(default_factory=dict)  # note type -> (CSS hash, mod): see style_stamps
+    stale: list[str] = field(default_factory=list)  # decks the last build made and this one no longer does
 
     @cached_property
     def decks(self) -> dict[str, list[Note]]:
@@ -352,7 +354,8 @@ def build_article(file: Path, settings: Settings, root: Path | None = None) -> A
             return ArticleResult(source.path, [], list(source.warnings))
         doc = parse_source(source)
         images = collect_media(doc, file, root if root is not None else file.parent)
-        made, missed, bad_blocks = checked_notes(doc, settings, read_curation(file), images.files)
+        made, missed, bad_blocks = checked_notes(doc, for_article(settings, file, root), read_curation(file),
+                                                 images.files)
     except GeneratorError as err:
         return ArticleResult(path, [], [], err)
     except Exception as err:  # noqa: BLE001 - a bug costs one article and one line, never the build
@@ -717,7 +720,8 @@ def plan_build(paths: Sequence[Path], settings: Settings, out_dir: Path, jobs: i
         return Build(parts=parts, lock=new_lock, report=report, errors=errors, articles=len(built),
                      warnings=warnings, had_lock=had_lock, media=media,
                      carried={path: (r.live, r.lines_sha, lines) for path, (_, r, lines) in carried.items()},
-                     sections=sections_made, styles=styles)
+                     sections=sections_made, styles=styles,
+                     stale=stale_decks(lock.values(), parts, in_scope) if had_lock else [])
 
 
 @contextmanager
