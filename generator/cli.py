@@ -234,9 +234,10 @@ def push_cmd(
         if not written:
             typer.echo("no notes: nothing to push")
             return
-        now = decks_by_guid(lock_path.read_bytes())
-        result = push(client, packages_of(written), renamed_decks(before, now), delete_retired)
-        write_text_atomic(out / PUSH_RECORD, record_text(now))
+        lock_bytes = lock_path.read_bytes()
+        renames = renamed_decks(before, decks_by_guid(lock_bytes, live_only=True))
+        result = push(client, packages_of(written), renames, delete_retired)
+        write_text_atomic(out / PUSH_RECORD, record_text(decks_by_guid(lock_bytes)))
     except typer.Exit:
         raise
     except Exception as err:  # noqa: BLE001
@@ -437,7 +438,7 @@ def _deck_warnings(build: Any, out: Path) -> None:
         before = decks_by_guid(lock_path.read_bytes())
     except Exception:  # noqa: BLE001 - the build has already said what is wrong with the lock
         return
-    now = {note.guid: deck for deck, notes in build.decks.items() for note in notes}
+    now = {note.guid: deck for deck, notes in build.decks.items() for note in notes if not note.retired}
     for old, new in sorted(renamed_decks(before, now).items()):
         report([], [f"deck {old!r} is now {new!r}: importing the file leaves learners' existing cards in "
                     f"{old!r}; `certdeck push` moves them"])

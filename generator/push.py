@@ -199,15 +199,19 @@ def search(name: str, value: str, raw_tail: bool = False) -> str:
 
 # Renamed decks: each note's deck as last pushed, against its deck now.
 
-def decks_by_guid(lock_bytes: bytes | None) -> dict[str, str]:
-    """GUID -> deck of every note in a lock file's text (live and retired)."""
+def decks_by_guid(lock_bytes: bytes | None, live_only: bool = False) -> dict[str, str]:
+    """GUID -> deck of every note in a lock file's text (live and retired, or `live_only`).
+
+    A retired note keeps the deck it was last built in, so after a rename it is the only note left in the
+    old deck: leaving the retired out shows the rename."""
     from .lockfile import load_lock
+    from .stale import deck_of
 
     out = {}
     for entry in load_lock(lock_bytes, LOCK_LABEL).values():
-        snapshot = entry.snapshot
-        if snapshot and isinstance(snapshot.get("deck"), str):
-            out[entry.guid] = snapshot["deck"]
+        deck = None if live_only and entry.retired else deck_of(entry)
+        if deck is not None:
+            out[entry.guid] = deck
     return out
 
 

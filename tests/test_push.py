@@ -157,15 +157,23 @@ def test_renamed_deck_moves_its_cards(project: Path, anki: tuple) -> None:
         answer_every_card(col)
         cards = set(col.find_cards(""))
     article = project / "src" / ARTICLE
-    article.write_text(V1.replace('deck: "First Aid::Bleeding"', 'deck: "First Aid::Bleeding Control"'),
-                       encoding="utf-8")
+    # renamed, and a paragraph deleted: its retired note stays in the old deck's package, the rest moves
+    article.write_text(V1.replace('deck: "First Aid::Bleeding"', 'deck: "First Aid::Bleeding Control"')
+                       .replace(DELETED, ""), encoding="utf-8")
+    code, out, err = run("plan", "src", "-o", "out")
+    assert "warning: deck 'First Aid::Bleeding' is now 'First Aid::Bleeding Control'" in err
     code, out, err = run("push", "src", "-o", "out", "--url", url)
     assert code == 0, err
     assert f"moved: {len(cards)} cards from deck 'First Aid::Bleeding' to 'First Aid::Bleeding Control'" in out
+    assert "1 suspended" in out
     with collection(project / "anki") as col:
         assert set(col.find_cards("")) == cards
         assert {col.decks.name(col.get_card(c).did) for c in cards} == {"First Aid::Bleeding Control"}
         assert col.db.scalar("select count() from revlog") == len(cards)
+        assert len(col.find_cards("is:suspended")) == 1
+    # the next push moves nothing
+    code, out, err = run("push", "src", "-o", "out", "--url", url)
+    assert code == 0 and "moved" not in out, err
 
 
 def test_retired_package_beside_the_deck_is_imported(project: Path, anki: tuple) -> None:
