@@ -49,6 +49,7 @@ class AnkiConnect:
             with urllib.request.urlopen(req, timeout=self.timeout) as resp:
                 raw = resp.read()
         except urllib.error.HTTPError as err:
+            err.close()  # it holds the connection
             if err.code == 403:
                 raise GeneratorError("AnkiConnect refused the request (HTTP 403: check its webCorsOriginList "
                                      "and webBindAddress settings)", self.url) from None

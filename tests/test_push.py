@@ -245,15 +245,22 @@ def test_errors_are_one_line(project: Path, anki: tuple, tmp_path: Path) -> None
     assert "must start with http" in one_error("--url", "127.0.0.1:8765")
 
 
-def test_something_else_on_the_port(project: Path) -> None:
-    from http.server import BaseHTTPRequestHandler, HTTPServer
+@pytest.mark.parametrize("status, body, message", [
+    (200, b"<html>hello</html>", "not AnkiConnect"),  # another program on the port
+    (403, b"", "refused the request (HTTP 403"),  # AnkiConnect refusing the origin
+    (200, b'"6"', "does not speak AnkiConnect API version 6"),  # an add-on answering an older protocol
+])
+def test_something_else_on_the_port(project: Path, status: int, body: bytes, message: str) -> None:
     import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
 
     class Page(BaseHTTPRequestHandler):
         def do_POST(self) -> None:  # noqa: N802
-            self.send_response(200)
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            self.send_response(status)
+            self.send_header("Content-Length", str(len(body)))
             self.end_headers()
-            self.wfile.write(b"<html>hello</html>")
+            self.wfile.write(body)
 
         def log_message(self, *args: object) -> None:
             pass
@@ -267,7 +274,7 @@ def test_something_else_on_the_port(project: Path) -> None:
         server.shutdown()
         server.server_close()
         thread.join()
-    assert code == 1 and "not AnkiConnect" in err and len(err.strip().splitlines()) == 1
+    assert code == 1 and message in err and len(err.strip().splitlines()) == 1, err
 
 
 def test_url_and_key_from_the_environment(project: Path, anki: tuple, monkeypatch: pytest.MonkeyPatch) -> None:
