@@ -19,7 +19,6 @@ import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from . import templates
 from .ankiconnect import AnkiConnect

@@ -16,10 +16,10 @@ from typer.testing import CliRunner
 from generator import package, templates
 from generator.ankiconnect import AnkiConnect
 from generator.cli import app
-from generator.push import Package, count_notes, push, renamed_decks, search
+from generator.push import count_notes, push, renamed_decks, search
 from tests.ankiconnect_server import AnkiConnectStandIn, serve
 from tests.ankiutil import collection
-from tests.rebuild_scenarios import APKG, ARTICLE, DECK, V1, answer_every_card, inside
+from tests.rebuild_scenarios import APKG, ARTICLE, DECK, V1, answer_every_card
 
 DELETED = "Lay the person down and raise their legs by about {{c1::thirty centimetres}} unless it causes pain.\n\n"
 
