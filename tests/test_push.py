@@ -8,6 +8,7 @@ import socket
 import sqlite3
 import zipfile
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -190,8 +191,7 @@ def test_retired_package_beside_the_deck_is_imported(project: Path, anki: tuple)
     live = [n for n in notes if n is not None and not n.retired]
     retired = [n for n in notes if n is not None and n.retired]
     assert len(retired) == 1
-    tagged = [n.__class__(**{**{f: getattr(n, f) for f in n.__dataclass_fields__},
-                             "tags": (*n.tags, "certdeck::retired")}) for n in retired]
+    tagged = [replace(n, tags=(*n.tags, "certdeck::retired")) for n in retired]
     split = project / "split"
     split.mkdir()
     package.write_deck(live, split, DECK)
