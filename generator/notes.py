@@ -179,7 +179,13 @@ def _meta_tags(doc: Document) -> list[str]:
         tags = re.split(r"[,\s]+", tags)
     if not isinstance(tags, list):
         return []
-    return [slugify(str(t)) for t in tags if str(t).strip()]
+    return [_hierarchical_tag(str(t)) for t in tags if str(t).strip()]
+
+
+def _hierarchical_tag(tag: str) -> str:
+    """A front-matter tag as an Anki tag: `a/b` (or `a::b`) becomes the tag hierarchy `a::b`, each level slugified."""
+    parts = [p for p in re.split(r"/|::", tag) if p.strip()]
+    return "::".join(slugify(p) for p in parts) if parts else slugify(tag)
 
 
 def _esc(text: str) -> str:

@@ -15,14 +15,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence, TypeVar
 
 from .cache import CACHE_DIR, ArticleCache, CacheMiss, SectionRecord, SectionRecords
-from .config import Settings
+from .config import Settings, for_article
 from .curation import Curation, apply_curation, curation_file, load_curation
 from .errors import GeneratorError
 from .extract import extract
 from .identity import IdentityReport, Pending, Stamp, cloze_ordinals, fix_ordinals, note_hash, pending_of, stamped
 from .identity import assign as assign_identity  # identity.assign_identity's work, on Pendings
-from .lockfile import (LOCK_NAME, Carried, LockEntry, SectionStats, check_guids, load_lock, lock_chunks, lock_of,
-                       parse_line, section_spans)
+from .lockfile import (LOCK_NAME, Carried, LockEntry, SectionStats, check_guids, load_lock, load_styles, lock_chunks,
+                       lock_of, parse_line, section_spans)
 from .media import MediaFile, collect_media, media_names, source_roots
 from .memo import forget_article
 from .model import Document, Note
@@ -32,6 +32,7 @@ from .outline import unindent_outline
 from .pasted import looks_pasted, pasted_to_markdown
 from .read import Source, display_path, find_sources, read_limited, read_source
 from .select import select
+from .stale import stale_decks
 
 if TYPE_CHECKING:
     from .package import PackRow
@@ -139,6 +140,8 @@ class Build:
     media: dict[str, MediaFile] = field(default_factory=dict)  # article path + image reference -> packaged file
     carried: dict[str, Carried] = field(default_factory=dict)  # article path -> its live lock lines, as they were
     sections: dict[str, SectionRecord] = field(default_factory=dict)  # cache key -> what its article is made of
+    styles: dict[str, tuple[str, int]] = field(default_factory=dict)  # note type -> (CSS hash, mod): see style_stamps
+    stale: list[str] = field(default_factory=list)  # decks the last build made and this one no longer does
 
     @cached_property
     def decks(self) -> dict[str, list[Note]]:
@@ -354,7 +357,8 @@ def build_article(file: Path, settings: Settings, root: Path | None = None) -> A
             return ArticleResult(source.path, [], list(source.warnings))
         doc = parse_source(source)
         images = collect_media(doc, file, root if root is not None else file.parent)
-        made, missed, bad_blocks = checked_notes(doc, settings, read_curation(file), images.files)
+        made, missed, bad_blocks = checked_notes(doc, for_article(settings, file, root), read_curation(file),
+                                                 images.files)
     except GeneratorError as err:
         return ArticleResult(path, [], [], err)
     except Exception as err:  # noqa: BLE001 - a bug costs one article and one line, never the build
@@ -634,6 +638,9 @@ def plan_build(paths: Sequence[Path], settings: Settings, out_dir: Path, jobs: i
         except OSError as err:
             raise GeneratorError(f"cannot read lock file: {err}", str(lock_path)) from None
         had_lock = lock_data is not None
+        from .package import style_stamps  # genanki is not imported by it
+
+        styles = style_stamps(load_styles(lock_data), settings.build_time())
         spans = None
         if records.records and lock_data is not None:
             try:
@@ -716,7 +723,8 @@ def plan_build(paths: Sequence[Path], settings: Settings, out_dir: Path, jobs: i
         return Build(parts=parts, lock=new_lock, report=report, errors=errors, articles=len(built),
                      warnings=warnings, had_lock=had_lock, media=media,
                      carried={path: (r.live, r.lines_sha, lines) for path, (_, r, lines) in carried.items()},
-                     sections=sections_made)
+                     sections=sections_made, styles=styles,
+                     stale=stale_decks(lock.values(), parts, in_scope) if had_lock else [])
 
 
 @contextmanager
@@ -819,7 +827,7 @@ def write_build(build: Build, out_dir: Path, json_path: Path | None = None, use_
         # time on 1,000 articles). Objects by the hundred thousand that form no cycles: see paused_gc.
         with paused_gc(), ThreadPoolExecutor(1, thread_name_prefix="certdeck-lock") as beside:
             lock_tmp = beside.submit(_write, lock_path, "lock file", _temp_file, lock_path,
-                                     lock_chunks(build.lock, build.carried, stats))  # streamed
+                                     lock_chunks(build.lock, build.carried, stats, build.styles))  # streamed
             try:
                 written = _write_decks_and_json(build, out_dir, json_path, use_cache, progress)
             except BaseException:
@@ -843,14 +851,15 @@ def _write_decks_and_json(build: Build, out_dir: Path, json_path: Path | None, u
     written = []
     decks = sorted(build.parts.items())
     names = deck_file_names([deck for deck, _ in decks])
+    model_mods = {kind: mod for kind, (_, mod) in sorted(build.styles.items())}
     for done, (deck, parts) in enumerate(decks, 1):
         target = out_dir / names[deck]
         used = {name for part in parts for name in part.media_names()}
         files = {name: by_name[name] for name in sorted(used) if name in by_name}
-        fingerprint = deck_fingerprint(deck, [p.digest for p in parts], files) if use_cache else ""
+        fingerprint = deck_fingerprint(f"{deck}\x1c{model_mods}", [p.digest for p in parts], files) if use_cache else ""
         if not record.unchanged(target, fingerprint):
             rows = [row for part in parts for row in part.rows()]
-            _write(target, "deck", _write_deck, rows, out_dir, deck, files, target.name)
+            _write(target, "deck", _write_deck, rows, out_dir, deck, files, target.name, model_mods)
             record.record(target, fingerprint)
             del rows
         written.append((deck, target, sum(p.count for p in parts), sum(p.cards for p in parts)))
@@ -920,11 +929,12 @@ def _save_sections(folder: Path, made: Mapping[str, SectionRecord], stats: Secti
 
 
 def _write_deck(rows: Sequence[tuple[str, int, PackRow]], out_dir: Path, deck: str, files: Mapping[str, Path],
-                name: str) -> None:
+                name: str, model_mods: Mapping[str, int] | None = None) -> None:
     from .package import timestamp_of, write_rows
 
     kinds = dict.fromkeys(row[0] for _, _, row in rows)
-    write_rows(rows, kinds, timestamp_of(mod for _, mod, _ in rows), out_dir, deck, files, file_name=name)
+    write_rows(rows, kinds, timestamp_of(mod for _, mod, _ in rows), out_dir, deck, files, file_name=name,
+               model_mods=model_mods)
 
 
 def deck_file_names(decks: Sequence[str]) -> dict[str, str]:
