@@ -102,9 +102,13 @@ def _exercise_section(section: tuple[str, ...]) -> bool:
     # Cached: every rule asks this of every block, and an article has a few dozen sections.
     # A heading names such a section when it opens with the label ("Examples", "Case study: ..."); a title
     # that only mentions one ("Subnetting: Definition, Examples, and Exam Tips") is the whole article's.
-    return any(EXERCISE_SECTION.match(_OUTLINE_NUMBER.sub("", h)) for h in section)
+    # Below the title, a heading may also close with it ("Arrival Scenario", "Chapter Review Questions").
+    return any(EXERCISE_SECTION.match(_OUTLINE_NUMBER.sub("", h)) or (i and _ENDS_WITH_LABEL.search(h))
+               for i, h in enumerate(section))
 
 
+_ENDS_WITH_LABEL = re.compile(r"\b(?:scenarios?|case stud(?:y|ies)|quiz(?:zes)?|exercises?|review questions|"
+                             r"practice questions|examples?)\s*$", re.I)
 _OUTLINE_NUMBER = re.compile(r"^\s*(?:[\d.]+[.)]?|[A-Z][.)])\s+")
 
 
