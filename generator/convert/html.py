@@ -54,11 +54,14 @@ def convert_html(data: bytes, path: str) -> Converted:
     title = _title(tree)
     origin = _own_url(tree, data)
     license_ = _license(tree)
+    tables = _stand_in_for_tables(tree)
     try:
-        summary = Document(text).summary(html_partial=True)
+        summary = Document(lxml.html.tostring(tree, encoding="unicode")).summary(html_partial=True)
     except Exception as err:  # noqa: BLE001 - readability raises bare Exceptions (Unparseable) on junk
         raise GeneratorError(f"no main text found on this web page ({err})", path) from None
     main = lxml.html.fragment_fromstring(summary, create_parent="div")
+    for stand_in in main.xpath("//p[@data-certdeck-table]"):
+        stand_in.getparent().replace(stand_in, tables[int(stand_in.get("data-certdeck-table"))])
     for tag in _FURNITURE:
         for el in main.iter(tag):
             el.drop_tree()
@@ -67,6 +70,31 @@ def convert_html(data: bytes, path: str) -> Converted:
         raise GeneratorError(f"no main text found on this web page (the article part has {words} words)", path)
     markdown = html_to_markdown(lxml.html.tostring(main, encoding="unicode"))
     return Converted(title or _first_heading(markdown) or "Untitled page", markdown, origin, license_)
+
+
+def _stand_in_for_tables(tree: Any) -> list[Any]:
+    """Put a paragraph of each table's text in its place (marked with its index) and return the tables.
+
+    Readability drops tables with little text as page furniture, but a table of short cells (ports,
+    dosages, dates) is often what a study page is for. As a paragraph of the same words, a table is scored
+    as the text it holds, and is put back in the article if its stand-in is kept.
+    """
+    import lxml.html
+
+    tables = []
+    for table in list(tree.iter("table")):
+        if table.getparent() is None or any(a.tag == "table" for a in table.iterancestors()):
+            continue
+        words = " ".join(table.text_content().split())
+        if not words:
+            continue
+        stand_in = lxml.html.Element("p", {"data-certdeck-table": str(len(tables))})
+        stand_in.text = words
+        stand_in.tail = table.tail
+        table.tail = None
+        table.getparent().replace(table, stand_in)
+        tables.append(table)
+    return tables
 
 
 def html_to_markdown(fragment: str) -> str:
