@@ -57,7 +57,7 @@ def fetch(url: str, timeout: float = TIMEOUT, max_bytes: int = MAX_BYTES) -> Fet
             while True:
                 if time.monotonic() > deadline:
                     raise socket.timeout()
-                chunk = response.read(_CHUNK)
+                chunk = response.read1(_CHUNK)  # what has arrived: a slow trickle still meets the deadline
                 if not chunk:
                     break
                 size += len(chunk)
