@@ -151,8 +151,10 @@ def add_cmd(
             failed = True
             continue
         except Exception as err:  # noqa: BLE001 - one line per source, never a traceback
+            from .convert.fetch import split_credentials
+
             detail = " ".join(str(err).split())[:200]
-            typer.echo(f"error: {one_line(source)}: internal error ({type(err).__name__}: {one_line(detail)}); "
+            typer.echo(f"error: {one_line(split_credentials(source)[0])}: internal error ({type(err).__name__}: {one_line(detail)}); "
                        "please report it", err=True)
             failed = True
             continue

@@ -58,7 +58,8 @@ def find_sources(paths: Iterable[Path], warnings: list[GeneratorError] | None = 
             for f in p.rglob("*"):
                 rel = f.relative_to(p)
                 if (f.suffix.lower() not in SUFFIXES or f.stem.upper() == "README"
-                        or any(part.startswith(".") for part in rel.parts) or not f.is_file()):
+                        or any(part.startswith(".") for part in rel.parts) or not f.is_file()
+                        or _in_saved_page_folder(p, rel)):
                     continue
                 if not _is_within(f.resolve(), root):
                     if warnings is not None:
@@ -71,6 +72,17 @@ def find_sources(paths: Iterable[Path], warnings: list[GeneratorError] | None = 
         else:
             raise GeneratorError("no such file or folder", display_path(p))
     return sorted(found)
+
+
+def _in_saved_page_folder(root: Path, rel: Path) -> bool:
+    """A file in the `NAME_files` folder a browser saves beside `NAME.html` (scripts, styles, ad frames)."""
+    for depth, part in enumerate(rel.parts[:-1]):
+        if part.endswith("_files"):
+            beside = root.joinpath(*rel.parts[:depth])
+            stem = part[: -len("_files")]
+            if any((beside / f"{stem}{suffix}").is_file() for suffix in (".html", ".htm")):
+                return True
+    return False
 
 
 def _is_within(path: Path, root: Path) -> bool:

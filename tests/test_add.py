@@ -1,6 +1,7 @@
 """`certdeck add`: URLs from a real HTTP server on 127.0.0.1, and files, written as articles in a source folder."""
 from __future__ import annotations
 
+import base64
 import datetime
 import threading
 import time
@@ -21,8 +22,10 @@ SLUG = "why-empathy-is-crucial-for-peer-support-specialists.md"
 
 class _Site(BaseHTTPRequestHandler):
     page = seed_in_theme().encode("utf-8")
+    logins: list[str] = []
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's name
+        self.logins.append(self.headers.get("Authorization", ""))
         if self.path == "/post":
             self._send(self.page)
         elif self.path == "/slow":
@@ -161,3 +164,14 @@ def test_help_states_the_network_access() -> None:
     text = " ".join(result.output.split())
     assert "Fetching a URL is the only network access certdeck makes" in text
     assert "--timeout" in text and "--max-mb" in text
+
+
+def test_a_password_in_the_url_stays_out_of_the_article(tmp_path: Path, site: str) -> None:
+    src = tmp_path / "source"
+    url = site.replace("http://", "http://learner:s3cret@") + "/post"
+    result = add(url, "-d", str(src))
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    article = (src / SLUG).read_text(encoding="utf-8")
+    assert f'origin: "{site}/post (' in article and "s3cret" not in article
+    assert "s3cret" not in result.output  # type: ignore[attr-defined]
+    assert _Site.logins[-1] == "Basic " + base64.b64encode(b"learner:s3cret").decode()

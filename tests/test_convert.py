@@ -219,3 +219,15 @@ def test_docx_that_is_not_a_zip_is_one_error(tmp_path: Path) -> None:
     assert result.stderr == (f"error: {src / 'handout.docx'}: not a Word .docx file (a .docx is a zip archive; "
                              "this is not one: an old .doc? save it as .docx)\n")
     assert {n["deck"] for n in notes} == {"Cells"}
+
+
+def test_the_folder_a_browser_saves_beside_a_page_is_not_read(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    (src / "empathy_files").mkdir(parents=True)
+    (src / "empathy.html").write_text(seed_in_theme(), encoding="utf-8")
+    (src / "empathy_files" / "ad-frame.html").write_text("<html><body><a href='/'>Buy now</a></body></html>")
+    (src / "other_files").mkdir()
+    (src / "other_files" / "notes.md").write_text("# Cells\n\nA ribosome is a molecular machine that builds proteins.\n")
+    result, notes = build(tmp_path, src)
+    assert result.exit_code == 0, result.output
+    assert {n["deck"] for n in notes} == {SEED_TITLE, "Cells"}  # no page beside `other_files`: it is read

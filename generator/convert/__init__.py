@@ -109,9 +109,8 @@ def article_text(conv: Converted, date: datetime.date | None = None) -> str:
         lines.append(f"license: {json.dumps(conv.license, ensure_ascii=False)}")
     lines.append("---")
     body = conv.markdown.strip("\n")
-    heading = f"# {conv.title}"
-    if conv.title and not body.startswith(heading):
-        body = f"{heading}\n\n{body}"
+    if conv.title and not body.startswith("# "):  # the page's own title heading is kept as it is
+        body = f"# {conv.title}\n\n{body}"
     return "\n".join(lines) + "\n\n" + body + "\n"
 
 

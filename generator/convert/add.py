@@ -14,7 +14,7 @@ from pathlib import Path
 from ..errors import GeneratorError
 from ..read import display_path, read_limited
 from . import MAX_INPUT_BYTES, article_text, convert, kind_of
-from .fetch import MAX_BYTES, TIMEOUT, fetch, is_url
+from .fetch import MAX_BYTES, TIMEOUT, fetch, is_url, split_credentials
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,15 +28,17 @@ class Added:
 def add_source(source: str, folder: Path, force: bool = False, timeout: float = TIMEOUT,
                max_bytes: int = MAX_BYTES, today: datetime.date | None = None) -> Added:
     """Convert one URL or file into an article in `folder`; a GeneratorError says why not."""
+    given = source
     today = today or datetime.date.today()
     if is_url(source):
-        fetched = fetch(source, timeout, max_bytes)
+        source, _ = split_credentials(source)  # a password in the address is never shown or written
+        fetched = fetch(given, timeout, max_bytes)
         kind = kind_of(fetched.url, fetched.content_type) or kind_of(source) or _sniff(fetched.data)
         if kind is None:
             raise GeneratorError(f"cannot convert content of type {fetched.content_type or 'unknown'!r}", source)
-        conv = convert(fetched.data, kind, source, origin=source)
-        if conv.origin != source:  # the page names its own address: keep the one the user fetched
-            conv = type(conv)(conv.title, conv.markdown, source, conv.license, conv.warnings)
+        conv = convert(fetched.data, kind, source)
+        # The address fetched is the origin, not the one the page claims for itself.
+        conv = type(conv)(conv.title, conv.markdown, source, conv.license, conv.warnings)
     else:
         file = Path(source)
         kind = kind_of(file.name)

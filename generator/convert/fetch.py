@@ -5,6 +5,7 @@ followed (urllib's default, at most 10) but only to http(s).
 """
 from __future__ import annotations
 
+import base64
 import socket
 import time
 import urllib.error
@@ -26,6 +27,20 @@ class Fetched:
     data: bytes
 
 
+def split_credentials(url: str) -> tuple[str, str]:
+    """(the URL without `user:password@`, 'user:password' or '')."""
+    from urllib.parse import unquote, urlsplit, urlunsplit
+
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url, ""
+    if "@" not in parts.netloc:
+        return url, ""
+    login, host = parts.netloc.rsplit("@", 1)
+    return urlunsplit(parts._replace(netloc=host)), unquote(login)
+
+
 def is_url(text: str) -> bool:
     return text.lower().startswith(("http://", "https://"))
 
@@ -39,12 +54,15 @@ class _HttpOnly(urllib.request.HTTPRedirectHandler):
 
 def fetch(url: str, timeout: float = TIMEOUT, max_bytes: int = MAX_BYTES) -> Fetched:
     """The body of `url`; any failure is one GeneratorError naming the URL."""
+    url, login = split_credentials(url)
     if not is_url(url):
         raise GeneratorError("only http:// and https:// addresses can be fetched", url)
     opener = urllib.request.build_opener(_HttpOnly)
-    request = urllib.request.Request(url, headers={"User-Agent": _USER_AGENT, "Accept": "text/html,application/"
-                                                   "xhtml+xml,application/pdf,application/vnd.openxmlformats-"
-                                                   "officedocument.wordprocessingml.document;q=0.9,*/*;q=0.5"})
+    headers = {"User-Agent": _USER_AGENT, "Accept": "text/html,application/xhtml+xml,application/pdf,application/"
+               "vnd.openxmlformats-officedocument.wordprocessingml.document;q=0.9,*/*;q=0.5"}
+    if login:  # user:password@ in the address: sent as HTTP Basic, and never shown or written anywhere
+        headers["Authorization"] = "Basic " + base64.b64encode(login.encode("utf-8")).decode("ascii")
+    request = urllib.request.Request(url, headers=headers)
     deadline = time.monotonic() + timeout
     limit_mb = f"{max_bytes / 2**20:g} MB"
     try:
