@@ -122,6 +122,8 @@ HANDOUT = [
     ("h2", ["Nosebleeds"]),
     ("p", ["For a nosebleed, the person should lean forward and pinch the soft", "part of the nose. Leaning back "
            "makes the person swallow blood, which", "can cause vomiting."]),
+    ("h2", ["Warning Signs"]),
+    ("table", ["Sign|Meaning", "Pale skin|Possible shock", "Spurting blood|Arterial bleeding"]),
 ]
 HANDOUT_HEADER = "First Aid Study Guide · Unit 4"
 HANDOUT_FOOTER = "© 2026 Example Training Ltd. All rights reserved."
@@ -161,11 +163,44 @@ def draw_handout(target: Path, encrypt: str | None = None, text: bool = True) ->
                 y -= big + 14
                 continue
             pdf.setFont("Helvetica", 11)
+            if style == "table":  # cells side by side, one row per line
+                for row in lines:
+                    for x, cell in zip((72, 260), row.split("|")):
+                        pdf.drawString(x, y, cell)
+                    y -= 18
+                continue
             for line in lines:
                 pdf.drawString(72, y, line)
                 y -= 15
             y -= 12 if style == "li" else 18
         pdf.showPage()
+    pdf.save()
+
+
+def draw_columns(target: Path) -> None:
+    """A page set in two columns under a full-width title: paragraphs side by side, their tops level."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    width, height = A4
+    pdf = canvas.Canvas(str(target), pagesize=A4, invariant=1)
+    pdf.setFont("Helvetica-Bold", 16)
+    pdf.drawString(72, height - 80, "Blood Vessels Compared Side by Side in Two Columns of Text")
+    pdf.setFont("Helvetica", 10)
+    columns = {72: [["Arteries carry blood away from the heart under", "high pressure, which is why arterial "
+                     "bleeding", "spurts in time with the pulse."],
+                    ["Capillaries are the smallest vessels, where", "oxygen passes into the tissues."]],
+               320: [["Veins carry blood back to the heart under low", "pressure, so venous bleeding flows in a "
+                      "steady", "stream and is darker red."],
+                     ["Venous valves stop the blood from flowing", "backwards in the limbs."]]}
+    for x, paragraphs in columns.items():
+        y = height - 120
+        for lines in paragraphs:
+            for line in lines:
+                pdf.drawString(x, y, line)
+                y -= 13
+            y -= 20
+    pdf.showPage()
     pdf.save()
 
 

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from generator.cli import app
 from generator.convert import article_text, convert, find_license
 
-from .convertutil import (CHROMIUM, HANDOUT_FOOTER, HANDOUT_HEADER, SEED, STUDY, STUDY_MUST_HAVE, STUDY_TITLE,
+from .convertutil import (CHROMIUM, HANDOUT_FOOTER, draw_columns, HANDOUT_HEADER, SEED, STUDY, STUDY_MUST_HAVE, STUDY_TITLE,
                           draw_handout, print_pdf, seed_in_theme, write_docx)
 
 SEED_TITLE = "Why Empathy is Crucial for Peer Support Specialists"
@@ -163,12 +163,24 @@ def test_typeset_pdf_loses_running_heads_page_numbers_and_hyphens(tmp_path: Path
     for kept in ("# Controlling Bleeding", "## Key Terms", "## Steps to Stop Bleeding", "## Nosebleeds",
                  "must know about bleeding and shock.", "blood flow to an injured limb.", "speeds up clotting.",
                  "1. Put on disposable gloves.\n2. Press firmly",
-                 "raise their legs by about thirty centimetres unless this causes pain."):
+                 "raise their legs by about thirty centimetres unless this causes pain.",
+                 "## Warning Signs\n\n| Sign | Meaning |\n| --- | --- |\n| Pale skin | Possible shock |\n"
+                 "| Spurting blood | Arterial bleeding |"):
         assert kept in md
     result, from_pdf = build(tmp_path, pdf)
     assert result.exit_code == 0, result.output
     for must in STUDY_MUST_HAVE:
         assert must in card_pairs(from_pdf)
+
+
+def test_pdf_columns_are_read_column_by_column(tmp_path: Path) -> None:
+    pdf = tmp_path / "columns.pdf"
+    draw_columns(pdf)
+    md = convert(pdf.read_bytes(), "pdf", "columns.pdf").markdown
+    order = [md.index(start) for start in ("# Blood Vessels", "Arteries carry", "Capillaries are", "Veins carry",
+                                           "Venous valves")]
+    assert order == sorted(order), md
+    assert "arterial bleeding spurts in time with the pulse." in md and "|" not in md
 
 
 @pytest.mark.parametrize("case, message", [

@@ -4,8 +4,8 @@ page headers, footers and page numbers removed, words hyphenated at line ends jo
 pdfminer groups characters into lines and lines into text boxes (paragraphs) in reading order. A line is
 a heading when its font is clearly larger than the body text's, or bold throughout and short; the larger
 the font, the higher the level. A line at the top or bottom of a page is a running header or footer when
-the same text (numbers aside) is there on most pages, or when it is only a page number. Tables come out as
-their cells' text, one paragraph per row at best: pdfminer does not find tables.
+the same text (numbers aside) is there on most pages, or when it is only a page number. pdf_layout.py
+puts the boxes in reading order (columns) and finds tables whose cells pdfminer kept apart.
 """
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from typing import Any, Iterable
 
 from ..errors import GeneratorError
 from . import Converted, tidy_markdown
+from .pdf_layout import reading_order
 
 EDGE = 0.1  # share of the page height at the top and at the bottom where running heads and feet live
 HEADING_RATIO = 1.15
@@ -40,6 +41,7 @@ class Line:
     page: int
     box: int  # which text box (paragraph) of its page it belongs to
     x0: float
+    table: bool = False  # a whole table, as Markdown
 
 
 def convert_pdf(data: bytes, path: str) -> Converted:
@@ -65,8 +67,13 @@ def _read_lines(data: bytes, path: str) -> tuple[list[Line], str]:
         for number, page in enumerate(extract_pages(io.BytesIO(data), laparams=LAParams()), 1):
             height = (page.y1 - page.y0) or 1.0
             boxes = [el for el in page if isinstance(el, LTTextBox)]
-            for index, box in enumerate(boxes):
-                for line in box:
+            for index, (kind, item) in enumerate(reading_order(boxes)):
+                if kind == "table":
+                    table = _table(item, number, index, page.y1, height)
+                    if table is not None:
+                        lines.append(table)
+                    continue
+                for line in item:
                     if not isinstance(line, LTTextLine):
                         continue
                     made = _line(line, number, index, page.y1, height)
@@ -120,6 +127,25 @@ def _line(line: Any, page: int, box: int, page_top: float, height: float) -> Lin
                 line.x0)
 
 
+def _table(rows: list[list[Any]], page: int, box: int, page_top: float, height: float) -> Line | None:
+    """Rows of side-by-side boxes as a Markdown table, the first row its header."""
+    cells = [[_cell_text(b) for b in row] for row in rows]
+    width = max(len(row) for row in cells)
+    cells = [row + [""] * (width - len(row)) for row in cells]
+    lines = ["| " + " | ".join(row) + " |" for row in cells]
+    lines.insert(1, "|" + " --- |" * width)
+    first = [line for line in rows[0][0] if hasattr(line, "get_text")]
+    size = first[0].height if first else 0.0
+    top = (page_top - rows[0][0].y1) / height
+    bottom = (page_top - rows[-1][0].y0) / height
+    return Line("\n".join(lines), round(size, 1), False, top, bottom, page, box, rows[0][0].x0, table=True)
+
+
+def _cell_text(box: Any) -> str:
+    text = " ".join(unicodedata.normalize("NFKC", box.get_text()).split())
+    return text.replace("|", "\\|")
+
+
 def _without_running_lines(lines: list[Line]) -> list[Line]:
     """Lines minus running headers and footers (the same text at a page edge on most pages) and page numbers."""
     pages = len({line.page for line in lines})
@@ -155,6 +181,11 @@ def _markdown(lines: list[Line]) -> str:
 
     previous: Line | None = None
     for line in lines:
+        if line.table:
+            flush()
+            out.extend([line.text, ""])
+            previous = line
+            continue
         level = levels.get(line.size) if line.size > body * HEADING_RATIO else None
         if level is None and line.bold and _heading_like(line.text):
             level = max(levels.values(), default=1) + (1 if line.size > body * HEADING_RATIO else 0)
