@@ -14,8 +14,9 @@ from typer.testing import CliRunner
 
 from generator.cli import app
 
-from .convertutil import seed_in_theme
+from .convertutil import needs_converters, seed_in_theme
 
+pytestmark = needs_converters
 SEED_TITLE = "Why Empathy is Crucial for Peer Support Specialists"
 SLUG = "why-empathy-is-crucial-for-peer-support-specialists.md"
 

@@ -13,9 +13,10 @@ from typer.testing import CliRunner
 from generator.cli import app
 from generator.convert import article_text, convert, find_license
 
-from .convertutil import (CHROMIUM, HANDOUT_FOOTER, draw_columns, HANDOUT_HEADER, SEED, STUDY, STUDY_MUST_HAVE, STUDY_TITLE,
-                          draw_handout, print_pdf, seed_in_theme, write_docx)
+from .convertutil import (CHROMIUM, HANDOUT_FOOTER, HANDOUT_HEADER, SEED, STUDY, STUDY_MUST_HAVE, STUDY_TITLE,
+                          draw_columns, draw_handout, needs_converters, print_pdf, seed_in_theme, write_docx)
 
+pytestmark = needs_converters
 SEED_TITLE = "Why Empathy is Crucial for Peer Support Specialists"
 FURNITURE = ("Practice Exams", "Editorial Team", "Follow", "Share on", "You May Also Enjoy", "Active Listening Skills",
              "Recovery Model", "cookies", "Got it", "Subscribe", "Get the latest", "privacy policy", "Jekyll",
@@ -243,3 +244,4 @@ def test_the_folder_a_browser_saves_beside_a_page_is_not_read(tmp_path: Path) ->
     result, notes = build(tmp_path, src)
     assert result.exit_code == 0, result.output
     assert {n["deck"] for n in notes} == {SEED_TITLE, "Cells"}  # no page beside `other_files`: it is read
+

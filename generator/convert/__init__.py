@@ -73,12 +73,19 @@ def _require(kind: str, path: str) -> None:
 
 def missing_extra(kind: str) -> str:
     """'' when the libraries converting `kind` are installed, else what to install."""
-    import importlib.util
-
     modules, extra = _NEEDS[kind]
-    if all(importlib.util.find_spec(m) is not None for m in modules):
+    if all(_installed(m) for m in modules):
         return ""
     return f"reading {kind.upper()} files needs the `{extra}` extra (pip install 'certdeck[{extra}]'); skipped"
+
+
+def _installed(module: str) -> bool:
+    import importlib.util
+
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):  # ValueError: blocked in sys.modules (a test's way to uninstall it)
+        return False
 
 
 def converter_stamp() -> str:
