@@ -206,6 +206,29 @@ def test_bad_pdf_is_one_error_and_the_rest_is_built(tmp_path: Path, case: str, m
     assert {n["deck"] for n in notes} == {"Cells"}
 
 
+def test_damaged_pdf_is_one_line_in_a_real_process(tmp_path: Path) -> None:
+    """pdfminer logs each object it cannot read; none of that may reach the output (pytest captures logging,
+    so this runs certdeck as a process of its own)."""
+    import subprocess
+    import sys
+
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "cells.md").write_text("# Cells\n\nA ribosome is a molecular machine that builds proteins.\n")
+    bad = src / "guide.pdf"
+    draw_handout(bad)
+    data = bytearray(bad.read_bytes())
+    xref = data.index(b"\nxref")  # offsets in the cross-reference table overwritten, the catalog renamed
+    data[xref + 20 : xref + 120] = bytes(b if not 48 <= b <= 57 else 0x3F for b in data[xref + 20 : xref + 120])
+    data[data.index(b"/Root") : data.index(b"/Root") + 5] = b"/Xoot"
+    bad.write_bytes(bytes(data))
+    run = subprocess.run([sys.executable, "-m", "generator", "build", str(src), "-o", str(tmp_path / "out"), "-q"],
+                         capture_output=True, text=True, cwd=SEED.parent.parent, timeout=300)
+    assert run.returncode == 1
+    assert run.stderr == f"error: {bad}: not a readable PDF (No /Root object! - Is this really a PDF?)\n"
+    assert (tmp_path / "out" / "Cells.apkg").is_file()
+
+
 # -- Word --------------------------------------------------------------------------------------------------
 
 def test_docx_gives_the_facts_of_its_markdown(tmp_path: Path) -> None:

@@ -49,6 +49,7 @@ def kind_of(name: str, content_type: str = "") -> str | None:
 def convert(data: bytes, kind: str, path: str, origin: str = "") -> Converted:
     """Convert the bytes of one file; `path` names it in errors, `origin` is the default origin."""
     _require(kind, path)
+    _quiet_libraries()
     if kind == "html":
         from .html import convert_html
         result = convert_html(data, path)
@@ -63,6 +64,16 @@ def convert(data: bytes, kind: str, path: str, origin: str = "") -> Converted:
     if not result.origin and origin:
         result = Converted(result.title, result.markdown, origin, result.license, result.warnings)
     return result
+
+
+def _quiet_libraries() -> None:
+    """pdfminer and readability log what they repair in a damaged file; certdeck says one line per file."""
+    import logging
+
+    for name in ("pdfminer", "readability"):
+        logger = logging.getLogger(name)
+        logger.setLevel(logging.CRITICAL + 1)
+        logger.propagate = False
 
 
 def _require(kind: str, path: str) -> None:

@@ -15,6 +15,7 @@ from . import Converted
 from .html import html_to_markdown
 
 MAX_CORE_XML = 1024 * 1024
+MAX_UNPACKED = 256 * 1024 * 1024  # bytes of all the archive's files unpacked
 # mammoth's default map knows "Heading 1".."Heading 6"; Word's "Title" style is the document's title.
 _STYLE_MAP = "p[style-name='Title'] => h1:fresh\np[style-name='Subtitle'] => p:fresh"
 
@@ -29,6 +30,10 @@ def convert_docx(data: bytes, path: str) -> Converted:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             if "word/document.xml" not in archive.namelist():
                 raise GeneratorError("not a Word .docx file (no word/document.xml inside)", path)
+            unpacked = sum(info.file_size for info in archive.infolist())
+            if unpacked > MAX_UNPACKED:  # a zip bomb, or far more than a handout
+                raise GeneratorError(f"unpacks to {unpacked // 2**20} MB, more than {MAX_UNPACKED // 2**20} MB; "
+                                     "not converted", path)
             title = _core_title(archive)
         result = mammoth.convert_to_html(io.BytesIO(data), style_map=_STYLE_MAP)
     except GeneratorError:

@@ -14,6 +14,7 @@ from ..errors import GeneratorError
 from . import Converted, find_license, tidy_markdown
 
 MIN_MAIN_WORDS = 20  # less than this is not an article (a login wall, an error page, an empty shell)
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SAVED_FROM = re.compile(rb"<!--\s*saved from url=\(\d+\)(https?://[^\s>]+?)\s*-->", re.I)
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_-]+)""", re.I)
 # Readability keeps these when they sit inside the article; they are page furniture all the same.
@@ -44,9 +45,14 @@ def convert_html(data: bytes, path: str) -> Converted:
     import lxml.html
     from readability import Document
 
-    text = decode_html(data)
+    # lxml refuses text that still declares its encoding (XHTML pages saved with <?xml ... encoding=...?>)
+    text = re.sub(r"\A\s*<\?xml[^>]*\?>", "", decode_html(data))
     if not text.strip():
         raise GeneratorError("empty web page, nothing to read", path)
+    controls = len(_CONTROLS.findall(text[:65536]))
+    if controls > max(8, len(text[:65536]) // 100):
+        raise GeneratorError("binary file, not a web page", path)
+    text = _CONTROLS.sub(" ", text)  # lxml refuses them, and they carry no text
     try:
         tree = lxml.html.document_fromstring(text)
     except (lxml.etree.ParserError, ValueError) as err:
@@ -59,7 +65,10 @@ def convert_html(data: bytes, path: str) -> Converted:
         summary = Document(lxml.html.tostring(tree, encoding="unicode")).summary(html_partial=True)
     except Exception as err:  # noqa: BLE001 - readability raises bare Exceptions (Unparseable) on junk
         raise GeneratorError(f"no main text found on this web page ({err})", path) from None
-    main = lxml.html.fragment_fromstring(summary, create_parent="div")
+    try:
+        main = lxml.html.fragment_fromstring(summary, create_parent="div")
+    except (lxml.etree.ParserError, ValueError, AssertionError):  # nothing, or a page with no <body>
+        raise GeneratorError("no main text found on this web page", path) from None
     for stand_in in main.xpath("//p[@data-certdeck-table]"):
         stand_in.getparent().replace(stand_in, tables[int(stand_in.get("data-certdeck-table"))])
     for tag in _FURNITURE:
