@@ -48,6 +48,16 @@ class _Site(BaseHTTPRequestHandler):
             self.end_headers()
             for _ in range(40):
                 self.wfile.write(b"<p>word</p>" * 6000)
+        elif self.path == "/moved-here":
+            self.send_response(302)
+            self.send_header("Location", "/post")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+        elif self.path == "/moved-away":  # the same server under another host name
+            self.send_response(302)
+            self.send_header("Location", f"http://localhost:{self.server.server_address[1]}/post")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
         elif self.path == "/missing":
             self.send_error(404, "Not Found")
         else:
@@ -176,3 +186,12 @@ def test_a_password_in_the_url_stays_out_of_the_article(tmp_path: Path, site: st
     assert f'origin: "{site}/post (' in article and "s3cret" not in article
     assert "s3cret" not in result.output  # type: ignore[attr-defined]
     assert _Site.logins[-1] == "Basic " + base64.b64encode(b"learner:s3cret").decode()
+
+
+def test_a_login_follows_a_redirect_only_on_the_same_host(tmp_path: Path, site: str) -> None:
+    login = "Basic " + base64.b64encode(b"learner:s3cret").decode()
+    for path, expected in (("/moved-here", login), ("/moved-away", "")):
+        _Site.logins.clear()
+        result = add(site.replace("http://", "http://learner:s3cret@") + path, "-d", str(tmp_path / path[1:]))
+        assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+        assert _Site.logins == [login, expected]

@@ -11,6 +11,7 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from ..errors import GeneratorError
 
@@ -29,7 +30,7 @@ class Fetched:
 
 def split_credentials(url: str) -> tuple[str, str]:
     """(the URL without `user:password@`, 'user:password' or '')."""
-    from urllib.parse import unquote, urlsplit, urlunsplit
+    from urllib.parse import unquote, urlunsplit
 
     try:
         parts = urlsplit(url)
@@ -49,7 +50,10 @@ class _HttpOnly(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
         if not is_url(newurl):
             raise GeneratorError(f"redirected to {newurl!r}, which is not an http(s) address", req.full_url)
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
+        new = super().redirect_request(req, fp, code, msg, headers, newurl)
+        if new is not None and urlsplit(newurl).netloc != urlsplit(req.full_url).netloc:
+            new.remove_header("Authorization")  # a login is for the host it was given for, not where it sends us
+        return new
 
 
 def fetch(url: str, timeout: float = TIMEOUT, max_bytes: int = MAX_BYTES) -> Fetched:
