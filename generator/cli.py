@@ -126,6 +126,47 @@ def plan_cmd(
         raise typer.Exit(code=1)
 
 
+_ADD_HELP = (
+    "Convert web pages, URLs, PDFs and Word files into Markdown articles (front matter: title, origin).\n\n"
+    "Only the main text of a web page is kept: no navigation, sidebars, share bars, related posts, cookie banners "
+    "or footers. Fetching a URL is the only network access certdeck makes: only here, one GET per URL, within "
+    "--timeout seconds and --max-mb megabytes. An existing article is never replaced without --force. Builds read "
+    "the written articles offline.")
+
+
+@app.command("add", help=_ADD_HELP)
+def add_cmd(
+    sources: List[str] = typer.Argument(..., help="Saved web pages (.html, .htm), URLs, PDFs or Word .docx files."),
+    folder: Path = typer.Option(DEFAULT_SOURCE, "-d", "--dir", help="Source folder the articles are written to."),
+    force: bool = typer.Option(False, "--force", help="Replace an article of the same name."),
+    timeout: int = typer.Option(30, "--timeout", min=1, help="Seconds a URL may take to download."),
+    max_mb: int = typer.Option(20, "--max-mb", min=1, help="Largest download, in MB."),
+) -> None:
+    """Convert web pages, URLs, PDFs and Word files into Markdown articles (see _ADD_HELP)."""
+    from .convert.add import add_source
+    from .errors import GeneratorError
+
+    failed = False
+    for source in sources:
+        try:
+            added = add_source(source, folder, force=force, timeout=float(timeout), max_bytes=max_mb * 2**20)
+        except GeneratorError as err:
+            report([err], [])
+            failed = True
+            continue
+        except Exception as err:  # noqa: BLE001 - one line per source, never a traceback
+            from .convert.fetch import split_credentials
+
+            detail = " ".join(str(err).split())[:200]
+            typer.echo(f"error: {one_line(split_credentials(source)[0])}: internal error ({type(err).__name__}: {one_line(detail)}); "
+                       "please report it", err=True)
+            failed = True
+            continue
+        typer.echo(f"{one_line(added.source)} -> {one_line(str(added.path))} ({added.title!r}, {added.words} words)")
+    if failed:
+        raise typer.Exit(code=1)
+
+
 @app.command("lint")
 def lint_cmd(
     paths: Optional[List[Path]] = typer.Argument(None, metavar="PATHS", show_default=False, help=PATHS_HELP),

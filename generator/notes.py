@@ -80,6 +80,9 @@ def note_fields(fact: Fact, doc: Document, context: str, media: Mapping[str, Med
     # No line number on the card: a paragraph added above would change every note below it (and its mod);
     # the line is in the cards JSON and the preview.
     source = render.source_field(doc.title, fact.block.section, doc.path)
+    attribution = _attribution(doc)
+    if attribution:  # a converted page's origin and license: CC BY wants them on every card made from it
+        source += render.finish(f' <span class="cd-origin">{_esc(attribution)}</span>')
     sentence = render.text_field(fact.sentence, markup)
     images = [(media[i.src].name, i.alt) for i in fact.block.images if i.src in media]
     extra = render.text_field(fact.extra, markup) if fact.extra else ""
@@ -91,6 +94,14 @@ def note_fields(fact: Fact, doc: Document, context: str, media: Mapping[str, Med
                 ("Sentence", sentence), ("Source", source))
     return (("Question", render.text_field(fact.text)), ("Answer", render.text_field(fact.answer, markup)),
             ("Extra", extra), ("Context", cue), ("Sentence", sentence), ("Source", source))
+
+
+def _attribution(doc: Document) -> str:
+    """'from ORIGIN · LICENSE' for an article whose front matter names its origin or license, else ''."""
+    origin, license_ = doc.meta.get("origin"), doc.meta.get("license")
+    origin = origin if isinstance(origin, str) else ""
+    license_ = license_ if isinstance(license_, str) else ""
+    return " · ".join(p for p in (origin and f"from {origin}", license_) if p)
 
 
 MAX_PROMPT_WORDS = 40  # a front longer than this is not read at a glance

@@ -17,6 +17,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import re
 import sqlite3
 import sys
 import tempfile
@@ -139,6 +140,22 @@ def note_row(note: Note) -> PackRow:
             ords)
 
 
+_ORIGIN = re.compile(r'<span class="cd-origin">(.*?)</span>')
+
+
+def deck_description(fields: Iterable[str]) -> str:
+    """The deck's description: where its converted articles came from and their licenses (notes.py puts
+    them in each note's Source field), one line each, in order of first use; '' when there are none."""
+    seen: dict[str, None] = {}
+    for flds in fields:
+        if "cd-origin" in flds:  # most notes have none: skip the regex
+            for m in _ORIGIN.finditer(flds):
+                seen.setdefault(m.group(1))
+    if not seen:
+        return ""
+    return "<br>".join(f"Cards made with certdeck {origin}" for origin in seen)
+
+
 def to_genanki(notes: Sequence[Note], deck: str) -> Any:
     """A stock genanki Deck holding `notes` (pure: writes nothing); the reference `BatchPackage` matches."""
     g = _genanki()
@@ -154,7 +171,7 @@ def to_genanki(notes: Sequence[Note], deck: str) -> Any:
         def write_to_db(self, cursor: Any, timestamp: float, deck_id: int, id_gen: Any) -> None:
             super().write_to_db(cursor, self.mod, deck_id, id_gen)
 
-    d = g.Deck(deck_id(deck), deck)
+    d = g.Deck(deck_id(deck), deck, deck_description("\x1f".join(v for _, v in n.fields) for n in notes))
     for due, note in enumerate(notes):
         d.add_note(StampedNote(note.mod, model=models[note.kind], fields=[v for _, v in note.fields],
                                tags=list(note.tags), guid=note.guid, due=due))
@@ -177,7 +194,9 @@ def _batch_classes() -> tuple[type, type]:
 
         def __init__(self, rows: Iterable[tuple[str, int, PackRow]], name: str, kinds: Iterable[str],
                      model_mods: Mapping[str, int] | None = None) -> None:
-            super().__init__(deck_id(name), name)
+            if not isinstance(rows, Sequence):
+                rows = list(rows)  # read twice: for the description, then for the notes
+            super().__init__(deck_id(name), name, deck_description(row[2][2] for row in rows))
             self.batch = rows
             models = _models()
             for kind in kinds:

@@ -27,10 +27,10 @@ from .media import MediaFile, collect_media, media_names, source_roots
 from .memo import forget_article
 from .model import Document, Note
 from .notes import deck_name, make_notes
-from .parse import parse_markdown
 from .outline import unindent_outline
+from .parse import parse_markdown
 from .pasted import looks_pasted, pasted_to_markdown
-from .read import Source, display_path, find_sources, read_limited, read_source
+from .read import Source, display_path, find_sources, is_converted, read_limit, read_limited, read_source
 from .select import select
 from .stale import stale_decks
 
@@ -422,11 +422,15 @@ def _cache_key(cache: ArticleCache, file: Path, root: Path, limit: int) -> str |
     if not cache.enabled:
         return None
     try:
-        content = read_limited(file, limit)
+        content = read_limited(file, read_limit(file, limit))
         curation = curation_file(file)
         extra = curation.read_bytes() if curation.is_file() else None
     except (OSError, GeneratorError):
         return None  # build_article reports it
+    if is_converted(file):  # a converted file's notes also depend on the converter libraries installed
+        from .convert import converter_stamp
+
+        return cache.key(f"{file}\0{root}\0{converter_stamp()}", content, extra)
     return cache.key(f"{file}\0{root}", content, extra)
 
 
