@@ -39,6 +39,10 @@ class Settings:
         return int(time.time())
 
 
+# Settings that once existed: a project that still sets one is told why it does nothing.
+RETIRED_KEYS = {"words-per-note": "there is no note budget; the number of cards follows the facts found"}
+
+
 def load_settings(source_dirs: list[Path], **overrides: Any) -> Settings:
     """Settings from the first pyproject.toml found in `source_dirs` (or their parents), then `overrides`."""
     settings = Settings()
@@ -74,6 +78,10 @@ def settings_warnings(source_dirs: list[Path]) -> list[GeneratorError]:
     warnings = []
     for key in table if isinstance(table, dict) else ():
         if key in names or key.replace("_", "-") in names:
+            continue
+        if key.replace("_", "-") in RETIRED_KEYS:
+            warnings.append(GeneratorError(f"[tool.certdeck] `{key}` is no longer used: "
+                                           f"{RETIRED_KEYS[key.replace('_', '-')]}", str(pyproject)))
             continue
         close = difflib.get_close_matches(key.lower().replace("_", "-"), names, n=1, cutoff=0.6)
         hint = f" (did you mean `{close[0]}`?)" if close else f" (settings: {', '.join(names)})"

@@ -48,7 +48,6 @@ SETTINGS = """\
 # Every setting, with its default. Remove the # to change one.
 # parent-deck = ""          # deck that articles without a `deck` in front matter go under
 # folder-decks = false      # true: source/ sub-folders become sub-decks (under parent-deck)
-# words-per-note = 15       # at most one note per this many words of an article
 # retired = true            # ship notes whose fact left the source, tagged certdeck::retired
 # now = 0                   # build time (seconds since 1970); 0 = the clock or SOURCE_DATE_EPOCH
 # max-article-mb = 1        # read at most this many MiB of one article (the rest is skipped)

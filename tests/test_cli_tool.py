@@ -105,6 +105,7 @@ def test_misspelt_setting_warns_with_a_suggestion(here: Path) -> None:
     code, _, err = run("build", "-q")
     assert code == 0
     assert "warning: " in err and "unknown [tool.certdeck] key `parent_dek` ignored (did you mean `parent-deck`?)" in err
+    assert "`words-per-note` is no longer used: there is no note budget" in err
 
 
 def test_out_dir_named_like_a_package_is_an_error(here: Path) -> None:
