@@ -103,8 +103,9 @@ def _exercise_section(section: tuple[str, ...]) -> bool:
     # A heading names such a section when it opens with the label ("Examples", "Case study: ..."); a title
     # that only mentions one ("Subnetting: Definition, Examples, and Exam Tips") is the whole article's.
     # Below the title, a heading may also close with it ("Arrival Scenario", "Chapter Review Questions").
-    return any(EXERCISE_SECTION.match(_OUTLINE_NUMBER.sub("", h)) or (i and _ENDS_WITH_LABEL.search(h))
-               for i, h in enumerate(section))
+    # The first heading may be the article's title: there only a short one ("Arrival Scenario") is a label.
+    return any(EXERCISE_SECTION.match(_OUTLINE_NUMBER.sub("", h))
+               or ((i or len(h.split()) <= 3) and _ENDS_WITH_LABEL.search(h)) for i, h in enumerate(section))
 
 
 _ENDS_WITH_LABEL = re.compile(r"\b(?:scenarios?|case stud(?:y|ies)|quiz(?:zes)?|exercises?|review questions|"
