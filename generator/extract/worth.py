@@ -20,7 +20,7 @@ from ..model import Block, Document, Fact
 from ..text import STOP_WORDS
 from .roles import block_role, sentence_role
 from .structure import memo_by_identity
-from .spans import GENERIC, VERBS, is_function_word, nounish
+from .spans import GENERIC, VERBS, is_function_word, nounish, tokens, verb_positions
 
 # Rules that read running prose: their answer must hold something specific to recall.
 PROSE_RULES = frozenset({"claim", "cause", "contrast", "procedure", "number", "enumeration"})
@@ -40,7 +40,8 @@ VAGUE = frozenset(
     "concept concepts information detail details aspect aspects point points part parts area areas "
     "reason reasons fact facts case cases example examples number numbers type types form forms level "
     "levels step steps process approach method methods strategy strategies tips tip help use uses following "
-    "essence latter former above below purpose component components thing default".split()
+    "essence latter former above below purpose component components thing default specific asap guidance "
+    "assistance measures support stuff".split()
 )
 _LABEL = re.compile(
     r"^\s*(?:(?:domain|task|step|part|chapter|section|objective|module|unit|lesson|phase|page|figure|table|"
@@ -76,6 +77,11 @@ def why_unworthy(fact: Fact, doc: Document) -> str:
     if fact.rule == "procedure" and any(len(a.split()) > 1 and _verb(a.split()[0].capitalize().lower()) and
                                         a.split()[0].lower() in VERBS for a in answers):
         return "gap holds the instruction's verb"
+    if fact.rule == "claim" and _FRAGMENT_OPENER.match(_body(fact)) and not verb_positions(tokens(fact.text)) \
+            and not _AUXILIARY.search(fact.text) and not _NOTATION.search(fact.text):
+        return "a fragment with no verb: it states nothing"
+    if fact.rule == "enumeration" and fact.kind == "cloze" and any(_in_parentheses(fact.text, g.start) for g in fact.gaps):
+        return "the gap is in an aside, not the claim"
     if fact.rule in PROSE_RULES:
         if not any(_specific(a, doc) for a in answers):
             return "nothing specific to recall in the answer"
@@ -83,6 +89,25 @@ def why_unworthy(fact: Fact, doc: Document) -> str:
         if reason:
             return reason
     return ""
+
+
+_AUXILIARY = re.compile(r"\b(?:is|are|was|were|be|been|has|have|had|can|could|will|would|shall|should|must|may|"
+                        r"might|do|does|did)\b", re.I)
+
+
+# A clause that opens like this and has no verb is the tail of a sentence: "As sole person for managing ...".
+_FRAGMENT_OPENER = re.compile(r"^(?:as|for|when|if|while|to|with|by|in|on|at|from|of|since|because|after|before|"
+                              r"during|without|through|via)\b", re.I)
+_NOTATION = re.compile(r"[=→:]")
+
+
+def _body(fact: Fact) -> str:
+    """The clause a cloze card asks, without the list lead shown before it."""
+    return fact.text.split(": ", 1)[-1] if fact.block.kind == "list_item" else fact.text
+
+
+def _in_parentheses(text: str, at: int) -> bool:
+    return text.rfind("(", 0, at) > text.rfind(")", 0, at)
 
 
 _NUMBERS = re.compile(r"\d+(?:[.,]\d+)*")
