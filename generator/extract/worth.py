@@ -199,6 +199,9 @@ _PAREN_BEFORE = re.compile(r"\(\s*$")
 # "... component and replace| it": a verb joined by "and", with its object right after the gap.
 _JOINED_VERB = re.compile(r"\b(?:and|or)\s+[a-z]+\s*$")
 _OBJECT_AFTER = re.compile(r"^\s+(?:it|them|the|a|an|its|their|this|these|those|your|our)\b", re.I)
+# "to [...] the", "securely [...] the", "SHALL [...] a": what fills the gap is a verb.
+_VERB_BEFORE = re.compile(r"(?:\b(?:to|can|could|will|would|shall|should|must|may|might|cannot|not)|[a-z]ly)\s+$",
+                          re.I)
 _PARTICIPLE_END = re.compile(r"\b[a-z]{3,}ed\s*$")
 _PREPOSITION_AFTER = re.compile(r"^\s+(?:in|by|on|at|for|with|to|from|as|under|into)\b", re.I)
 
@@ -212,6 +215,8 @@ def _bad_gap(fact: Fact) -> str:
             return "gap holds a verb"
         if " " in inner_text.strip() and _PARTICIPLE_END.search(inner_text) and _PREPOSITION_AFTER.match(rest):
             return "gap ends on a verb form"
+        if " " not in inner_text.strip() and _VERB_BEFORE.search(text[:gap.start]) and _OBJECT_AFTER.match(rest):
+            return "gap on a verb ('to [...] the')"
         before = text[gap.start - 1] if gap.start > 0 else " "
         after = text[gap.end] if gap.end < len(text) else " "
         inner = text[gap.start:gap.end]
