@@ -222,6 +222,8 @@ def _bad_gap(fact: Fact) -> str:
         inner = text[gap.start:gap.end]
         if (before.isalnum() and inner[:1].isalnum()) or (after.isalnum() and inner[-1:].isalnum()):
             return "gap cuts a word"
+        if inner[:1].isdigit() and before in ":/-." and text[gap.start - 2 : gap.start - 1].isdigit():
+            return "gap cuts an identifier (27001:[2013])"
         following = _PAREN_AFTER.match(text[gap.end:])
         if following and _restates(inner, following.group(1)):
             return "the answer is restated beside its gap"
