@@ -124,13 +124,19 @@ def _context(fact: Fact, doc: Document) -> str:
         answer = fact.answer if fact.kind == "qa" else shown[start:end]
         answer_stems = stem_set(answer)
         # The answer leaks when all its stems are in the cue or in what the card shows.
-        return "" if answer_stems and stems_outside(shown, start, end, answer_stems - cue) else context
+        return "" if answer_stems and stems_outside(shown, start, end, _not_in(answer_stems, cue)) else context
     visible = cue | stem_set(_without_gaps(fact))  # the cue and what the card already shows
     for gap in fact.gaps:
         answer_stems = stem_set(shown[gap.start : gap.end])
-        if answer_stems and answer_stems <= visible:
+        if answer_stems and not _not_in(answer_stems, visible):
             return ""
     return context
+
+
+def _not_in(wanted: frozenset[str], shown: frozenset[str]) -> frozenset[str]:
+    """The stems of `wanted` that `shown` lacks, a final "e" aside ("Gloves" gives "glov", "glove" "glove")."""
+    loose = {s.rstrip("e") for s in shown}
+    return frozenset(s for s in wanted if s not in shown and s.rstrip("e") not in loose)
 
 
 @article_cache(256)  # the same for every note of a section

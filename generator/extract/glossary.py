@@ -39,7 +39,7 @@ def glossary(doc: Document) -> list[Fact]:
             if _comparison(block, doc):
                 facts.extend(_compared(block))
             else:
-                facts.extend(_table_row(block, doc))
+                facts.extend(_table_row(block, doc, fields))
         elif block.kind in ("list_item", "paragraph"):
             lines = _bold_lines(block)
             if lines:
@@ -65,7 +65,9 @@ def _field_names(doc: Document) -> set[str]:
         parts = glossary_parts(block)
         if parts:
             seen[parts[0].lower()] += 1
-    return {label for label, n in seen.items() if n > 1}
+        if block.kind == "table_row" and len(block.cells) == 2 and block.cells[0]:
+            seen[block.cells[0].strip().lower()] += 1  # "| Uses | ... |" in one table per drug: a record's field
+    return {label.rstrip(":").strip() for label, n in seen.items() if n > 1}
 
 
 def _bold_lines(block: Block) -> list[tuple[str, str, str]]:
@@ -166,13 +168,13 @@ def _compared(block: Block) -> list[Fact]:
     return facts
 
 
-def _table_row(block: Block, doc: Document) -> list[Fact]:
+def _table_row(block: Block, doc: Document, fields: frozenset[str] | set[str] = frozenset()) -> list[Fact]:
     cells = [strip_citations(c) for c in block.cells]
     head = [h.strip() for h in block.header]
     if not cells[0] or not any(cells[1:]):
         return []
     if len(cells) == 2:
-        fact = _pair(cells[0], cells[1], block, block.text, block.line)
+        fact = _pair(cells[0], cells[1], block, block.text, block.line, field=cells[0].strip().lower() in fields)
         return [fact] if fact else []
     parts = [cells[0]]
     spans = []

@@ -175,6 +175,8 @@ def _bad_answer(answer: str, cell: bool = False) -> str:
         return "gap on a function word"
     if _LABEL.match(answer):
         return "outline label as the answer"
+    if words[0].lower() in ("yes", "no"):
+        return "a yes/no answer"
     if len(words) > 1 and any(w.lower() in ("and", "or") and _verb(words[k + 1]) for k, w in enumerate(words[:-1])):
         return "gap holds a verb"
     if len(words) > 1:
