@@ -15,6 +15,7 @@ from typing import Sequence
 
 from .config import Settings
 from .errors import GeneratorError
+from .extract.roles import block_role
 from .extract.trace import BLOCK_STAGES, Collector, Drop, collecting
 from .model import Block, Document, Note
 from .text import normalize
@@ -157,17 +158,34 @@ def coverage_warnings(doc: Document, notes: int, collector: Collector, why_none:
     """A build's warnings about what an article lost: most of its words to page-role or section filters, or
     every card. `why_none`: the drops of a full trace, for an article that gave no card."""
     out: list[GeneratorError] = []
-    removed = collector.block_words()
+    removed = skipped_words(doc, collector)
     gone = sum(removed.values())
-    # Most articles lose no block: their words are not counted.
-    total = sum(len(b.text.split()) for b in doc.blocks if b.kind not in ("code", "html", "heading")) if gone else 0
-    if total and gone > SKIPPED_SHARE * total:
-        parts = ", ".join(f"{_short(reason)} {words / total:.0%}" for reason, words in
-                          sorted(removed.items(), key=lambda item: (-item[1], item[0])))
-        out.append(GeneratorError(f"{gone / total:.0%} of the text skipped as page furniture or skipped "
-                                  f"sections ({parts})", doc.path))
+    if gone:  # most articles lose no block: their words are not counted
+        total = sum(len(b.text.split()) for b in doc.blocks if b.kind not in _NOT_TEXT)
+        if total and gone > SKIPPED_SHARE * total:
+            parts = ", ".join(f"{_short(reason)} {words / total:.0%}" for reason, words in
+                              sorted(removed.items(), key=lambda item: (-item[1], item[0])))
+            out.append(GeneratorError(f"{gone / total:.0%} of the text skipped as page furniture or skipped "
+                                      f"sections ({parts})", doc.path))
     if not notes:
         out.append(GeneratorError(f"no cards: {_why_no_cards(why_none)}", doc.path))
+    return out
+
+
+_NOT_TEXT = ("code", "html", "heading")
+
+
+def skipped_words(doc: Document, collector: Collector) -> dict[str, int]:
+    """Words of the article's blocks left out whole, by reason: their page role (extract/roles.py), else a
+    block drop the stages recorded (a skipped section)."""
+    recorded = {d.line: d.reason for d in collector.drops if d.stage in BLOCK_STAGES}
+    out: dict[str, int] = {}
+    for block in doc.blocks:
+        if block.kind in _NOT_TEXT:
+            continue
+        reason = block_role(block, doc) or recorded.get(block.line, "")
+        if reason:
+            out[reason] = out.get(reason, 0) + len(block.text.split())
     return out
 
 

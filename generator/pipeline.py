@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence, TypeVar
 
 from .cache import CACHE_DIR, ArticleCache, CacheMiss, SectionRecord, SectionRecords
-from .config import Settings
+from .config import Settings, for_article
 from .curation import Curation, apply_curation, curation_file, load_curation
 from .errors import GeneratorError
 from .explain import coverage_warnings
@@ -23,15 +23,18 @@ from .extract import extract
 from .extract.trace import Drop, collecting
 from .identity import IdentityReport, Pending, Stamp, cloze_ordinals, fix_ordinals, note_hash, pending_of, stamped
 from .identity import assign as assign_identity  # identity.assign_identity's work, on Pendings
-from .lockfile import (LOCK_NAME, Carried, LockEntry, SectionStats, check_guids, load_lock, lock_chunks, lock_of,
-                       parse_line, section_spans)
+from .lockfile import (LOCK_NAME, Carried, LockEntry, SectionStats, check_guids, load_lock, load_styles, lock_chunks,
+                       lock_of, parse_line, section_spans)
 from .media import MediaFile, collect_media, media_names, source_roots
 from .memo import forget_article
 from .model import Document, Note
 from .notes import deck_name, make_notes
-from .parse import parse_markdown, plain_to_markdown
-from .read import Source, display_path, find_sources, read_limited, read_source
+from .outline import unindent_outline
+from .parse import parse_markdown
+from .pasted import looks_pasted, pasted_to_markdown
+from .read import Source, display_path, find_sources, is_converted, read_limit, read_limited, read_source
 from .select import select
+from .stale import stale_decks
 
 if TYPE_CHECKING:
     from .package import PackRow
@@ -41,7 +44,8 @@ _T = TypeVar("_T")
 
 def parse_source(source: Source) -> Document:
     """A read source file as a Document."""
-    text = plain_to_markdown(source.text) if source.plain else source.text
+    pasted = source.plain or looks_pasted(source.text)
+    text = pasted_to_markdown(source.text, Path(source.path).stem) if pasted else unindent_outline(source.text)
     return parse_markdown(text, source.path, source.meta)
 
 
@@ -66,7 +70,7 @@ def curated_notes(doc: Document, settings: Settings, curation: Curation | None,
     warnings: list[GeneratorError] = []
     if curation is not None:
         facts, warnings = apply_curation(facts, curation, doc)
-    facts = select(facts, doc, settings.words_per_note)
+    facts = select(facts, doc)
     return make_notes(facts, doc, deck_name(doc, settings.parent_deck), media), warnings
 
 
@@ -138,6 +142,8 @@ class Build:
     media: dict[str, MediaFile] = field(default_factory=dict)  # article path + image reference -> packaged file
     carried: dict[str, Carried] = field(default_factory=dict)  # article path -> its live lock lines, as they were
     sections: dict[str, SectionRecord] = field(default_factory=dict)  # cache key -> what its article is made of
+    styles: dict[str, tuple[str, int]] = field(default_factory=dict)  # note type -> (CSS hash, mod): see style_stamps
+    stale: list[str] = field(default_factory=list)  # decks the last build made and this one no longer does
 
     @cached_property
     def decks(self) -> dict[str, list[Note]]:
@@ -353,7 +359,7 @@ def build_article(file: Path, settings: Settings, root: Path | None = None) -> A
             return ArticleResult(source.path, [], list(source.warnings))
         doc = parse_source(source)
         images = collect_media(doc, file, root if root is not None else file.parent)
-        curation = read_curation(file)
+        curation, settings = read_curation(file), for_article(settings, file, root)
         with collecting(blocks_only=True) as seen:
             made, missed, bad_blocks = checked_notes(doc, settings, curation, images.files)
         missed = [*missed, *coverage_warnings(doc, len(made), seen, () if made else _why_none(doc, settings, curation))]
@@ -428,11 +434,15 @@ def _cache_key(cache: ArticleCache, file: Path, root: Path, limit: int) -> str |
     if not cache.enabled:
         return None
     try:
-        content = read_limited(file, limit)
+        content = read_limited(file, read_limit(file, limit))
         curation = curation_file(file)
         extra = curation.read_bytes() if curation.is_file() else None
     except (OSError, GeneratorError):
         return None  # build_article reports it
+    if is_converted(file):  # a converted file's notes also depend on the converter libraries installed
+        from .convert import converter_stamp
+
+        return cache.key(f"{file}\0{root}\0{converter_stamp()}", content, extra)
     return cache.key(f"{file}\0{root}", content, extra)
 
 
@@ -644,6 +654,9 @@ def plan_build(paths: Sequence[Path], settings: Settings, out_dir: Path, jobs: i
         except OSError as err:
             raise GeneratorError(f"cannot read lock file: {err}", str(lock_path)) from None
         had_lock = lock_data is not None
+        from .package import style_stamps  # genanki is not imported by it
+
+        styles = style_stamps(load_styles(lock_data), settings.build_time())
         spans = None
         if records.records and lock_data is not None:
             try:
@@ -726,7 +739,8 @@ def plan_build(paths: Sequence[Path], settings: Settings, out_dir: Path, jobs: i
         return Build(parts=parts, lock=new_lock, report=report, errors=errors, articles=len(built),
                      warnings=warnings, had_lock=had_lock, media=media,
                      carried={path: (r.live, r.lines_sha, lines) for path, (_, r, lines) in carried.items()},
-                     sections=sections_made)
+                     sections=sections_made, styles=styles,
+                     stale=stale_decks(lock.values(), parts, in_scope) if had_lock else [])
 
 
 @contextmanager
@@ -829,7 +843,7 @@ def write_build(build: Build, out_dir: Path, json_path: Path | None = None, use_
         # time on 1,000 articles). Objects by the hundred thousand that form no cycles: see paused_gc.
         with paused_gc(), ThreadPoolExecutor(1, thread_name_prefix="certdeck-lock") as beside:
             lock_tmp = beside.submit(_write, lock_path, "lock file", _temp_file, lock_path,
-                                     lock_chunks(build.lock, build.carried, stats))  # streamed
+                                     lock_chunks(build.lock, build.carried, stats, build.styles))  # streamed
             try:
                 written = _write_decks_and_json(build, out_dir, json_path, use_cache, progress)
             except BaseException:
@@ -853,14 +867,15 @@ def _write_decks_and_json(build: Build, out_dir: Path, json_path: Path | None, u
     written = []
     decks = sorted(build.parts.items())
     names = deck_file_names([deck for deck, _ in decks])
+    model_mods = {kind: mod for kind, (_, mod) in sorted(build.styles.items())}
     for done, (deck, parts) in enumerate(decks, 1):
         target = out_dir / names[deck]
         used = {name for part in parts for name in part.media_names()}
         files = {name: by_name[name] for name in sorted(used) if name in by_name}
-        fingerprint = deck_fingerprint(deck, [p.digest for p in parts], files) if use_cache else ""
+        fingerprint = deck_fingerprint(f"{deck}\x1c{model_mods}", [p.digest for p in parts], files) if use_cache else ""
         if not record.unchanged(target, fingerprint):
             rows = [row for part in parts for row in part.rows()]
-            _write(target, "deck", _write_deck, rows, out_dir, deck, files, target.name)
+            _write(target, "deck", _write_deck, rows, out_dir, deck, files, target.name, model_mods)
             record.record(target, fingerprint)
             del rows
         written.append((deck, target, sum(p.count for p in parts), sum(p.cards for p in parts)))
@@ -930,11 +945,12 @@ def _save_sections(folder: Path, made: Mapping[str, SectionRecord], stats: Secti
 
 
 def _write_deck(rows: Sequence[tuple[str, int, PackRow]], out_dir: Path, deck: str, files: Mapping[str, Path],
-                name: str) -> None:
+                name: str, model_mods: Mapping[str, int] | None = None) -> None:
     from .package import timestamp_of, write_rows
 
     kinds = dict.fromkeys(row[0] for _, _, row in rows)
-    write_rows(rows, kinds, timestamp_of(mod for _, mod, _ in rows), out_dir, deck, files, file_name=name)
+    write_rows(rows, kinds, timestamp_of(mod for _, mod, _ in rows), out_dir, deck, files, file_name=name,
+               model_mods=model_mods)
 
 
 def deck_file_names(decks: Sequence[str]) -> dict[str, str]:

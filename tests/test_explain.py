@@ -39,15 +39,20 @@ Blood loss of 40 percent of the total volume is life threatening.
 Shock is a condition in which the organs do not get enough blood flow.
 """
 CURATION = 'reject:\n  - "Bandages come in many colours and sizes."\n'
-# Most of the words sit in sections that are skipped: the title's "Examples" makes every section one.
+# Most of the words sit in sections that are skipped (examples and practice questions).
 EXAMPLES_TITLE = """# Sorting: Definition, Examples, and Exam Tips
 
 A stable sort keeps equal keys in their original order.
 
-## Worked cases
+## Examples
 
 Merge sort splits the list in half, sorts each half and merges the two sorted halves back together again.
 Insertion sort takes each element in turn and moves it left until the element before it is no larger.
+Quick sort picks a pivot, puts smaller elements before it and larger ones after it, then sorts both parts.
+
+## Practice questions
+
+Which of these sorts is stable when two records share the same key and the input is already sorted?
 """
 ANECDOTES = """# How I Passed
 
@@ -139,7 +144,7 @@ def test_build_warns_when_most_text_is_skipped_and_when_no_card_comes(tmp_path: 
     sorting, story = src / "sorting.md", src / "story.md"
     skipped = [w for w in warnings if w.startswith(f"warning: {sorting}: ") and "of the text skipped" in w]
     assert len(skipped) == 1, warnings
-    assert "section 'Sorting: Definition, Examples, and Exam Tips' " in skipped[0]
+    assert "(section 'Examples' " in skipped[0] and ", section 'Practice questions' " in skipped[0]
     share = int(skipped[0].split(": ", 2)[2].split("%")[0])
     assert share > 50
     assert f"warning: {story}: no cards: 0 sentences looked like facts worth recalling" in warnings
