@@ -67,10 +67,11 @@ _RHETORIC = re.compile(
 )
 # Two separators of a breadcrumb between short names: "Home > Docs > Tasks", "Guide / Setup / Networking".
 _BREADCRUMB = re.compile(r"[^>›»|/\n]{1,60}\s(?:>|›|»|\||/)\s[^>›»|/\n]{1,60}\s(?:>|›|»|\||/)\s")
+# Verbs that end an answer only when the gap took the clause's verb: modals, "is", and the verbs that
+# link a term to what it says ("stands", "means"). Base forms such as "use" end relative clauses too.
 _VERB_END = frozenset(
-    """is are was were be been has have had do does did can could may might must shall should will would
-    stands means refers includes include operate operates requires require uses use involves involve
-    contains contain provides provide allows allow helps help causes cause makes make""".split()
+    """is are can could may might must shall should will would stands means refers includes operate operates
+    requires uses involves contains provides allows causes""".split()
 )
 _LABEL = re.compile(
     r"^\s*(?:(?:domain|task|step|part|chapter|section|objective|module|unit|lesson|phase|page|figure|table|"
@@ -78,6 +79,7 @@ _LABEL = re.compile(
     r"(?-i:[A-Z]{2,6})\s+(?:task|domain|objective|module|unit|step|section|skill)s?)\s*$",
     re.I,
 )
+_OPTION_LETTER = re.compile(r"^\s*\(?[A-Ha-h]\)\s+\S")  # "B) Only the resources you use"
 _JUNK_LABEL = re.compile(r"^\s*(think|note|tip|remember|hint|example|e\.g\.?|i\.e\.?|see)\s*:", re.I)
 _QUESTION_WORD = re.compile(
     r"\b(what|which|who|whom|whose|when|where|why|how|name|list|define|describe|identify|give|state|explain|"
@@ -200,8 +202,8 @@ def _pronoun_led(c: _Card) -> str | None:
 
 
 def _roots(text: str) -> set[str]:
-    """Stems with a final "e" folded, so that "define" meets "defining" ("defin")."""
-    return {s[:-1] if len(s) > 3 and s.endswith("e") else s for s in stems(text)}
+    """Stems with a final "e" or "y" folded, so that "define" meets "defining" ("defin"), "copy" "copies"."""
+    return {s[:-1] if len(s) > 3 and s[-1] in "ey" else s for s in stems(text)}
 
 
 def _answer_in_prompt(c: _Card) -> str | None:
@@ -270,6 +272,8 @@ def _junk_in_answer(c: _Card) -> str | None:
     for answer in c.answers:
         if _JUNK_LABEL.match(answer):
             return "a label"
+        if _OPTION_LETTER.match(answer):
+            return "a multiple-choice option letter"
         if answer.count("“") != answer.count("”") or answer.count('"') % 2 or answer.count("(") != answer.count(")"):
             return "unbalanced quote or bracket"
     return None
