@@ -22,7 +22,7 @@ from .text import normalize
 
 SKIPPED_SHARE = 0.5  # more of an article's words than this skipped by page-role or section filters: a warning
 _NO_RULE = "no rule found a fact worth recalling in it (not a definition, claim, list or other structure it knows)"
-_AUTHOR_SKIP = "author skip comment (<!-- certdeck: skip -->)"
+_AUTHOR_SKIP = "excluded by the author (<!-- certdeck: skip --> or off)"
 _OF_KIND = {
     "heading": "a heading: the context shown on the cards below it",
     "code": "a code block: no card of its own",
@@ -48,14 +48,13 @@ class Verdict:
 
     def reasons(self) -> list[str]:
         """Why the unit gave no card, in a user's words (the stage's own, or why no stage saw a fact)."""
-        seen = list(dict.fromkeys(d.reason for d in self.drops if not d.rule))
-        facts = [d for d in self.drops if d.rule]
-        if seen or facts:
-            return seen
-        if self.unit.skipped:
-            return [_AUTHOR_SKIP]
         if self.unit.kind == "html" and "certdeck:" in self.unit.text:
-            return ["an author comment for certdeck (it acts on the text after it)"]
+            return ["a certdeck comment (it acts on the text after it)"]
+        if self.unit.skipped:  # whatever a filter said of it, the author's skip is why it makes no card
+            return [] if any(d.rule for d in self.drops) else [_AUTHOR_SKIP]
+        seen = list(dict.fromkeys(d.reason for d in self.drops if not d.rule))
+        if seen or any(d.rule for d in self.drops):
+            return seen
         return [_OF_KIND.get(self.unit.kind, _NO_RULE)]
 
 

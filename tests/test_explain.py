@@ -91,7 +91,7 @@ def test_each_sentence_says_its_card_or_what_dropped_it(tmp_path: Path) -> None:
     assert "-> tourniquet" in tourniquet
     assert "not kept: duplicate of the definition card from line 5" in tourniquet
     assert "curation: rejected (" in _block(out, 9) and "first-aid.curation.yaml:2)" in _block(out, 9)
-    assert "author skip comment" in _block(out, 12)
+    assert "excluded by the author" in _block(out, 12)
     assert "no card: boilerplate" in _block(out, 14)
     assert "no card: a question or exclamation" in _block(out, 16)
     assert "no card: opens with a pronoun" in _block(out, 18)
@@ -169,3 +169,13 @@ def test_tracing_is_off_unless_a_collector_listens() -> None:
     with collecting(blocks_only=True) as build_only:
         record_drop(5, "Sentence.", "filter", "a sentence drop")  # a build's own watch keeps only block drops
     assert build_only.drops == []
+
+
+def test_author_comments_and_the_text_they_exclude_say_so(tmp_path: Path) -> None:
+    text = ("# Cells\n\n<!-- certdeck: off -->\n\nThe nucleus is a sealed box in the cell.\n\n<!-- certdeck: on -->\n\n"
+            "A ribosome is a molecular machine that builds proteins.\n")
+    code, out, _ = _explain(str(_article(tmp_path, text, "cells.md")))
+    assert code == 0
+    assert "no card: a certdeck comment (it acts on the text after it)" in _block(out, 3)
+    assert "excluded by the author (<!-- certdeck: skip --> or off)" in _block(out, 5)
+    assert "card (definition" in _block(out, 9)

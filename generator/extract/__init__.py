@@ -40,7 +40,7 @@ def extract(doc: Document, rules: Sequence[tuple[str, Rule]] = RULES) -> list[Fa
         for fact in rule(doc):
             block = fact.block
             if block.skip:
-                record_fact(fact, "author", "author skip comment (<!-- certdeck: skip -->)")
+                record_fact(fact, "author", "excluded by the author (<!-- certdeck: skip --> or off)")
                 continue
             seen = echoes.get(id(block))
             if seen is None or seen[0] is not block:
