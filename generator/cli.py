@@ -202,7 +202,8 @@ def explain_cmd(
     try:
         settings = load_settings([file.parent])
         if not file.is_file():
-            raise FileNotFoundError(2, "no such article file", str(file))
+            raise FileNotFoundError(2, "a folder: explain takes one article file" if file.is_dir()
+                                    else "no such article file", str(file))
         explained = explain_file(file, settings, line)
     except Exception as err:  # noqa: BLE001
         fail(err)
