@@ -54,7 +54,9 @@ _PAGE_NOTE = re.compile(
     r"in (?:this|the next|the previous|today['’]s) (?:article|post|video|section|guide|lesson|tutorial)|"
     r"(?:below|above) (?:is|are) (?:my|some|the)\b|click (?:here|the link)|link (?:below|above)|"
     r"(?:see|check out) (?:my|our|the) (?:other|previous|next)|let me know|feel free to|"
-    r"i hope (?:this|it|my)|hope (?:this|it) helps|(?:comments?|questions?) below)",
+    r"i hope (?:this|it|my)|hope (?:this|it) helps|(?:comments?|questions?) below|"
+    r"^(?:for (?:more |further |additional )?(?:information|details|pricing|examples?)\b[^,]*,\s*)?(?:see|refer to|"
+    r"visit|check out|go to)\s)",
     re.I,
 )
 # The test centre's procedure on the day, not the subject: what to bring, check-in, breaks, the room.

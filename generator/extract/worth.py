@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 
 from ..model import Block, Document, Fact
-from ..text import STOP_WORDS
+from ..text import STOP_WORDS, stem_set
 from .roles import block_role, sentence_role
 from .structure import memo_by_identity
 from .spans import GENERIC, VERBS, is_function_word, nounish, tokens, verb_positions
@@ -82,6 +82,8 @@ def why_unworthy(fact: Fact, doc: Document) -> str:
         return "a fragment with no verb: it states nothing"
     if fact.rule == "enumeration" and fact.kind == "cloze" and any(_in_parentheses(fact.text, g.start) for g in fact.gaps):
         return "the gap is in an aside, not the claim"
+    if fact.rule in PROSE_RULES and fact.block.section and all(_given_by(a, fact.block.section[-1]) for a in answers):
+        return "the heading above gives the answer away"
     if fact.rule in PROSE_RULES:
         if not any(_specific(a, doc) for a in answers):
             return "nothing specific to recall in the answer"
@@ -104,6 +106,12 @@ _NOTATION = re.compile(r"[=→:]")
 def _body(fact: Fact) -> str:
     """The clause a cloze card asks, without the list lead shown before it."""
     return fact.text.split(": ", 1)[-1] if fact.block.kind == "list_item" else fact.text
+
+
+def _given_by(answer: str, heading: str) -> bool:
+    """Whether every content word of `answer` is in `heading` ("glove" under "Steps in Donning Gloves")."""
+    wanted = {s.rstrip("e") for s in stem_set(answer)}
+    return bool(wanted) and wanted <= {s.rstrip("e") for s in stem_set(heading)}
 
 
 def _in_parentheses(text: str, at: int) -> bool:
