@@ -48,6 +48,7 @@ def _root() -> None:
     """Turn study articles (Markdown or plain text) into Anki decks that survive rebuilds."""
 
 DEFAULT_OUT = Path("decks")
+DEFAULT_WAIT = 300  # seconds a build waits for another one writing to the same folder
 
 
 @app.command("build")
@@ -59,21 +60,26 @@ def build_cmd(
     jobs: int = typer.Option(0, "--jobs", "-j", min=0, show_default=False,
                              help="Worker processes for new or changed articles \\[default: number of cores]."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Build every article afresh, ignoring OUT_DIR/.certdeck-cache."),
+    wait: int = typer.Option(DEFAULT_WAIT, "--wait", min=0, metavar="SECONDS",
+                             help="How long to wait for another build writing to OUT_DIR before giving up."),
 ) -> None:
     """Build one .apkg per deck from the articles under PATHS."""
     from .config import load_settings
-    from .pipeline import plan_build, write_build
+    from .pipeline import folder_lock, plan_build, write_build
 
     sources = list(paths) if paths else [DEFAULT_SOURCE]
     bar = _ProgressBar(enabled=not quiet and sys.stdout.isatty())
     try:
         settings = load_settings([p if p.is_dir() else p.parent for p in sources])
-        build = plan_build(sources, settings, out, jobs=jobs or _cores(), use_cache=not no_cache,
-                           progress=bar, freeze=True)
-        if build.errors or build.warnings:
-            bar.close()
-        report(build.errors, build.warnings)
-        written = write_build(build, out, json_path, use_cache=not no_cache, progress=bar)
+        # One build at a time per output folder, from reading its lock to writing the new one: two at once
+        # would each write a lock without the other's notes.
+        with folder_lock(out, wait):
+            build = plan_build(sources, settings, out, jobs=jobs or _cores(), use_cache=not no_cache,
+                               progress=bar, freeze=True)
+            if build.errors or build.warnings:
+                bar.close()
+            report(build.errors, build.warnings)
+            written = write_build(build, out, json_path, use_cache=not no_cache, progress=bar)
     except Exception as err:  # noqa: BLE001 - whatever goes wrong, one line and exit 1, never a traceback
         bar.close()
         fail(err, out)
@@ -172,7 +178,8 @@ def preview_cmd(
     try:
         settings = load_settings([p if p.is_dir() else p.parent for p in sources])
         with tempfile.TemporaryDirectory(prefix="certdeck-preview-") as no_lock:
-            build = plan_build(sources, settings, Path(no_lock))  # a preview neither reads nor writes the lock
+            # A preview neither reads nor writes the lock; articles are named as a build from here names them.
+            build = plan_build(sources, settings, Path(no_lock), root=DEFAULT_OUT.parent)
         report(build.errors, build.warnings)
         media = {f.name: f.path for f in build.media.values()}
         cards, used = render_cards(build.decks, media, renderer)  # type: ignore[arg-type]

@@ -45,6 +45,19 @@ def display_path(path: Path | str) -> str:
     return os.fsencode(path).decode("utf-8", "replace")
 
 
+def project_root(out_dir: Path) -> str:
+    """The folder holding the output folder, with symlinks resolved: what article paths are relative to."""
+    return os.path.realpath(os.path.dirname(os.path.abspath(out_dir)))
+
+
+def article_name(file: Path, root: str) -> str:
+    """An article's path as the lock file and its cards give it: relative to the project root `root` (see
+    project_root), with `/` between folders, whatever the working directory; `..` when it is outside."""
+    folder = os.path.realpath(os.path.dirname(os.path.abspath(file)))
+    name = os.path.relpath(os.path.join(folder, os.path.basename(file)), root)
+    return display_path(name if os.sep == "/" else name.replace(os.sep, "/"))
+
+
 def find_sources(paths: Iterable[Path], warnings: list[GeneratorError] | None = None) -> list[Path]:
     """Every article file named by `paths` (files, or folders searched recursively), sorted.
 
