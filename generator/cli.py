@@ -86,8 +86,11 @@ def build_cmd(
     finally:
         bar.close()
     if not quiet:
-        for deck, path, n_notes, n_cards in written:
-            typer.echo(f"{deck}: {n_notes} notes, {n_cards} cards -> {path}")
+        for deck, path, n_notes, n_cards, retired in written:
+            if retired:  # kept out of the deck: only for learners who have these notes already
+                typer.echo(f"{deck}: {n_notes} retired notes, {n_cards} cards -> {path}")
+            else:
+                typer.echo(f"{deck}: {n_notes} notes, {n_cards} cards -> {path}")
         if not written:
             typer.echo("no notes: nothing to package")
         if build.had_lock:

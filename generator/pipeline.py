@@ -836,8 +836,9 @@ def _carry(results: Sequence[ArticleResult], records: SectionRecords, data: byte
 
 
 def write_build(build: Build, out_dir: Path, json_path: Path | None = None, use_cache: bool = False,
-                progress: Progress | None = None) -> list[tuple[str, Path, int, int]]:
-    """Write every deck, the lock file and, if asked, the cards JSON; returns (deck, path, notes, cards).
+                progress: Progress | None = None) -> list[tuple[str, Path, int, int, bool]]:
+    """Write every deck, the lock file and, if asked, the cards JSON; returns (deck, path, notes, cards,
+    retired) of each package written (see _write_decks_and_json for the retired notes' packages).
 
     Each file goes to a temporary name in its folder and is renamed when complete, so a failed or killed
     build leaves the previous files whole; the lock is renamed last, after the decks and the cards JSON.
@@ -877,8 +878,15 @@ def write_build(build: Build, out_dir: Path, json_path: Path | None = None, use_
 
 
 def _write_decks_and_json(build: Build, out_dir: Path, json_path: Path | None, use_cache: bool,
-                          progress: Progress | None) -> list[tuple[str, Path, int, int]]:
-    """write_build's decks and cards JSON, each written atomically; returns (deck, path, notes, cards)."""
+                          progress: Progress | None) -> list[tuple[str, Path, int, int, bool]]:
+    """write_build's decks and cards JSON, each written atomically; returns (deck, path, notes, cards,
+    retired) of each package.
+
+    A deck's retired notes go into a package of their own (`DECK.retired.apkg`, see retired_file_names):
+    a learner importing the deck for the first time never gets them as new cards, and one who has them
+    imports that package to have them tagged certdeck::retired. A deck without retired notes leaves no
+    such package behind from an earlier build.
+    """
     from .cache import DeckRecord, deck_fingerprint
     from .export import cards_json_chunks
     from .package import write_text_atomic
@@ -888,20 +896,28 @@ def _write_decks_and_json(build: Build, out_dir: Path, json_path: Path | None, u
     written = []
     decks = sorted(build.parts.items())
     names = deck_file_names([deck for deck, _ in decks])
+    retired_names = retired_file_names(names)
     for done, (deck, parts) in enumerate(decks, 1):
-        target = out_dir / names[deck]
-        used = {name for part in parts for name in part.media_names()}
-        files = {name: by_name[name] for name in sorted(used) if name in by_name}
-        fingerprint = deck_fingerprint(deck, [p.digest for p in parts], files) if use_cache else ""
-        if not record.unchanged(target, fingerprint):
-            rows = [row for part in parts for row in part.rows()]
-            _write(target, "deck", _write_deck, rows, out_dir, deck, files, target.name)
-            record.record(target, fingerprint)
-            del rows
-        written.append((deck, target, sum(p.count for p in parts), sum(p.cards for p in parts)))
+        live = [p for p in parts if not isinstance(p, _Listed)]
+        gone = [p for p in parts if isinstance(p, _Listed)]
+        for target, group, retired in ((out_dir / names[deck], live, False),
+                                       (out_dir / retired_names[deck], gone, True)):
+            if retired and not group:
+                _remove_stale(target)
+                continue
+            used = {name for part in group for name in part.media_names()}
+            files = {name: by_name[name] for name in sorted(used) if name in by_name}
+            fingerprint = deck_fingerprint(deck + ("\0retired" if retired else ""), [p.digest for p in group],
+                                           files) if use_cache else ""
+            if not record.unchanged(target, fingerprint):
+                rows = [row for part in group for row in part.rows()]
+                _write(target, "deck", _write_deck, rows, out_dir, deck, files, target.name)
+                record.record(target, fingerprint)
+                del rows
+            written.append((deck, target, sum(p.count for p in group), sum(p.cards for p in group), retired))
         if progress:
             progress("decks", done, len(decks))
-    record.save(p.name for _, p, _, _ in written)
+    record.save(p.name for _, p, _, _, _ in written)
     if json_path is not None:  # streamed: an article's notes at a time
         notes = (n for _, parts in decks for part in parts for n in part.notes())
         _write(json_path, "cards JSON", write_text_atomic, json_path, cards_json_chunks(notes))
@@ -970,6 +986,32 @@ def _write_deck(rows: Sequence[tuple[str, int, PackRow]], out_dir: Path, deck: s
 
     kinds = dict.fromkeys(row[0] for _, _, row in rows)
     write_rows(rows, kinds, timestamp_of(mod for _, mod, _ in rows), out_dir, deck, files, file_name=name)
+
+
+def retired_file_names(names: Mapping[str, str]) -> dict[str, str]:
+    """Each deck's retired-notes package name: `NAME.retired.apkg` beside `NAME.apkg` (`names`: deck ->
+    deck_file_names' name), with a short hash of the deck name if a deck's own package has that name."""
+    taken = {name.lower() for name in names.values()}
+    out = {}
+    for deck, name in names.items():
+        retired = name[: -len(".apkg")] + ".retired.apkg"
+        if retired.lower() in taken:
+            digest = hashlib.sha256(deck.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+            retired = f"{name[: -len('.apkg')]}-{digest}.retired.apkg"
+        out[deck] = retired
+    return out
+
+
+def _remove_stale(package: Path) -> None:
+    """Delete a retired-notes package an earlier build wrote, now that its deck has none (a regular file
+    only: a link of that name is left alone)."""
+    import stat
+
+    try:
+        if stat.S_ISREG(os.lstat(package).st_mode):
+            os.unlink(package)
+    except OSError:
+        pass
 
 
 def deck_file_names(decks: Sequence[str]) -> dict[str, str]:

@@ -66,6 +66,7 @@ def test_plan_after_an_edit_lists_each_note(project: Path) -> None:
     build = CliRunner().invoke(app, ["build"])
     assert build.exit_code == 0
     assert build.stdout.splitlines()[1:] == [
+        "Cells: 1 retired notes, 1 cards -> decks/Cells.retired.apkg",
         "notes: 1 new, 1 changed, 0 unchanged, 1 retired",
         "retired: source/cells.md:5: A lysosome is an organelle that breaks down waste material inside the cell."]
 
