@@ -22,7 +22,8 @@ from .errors import GeneratorError
 from .extract import extract
 from .identity import IdentityReport, Pending, Stamp, cloze_ordinals, fix_ordinals, note_hash, pending_of, stamped
 from .identity import assign as assign_identity  # identity.assign_identity's work, on Pendings
-from .lockfile import (LOCK_NAME, Carried, LockEntry, SectionStats, check_guids, load_lock, lock_chunks, lock_of,
+from .lockrepair import read_lock
+from .lockfile import (LOCK_NAME, Carried, LockEntry, SectionStats, check_guids, lock_chunks, lock_of,
                        parse_line, section_spans)
 from .media import MediaFile, collect_media, media_names, source_roots
 from .memo import forget_article
@@ -450,7 +451,8 @@ def _build_task(task: _Task) -> tuple[bytes, bool]:
     # Not stored: an article whose images were left out or refused (the files may appear or be fixed
     # without the article changing), or one whose file changed while it was built.
     limit = task.settings.article_limit()
-    if not result.errors and not result.image_warnings and _cache_key(cache, task.file, task.root, limit, task.name) == task.key:
+    if not result.errors and not result.image_warnings \
+            and _cache_key(cache, task.file, task.root, limit, task.name) == task.key:
         return entry, cache.put(task.key, entry)
     return entry, False
 
@@ -662,11 +664,17 @@ def plan_build(paths: Sequence[Path], settings: Settings, out_dir: Path, jobs: i
             except (ValueError, KeyError, TypeError, AttributeError, IndexError):
                 spans = None  # load_lock says what is wrong with it
         carried: dict[str, tuple[ArticleResult, SectionRecord, Any]] = {}
+        carried_guids: list[str] = []
+        if spans is not None and lock_data is not None:
+            # the carried lines stay where they are in the lock's bytes, until the new lock is written
+            try:
+                lock, carried_guids = _carry(results, records, lock_data, spans, carried, str(lock_path))
+            except GeneratorError:  # a damaged line: read_lock recovers what it can, nothing is carried
+                carried.clear()
+                spans = None
         if spans is None or lock_data is None:
-            lock = load_lock(lock_data, str(lock_path))
-            carried_guids: list[str] = []
-        else:  # the carried lines stay where they are in the lock's bytes, until the new lock is written
-            lock, carried_guids = _carry(results, records, lock_data, spans, carried, str(lock_path))
+            lock, repaired = read_lock(lock_data, display_path(lock_path))
+            warnings.extend(repaired)
         del lock_data
         articles = [_Article(result, _rebuilder(file, source, settings, name))
                     for file, source, name, result in zip(files, roots, names, results)]
@@ -830,8 +838,7 @@ def _carry(results: Sequence[ArticleResult], records: SectionRecords, data: byte
         guids = [g for _, record, _ in carried.values() for g in record.guids]
         check_guids([*guids, *(e.guid for e in entries)])
     except (ValueError, KeyError, TypeError, AttributeError, IndexError) as err:
-        raise GeneratorError(f"lock file is damaged ({err}); move it away to start identities afresh",
-                             lock_path) from None
+        raise GeneratorError(f"lock file is damaged ({err})", lock_path) from None
     return lock_of(entries), guids
 
 

@@ -216,3 +216,178 @@ def test_writing_a_build_planned_before_another_build_wrote_fails(project: Path)
     with pytest.raises(GeneratorError, match="the lock file changed since this build read it"):
         write_build(late, out)
     assert (out / LOCK_NAME).read_bytes() == before
+
+
+# --- 4. damaged lock files ------------------------------------------------------------------------
+
+def _three_articles(project: Path) -> tuple[Path, bytes, dict[str, tuple[str, str, int]]]:
+    (project / "src" / "c.md").write_text(CELLS_C, encoding="utf-8")
+    build([Path("src")], Path("out"), T1)
+    lock_path = project / "out" / LOCK_NAME
+    return lock_path, lock_path.read_bytes(), lock_in(project / "out")
+
+
+CELLS_C = ("# Gamma\n\nThe nucleus is the organelle that holds the chromosomes of the cell.\n\n"
+           "A vacuole is a sac that stores water and nutrients inside the cell.\n")
+
+
+def _line_of(data: bytes, needle: bytes) -> int:
+    return data[: data.index(needle)].count(b"\n") + 1
+
+
+def _replan(project: Path) -> tuple[object, list[str]]:
+    plan = plan_build([Path("src")], Settings(now=T2), Path("out"))
+    return plan, [str(w) for w in plan.warnings]
+
+
+def _guid_of_line(data: bytes, line: int) -> str:
+    return json.loads(b"{" + data.split(b"\n")[line - 1].rstrip(b",") + b"}").popitem()[1]["guid"]
+
+
+def test_a_truncated_lock_keeps_every_entry_before_the_cut(project: Path) -> None:
+    lock_path, data, before = _three_articles(project)
+    lines = data.split(b"\n")
+    cut_line = len(lines) - 3  # the last entry of the last article (then "}", "}}", ""), cut in the middle
+    cut = sum(len(x) + 1 for x in lines[: cut_line - 1]) + len(lines[cut_line - 1]) // 2
+    lock_path.write_bytes(data[:cut])
+    lost = _guid_of_line(data, cut_line)
+    plan, warnings = _replan(project)
+    assert warnings == [f"out/{LOCK_NAME}:{cut_line}: damaged lock entry left out (cut short): the note of GUID "
+                        f"{lost} loses it and comes back as a new note"]
+    assert plan.report.counts() == {"new": 1, "changed": 0, "unchanged": len(before) - 1, "retired": 0}
+
+
+@pytest.mark.parametrize("damage", ["null entry", "null note", "null file", "not UTF-8", "duplicate GUID"])
+def test_a_damaged_lock_keeps_every_entry_that_still_parses(project: Path, damage: str) -> None:
+    lock_path, data, before = _three_articles(project)
+    lines = data.split(b"\n")
+    at = 3  # the first entry line of the first article (a.md has two)
+    guid = _guid_of_line(data, at)
+    if damage == "null entry":
+        lines[at - 1] = lines[at - 1].split(b": {", 1)[0] + b": null,"
+        expect = [f"out/{LOCK_NAME}:{at}: damaged lock entry left out (the entry is null, not an object): its note "
+                  "loses its GUID and comes back as a new note"]
+        new = 1
+    elif damage == "null note":
+        lines[at - 1] = lines[at - 1].split(b', "note": ', 1)[0] + b', "note": null},'
+        expect, new = [], 0  # the GUID survives; the note's content is rebuilt
+    elif damage == "null file":
+        lines = [b"null", b""]
+        expect = [f"out/{LOCK_NAME}:1: not a lock entry, skipped: null",
+                  f"out/{LOCK_NAME}: no note of the lock file could be read: every note is new"]
+        new = len(before)
+    elif damage == "not UTF-8":
+        lines[at - 1] = lines[at - 1].replace(b"Cells", b"Ce\xff\xfells", 1).replace(b'"Text": "', b'"Text": "\xc3', 1)
+        expect = [f"out/{LOCK_NAME}:{at}: bytes that are not UTF-8 replaced by U+FFFD in the note of GUID {guid}"]
+        new = 0
+    else:
+        other = _guid_of_line(data, at + 1)
+        lines[at] = lines[at].replace(other.encode(), guid.encode())
+        expect = [f"out/{LOCK_NAME}:{at + 1}: GUID {guid} is also on line {at}: that entry is kept, this one left out"]
+        new = 1
+    lock_path.write_bytes(b"\n".join(lines))
+    plan, warnings = _replan(project)
+    assert warnings == expect
+    if damage == "null note":  # read as any JSON: no warning needed, nothing lost
+        assert plan.report.counts()["new"] == 0
+    assert plan.report.counts()["new"] == new
+    assert not any("move it away" in w or "delete" in w for w in warnings)
+    write_build(plan, Path("out"))
+    after = lock_in(project / "out")
+    assert len(after) == len(before)  # one GUID per note again
+    assert len({g for g in after}) == len(after)
+    if new == 0:
+        assert set(after) == set(before)
+
+
+def test_a_damaged_line_in_a_carried_section_is_recovered_not_fatal(project: Path) -> None:
+    (project / "src" / "c.md").write_text(CELLS_C, encoding="utf-8")
+    out = Path("out")
+    write_build(plan_build([Path("src")], Settings(now=T1), out, use_cache=True), out, use_cache=True)
+    before = lock_in(project / out)
+    lock_path = project / out / LOCK_NAME
+    lock_path.write_bytes(lock_path.read_bytes().replace(b'"Text": "', b'"Text": "\xff', 1))
+    plan = plan_build([Path("src")], Settings(now=T2), out, use_cache=True)
+    assert [w.line for w in plan.warnings] == [3] and not plan.errors
+    assert plan.report.counts()["new"] == 0
+    write_build(plan, out, use_cache=True)
+    assert set(lock_in(project / out)) == set(before)
+
+
+def test_a_lock_of_another_schema_is_left_alone(project: Path) -> None:
+    out = project / "out"
+    out.mkdir()
+    (out / LOCK_NAME).write_text('{"schema": "certdeck.lock/9", "articles": {}}\n', encoding="utf-8")
+    result = CliRunner().invoke(app, ["build", "src", "-o", "out"])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [f"error: out/{LOCK_NAME}: lock file of schema 'certdeck.lock/9', which "
+                                          "this certdeck does not know (written by a newer one?); the build leaves "
+                                          "it alone"]
+
+
+def _lock_of(folder: Path, text: str, base: Path | None, now: int) -> Path:
+    (folder / "src").mkdir(parents=True)
+    (folder / "src" / "a.md").write_text(text, encoding="utf-8")
+    if base is not None:
+        (folder / "out").mkdir()
+        shutil.copy(base, folder / "out" / LOCK_NAME)
+    here = Path.cwd()
+    os.chdir(folder)
+    try:
+        build([Path("src")], Path("out"), now)
+    finally:
+        os.chdir(here)
+    return folder / "out" / LOCK_NAME
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_a_git_merge_conflict_keeps_every_guid_of_both_sides(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two branches edit the same article: one adds a fact, the other rewords one. `git merge-file` makes
+    the conflict exactly as `git merge` does; the build reads it and every GUID of both sides lives on."""
+    old = "A centriole is a structure that organises the spindle during cell division."
+    new = "A centriole is a small structure that anchors the spindle during cell division in animals."
+    base_text = f"# Cells\n\n{SHARED}\n\n{old}\n"
+    base = _lock_of(tmp_path / "base", base_text, None, T1)
+    ours = _lock_of(tmp_path / "ours", base_text + f"\n{new}\n", base, T2)
+    theirs = _lock_of(tmp_path / "theirs", base_text.replace(old, new), base, T3)
+    merged = subprocess.run(["git", "merge-file", "-p", "-L", "ours", "-L", "base", "-L", "theirs",
+                             str(ours), str(base), str(theirs)], capture_output=True, check=False).stdout
+    assert b"<<<<<<< ours" in merged and b">>>>>>> theirs" in merged
+    work = tmp_path / "work"
+    (work / "out").mkdir(parents=True)
+    (work / "out" / LOCK_NAME).write_bytes(merged)
+    shutil.copytree(tmp_path / "ours" / "src", work / "src")  # the article as the merge leaves it: both edits
+    (work / "src" / "a.md").write_text(base_text.replace(old, new) + f"\n{old}\n", encoding="utf-8")
+    monkeypatch.chdir(work)
+    plan, warnings = _replan(work)
+    starts = [n for n, line in enumerate(merged.split(b"\n"), 1) if line.startswith(b"<<<<<<<")]
+    ends = [n for n, line in enumerate(merged.split(b"\n"), 1) if line.startswith(b">>>>>>>")]
+    assert warnings == [f"out/{LOCK_NAME}:{start}: git merge conflict (to line {end}) resolved: every note of both "
+                        "sides kept" for start, end in zip(starts, ends)]
+    write_build(plan, Path("out"))
+    both = set(lock_in(tmp_path / "ours" / "out")) | set(lock_in(tmp_path / "theirs" / "out"))
+    assert both <= set(lock_in(work / "out"))
+    assert plan.report.counts()["new"] == 0
+
+
+def test_one_fact_with_a_guid_on_each_side_keeps_the_newer_live_and_the_other_retired(project: Path) -> None:
+    build([Path("src") / "a.md"], Path("out"), T1)
+    lock_path = project / "out" / LOCK_NAME
+    data = lock_path.read_bytes()
+    lines = data.split(b"\n")
+    at = 3  # the first entry of a.md: same fact, another GUID and a newer mod on the other branch
+    ours_guid = _guid_of_line(data, at)
+    theirs = lines[at - 1].replace(ours_guid.encode(), b"TheirsGuid01").replace(str(T1).encode(), str(T2).encode(), 1)
+    lines[at - 1 : at] = [b"<<<<<<< HEAD", lines[at - 1], b"=======", theirs, b">>>>>>> other"]
+    lock_path.write_bytes(b"\n".join(lines))
+    plan, warnings = _replan(project)
+    assert warnings == [
+        f"out/{LOCK_NAME}:3: git merge conflict (to line 7) resolved: every note of both sides kept",
+        f"out/{LOCK_NAME}:4: git merge conflict: one fact has GUIDs TheirsGuid01 (line 6, newer: kept live) and "
+        f"{ours_guid} (kept as retired)"]
+    live = {c.guid for c in plan.report.changes if not c.retired}
+    assert "TheirsGuid01" in live and ours_guid not in live
+    retired = [n for notes in plan.decks.values() for n in notes if n.retired]
+    assert [n.guid for n in retired] == [ours_guid] and "certdeck::retired" in retired[0].tags
+    write_build(plan, Path("out"))
+    assert ours_guid in lock_in(project / "out") and "TheirsGuid01" in lock_in(project / "out")
