@@ -391,3 +391,35 @@ def test_one_fact_with_a_guid_on_each_side_keeps_the_newer_live_and_the_other_re
     assert [n.guid for n in retired] == [ours_guid] and "certdeck::retired" in retired[0].tags
     write_build(plan, Path("out"))
     assert ours_guid in lock_in(project / "out") and "TheirsGuid01" in lock_in(project / "out")
+
+
+def test_a_killed_builds_workers_do_not_hold_the_folder(tmp_path: Path) -> None:
+    """The folder is held from reading the lock on, while workers build articles: it goes with the build
+    process, so a build killed with SIGKILL (whose workers may linger) leaves the folder free."""
+    import signal
+
+    _articles(tmp_path / "many", "k", 400)
+    (tmp_path / "a.md").write_text(ALPHA, encoding="utf-8")
+    out = tmp_path / "out"
+    # No pipes: lingering workers would hold them open.
+    first = subprocess.Popen([sys.executable, "-m", "generator", "build", str(tmp_path / "many"), "-o", str(out),
+                              "--jobs", "2", "--no-cache", "-q"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    workers: list[str] = []
+    deadline = time.monotonic() + 20
+    while len(workers) < 2 and time.monotonic() < deadline and first.poll() is None:
+        time.sleep(0.05)
+        workers = subprocess.run(["ps", "--ppid", str(first.pid), "-o", "pid="], capture_output=True,
+                                 text=True, check=False).stdout.split()
+    try:
+        if first.poll() is not None or len(workers) < 2:
+            pytest.skip("the build finished before its workers could be seen")
+        first.kill()
+        first.wait()
+        second = _certdeck("build", str(tmp_path / "a.md"), "-o", str(out), "--wait", "0", "-q")
+        assert second.communicate(timeout=60)[1] == "" and second.returncode == 0
+    finally:
+        for pid in workers:
+            try:
+                os.kill(int(pid), signal.SIGKILL)
+            except OSError:
+                pass
