@@ -644,7 +644,8 @@ def plan_build(paths: Sequence[Path], settings: Settings, out_dir: Path, jobs: i
     files = find_sources(paths, warnings)
     roots = source_roots(files, paths)
     top = project_root(out_dir) if root is None else os.path.realpath(root)
-    names = [article_name(f, top) for f in files]
+    folders: dict[str, str] = {}
+    names = [article_name(f, top, folders) for f in files]
     shown = {name: display_path(f) for name, f in zip(names, files)}
     results = build_articles(files, settings, cache, jobs, progress, roots, packed=True, names=names)
     cache.tidy()
