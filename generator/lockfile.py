@@ -210,8 +210,8 @@ def load_lock(text: str | bytes | None, path: str) -> dict[str, LockEntry]:
         check_guids(e.guid for e in lock.values())
         return lock
     except (ValueError, KeyError, TypeError, AttributeError) as err:
-        raise GeneratorError(f"lock file is damaged ({err}); move it away to start identities afresh",
-                             path) from None
+        # lockrepair.read_lock recovers what it can of a damaged lock: never suggest dropping it.
+        raise GeneratorError(f"lock file is damaged ({err})", path) from None
 
 
 def check_guids(guids: Iterable[str]) -> None:

@@ -45,6 +45,24 @@ def display_path(path: Path | str) -> str:
     return os.fsencode(path).decode("utf-8", "replace")
 
 
+def project_root(out_dir: Path) -> str:
+    """The folder holding the output folder, with symlinks resolved: what article paths are relative to."""
+    return os.path.realpath(os.path.dirname(os.path.abspath(out_dir)))
+
+
+def article_name(file: Path, root: str, folders: dict[str, str] | None = None) -> str:
+    """An article's path as the lock file and its cards give it: relative to the project root `root` (see
+    project_root), with `/` between folders, whatever the working directory; `..` when it is outside.
+    `folders`: a cache of each folder's path relative to `root` (the articles of a build share a few)."""
+    folders = {} if folders is None else folders
+    parent = os.path.dirname(file)
+    rel = folders.get(parent)
+    if rel is None:
+        rel = folders[parent] = os.path.relpath(os.path.realpath(os.path.abspath(parent or ".")), root)
+    name = os.path.normpath(os.path.join(rel, os.path.basename(file)))
+    return display_path(name if os.sep == "/" else name.replace(os.sep, "/"))
+
+
 def find_sources(paths: Iterable[Path], warnings: list[GeneratorError] | None = None) -> list[Path]:
     """Every article file named by `paths` (files, or folders searched recursively), sorted.
 
