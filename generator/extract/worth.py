@@ -19,7 +19,7 @@ import re
 from ..model import Block, Document, Fact
 from ..text import STOP_WORDS, stem_set
 from .roles import block_role, sentence_role
-from .structure import memo_by_identity
+from .structure import group_of, memo_by_identity
 from .spans import GENERIC, VERBS, is_function_word, nounish, tokens, verb_positions
 
 # Rules that read running prose: their answer must hold something specific to recall.
@@ -68,6 +68,8 @@ def why_unworthy(fact: Fact, doc: Document) -> str:
         reason = _bad_gap(fact)
         if reason:
             return reason
+    if fact.block.kind == "list_item" and _TOC_LEAD.match(_lead_of(fact.block, doc)):
+        return "page furniture: a list of the page's topics"
     if fact.rule == "list" and fact.block.list_id in _outline_lists(doc.blocks):
         return "a list of topic labels, each with its own sub-list (an outline, not a list to recall)"
     if fact.rule in TERM_RULES and not any(_specific(a, doc) for a in answers):
@@ -106,6 +108,15 @@ _NOTATION = re.compile(r"[=→:]")
 def _body(fact: Fact) -> str:
     """The clause a cloze card asks, without the list lead shown before it."""
     return fact.text.split(": ", 1)[-1] if fact.block.kind == "list_item" else fact.text
+
+
+_TOC_LEAD = re.compile(r"^(?:topics|contents|table of contents|in this (?:section|article|guide|chapter)|"
+                       r"on this page|related (?:topics|pages|articles))\s*:?$", re.I)
+
+
+def _lead_of(block: Block, doc: Document) -> str:
+    group = group_of(block, doc)
+    return group.lead if group is not None else ""
 
 
 def _given_by(answer: str, heading: str) -> bool:
