@@ -94,14 +94,14 @@ def _pair(
     line: int,
     term_first: bool = False,
     field: bool = False,
-    record: str = "",
+    record: str | None = "",
 ) -> Fact | None:
     """A card for one term/value pair, gapped on whichever side the other side explains. `record`: what a
     field belongs to ("Secure Sockets Layer (SSL)" for "Function: ..."), shown before it."""
     term, value = strip_citations(term.strip()), strip_citations(value.strip().rstrip("."))
     if not term or not value or is_noise(value + ".") or len(term.split()) > 8 or ADMONITION.match(term):
         return None
-    if field and not record and len(value.split()) > 1 and block.kind == "list_item":
+    if record is None:
         return None  # "Function: Legacy encrypted network protocol" with nothing to say whose function
     label = f"{record} — {term}" if record else term
     text = f"{label}: {value}"
@@ -120,21 +120,24 @@ def _pair(
     return cloze("glossary", text, term, 0.9 if term_first or _defines(value) else 0.8, block, sentence, line)
 
 
-def _record_name(block: Block, doc: Document) -> str:
+def _record_name(block: Block, doc: Document) -> str | None:
     """The name of the record a field item belongs to: its list's lead, or the bold name opening the
-    paragraph right before the list ("**Secure Sockets Layer (SSL)** Early encrypted ...")."""
+    paragraph right before the list ("**Secure Sockets Layer (SSL)** Early encrypted ..."); "" when the list
+    sits right under its heading (the card's cue names the record), None when nothing names it."""
     group = group_of(block, doc)
     if group is None:
         return ""
     if group.lead:
-        return group.lead if len(group.lead.split()) <= 8 else ""
+        return group.lead if len(group.lead.split()) <= 8 else None
     at = doc.blocks.index(group.items[0]) if group.items[0] in doc.blocks else 0
     before = doc.blocks[at - 1] if at > 0 else None
-    if before is not None and before.kind == "paragraph" and before.emphasis:
+    if before is None or before.kind == "heading":
+        return ""
+    if before.kind == "paragraph" and before.emphasis:
         name = before.emphasis[0].strip(" :")
         if before.text.lstrip().startswith(name) and len(name.split()) <= 8:
             return name
-    return ""
+    return None
 
 
 def _defines(value: str) -> bool:

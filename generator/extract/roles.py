@@ -63,7 +63,7 @@ _PAGE_NOTE = re.compile(
 _LOGISTICS = re.compile(
     r"\b(?:test(?:ing)?[- ]cent(?:er|re)s?|exam (?:room|cent(?:er|re)|day)|check[- ]in|proctor(?:ed|s)?|"
     r"examiners?|invigilators?|lockers?|pockets|belongings|personal items|scratch paper|whiteboards?|"
-    r"erasable|earplugs|(?:photo |government[- ]issued |valid )?(?:id|identification)\b(?: card)?|"
+    r"erasable|earplugs|(?:photo|government[- ]issued|valid|two forms of|forms? of) (?:id|identification)|identification|"
     r"webcam|restroom|bathroom|(?:unscheduled |scheduled )?breaks?\b(?= (?:during|between|are|is|of)\b)|"
     r"(?:cell ?)?phones?|smart ?watch(?:es)?|wrist ?watch(?:es)?|arrive (?:at least )?\d+ minutes|"
     r"(?:re)?schedul(?:e|ing) (?:your|the|an) (?:exam|test)|exam vouchers?|pearson vue|prometric|"
@@ -192,8 +192,15 @@ def _find_block_roles(blocks: tuple[Block, ...]) -> dict[int, str]:
     return roles
 
 
+_SCORE_HEADER = re.compile(r"\b(?:scores?|attempts?|tr(?:y|ies)|results?|grades?|1st|2nd|3rd|first|second)\b", re.I)
+_SCORE_CELL = re.compile(r"^\s*(?:[-–—]|n/?a|\d+(?:\.\d+)?\s*%?(?:\s*/\s*\d+)?)?\s*$", re.I)
+
+
 def _whole_block_role(block: Block, headings: set[str]) -> str:
     text = block.text.strip()
+    if block.kind == "table_row" and any(_SCORE_HEADER.search(h) for h in block.header[1:]) \
+            and all(_SCORE_CELL.match(c) for c in block.cells[1:]):
+        return "someone's test scores, not exam content"
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
     if len(lines) >= 2 and headings:
         echoed = sum(1 for ln in lines if normalize(_strip_number(ln)) in headings)

@@ -25,6 +25,7 @@ from .spans import GENERIC, VERBS, is_function_word, nounish, tokens, verb_posit
 # Rules that read running prose: their answer must hold something specific to recall.
 PROSE_RULES = frozenset({"claim", "cause", "contrast", "procedure", "number", "enumeration"})
 STRUCTURE_RULES = frozenset({"table", "field", "glossary", "list", "component", "markup"})
+STEP_RULES = frozenset({"procedure", "enumeration"})  # "Take out a [glove]" under "Steps in Donning Gloves"
 TERM_RULES = frozenset({"definition", "question-heading"})  # the answer is a term: never a vague word
 # Words that say how the author feels about something, or stand for anything: never the thing to recall.
 VAGUE = frozenset(
@@ -84,8 +85,8 @@ def why_unworthy(fact: Fact, doc: Document) -> str:
         return "a fragment with no verb: it states nothing"
     if fact.rule == "enumeration" and fact.kind == "cloze" and any(_in_parentheses(fact.text, g.start) for g in fact.gaps):
         return "the gap is in an aside, not the claim"
-    if fact.rule in PROSE_RULES and fact.block.section and all(_given_by(a, fact.block.section[-1]) for a in answers):
-        return "the heading above gives the answer away"
+    if fact.rule in STEP_RULES and fact.block.section and all(_given_by(a, fact.block.section[-1]) for a in answers):
+        return "a step's obvious object: the heading above names it"
     if fact.rule in PROSE_RULES:
         if not any(_specific(a, doc) for a in answers):
             return "nothing specific to recall in the answer"
