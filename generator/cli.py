@@ -278,10 +278,11 @@ def push_cmd(
                 raise typer.Exit(code=1)  # nothing is sent from a build that failed in part
             every = write_build(build, out, use_cache=True)
             removed = _remove_stale(build, every, out)
-        written = [(deck, path, n, c) for deck, path, n, c, retired in every if not retired]  # push finds them
+        written = [(deck, path, n, c) for deck, path, n, c, _ in every]
         if not quiet:
-            for deck, path, n_notes, n_cards in written:
-                typer.echo(f"{deck}: {n_notes} notes, {n_cards} cards -> {path}")
+            for deck, path, n_notes, n_cards, retired in every:
+                kind = "retired notes" if retired else "notes"
+                typer.echo(f"{deck}: {n_notes} {kind}, {n_cards} cards -> {path}")
             for deck, path in removed:
                 typer.echo(f"removed: {path} (deck {deck!r} is no longer built)")
         if not written:

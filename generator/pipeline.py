@@ -928,7 +928,7 @@ def _write_decks_and_json(build: Build, out_dir: Path, json_path: Path | None, u
         gone = [p for p in parts if isinstance(p, _Listed)]
         for target, group, retired in ((out_dir / names[deck], live, False),
                                        (out_dir / retired_names[deck], gone, True)):
-            if retired and not group:
+            if not group:  # no notes of this kind: an older package of them would mislead a new learner
                 _remove_stale(target)
                 continue
             used = {name for part in group for name in part.media_names()}
@@ -1030,8 +1030,9 @@ def retired_file_names(names: Mapping[str, str]) -> dict[str, str]:
 
 
 def _remove_stale(package: Path) -> None:
-    """Delete a retired-notes package an earlier build wrote, now that its deck has none (a regular file
-    only: a link of that name is left alone)."""
+    """Delete a package an earlier build wrote that this one has no notes for: a retired-notes package of a
+    deck with none left, or a deck all of whose notes are now retired (a regular file only: a link of that
+    name is left alone)."""
     import stat
 
     try:
