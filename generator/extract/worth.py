@@ -83,6 +83,8 @@ def why_unworthy(fact: Fact, doc: Document) -> str:
     if fact.rule == "claim" and _FRAGMENT_OPENER.match(_body(fact)) and not verb_positions(tokens(fact.text)) \
             and not _AUXILIARY.search(fact.text) and not _NOTATION.search(fact.text):
         return "a fragment with no verb: it states nothing"
+    if fact.rule in PROSE_RULES and fact.kind == "cloze" and _SUBJECTLESS.match(fact.text) and fact.rule != "procedure":
+        return "no subject: the clause opens with its verb"
     if fact.rule == "enumeration" and fact.kind == "cloze" and any(_in_parentheses(fact.text, g.start) for g in fact.gaps):
         return "the gap is in an aside, not the claim"
     if fact.rule in STEP_RULES and fact.block.section and all(_given_by(a, fact.block.section[-1]) for a in answers):
@@ -100,6 +102,14 @@ _AUXILIARY = re.compile(r"\b(?:is|are|was|were|be|been|has|have|had|can|could|wi
                         r"might|do|does|did)\b", re.I)
 
 
+# A claim that opens with its verb has lost its subject ("Can also display ...", "Used for ...", "Promotes and
+# supports ..."): unless a list's lead stands before it, nobody can tell what it is about.
+_SUBJECTLESS = re.compile(
+    r"^(?:\(|\[\.\.\.\])?(?:can|could|may|might|must|should|will|would|is|are|was|were|has|have|had|also|used|"
+    r"refers|known|helps|allows|provides|offers|supports|promotes|ensures|includes|contains|requires|makes|"
+    r"gives|takes|shows|displays|creates|enables|prevents|reduces|increases)\b",
+    re.I,
+)
 # A clause that opens like this and has no verb is the tail of a sentence: "As sole person for managing ...".
 _FRAGMENT_OPENER = re.compile(r"^(?:as|for|when|if|while|to|with|by|in|on|at|from|of|since|because|after|before|"
                               r"during|without|through|via)\b", re.I)
