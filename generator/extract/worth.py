@@ -234,6 +234,15 @@ _OBJECT_AFTER = re.compile(r"^\s+(?:it|them|the|a|an|its|their|this|these|those|
 # "to [...] the", "securely [...] the", "SHALL [...] a": what fills the gap is a verb.
 _VERB_BEFORE = re.compile(r"(?:\b(?:to|can|could|will|would|shall|should|must|may|might|cannot|not)|[a-z]ly)\s+$",
                           re.I)
+_VERB_FORM = re.compile(r"[A-Z][a-z]{2,}(?:[^sui]s|ed)")  # "Inspects", "Optimizes" ("Analysis", "Virus": nouns)
+
+
+def _clause_start(text: str, at: int) -> bool:
+    """Whether a gap opens the card's clause (the text, or what follows a list's lead "X: ")."""
+    before = text[:at].rstrip()
+    return not before or before.endswith(":")
+
+
 _PARTICIPLE_END = re.compile(r"\b[a-z]{3,}ed\s*$")
 _PREPOSITION_AFTER = re.compile(r"^\s+(?:in|by|on|at|for|with|to|from|as|under|into)\b", re.I)
 
@@ -249,6 +258,9 @@ def _bad_gap(fact: Fact) -> str:
             return "gap ends on a verb form"
         if " " not in inner_text.strip() and _VERB_BEFORE.search(text[:gap.start]) and _OBJECT_AFTER.match(rest):
             return "gap on a verb ('to [...] the')"
+        if fact.rule in PROSE_RULES and _clause_start(text, gap.start) and _VERB_FORM.fullmatch(inner_text.strip()) \
+                and _OBJECT_AFTER.match(rest):
+            return "gap on the clause's opening verb ('[Inspects] the work')"
         before = text[gap.start - 1] if gap.start > 0 else " "
         after = text[gap.end] if gap.end < len(text) else " "
         inner = text[gap.start:gap.end]
