@@ -22,13 +22,14 @@ from .extract import extract
 from .identity import IdentityReport, Pending, Stamp, cloze_ordinals, fix_ordinals, note_hash, pending_of, stamped
 from .identity import assign as assign_identity  # identity.assign_identity's work, on Pendings
 from .lockfile import (LOCK_NAME, Carried, LockEntry, SectionStats, check_guids, load_lock, lock_chunks, lock_of,
-                       parse_line, section_spans)
+                       parse_line, read_lock_bytes, section_spans)
 from .media import MediaFile, collect_media, media_names, source_roots
 from .memo import forget_article
 from .model import Document, Note
 from .notes import deck_name, make_notes
 from .parse import parse_markdown, plain_to_markdown
 from .read import Source, display_path, find_sources, read_limited, read_source
+from .safepath import refuse_symlinks
 from .select import select
 
 if TYPE_CHECKING:
@@ -77,6 +78,7 @@ def checked_notes(doc: Document, settings: Settings, curation: Curation | None,
     when the article fails is each block tried alone to find the culprits (linear, and only then); if no
     single block fails, the article's own error stands.
     """
+    deck_name(doc, settings.parent_deck)  # a deck Anki would refuse is the article's error, not each block's
     try:
         made, missed = curated_notes(doc, settings, curation, media)
         return made, missed, []
@@ -558,9 +560,12 @@ def _run(todo: list[tuple[int, _Task]], jobs: int, packed: bool, cache: ArticleC
     chunk = max(1, min(8, len(tasks) // (jobs * 4)))
     if method == "fork":
         _warm_for_workers()
+    from .cache import cache_secret
+    import os
+
     try:
-        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method),
-                                 initializer=_worker_start) as pool:
+        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method), initializer=_worker_start,
+                                 initargs=(os.getpid(), cache_secret())) as pool:
             for task, value in zip(tasks, pool.map(_build_task, tasks, chunksize=chunk)):
                 yield _result(value, task.key, packed, cache)
     except BrokenProcessPool:
@@ -574,11 +579,19 @@ def _run(todo: list[tuple[int, _Task]], jobs: int, packed: bool, cache: ArticleC
 _BUILD_GC_THRESHOLD = (50_000, 1_000, 1_000)
 
 
-def _worker_start() -> None:
-    """Set up a worker process: what it inherited from the parent (modules, parsers) is moved out of the
-    cycle collector's walks for good, and collections run at _BUILD_GC_THRESHOLD."""
+def _worker_start(parent: int | None = None, secret: bytes | None = None) -> None:
+    """Set up a worker process: it dies with its parent (see exit_with_parent), signs cache entries with the
+    parent's secret, what it inherited from the parent (modules, parsers) is moved out of the cycle
+    collector's walks for good, and collections run at _BUILD_GC_THRESHOLD."""
     import gc
 
+    from .cache import set_cache_secret
+    from .workers import exit_with_parent
+
+    if parent is not None:
+        exit_with_parent(parent)
+    if secret is not None:
+        set_cache_secret(secret)
     gc.freeze()
     gc.set_threshold(*_BUILD_GC_THRESHOLD)
 
@@ -617,6 +630,8 @@ def plan_build(paths: Sequence[Path], settings: Settings, out_dir: Path, jobs: i
     warnings: list[GeneratorError] = []
     media: dict[str, MediaFile] = {}
     built: set[str] = set()
+    if use_cache:  # the cache is written and tidied (deleted in) from here on
+        refuse_symlinks(_cache_paths(out_dir), display_path)
     cache = ArticleCache(out_dir / CACHE_DIR if use_cache else None, settings)
     records = SectionRecords(out_dir / CACHE_DIR if use_cache else None)
     files = find_sources(paths, warnings)
@@ -626,10 +641,7 @@ def plan_build(paths: Sequence[Path], settings: Settings, out_dir: Path, jobs: i
     # From here on, objects by the hundred thousand that form no cycles (see paused_gc).
     with paused_gc(freeze):
         lock_path = out_dir / LOCK_NAME
-        try:
-            lock_data = lock_path.read_bytes() if lock_path.exists() else None
-        except OSError as err:
-            raise GeneratorError(f"cannot read lock file: {err}", str(lock_path)) from None
+        lock_data = read_lock_bytes(lock_path, str(lock_path))
         had_lock = lock_data is not None
         spans = None
         if records.records and lock_data is not None:
@@ -806,8 +818,13 @@ def write_build(build: Build, out_dir: Path, json_path: Path | None = None, use_
     """
     from concurrent.futures import ThreadPoolExecutor
 
+    refuse_symlinks([out_dir], display_path)
     _make_folder(out_dir)
     with _FolderLock(out_dir):
+        names = deck_file_names(sorted(build.parts))
+        refuse_symlinks([*(out_dir / n for n in names.values()), out_dir / LOCK_NAME,
+                         *([json_path] if json_path is not None else []), *(_cache_paths(out_dir) if use_cache else [])],
+                        display_path)
         _remove_leftovers(out_dir)
         lock_path = out_dir / LOCK_NAME
         stats: SectionStats = {}
@@ -826,6 +843,12 @@ def write_build(build: Build, out_dir: Path, json_path: Path | None = None, use_
         if use_cache:
             _save_sections(out_dir / CACHE_DIR, build.sections, stats)
     return written
+
+
+def _cache_paths(out_dir: Path) -> list[Path]:
+    """What of the cache folder a build writes in, renames over or deletes in."""
+    folder = out_dir / CACHE_DIR
+    return [out_dir, folder, folder / "articles", folder / "decks.json", folder / SectionRecords.NAME]
 
 
 def _write_decks_and_json(build: Build, out_dir: Path, json_path: Path | None, use_cache: bool,
