@@ -217,7 +217,7 @@ def read_lock_bytes(path: Path, shown: str) -> bytes | None:
 
     try:
         info = os.lstat(path)
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # no lock yet (the output folder's own problem is reported later)
         return None
     except OSError as err:
         raise GeneratorError(f"cannot read lock file: {err.strerror or err}", shown) from None

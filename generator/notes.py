@@ -68,9 +68,13 @@ def fact_key(fact: Fact) -> str:
 
 def _tags(doc: Document, section: tuple[str, ...]) -> tuple[str, ...]:
     """A note's tags: the article's file name, its section, and the article's front-matter tags."""
-    tags = tuple(dict.fromkeys([doc.stem and tag_slug(doc.stem), *(tag_slug(s) for s in section[-1:]),
-                                *_meta_tags(doc)]))
-    return tuple(t for t in tags if t)
+    tags = [doc.stem and tag_slug(doc.stem), *(tag_slug(s) for s in section[-1:]), *_meta_tags(doc)]
+    # Anki's tags ignore case: `Célula` beside `célula` would be one tag there, so the first is kept.
+    kept: dict[str, str] = {}
+    for tag in tags:
+        if tag and tag.casefold() not in kept:
+            kept[tag.casefold()] = tag
+    return tuple(kept.values())
 
 
 def _note(fact: Fact, doc: Document, deck: str, key: str, media: Mapping[str, MediaFile] | None,

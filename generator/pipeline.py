@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Se
 
 from .cache import CACHE_DIR, ArticleCache, CacheMiss, SectionRecord, SectionRecords
 from .config import Settings
-from .curation import Curation, apply_curation, curation_file, load_curation
+from .curation import Curation, apply_curation, curation_file, load_curation, read_curation_bytes
 from .errors import GeneratorError
 from .extract import extract
 from .identity import IdentityReport, Pending, Stamp, cloze_ordinals, fix_ordinals, note_hash, pending_of, stamped
@@ -117,11 +117,12 @@ def _line_of(err: BaseException, default: int) -> int:
 def read_curation(article: Path) -> Curation | None:
     """The curation file beside `article`, if there is one."""
     path = curation_file(article)
-    if not path.is_file():
+    data = read_curation_bytes(path, str(path))
+    if data is None:
         return None
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as err:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
         raise GeneratorError(f"cannot read curation file: {err}", str(path)) from None
     return load_curation(text, str(path))
 
@@ -419,7 +420,7 @@ def _cache_key(cache: ArticleCache, file: Path, root: Path, limit: int) -> str |
     try:
         content = read_limited(file, limit)
         curation = curation_file(file)
-        extra = curation.read_bytes() if curation.is_file() else None
+        extra = read_curation_bytes(curation, str(curation))
     except (OSError, GeneratorError):
         return None  # build_article reports it
     return cache.key(f"{file}\0{root}", content, extra)
