@@ -309,6 +309,97 @@ def test_curation_of_a_big_article_with_a_thousand_rejections_is_fast() -> None:
     assert took < 15, took  # 73 s when every decision was compared with every sentence; about 1 s now
 
 
+def _reference_curation(facts: list, curation: object, doc: object) -> tuple[list, list]:
+    """apply_curation as it was (every decision compared with every sentence): what the index must equal."""
+    from dataclasses import replace
+
+    from generator import curation as c
+    from generator.errors import GeneratorError
+    from generator.identity import sentence_similarity
+    from generator.model import Fact
+    from generator.text import normalize
+
+    def facts_on(sentence: str, facts: list) -> list:
+        scores: dict[str, float] = {}
+        for f in facts:
+            key = normalize(f.sentence)
+            if key not in scores:
+                scores[key] = 1.0 if key == normalize(sentence) else sentence_similarity(sentence, f.sentence)
+        best = max(scores.values(), default=0.0)
+        return [] if best < c.CURATION_MIN else [f for f in facts if scores[normalize(f.sentence)] == best]
+
+    def from_text(sentence: str, rejected: set) -> object:
+        best, best_score = None, c.CURATION_MIN
+        for block in doc.blocks:  # type: ignore[attr-defined]
+            if block.skip or block.kind in ("heading", "code"):
+                continue
+            for sent in block.sentences or ():
+                if normalize(sent.text) in rejected:
+                    continue
+                score = sentence_similarity(sentence, sent.text)
+                if score >= best_score and (best is None or score > best_score):
+                    best, best_score = Fact("curation", "cloze", sent.text, "", 0.0, block, sent.text, sent.line), score
+        return best
+
+    out, warnings, rejected = list(facts), [], set()
+    order = {a: n for n, a in enumerate(c._ACTIONS)}
+    for d in sorted(curation.decisions, key=lambda d: (order[d.action], d.line)):  # type: ignore[attr-defined]
+        hits = facts_on(d.sentence, out)
+        if d.action == "reject":
+            rejected.update(normalize(f.sentence) for f in hits)
+            out = [f for f in out if f not in hits]
+        elif d.action == "pin":
+            out = [replace(f, pinned=True) if f in hits else f for f in out]
+        else:
+            hits = [f for f in hits if normalize(f.sentence) not in rejected]
+            edited = c._edited(d, hits[0] if hits else from_text(d.sentence, rejected))
+            if edited is not None:
+                out = [f for f in out if f not in hits] + [edited]
+                hits = [edited]
+        if not hits:
+            warnings.append(GeneratorError(f"curation: no card comes from {c._short(d.sentence)} any more "
+                                           f"({d.action} not applied)", curation.path, d.line))  # type: ignore[attr-defined]
+    return out, warnings
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_curation_index_decides_exactly_as_comparing_every_sentence(seed: int) -> None:
+    import random
+
+    from generator.curation import apply_curation, load_curation
+    from generator.extract import extract
+    from generator.parse import parse_markdown
+    from tests.hostile import big_article
+
+    doc = parse_markdown(big_article(6_000, seed=seed), "a.md", {})
+    facts = extract(doc)
+    sentences = [s.text for b in doc.blocks for s in (b.sentences or ())]
+    rng = random.Random(seed)
+
+    def reworded() -> str:
+        words = rng.choice(sentences).split()
+        for _ in range(rng.randrange(4)):  # drop, repeat or add a word: near and far misses alike
+            at = rng.randrange(len(words))
+            kind = rng.randrange(3)
+            if kind == 0 and len(words) > 1:
+                del words[at]
+            elif kind == 1:
+                words.insert(at, words[at])
+            else:
+                words.insert(at, rng.choice(["the", "a", "new", "cells", "trust"]))
+        return " ".join(words)
+
+    lines = ["reject:"] + [f"  - {json.dumps(reworded())}" for _ in range(15)]
+    lines += ["pin:"] + [f"  - {json.dumps(reworded())}" for _ in range(10)]
+    lines += ["edit:"] + [f"  - sentence: {json.dumps(reworded())}\n    cloze: \"The {{{{c1::x}}}} {i}.\""
+                          for i in range(10)]
+    curation = load_curation("\n".join(lines) + "\n", "c.yaml")
+    got, got_warnings = apply_curation(facts, curation, doc)
+    want, want_warnings = _reference_curation(facts, curation, doc)
+    assert got == want
+    assert [(w.message, w.line) for w in got_warnings] == [(w.message, w.line) for w in want_warnings]
+
+
 # --- 12: decks Anki would refuse ---------------------------------------------------------------------
 
 def test_a_deck_nested_deeper_than_anki_allows_is_refused_at_build_time(tmp_path: Path) -> None:
