@@ -22,14 +22,14 @@ from .extract import extract
 from .identity import IdentityReport, Pending, Stamp, cloze_ordinals, fix_ordinals, note_hash, pending_of, stamped
 from .identity import assign as assign_identity  # identity.assign_identity's work, on Pendings
 from .lockfile import (LOCK_NAME, Carried, LockEntry, SectionStats, check_guids, load_lock, lock_chunks, lock_of,
-                       parse_line, read_lock_bytes, section_spans)
+                       parse_line, section_spans)
 from .media import MediaFile, collect_media, media_names, source_roots
 from .memo import forget_article
 from .model import Document, Note
 from .notes import deck_name, make_notes
 from .parse import parse_markdown, plain_to_markdown
 from .read import Source, display_path, find_sources, read_limited, read_source
-from .safepath import refuse_symlinks
+from .safepath import read_lock_bytes, refuse_symlinks
 from .select import select
 
 if TYPE_CHECKING:

@@ -48,3 +48,39 @@ def read_regular(path: Path, limit: int) -> bytes | None:
     finally:
         os.close(fd)
     return data if len(data) <= limit else None
+
+
+MAX_LOCK_BYTES = 1 << 30  # a lock of 100,000 notes is about 150 MB
+
+
+def read_lock_bytes(path: Path, shown: str) -> bytes | None:
+    """The lock file's bytes (None if there is none), read only if it is a regular file of at most
+    MAX_LOCK_BYTES, not a symlink (a build replaces the lock: never through a symlink, never by reading
+    /dev/zero until memory runs out)."""
+    import os
+    import stat
+
+    try:
+        info = os.lstat(path)
+    except (FileNotFoundError, NotADirectoryError):  # no lock yet (the output folder's own problem is reported later)
+        return None
+    except OSError as err:
+        raise GeneratorError(f"cannot read lock file: {err.strerror or err}", shown) from None
+    if stat.S_ISLNK(info.st_mode):
+        raise GeneratorError("lock file is a symlink; certdeck does not read or write through symlinks "
+                             "(replace it with the file itself)", shown)
+    if not stat.S_ISREG(info.st_mode):
+        raise GeneratorError("lock file is not a regular file", shown)
+    if info.st_size > MAX_LOCK_BYTES:
+        raise GeneratorError(f"lock file is larger than {MAX_LOCK_BYTES >> 20} MiB; not read", shown)
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                raise GeneratorError("lock file is not a regular file", shown)
+            data = fh.read(MAX_LOCK_BYTES + 1)
+    except OSError as err:
+        raise GeneratorError(f"cannot read lock file: {err.strerror or err}", shown) from None
+    if len(data) > MAX_LOCK_BYTES:
+        raise GeneratorError(f"lock file is larger than {MAX_LOCK_BYTES >> 20} MiB; not read", shown)
+    return data
