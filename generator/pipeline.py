@@ -561,8 +561,9 @@ def _run(todo: list[tuple[int, _Task]], jobs: int, packed: bool, cache: ArticleC
     chunk = max(1, min(8, len(tasks) // (jobs * 4)))
     if method == "fork":
         _warm_for_workers()
-    from .cache import cache_secret
     import os
+
+    from .cache import cache_secret
 
     try:
         with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method), initializer=_worker_start,
