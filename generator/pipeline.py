@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Se
 
 from .cache import CACHE_DIR, ArticleCache, CacheMiss, SectionRecord, SectionRecords
 from .config import Settings, for_article
-from .curation import Curation, apply_curation, curation_file, load_curation
+from .curation import Curation, apply_curation, curation_file, load_curation, read_curation_bytes
 from .errors import GeneratorError
 from .extract import extract
 from .identity import IdentityReport, Pending, Stamp, cloze_ordinals, fix_ordinals, note_hash, pending_of, stamped
@@ -34,6 +34,7 @@ from .parse import parse_markdown
 from .pasted import looks_pasted, pasted_to_markdown
 from .read import (Source, article_name, display_path, find_sources, is_converted, project_root, read_limit,
                    read_limited, read_source)
+from .safepath import read_lock_bytes, refuse_symlinks
 from .select import select
 from .stale import stale_decks
 
@@ -84,6 +85,7 @@ def checked_notes(doc: Document, settings: Settings, curation: Curation | None,
     when the article fails is each block tried alone to find the culprits (linear, and only then); if no
     single block fails, the article's own error stands.
     """
+    deck_name(doc, settings.parent_deck)  # a deck Anki would refuse is the article's error, not each block's
     try:
         made, missed = curated_notes(doc, settings, curation, media)
         return made, missed, []
@@ -122,11 +124,12 @@ def _line_of(err: BaseException, default: int) -> int:
 def read_curation(article: Path) -> Curation | None:
     """The curation file beside `article`, if there is one."""
     path = curation_file(article)
-    if not path.is_file():
+    data = read_curation_bytes(path, str(path))
+    if data is None:
         return None
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as err:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
         raise GeneratorError(f"cannot read curation file: {err}", str(path)) from None
     return load_curation(text, str(path))
 
@@ -434,7 +437,7 @@ def _cache_key(cache: ArticleCache, file: Path, root: Path, limit: int, name: st
     try:
         content = read_limited(file, read_limit(file, limit))
         curation = curation_file(file)
-        extra = curation.read_bytes() if curation.is_file() else None
+        extra = read_curation_bytes(curation, str(curation))
     except (OSError, GeneratorError):
         return None  # build_article reports it
     # The name is what the notes say the article is (their Source line, the lock's path): part of the key.
@@ -582,9 +585,13 @@ def _run(todo: list[tuple[int, _Task]], jobs: int, packed: bool, cache: ArticleC
     chunk = max(1, min(8, len(tasks) // (jobs * 4)))
     if method == "fork":
         _warm_for_workers()
+    import os
+
+    from .cache import cache_secret
+
     try:
-        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method),
-                                 initializer=_worker_start) as pool:
+        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method), initializer=_worker_start,
+                                 initargs=(os.getpid(), cache_secret())) as pool:
             for task, value in zip(tasks, pool.map(_build_task, tasks, chunksize=chunk)):
                 yield _result(value, task.key, packed, cache)
     except BrokenProcessPool:
@@ -598,17 +605,25 @@ def _run(todo: list[tuple[int, _Task]], jobs: int, packed: bool, cache: ArticleC
 _BUILD_GC_THRESHOLD = (50_000, 1_000, 1_000)
 
 
-def _worker_start() -> None:
-    """Set up a worker process: what it inherited from the parent (modules, parsers) is moved out of the
-    cycle collector's walks for good, and collections run at _BUILD_GC_THRESHOLD."""
+def _worker_start(parent: int | None = None, secret: bytes | None = None) -> None:
+    """Set up a worker process: it dies with its parent (see exit_with_parent), signs cache entries with the
+    parent's secret, what it inherited from the parent (modules, parsers) is moved out of the cycle
+    collector's walks for good, and collections run at _BUILD_GC_THRESHOLD."""
     import gc
 
-    for fd in list(_LOCK_FDS):
+    from .cache import set_cache_secret
+    from .workers import exit_with_parent
+
+    for fd in list(_LOCK_FDS):  # the folder lock is the parent's: it goes away with the parent
         try:
             os.close(fd)
         except OSError:
             pass
     _LOCK_FDS.clear()
+    if parent is not None:
+        exit_with_parent(parent)
+    if secret is not None:
+        set_cache_secret(secret)
     gc.freeze()
     gc.set_threshold(*_BUILD_GC_THRESHOLD)
 
@@ -652,6 +667,8 @@ def plan_build(paths: Sequence[Path], settings: Settings, out_dir: Path, jobs: i
     warnings: list[GeneratorError] = []
     media: dict[str, MediaFile] = {}
     built: set[str] = set()
+    if use_cache:  # the cache is written and tidied (deleted in) from here on
+        refuse_symlinks(_cache_paths(out_dir), display_path)
     cache = ArticleCache(out_dir / CACHE_DIR if use_cache else None, settings)
     records = SectionRecords(out_dir / CACHE_DIR if use_cache else None)
     files = find_sources(paths, warnings)
@@ -667,9 +684,9 @@ def plan_build(paths: Sequence[Path], settings: Settings, out_dir: Path, jobs: i
         lock_path = out_dir / LOCK_NAME
         try:
             lock_seen = lock_signature(lock_path)
-            lock_data = lock_path.read_bytes() if lock_seen is not None else None
         except OSError as err:
             raise GeneratorError(f"cannot read lock file: {err}", str(lock_path)) from None
+        lock_data = read_lock_bytes(lock_path, str(lock_path))
         had_lock = lock_data is not None
         from .package import style_stamps  # genanki is not imported by it
 
@@ -873,8 +890,14 @@ def write_build(build: Build, out_dir: Path, json_path: Path | None = None, use_
     """
     from concurrent.futures import ThreadPoolExecutor
 
+    refuse_symlinks([out_dir], display_path)
     _make_folder(out_dir)
     with _FolderLock(out_dir):
+        names = deck_file_names(sorted(build.parts))
+        refuse_symlinks([*(out_dir / n for n in names.values()),
+                         *(out_dir / n for n in retired_file_names(names).values()), out_dir / LOCK_NAME,
+                         *([json_path] if json_path is not None else []), *(_cache_paths(out_dir) if use_cache else [])],
+                        display_path)
         lock_path = out_dir / LOCK_NAME
         try:
             now_seen = lock_signature(lock_path)
@@ -900,6 +923,12 @@ def write_build(build: Build, out_dir: Path, json_path: Path | None = None, use_
         if use_cache:
             _save_sections(out_dir / CACHE_DIR, build.sections, stats)
     return written
+
+
+def _cache_paths(out_dir: Path) -> list[Path]:
+    """What of the cache folder a build writes in, renames over or deletes in."""
+    folder = out_dir / CACHE_DIR
+    return [out_dir, folder, folder / "articles", folder / "decks.json", folder / SectionRecords.NAME]
 
 
 def _write_decks_and_json(build: Build, out_dir: Path, json_path: Path | None, use_cache: bool,

@@ -263,7 +263,7 @@ def check_meta(data: Any, key_lines: dict[Any, int], path: str) -> tuple[dict[st
             if bad:
                 warnings.append(GeneratorError(f"front matter `tags` must be a list or comma-separated text, "
                                                f"not {bad}; tags left out", path, line))
-            meta["tags"] = tags
+            meta["tags"] = _cleaned_tags(tags, path, line, warnings)
         else:
             close = difflib.get_close_matches(name.lower(), KNOWN_KEYS, n=1, cutoff=0.75)
             if close and close[0] != name:
@@ -298,6 +298,22 @@ def _tags(value: Any) -> tuple[list[str], str]:
     if scalar is not None:
         return [scalar], ""
     return [], _kind(value)
+
+
+def _cleaned_tags(tags: list[str], path: str, line: int, warnings: list[GeneratorError]) -> list[str]:
+    """Tags as Anki can hold them (text.clean_tag), with a warning for each one that had to change."""
+    from .text import clean_tag
+
+    out = []
+    for tag in tags:
+        clean = clean_tag(tag)
+        if clean != tag:
+            what = f"changed to {clean!r}" if clean else "left out"
+            warnings.append(GeneratorError(f"front matter tag {tag!r} {what} (Anki tags cannot hold spaces, "
+                                           f"quotes or empty `::` levels)", path, line))
+        if clean:
+            out.append(clean)
+    return out
 
 
 def _kind(value: Any) -> str:
