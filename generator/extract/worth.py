@@ -301,7 +301,13 @@ def _specific(answer: str, doc: Document) -> bool:
     words = _WORD.findall(answer)
     for word in words:
         low = word.lower()
-        if low in VAGUE or low in GENERIC or is_function_word(low) or len(low) < 3 and not _CODEISH.search(word):
+        if _vague(low) or low in GENERIC or is_function_word(low) or len(low) < 3 and not _CODEISH.search(word):
             continue
         return True
     return False
+
+
+def _vague(low: str) -> bool:
+    """A vague word, in the singular or the plural ("processes", "strategies")."""
+    return (low in VAGUE or (low.endswith("es") and low[:-2] in VAGUE) or (low.endswith("s") and low[:-1] in VAGUE)
+            or (low.endswith("ies") and low[:-3] + "y" in VAGUE))
