@@ -23,6 +23,8 @@ RULE_PRIORITY = {
     "table": 1,
     "list": 1,
     "question-heading": 2,
+    "exercise": 2,
+    "inline-command": 2,
     "definition": 3,
     "abbreviation": 3,
     "enumeration": 4,
@@ -54,7 +56,8 @@ def select(facts: Sequence[Fact], doc: Document, words_per_note: int = 15) -> li
     for fact, words in sorted(entries, key=lambda entry: _rank(entry[0])):
         answers = _words(" ".join(_answers(fact)))
         ranked = index.ranked(words)
-        if any(_duplicate(words, answers, kept[k][1], kept[k][2]) for k in index.candidates(words, answers, ranked)):
+        if any(_duplicate(words, answers, kept[k][1], kept[k][2]) and not _other_line(fact, kept[k][0])
+               for k in index.candidates(words, answers, ranked)):
             continue
         index.add(words, answers, len(kept), ranked)
         kept.append((fact, words, answers))
@@ -69,6 +72,11 @@ def budget_for(doc: Document, words_per_note: int) -> int:
     """How many automatic notes an article may get: one per `words_per_note` words, at least MIN_BUDGET."""
     words = sum(len(b.text.split()) for b in doc.blocks if b.kind not in ("code", "html"))
     return max(MIN_BUDGET, words // max(1, words_per_note))
+
+
+def _other_line(fact: Fact, other: Fact) -> bool:
+    """Two command lines of one code block (an exercise's steps) are two facts, however alike they read."""
+    return fact.rule == other.rule == "exercise" and fact.sentence != other.sentence
 
 
 def _full_text(fact: Fact) -> str:

@@ -12,8 +12,10 @@ from .claim import claim
 from .components import components
 from .definition import definition
 from .enumeration import enumeration
+from .exercise import exercise, task_blocks
 from .filters import is_title_echo
 from .glossary import glossary
+from .inline_command import cuts_command, inline_commands
 from .lists import list_items
 from .markup import markup
 from .question_heading import question_heading
@@ -25,6 +27,8 @@ RULES: Sequence[tuple[str, Rule]] = (
     ("glossary", glossary),
     ("list", list_items),
     ("question-heading", question_heading),
+    ("exercise", exercise),
+    ("inline-command", inline_commands),
     ("definition", definition),
     ("enumeration", enumeration),
     ("claim", claim),
@@ -35,10 +39,11 @@ def extract(doc: Document, rules: Sequence[tuple[str, Rule]] = RULES) -> list[Fa
     """Every candidate fact the rules find, except from blocks the author excluded or that repeat a title."""
     facts: list[Fact] = []
     echoes: dict[int, tuple[Block, bool]] = {}  # facts share blocks; each held, so its id stays its own
-    for _name, rule in rules:
+    taken = task_blocks(doc)  # blocks a structure rule reads as a whole (an exercise's task): no other rule's
+    for name, rule in rules:
         for fact in rule(doc):
             block = fact.block
-            if block.skip:
+            if block.skip or (id(block) in taken and name != "exercise") or cuts_command(fact):
                 continue
             seen = echoes.get(id(block))
             if seen is None or seen[0] is not block:
