@@ -24,6 +24,7 @@ RULE_PRIORITY = {
     "list": 1,
     "question-heading": 2,
     "exercise": 2,
+    "mcq": 2,
     "inline-command": 2,
     "definition": 3,
     "abbreviation": 3,

@@ -18,6 +18,7 @@ from .glossary import glossary
 from .inline_command import cuts_command, inline_commands
 from .lists import list_items
 from .markup import markup
+from .mcq import mcq, mcq_blocks
 from .question_heading import question_heading
 
 Rule = Callable[[Document], list[Fact]]
@@ -28,6 +29,7 @@ RULES: Sequence[tuple[str, Rule]] = (
     ("list", list_items),
     ("question-heading", question_heading),
     ("exercise", exercise),
+    ("mcq", mcq),
     ("inline-command", inline_commands),
     ("definition", definition),
     ("enumeration", enumeration),
@@ -39,11 +41,12 @@ def extract(doc: Document, rules: Sequence[tuple[str, Rule]] = RULES) -> list[Fa
     """Every candidate fact the rules find, except from blocks the author excluded or that repeat a title."""
     facts: list[Fact] = []
     echoes: dict[int, tuple[Block, bool]] = {}  # facts share blocks; each held, so its id stays its own
-    taken = task_blocks(doc)  # blocks a structure rule reads as a whole (an exercise's task): no other rule's
+    # Blocks a structure rule reads as a whole (an exercise's task, a multiple-choice question): theirs alone.
+    owner = dict.fromkeys(task_blocks(doc), "exercise") | dict.fromkeys(mcq_blocks(doc), "mcq")
     for name, rule in rules:
         for fact in rule(doc):
             block = fact.block
-            if block.skip or (id(block) in taken and name != "exercise") or cuts_command(fact):
+            if block.skip or owner.get(id(block), name) != name or cuts_command(fact):
                 continue
             seen = echoes.get(id(block))
             if seen is None or seen[0] is not block:
