@@ -62,8 +62,9 @@ def _note(fact: Fact, doc: Document, deck: str, key: str, media: Mapping[str, Me
           tags: tuple[str, ...]) -> Note:
     section = fact.block.section
     context = _context(fact, doc)
-    if fact.kind == "qa" and normalize(context) == normalize(fact.text):
-        context = ""  # a question heading is its own cue: the card would show it twice
+    if fact.kind == "qa" and normalize(context.rsplit(" › ", 1)[-1]) == normalize(fact.text):
+        # A question heading is its own cue: the card would show it twice (the article's title still helps).
+        context = context.rsplit(" › ", 1)[0] if " › " in context else ""
     fields = note_fields(fact, doc, context, media or {})
     if fact.kind == "cloze":
         cards = cloze_cards(fact.text, fact.gaps, context)

@@ -82,6 +82,9 @@ def is_command(text: str, prompted: bool = False) -> bool:
     name = program(text)
     if not name or not _PROGRAM.match(name) or name.endswith(":") or "=" in words[0]:
         return False
+    first = next((w for w in words if w not in ("sudo", "time", "nohup", "exec")), "")
+    if first.startswith("/") and "bin/" not in first:
+        return False  # `/var/lib/rpm` is a directory, `/usr/bin/rpm` a program
     if prompted or name in COMMANDS:
         return True
     return bool(_PLAIN_PROGRAM.match(name)) and any(_OPTION.match(w) for w in words[1:])

@@ -77,17 +77,26 @@ def _statement(text: str, line: int, commands: tuple[str, ...], block: Block) ->
 
 
 def cuts_command(fact: Fact) -> bool:
-    """Whether a cloze gap of another rule cuts a command span, or hides it together with other words."""
+    """Whether a cloze gap of another rule cuts a command span, or hides it together with other words; or
+    cuts into any other inline code span (`/[...]` of a path)."""
     if fact.kind != "cloze" or "`" not in fact.block.markup:
         return False
     commands = command_spans(fact.block)
-    if not commands:
-        return False
-    for start, end in _find(fact.text, commands):
+    for start, end in _find(fact.text, commands) if commands else ():
         for gap in fact.gaps:
             if gap.start < end and start < gap.end and (gap.start, gap.end) != (start, end):
                 return True
+    for start, end in _find(fact.text, _code(fact.block.markup)):
+        for gap in fact.gaps:
+            if start < gap.start < end or start < gap.end < end:
+                return True
     return False
+
+
+@lru_cache(maxsize=1 << 12)
+def _code(markup: str) -> tuple[str, ...]:
+    found = (" ".join(m.group(1).split()) for m in _CODE_SPAN.finditer(markup))
+    return tuple(dict.fromkeys(c for c in found if len(c) >= 2))
 
 
 def _find(text: str, commands: tuple[str, ...]) -> list[tuple[int, int]]:
