@@ -19,6 +19,7 @@ from .inline_command import cuts_command, inline_commands
 from .lists import list_items
 from .markup import markup
 from .mcq import mcq, mcq_blocks
+from .mnemonic import mnemonic, mnemonic_blocks, names_own_exam
 from .question_heading import question_heading
 
 Rule = Callable[[Document], list[Fact]]
@@ -30,6 +31,7 @@ RULES: Sequence[tuple[str, Rule]] = (
     ("question-heading", question_heading),
     ("exercise", exercise),
     ("mcq", mcq),
+    ("mnemonic", mnemonic),
     ("inline-command", inline_commands),
     ("definition", definition),
     ("enumeration", enumeration),
@@ -42,11 +44,13 @@ def extract(doc: Document, rules: Sequence[tuple[str, Rule]] = RULES) -> list[Fa
     facts: list[Fact] = []
     echoes: dict[int, tuple[Block, bool]] = {}  # facts share blocks; each held, so its id stays its own
     # Blocks a structure rule reads as a whole (an exercise's task, a multiple-choice question): theirs alone.
-    owner = dict.fromkeys(task_blocks(doc), "exercise") | dict.fromkeys(mcq_blocks(doc), "mcq")
+    owner = (dict.fromkeys(task_blocks(doc), "exercise") | dict.fromkeys(mcq_blocks(doc), "mcq")
+             | dict.fromkeys(mnemonic_blocks(doc), "mnemonic"))
     for name, rule in rules:
         for fact in rule(doc):
             block = fact.block
-            if block.skip or owner.get(id(block), name) != name or cuts_command(fact):
+            if (block.skip or owner.get(id(block), name) != name or cuts_command(fact)
+                    or names_own_exam(fact, doc)):
                 continue
             seen = echoes.get(id(block))
             if seen is None or seen[0] is not block:
