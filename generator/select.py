@@ -77,8 +77,10 @@ def budget_for(doc: Document, words_per_note: int) -> int:
 
 
 def _other_line(fact: Fact, other: Fact) -> bool:
-    """Two command lines of one code block (an exercise's steps) are two facts, however alike they read."""
-    return fact.rule == other.rule == "exercise" and fact.sentence != other.sentence
+    """Two command lines of one task (an exercise's steps), or two parts of one long list, are two facts,
+    however alike they read."""
+    return (fact.rule == other.rule and fact.rule in ("exercise", "list") and fact.sentence != other.sentence
+            and fact.block.section == other.block.section)
 
 
 def _full_text(fact: Fact) -> str:
