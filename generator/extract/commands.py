@@ -31,6 +31,9 @@ swapon sync sysctl systemctl tail tar tee telnet terraform test timedatectl top 
 tuned-adm type ulimit umask umount uname uniq unset unzip uptime useradd userdel usermod vgcreate
 vgdisplay vgextend vgreduce vgremove vgs vi vim visudo w watch wc wget whereis which who whoami xargs
 xfs_growfs xfs_repair xz yum zcat zip zypper ansible ansible-playbook ansible-galaxy ansible-doc
+pip pip3 python python3 npm npx node yarn go cargo make cmake gcc java javac mvn gradle conda brew snap
+flatpak psql mysql redis-cli mongosh sqlite3 kubectx kind minikube eksctl oc vagrant packer vault consul
+nmap tcpdump netcat nc ethtool iw iwconfig arp dig whois mtr ufw auditctl ausearch aureport journalctl
 """.split())
 # Programs that only look: in a task that changes something they are the author's checks, not the answer.
 READ_ONLY = frozenset("cat less more head tail ls ll echo pwd clear history curl wc getenforce sestatus id "

@@ -35,6 +35,8 @@ _CHECK_LEAD = re.compile(r"^(for |to )?(verif|check|confirm|test|output|result|e
                          r"\blooks? like\b|\bshould (see|output|show|look)|\bfor example\b|^e\.g\b", re.I)
 _CONTENT_LEAD = re.compile(r"\b(following|this|these) (content|lines?|entr(y|ies)|text)\b|^add$|^content$|"
                            r"\bmodify the line\b|^or\b|\balternativ|^(add|append|insert|content|paste)$", re.I)
+_POINTER = re.compile(r"^(?:now\s+|then\s+|next,?\s+)?(?:run|type|execute|enter|use|issue|try)\b(?:\s+\S+){0,4}?\s+"
+                      r"(?:the\s+)?(?:following|this|these|below|commands?)(?:\s+(?:commands?|below|line))?$", re.I)
 _CAN = re.compile(r"^(?:it|this|that|they|you)\s+(can|could|will|may)\s+(?P<rest>\S.{3,})$", re.I)
 _FIRST_PERSON = re.compile(r"\b(i|we|let['’]?s|us|our|my)\b", re.I)
 _FINITE = re.compile(r"\b(is|are|was|were|should|must|has|have|will|can|shall|need|needs)\b", re.I)
@@ -136,6 +138,8 @@ def _lead(blocks: tuple[Block, ...], i: int) -> tuple[str, Block | None] | None:
             bare = text.rstrip(":").strip()
             if _CHECK_LEAD.search(bare) or _CONTENT_LEAD.search(bare):
                 return None
+            if _POINTER.match(bare):
+                return "", None  # "Run the following command": the task is the section's
             return bare, b
         if _ask(text):
             return text, b
