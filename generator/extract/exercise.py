@@ -164,6 +164,8 @@ def _section_task(blocks: tuple[Block, ...], i: int) -> tuple[str, list[_Unit]]:
         if b.kind in ("html", "code", "heading"):
             break
         if b.kind == "paragraph" and b.text.strip().endswith(":"):
+            if _POINTER.match(b.text.strip().rstrip(":")):
+                continue  # "Run the following command:" names no task
             leads.append(b.text.strip().rstrip(":"))
             units.append(_Unit(leads[-1], _ask(leads[-1]), b))
             continue
