@@ -20,7 +20,7 @@ from .util import cloze_spans, question
 
 SCORE = 0.85
 MIN_OPTIONS = 3
-_OPTION = re.compile(r"^\s*(?:[-*+]\s+)?(?:\[[ xX]\]\s*)?(?:[✅✔☑✓]\s*)?\(?(?P<letter>[A-Ha-h])[).:]\s+(?P<text>\S.*)$")
+_OPTION = re.compile(r"^\s*(?:[-*+]\s+)?(?:\[[ xX]\]\s*)?(?:[✅✔☑✓]\s*)?\(?(?P<letter>[A-Ha-h])(?:[).:]|\s+[-–])\s+(?P<text>\S.*)$")
 _ANSWER = re.compile(
     r"^\W*(?:the\s+)?(?:correct\s+|right\s+)?(?:answer|ans|solution|key)\s*(?:is)?\s*[:\-–—=]?\s*\**\s*"
     r"\(?(?P<letter>[A-Ha-h])\b(?![a-z'’])",
@@ -78,9 +78,12 @@ def _analyse(blocks: tuple[Block, ...]) -> tuple[tuple[Fact, ...], frozenset[int
 def _lines(blocks: tuple[Block, ...]) -> list[_Line]:
     out: list[_Line] = []
     for b in blocks:
+        if b.kind == "html":  # "<details><summary>Answer</summary> B </details>": its words, as one line
+            out.append(_Line(_plain(" ".join(b.text.split())), False, b, b.line))
+            continue
         if b.kind not in ("paragraph", "list_item", "heading", "quote"):
             continue
-        raw = [ln for ln in b.markup.split("\n") if ln.strip()] if b.kind == "paragraph" else [b.markup or b.text]
+        raw = [ln for ln in b.markup.split("\n") if ln.strip()] if b.kind != "heading" else [b.text]
         if len(raw) <= 1:
             out.append(_Line(b.text, _all_bold(b.markup, b.text, b.emphasis), b, b.line))
             continue
