@@ -63,10 +63,13 @@ def _analyse(blocks: tuple[Block, ...]) -> tuple[tuple[Fact, ...], frozenset[int
             continue
         stem = lines[i - 1] if i > 0 and not _OPTION.match(lines[i - 1].text) else None
         end = i + len(options)
+        correct = _correct(options, lines[end : end + 3])
+        if correct is None and (stem is None or not stem.text.rstrip().endswith("?")):
+            i = end  # "Eligibility requires:" over "a) ... b) ... c) ...": a lettered list, not a question
+            continue
         taken.update(id(o.block) for o in options)
         if stem is not None and _is_stem(stem.text):
             taken.add(id(stem.block))
-            correct = _correct(options, lines[end : end + 3])
             if correct is not None:
                 fact = _fact(stem, correct)
                 if fact is not None:
