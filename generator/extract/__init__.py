@@ -19,7 +19,7 @@ from .inline_command import cuts_command, inline_commands
 from .lists import list_items
 from .markup import markup
 from .mcq import mcq, mcq_blocks
-from .mnemonic import mnemonic, mnemonic_blocks, names_own_exam
+from .mnemonic import mnemonic, mnemonic_blocks, names_own_exam, own_acronyms
 from .question_heading import question_heading
 
 Rule = Callable[[Document], list[Fact]]
@@ -46,11 +46,12 @@ def extract(doc: Document, rules: Sequence[tuple[str, Rule]] = RULES) -> list[Fa
     # Blocks a structure rule reads as a whole (an exercise's task, a multiple-choice question): theirs alone.
     owner = (dict.fromkeys(task_blocks(doc), "exercise") | dict.fromkeys(mcq_blocks(doc), "mcq")
              | dict.fromkeys(mnemonic_blocks(doc), "mnemonic"))
+    own = own_acronyms(doc)  # the deck's own exam: its name is never asked
     for name, rule in rules:
         for fact in rule(doc):
             block = fact.block
             if (block.skip or owner.get(id(block), name) != name or cuts_command(fact)
-                    or names_own_exam(fact, doc)):
+                    or names_own_exam(fact, own)):
                 continue
             seen = echoes.get(id(block))
             if seen is None or seen[0] is not block:

@@ -28,6 +28,8 @@ _INLINE = re.compile(
 _ITEM_LETTER = re.compile(r"^(?P<letter>[A-Z])\s*(?:[:=)—–.]|\s-\s|\s+(?:is\s+)?for\s+|\s+=\s+)\s*(?P<word>\S.*)$")
 _FUNCTION = frozenset("of and the for to in on a an & or with".split())
 _WORD_END = re.compile(r"\s*(?:[:(—–]|\s-\s|,)")
+_EXAM_WORDS = re.compile(r"\b(exams?|certifi\w*|cert|practice|tests?|questions|prep\w*|study|review|guide|notes|"
+                         r"cheat ?sheet|boot ?camp|course|domains?|objectives)\b", re.I)
 _UPPER_TOKEN = re.compile(r"\b[A-Z][A-Z0-9]{1,9}(?:-[A-Z0-9]{1,6})?\b")
 
 
@@ -80,16 +82,23 @@ def _of_blocks(blocks: tuple[Block, ...], own: frozenset[str]) -> tuple[tuple[Fa
 
 
 def own_acronyms(doc: Document) -> frozenset[str]:
-    """Acronyms in the article's title, deck or front matter: the deck's own exam, certification or body."""
-    meta = " ".join(str(doc.meta.get(k, "")) for k in ("title", "deck", "exam", "certification", "tags"))
-    return frozenset(a.replace("-", "") for a in _UPPER_TOKEN.findall(f"{doc.title} {meta}"))
+    """Acronyms naming the deck's own exam, certification or body: those in the front matter's `exam` or
+    `certification`, and those in the title or deck when it speaks of an exam ("CCNA Exam Day", "CISSP
+    Study Notes", "AZ-900 Practice") or the acronym carries a number (an exam code). "TCP vs UDP" is a
+    subject, not an exam: its acronyms stay cards."""
+    named = " ".join(str(doc.meta.get(k, "")) for k in ("exam", "certification"))
+    found = {a.replace("-", "") for a in _UPPER_TOKEN.findall(named)}
+    for text in (doc.title, str(doc.meta.get("deck", "")), str(doc.meta.get("title", ""))):
+        exam_words = bool(_EXAM_WORDS.search(text))
+        found.update(a.replace("-", "") for a in _UPPER_TOKEN.findall(text)
+                     if exam_words or any(c.isdigit() for c in a))
+    return frozenset(found)
 
 
-def names_own_exam(fact: Fact, doc: Document) -> bool:
-    """Whether a fact asks for the deck's own exam's acronym or its expansion ("CCNA stands for ...", "What
-    does CCNA stand for?", a gap on "Cisco Certified Network Associate"); other facts of the same sentence
-    stay ("... (CCNA) credential renews every three years")."""
-    own = own_acronyms(doc)
+def names_own_exam(fact: Fact, own: frozenset[str]) -> bool:
+    """Whether a fact asks for the deck's own exam's acronym (`own`, from `own_acronyms`) or its expansion
+    ("CCNA stands for ...", "What does CCNA stand for?", a gap on "Cisco Certified Network Associate");
+    other facts of the same sentence stay ("... (CCNA) credential renews every three years")."""
     if not own:
         return False
     m = _INLINE.match(fact.sentence.strip())
