@@ -39,7 +39,7 @@ def mnemonic(doc: Document) -> list[Fact]:
 
 
 def mnemonic_blocks(doc: Document) -> frozenset[int]:
-    """ids of the list items that spell out a mnemonic letter by letter (asked in its note alone)."""
+    """ids of the blocks that are a mnemonic and nothing else (asked in its own note alone)."""
     return _analyse(doc)[1]
 
 
@@ -60,6 +60,8 @@ def _of_blocks(blocks: tuple[Block, ...], own: frozenset[str]) -> tuple[tuple[Fa
                 continue
             acronym, expansion = m.group("acr"), m.group("exp").strip().rstrip(".")
             spans = _spell(acronym, _parts(expansion))
+            if spans and len(block.sentences) == 1:
+                taken.add(id(block))  # the block is the mnemonic: another rule would card it twice
             if spans and acronym not in own:
                 fact = _fact(acronym, expansion, spans, block, sentence.text, sentence.line)
                 facts.extend([fact] if fact else [])
