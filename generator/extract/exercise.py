@@ -37,6 +37,7 @@ _CONTENT_LEAD = re.compile(r"\b(following|this|these) (content|lines?|entr(y|ies
                            r"\bmodify the line\b|^or\b|\balternativ|^(add|append|insert|content|paste)$", re.I)
 _POINTER = re.compile(r"^(?:now\s+|then\s+|next,?\s+)?(?:run|type|execute|enter|use|issue|try)\b(?:\s+\S+){0,4}?\s+"
                       r"(?:the\s+)?(?:following|this|these|below|commands?)(?:\s+(?:commands?|below|line))?$", re.I)
+_DOTTED = re.compile(r"\d\.\d|\w\.\w")
 _CAN = re.compile(r"^(?:it|this|that|they|you)\s+(can|could|will|may)\s+(?P<rest>\S.{3,})$", re.I)
 _FIRST_PERSON = re.compile(r"\b(i|we|let['’]?s|us|our|my)\b", re.I)
 _FINITE = re.compile(r"\b(is|are|was|were|should|must|has|have|will|can|shall|need|needs)\b", re.I)
@@ -225,12 +226,24 @@ def _matching_unit(cmd: str, units: list[_Unit]) -> tuple[_Unit | None, bool]:
 
 
 def _names(text: str, value: str) -> bool:
-    """Whether `text` names `value` (or one of its parts: "172.25.250.10/24" names "172.25.250.10")."""
+    """Whether `text` names `value` (or the address of "172.25.250.10/24"), as a whole word: no letter,
+    digit or dot right before it, no letter or digit right after."""
     parts = {value, value.rstrip("/")}
     head = re.split(r"[/:]", value)[0]
-    if re.search(r"\d\.\d|\w\.\w", head):
+    if _DOTTED.search(head):
         parts.add(head)  # an address or host name with its prefix length or path
-    return any(len(p) >= 2 and re.search(r"(?<![\w.])" + re.escape(p) + r"(?![\w])", text) for p in parts)
+    for part in parts:
+        if len(part) < 2:
+            continue
+        at = text.find(part)
+        while at >= 0:
+            before = text[at - 1] if at else " "
+            end = at + len(part)
+            after = text[end] if end < len(text) else " "
+            if not (before.isalnum() or before in "._") and not (after.isalnum() or after == "_"):
+                return True
+            at = text.find(part, at + 1)
+    return False
 
 
 def _names_file(cmd: str, question: str) -> bool:

@@ -21,6 +21,8 @@ from .util import cloze_spans, question
 SCORE = 0.85
 MIN_OPTIONS = 3
 _OPTION = re.compile(r"^\s*(?:[-*+]\s+)?(?:\[[ xX]\]\s*)?(?:[✅✔☑✓]\s*)?\(?(?P<letter>[A-Ha-h])(?:[).:]|\s+[-–])\s+(?P<text>\S.*)$")
+_OPTION_A = re.compile(r"^[ \t]*(?:[-*+][ \t]+)?(?:\[[ xX]\][ \t]*)?(?:[✅✔☑✓][ \t]*)?(?:\*\*)?\(?[Aa](?:[).:]|[ \t]+[-–])[ \t]",
+                       re.M)
 _ANSWER = re.compile(
     r"^\W*(?:the\s+)?(?:correct\s+|right\s+)?(?:answer|ans|solution|key)\s*(?:is)?\s*[:\-–—=]?\s*\**\s*"
     r"\(?(?P<letter>[A-Ha-h])\b(?![a-z'’])",
@@ -52,6 +54,8 @@ def mcq_blocks(doc: Document) -> frozenset[int]:
 
 @memo_by_identity(8)
 def _analyse(blocks: tuple[Block, ...]) -> tuple[tuple[Fact, ...], frozenset[int]]:
+    if not any(_OPTION_A.search(b.markup) for b in blocks if b.kind != "code"):
+        return (), frozenset()  # no line opens with an "A)" option: no question here (most articles)
     lines = _lines(blocks)
     facts: list[Fact] = []
     taken: set[int] = set()
