@@ -139,7 +139,8 @@ def is_read_only(command: str) -> bool:
     if name in READ_ONLY or name.endswith("display") or name in ("pvs", "vgs", "lvs"):
         return ">" not in command  # `grep x file > out` writes
     words = command.split()
-    return any(w in READ_ONLY_SUBCOMMANDS for w in words[1:3]) and ">" not in command
+    return any(w in READ_ONLY_SUBCOMMANDS or w.startswith(("list-", "show-", "get-")) for w in words[1:3]) \
+        and ">" not in command
 
 
 def arguments(command: str) -> list[str]:

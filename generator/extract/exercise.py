@@ -21,7 +21,7 @@ from .commands import EDITORS, arguments, command_lines, is_read_only, program
 from .spans import leaks
 from .structure import memo_by_identity
 
-MAX_STEPS = 6  # more key commands for one task is a script: no card asks for it line by line
+MAX_STEPS = 4  # more key commands for one task is a script: no card asks for it line by line
 MAX_ANSWER_WORDS = 12
 SCORE = 0.85
 
@@ -107,7 +107,9 @@ def _analyse(blocks: tuple[Block, ...]) -> tuple[tuple[Fact, ...], frozenset[int
                 steps.setdefault(q, []).append((cmd, unit))
             for q, cmds in steps.items():
                 if len(cmds) > MAX_STEPS:
-                    continue
+                    cmds = _naming_the_task(q, cmds)  # a script: only the lines the task's own words name
+                    if not cmds or len(cmds) > MAX_STEPS:
+                        continue
                 for k, (cmd, unit) in enumerate(cmds, 1):
                     text = q if len(cmds) == 1 else f"{q[:-1]} (step {k} of {len(cmds)})?"
                     answer = _short(cmd)
@@ -122,6 +124,18 @@ def _analyse(blocks: tuple[Block, ...]) -> tuple[tuple[Fact, ...], frozenset[int
                     if lead_block is not None:
                         used.add(id(lead_block))
     return tuple(facts), frozenset(used)
+
+
+def _naming_the_task(question: str, cmds: list[tuple[str, _Unit | None]]) -> list[tuple[str, _Unit | None]]:
+    """The lines of a long script whose program or options share a word with the task ("change the tuning
+    profile" names `tuned-adm profile virtual-guest`, not `dnf install tuned`)."""
+    words = {w for w in re.findall(r"[a-z]{4,}", question.lower())} - {"with", "that", "this", "from", "into"}
+
+    def names(cmd: str) -> bool:  # "time zone" names `timedatectl set-timezone`: a word opens or ends one of its
+        own = re.findall(r"[a-z]{4,}", " ".join(cmd.split()[:3]).lower())
+        return any(o.startswith(w) or o.endswith(w) for o in own for w in words)
+
+    return [(cmd, unit) for cmd, unit in cmds if names(cmd)]
 
 
 def _lead(blocks: tuple[Block, ...], i: int) -> tuple[str, Block | None] | None:
