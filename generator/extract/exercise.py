@@ -75,10 +75,10 @@ def task_blocks(doc: Document) -> frozenset[int]:
 
 @memo_by_identity(8)
 def _analyse(blocks: tuple[Block, ...]) -> tuple[tuple[Fact, ...], frozenset[int]]:
-    facts: list[Fact] = []
     used: set[int] = set()
-    seen: set[tuple[str, str]] = set()
     sections: dict[tuple[str, ...], tuple[str, list[_Unit]]] = {}
+    # question -> its key command lines, in order, across the code blocks of its section
+    steps: dict[tuple[tuple[str, ...], str], list[tuple[str, Block]]] = {}
     for i, block in enumerate(blocks):
         if block.kind == "code":
             codes = [block.text]
@@ -99,34 +99,35 @@ def _analyse(blocks: tuple[Block, ...]) -> tuple[tuple[Fact, ...], frozenset[int
             task, units = sections[block.section]
             asked = [(cmd, _question(cmd, comment, lead, task, units)) for cmd, comment, _ in lines]
             query = any(_is_query(q) for _, (q, _u) in asked if q)
-            steps: dict[str, list[tuple[str, _Unit | None]]] = {}
             for cmd, (q, unit) in asked:
                 if not q or (is_read_only(cmd) and not query) or (program(cmd) in EDITORS and not unit and
                                                                     len(lines) > 1 and not _names_file(cmd, q)):
                     continue
-                steps.setdefault(q, []).append((cmd, unit))
-            for q, cmds in steps.items():
-                if len(cmds) > MAX_STEPS:
-                    cmds = _naming_the_task(q, cmds)  # a script: only the lines the task's own words name
-                    if not cmds or len(cmds) > MAX_STEPS:
-                        continue
-                for k, (cmd, unit) in enumerate(cmds, 1):
-                    text = q if len(cmds) == 1 else f"{q[:-1]} (step {k} of {len(cmds)})?"
-                    answer = _short(cmd)
-                    if not answer or (text, answer) in seen or leaks(answer, text):
-                        continue
-                    seen.add((text, answer))
-                    facts.append(Fact(rule="exercise", kind="qa", text=text, term=program(cmd), score=SCORE,
-                                      block=block, sentence=cmd, line=_line_of(block, cmd), answer=answer))
-                    used.update(id(u.block) for u in units)
-                    if unit is not None:
-                        used.add(id(unit.block))
-                    if lead_block is not None:
-                        used.add(id(lead_block))
-    return tuple(facts), frozenset(used)
+                steps.setdefault((block.section, q), []).append((cmd, block))
+                used.update(id(u.block) for u in units)
+                used.update(id(b) for b in (unit.block if unit else None, lead_block) if b is not None)
+    return tuple(_facts(steps)), frozenset(used)
 
 
-def _naming_the_task(question: str, cmds: list[tuple[str, _Unit | None]]) -> list[tuple[str, _Unit | None]]:
+def _facts(steps: dict[tuple[tuple[str, ...], str], list[tuple[str, Block]]]) -> list[Fact]:
+    """One Q&A per key command line; several lines for one question are its numbered steps."""
+    facts: list[Fact] = []
+    for (_section, q), cmds in steps.items():
+        cmds = list(dict.fromkeys(cmds))  # a line repeated in a later block is one step
+        if len(cmds) > MAX_STEPS:
+            cmds = _naming_the_task(q, cmds)  # a script: only the lines the task's own words name
+            if not cmds or len(cmds) > MAX_STEPS:
+                continue
+        for k, (cmd, block) in enumerate(cmds, 1):
+            text = q if len(cmds) == 1 else f"{q[:-1]} (step {k} of {len(cmds)})?"
+            answer = _short(cmd)
+            if answer and not leaks(answer, text):
+                facts.append(Fact(rule="exercise", kind="qa", text=text, term=program(cmd), score=SCORE,
+                                  block=block, sentence=cmd, line=_line_of(block, cmd), answer=answer))
+    return facts
+
+
+def _naming_the_task(question: str, cmds: list[tuple[str, Block]]) -> list[tuple[str, Block]]:
     """The lines of a long script whose program or options share a word with the task ("change the tuning
     profile" names `tuned-adm profile virtual-guest`, not `dnf install tuned`)."""
     words = {w for w in re.findall(r"[a-z]{4,}", question.lower())} - {"with", "that", "this", "from", "into"}
@@ -135,7 +136,7 @@ def _naming_the_task(question: str, cmds: list[tuple[str, _Unit | None]]) -> lis
         own = re.findall(r"[a-z]{4,}", " ".join(cmd.split()[:3]).lower())
         return any(o.startswith(w) or o.endswith(w) for o in own for w in words)
 
-    return [(cmd, unit) for cmd, unit in cmds if names(cmd)]
+    return [(cmd, block) for cmd, block in cmds if names(cmd)]
 
 
 def _lead(blocks: tuple[Block, ...], i: int) -> tuple[str, Block | None] | None:
