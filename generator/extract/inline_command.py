@@ -20,6 +20,7 @@ SCORE = 0.8
 MAX_SPANS = 3  # more commands in one sentence is a list of tools, not a statement about one
 _CODE_SPAN = re.compile(r"(?<!`)`([^`\n]{1,80})`(?!`)")
 _PART = re.compile(r"(?<=[.!?])\s+(?=[a-z])")
+_POINTING = re.compile(r"^(it|this|that|these|those|they|he|she)\b", re.I)  # the card could not be read alone
 _FIRST_PERSON = re.compile(r"\b(i|we|let['’]?s|us|our|my|you'll)\b", re.I)
 
 
@@ -59,6 +60,7 @@ def _spans(markup: str) -> tuple[str, ...]:
 def _statement(text: str, line: int, commands: tuple[str, ...], block: Block) -> Fact | None:
     s = text.strip()
     if (is_noise(s) or s.rstrip().endswith(":") or _FIRST_PERSON.search(s) or len(s.split()) > MAX_CARD_WORDS
+            or _POINTING.match(s)
             or s.lower().startswith(("retired", "deprecated", "note"))):
         return None
     spans: list[tuple[int, int]] = []
