@@ -6,15 +6,17 @@ option's text ("Which cloud benefit is this?" -> "Elasticity"); a stem that is n
 with the option filled in. The correct option is the one named by an answer line after the options
 ("Answer: B", "✅ Correct answer: C — ..."), or the one option marked (bold, ✅, ✓, [x], "(correct)").
 An unmarked question gives no card, and neither it nor its options give any other rule a card
-(`mcq_blocks`): an option alone is not a fact.
+(`mcq_blocks`): an option alone is not a fact. The explanation on an answer line is handed to the prose
+rules without its label and the option it repeats.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from ..model import Block, Document, Fact
+from ..model import Block, Document, Fact, Sentence
+from ..text import split_sentences
 from .structure import memo_by_identity
 from .util import cloze_spans, question
 
@@ -26,6 +28,11 @@ _OPTION_A = re.compile(r"^[ \t]*(?:[-*+][ \t]+)?(?:\[[ xX]\][ \t]*)?(?:[✅✔�
 _ANSWER = re.compile(
     r"^\W*(?:the\s+)?(?:correct\s+|right\s+)?(?:answer|ans|solution|key)\s*(?:is)?\s*[:\-–—=]?\s*\**\s*"
     r"\(?(?P<letter>[A-Ha-h])\b(?![a-z'’])",
+    re.I,
+)
+_ANSWER_LABEL = re.compile(
+    r"^\W*(?:the\s+)?(?:correct\s+|right\s+)?(?:answer|ans|solution|key)\s*(?:is)?\s*[:\-–—=]?\s*\**\s*"
+    r"\(?[A-Ha-h]\b[).]?\s*(?:[:\-–—]\s*)?",
     re.I,
 )
 _MARKED = re.compile(r"[✅✔☑✓]|\[[xX]\]|\((?:correct|right answer)\)|\bcorrect\s*$", re.I)
@@ -43,22 +50,34 @@ class _Line:
 
 
 def mcq(doc: Document) -> list[Fact]:
-    """Facts for the multiple-choice questions whose answer the text marks."""
-    return list(_analyse(doc.blocks)[0])
+    """Facts for the multiple-choice questions whose answer the text marks, and for their explanations."""
+    facts, _taken, explained = _analyse(doc.blocks)
+    if not explained:
+        return list(facts)
+    # "✅ Answer: C — Elasticity Elasticity is the ability to ...": the prose rules read the explanation
+    # without its label and the echoed option, as if it were a paragraph of its own.
+    from .claim import claim
+    from .definition import definition
+    from .enumeration import enumeration
+
+    mini = replace(doc, blocks=explained)
+    return [*facts, *definition(mini), *enumeration(mini), *claim(mini)]
 
 
 def mcq_blocks(doc: Document) -> frozenset[int]:
-    """ids of the blocks holding a multiple-choice question or its options (no other rule cards them)."""
+    """ids of the blocks holding a multiple-choice question, its options or its answer line (no other rule
+    cards them as they stand)."""
     return _analyse(doc.blocks)[1]
 
 
 @memo_by_identity(8)
-def _analyse(blocks: tuple[Block, ...]) -> tuple[tuple[Fact, ...], frozenset[int]]:
+def _analyse(blocks: tuple[Block, ...]) -> tuple[tuple[Fact, ...], frozenset[int], tuple[Block, ...]]:
     if not any(_OPTION_A.search(b.markup) for b in blocks if b.kind != "code"):
-        return (), frozenset()  # no line opens with an "A)" option: no question here (most articles)
+        return (), frozenset(), ()  # no line opens with an "A)" option: no question here (most articles)
     lines = _lines(blocks)
     facts: list[Fact] = []
     taken: set[int] = set()
+    explained: list[Block] = []
     i = 0
     while i < len(lines):
         options = _options_from(lines, i)
@@ -67,9 +86,12 @@ def _analyse(blocks: tuple[Block, ...]) -> tuple[tuple[Fact, ...], frozenset[int
             continue
         stem = lines[i - 1] if i > 0 and not _OPTION.match(lines[i - 1].text) else None
         end = i + len(options)
-        correct = _correct(options, lines[end : end + 3])
+        correct, answer_line = _correct(options, lines[end : end + 3])
         if correct is None and (stem is None or not stem.text.rstrip().endswith("?")):
-            i = end  # "Eligibility requires:" over "a) ... b) ... c) ...": a lettered list, not a question
+            # "Eligibility requires:" over "a) ... b) ... c) ...": a lettered list, not a question. Written as
+            # lines of one paragraph, no sentence rule may read it as one run-on sentence.
+            taken.update(id(o.block) for o in options if o.block.kind == "paragraph")
+            i = end
             continue
         taken.update(id(o.block) for o in options)
         if stem is not None and _is_stem(stem.text):
@@ -78,8 +100,24 @@ def _analyse(blocks: tuple[Block, ...]) -> tuple[tuple[Fact, ...], frozenset[int
                 fact = _fact(stem, correct)
                 if fact is not None:
                     facts.append(fact)
+        if answer_line is not None and correct is not None and answer_line.block.kind == "paragraph":
+            taken.add(id(answer_line.block))
+            rest = _explanation(answer_line.block.text, _option_text(correct))
+            if rest:
+                explained.append(replace(answer_line.block, text=rest, markup=rest, emphasis=(),
+                                         sentences=tuple(Sentence(t, answer_line.line)
+                                                         for _, t in split_sentences(rest))))
         i = end
-    return tuple(facts), frozenset(taken)
+    return tuple(facts), frozenset(taken), tuple(explained)
+
+
+def _explanation(text: str, option: str) -> str:
+    """An answer line without its label and the option it repeats: what explains the answer."""
+    m = _ANSWER_LABEL.match(text)
+    rest = text[m.end():].strip() if m else text
+    if option and rest.lower().startswith(option.lower()):
+        rest = rest[len(option):].lstrip(" .:;,—–-")
+    return rest if len(rest.split()) >= 4 else ""
 
 
 def _lines(blocks: tuple[Block, ...]) -> list[_Line]:
@@ -129,17 +167,18 @@ def _is_stem(text: str) -> bool:
     return s.endswith(("?", ":")) or bool(_BLANK.search(s)) or bool(_LABEL.match(s) and "?" in s)
 
 
-def _correct(options: list[_Line], after: list[_Line]) -> _Line | None:
-    """The option the text marks as the answer: an answer line names its letter, or one option is marked."""
+def _correct(options: list[_Line], after: list[_Line]) -> tuple[_Line | None, _Line | None]:
+    """The option the text marks as the answer (an answer line names its letter, or one option is marked),
+    and the answer line that names it."""
     for ln in after:
         if _OPTION.match(ln.text) and not _ANSWER.match(ln.text):
             break
         m = _ANSWER.match(ln.text)
         if m and (m.group("letter").isupper() or ln.text[m.end() : m.end() + 1] in (")", ".", "")):  # not "a cloud"
             k = ord(m.group("letter").lower()) - ord("a")
-            return options[k] if k < len(options) else None
+            return (options[k], ln) if k < len(options) else (None, None)
     marked = [o for o in options if _MARKED.search(o.text) or o.bold]
-    return marked[0] if len(marked) == 1 else None
+    return (marked[0], None) if len(marked) == 1 else (None, None)
 
 
 def _option_text(option: _Line) -> str:
