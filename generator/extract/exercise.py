@@ -38,8 +38,11 @@ _CONTENT_LEAD = re.compile(r"\b(following|this|these) (content|lines?|entr(y|ies
 _POINTER = re.compile(r"^(?:now\s+|then\s+|next,?\s+)?(?:run|type|execute|enter|use|issue|try)\b(?:\s+\S+){0,4}?\s+"
                       r"(?:the\s+)?(?:following|this|these|below|commands?)(?:\s+(?:commands?|below|line))?$", re.I)
 _DOTTED = re.compile(r"\d\.\d|\w\.\w")
+_TO_DO = re.compile(r"^(?:to|you can|you could|you may|one can)\s+(?P<task>.+?),?\s+(?:run|use|type|execute|enter|"
+                    r"with|using|by running|by typing)(?:\s+(?:the\s+)?(?:following|this|these|below))?"
+                    r"(?:\s+commands?)?$", re.I)
 _CAN = re.compile(r"^(?:it|this|that|they|you)\s+(can|could|will|may)\s+(?P<rest>\S.{3,})$", re.I)
-_FIRST_PERSON = re.compile(r"\b(i|we|let['’]?s|us|our|my)\b", re.I)
+_FIRST_PERSON = re.compile(r"\b(i|we|let['’]?s|us|our|my)\b", re.I)  # "you" is the reader doing the task
 _FINITE = re.compile(r"\b(is|are|was|were|should|must|has|have|will|can|shall|need|needs)\b", re.I)
 _ARTICLE = re.compile(r"^(a|an|the|one|two|three|\d+)\s", re.I)
 # Verbs an instruction starts with ("Create ...", "List ..."): the imperative of a task.
@@ -280,6 +283,11 @@ def _ask(instruction: str) -> str:
     first = s.split()[0].lower().strip(",")
     if first in TASK_VERBS:
         return f"How do you {_lower_first(s)}?"
+    m = _TO_DO.match(s)  # "To list the loaded modules, run" / "You can list the loaded modules with"
+    if m:
+        task = m.group("task")
+        pointing = re.search(r"\b(this|that|it|them|these|those)$", task, re.I)  # "To test this, run"
+        return f"How do you {task}?" if task.split()[0].lower() in TASK_VERBS and not pointing else ""
     m = _CAN.match(s)
     if m:
         return f"Which command {m.group(1).lower()} {m.group('rest')}?"
