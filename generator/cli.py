@@ -1,89 +1,101 @@
 """The certdeck command line: the only module that prints or exits.
 
-Heavy modules (markdown-it-py, genanki) are imported inside the commands, so `--help` stays fast, and
-option values are converted without pydantic (`_PlainGroup`), so every command starts fast too.
+Heavy modules (markdown-it-py, genanki) are imported inside the commands, so `--help` stays fast. Only
+Typer's public API is used (pyproject.toml declares the Typer versions that work; tests/test_cli_typer.py
+runs the CLI under the lowest of them).
 """
 from __future__ import annotations
 
 import sys
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, List, NoReturn, Optional
 
 import typer
-import typer.core
 
 
-class _PlainGroup(typer.core.TyperGroup):
-    """Typer's command group, converting our plain option types (paths, ints, strings) without pydantic.
-
-    Recent Typer (0.29 here) converts every command-line value through a pydantic TypeAdapter; importing pydantic
-    and building the adapters costs about 170 ms of every command on this machine (a cold seed build
-    takes well under a second in all). `_plain_param` gives each parameter of the chosen command a
-    converter that handles the values our options take exactly as typer's own would, and hands anything
-    else (a bad number, a path typer would refuse, other types) to typer's converter, so error messages
-    and results stay typer's own. tests/test_cli.py checks both paths against typer's on the same values.
-    """
-
-    def parse_args(self, ctx: Any, args: List[str]) -> Any:
-        for param in self.get_params(ctx):  # with the --help option click adds
-            _plain_param(param)
-        return super().parse_args(ctx, args)
-
-    def resolve_command(self, ctx: Any, args: List[str]) -> Any:
-        name, cmd, rest = super().resolve_command(ctx, args)
-        for param in cmd.get_params(ctx) if cmd is not None else ():
-            _plain_param(param)
-        return name, cmd, rest
-
-
-app = typer.Typer(add_completion=False, no_args_is_help=True, cls=_PlainGroup,
+# Plain help (no rich markup): every Typer version we support then prints defaults the same way, and flags
+# without a `<bool>` type.
+app = typer.Typer(no_args_is_help=True, rich_markup_mode=None,
                   help="Turn study articles (Markdown or plain text) into Anki decks that survive rebuilds.")
 
 DEFAULT_SOURCE = Path("source")
+PATHS_HELP = "Article files or folders; - reads one article from standard input [default: source/]."
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            typer.echo(f"certdeck {version('certdeck')}")
+        except PackageNotFoundError:  # run from a source tree that was never installed
+            typer.echo("certdeck (not installed)")
+        raise typer.Exit()
 
 
 @app.callback()
-def _root() -> None:
+def _root(
+    show_version: bool = typer.Option(False, "--version", callback=_show_version, is_eager=True,
+                                      help="Print certdeck's version and exit."),
+) -> None:
     """Turn study articles (Markdown or plain text) into Anki decks that survive rebuilds."""
 
 DEFAULT_OUT = Path("decks")
+DEFAULT_WAIT = 300  # seconds a build waits for another one writing to the same folder
 
 
 @app.command("build")
 def build_cmd(
-    paths: Optional[List[Path]] = typer.Argument(None, help="Article files or folders [default: source/]."),
+    paths: Optional[List[Path]] = typer.Argument(None, metavar="PATHS", show_default=False, help=PATHS_HELP),
     out: Path = typer.Option(DEFAULT_OUT, "-o", "--out", help="Folder for the .apkg decks and the lock file."),
-    json_path: Optional[Path] = typer.Option(None, "--json", help="Also write the cards JSON to this file."),
+    json_path: Optional[Path] = typer.Option(None, "--json",
+                                             help="Also write the cards JSON to this file (- : to standard output, "
+                                                  "and nothing else there)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print errors only."),
     jobs: int = typer.Option(0, "--jobs", "-j", min=0, show_default=False,
-                             help="Worker processes for new or changed articles \\[default: number of cores]."),
+                             help="Worker processes for new or changed articles [default: number of cores]."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Build every article afresh, ignoring OUT_DIR/.certdeck-cache."),
+    wait: int = typer.Option(DEFAULT_WAIT, "--wait", min=0, metavar="SECONDS",
+                             help="How long to wait for another build writing to OUT_DIR before giving up."),
 ) -> None:
     """Build one .apkg per deck from the articles under PATHS."""
-    from .config import load_settings
-    from .pipeline import plan_build, write_build
+    from .pipeline import folder_lock, plan_build, write_build
 
-    sources = list(paths) if paths else [DEFAULT_SOURCE]
+    _check_out_dir(out)
+    to_stdout = json_path is not None and str(json_path) == "-"
+    quiet = quiet or to_stdout  # standard output holds the JSON only
+    sources = _sources(paths, out)
     bar = _ProgressBar(enabled=not quiet and sys.stdout.isatty())
     try:
-        settings = load_settings([p if p.is_dir() else p.parent for p in sources])
-        build = plan_build(sources, settings, out, jobs=jobs or _cores(), use_cache=not no_cache,
-                           progress=bar, freeze=True)
-        if build.errors or build.warnings:
-            bar.close()
-        report(build.errors, build.warnings)
-        written = write_build(build, out, json_path, use_cache=not no_cache, progress=bar)
+        settings = _settings(sources)
+        # One build at a time per output folder, from reading its lock to writing the new one: two at once
+        # would each write a lock without the other's notes.
+        with folder_lock(out, wait):
+            build = plan_build(sources, settings, out, jobs=jobs or _cores(), use_cache=not no_cache,
+                               progress=bar, freeze=True)
+            if build.errors or build.warnings:
+                bar.close()
+            report(build.errors, build.warnings)
+            written = write_build(build, out, _json_file() if to_stdout else json_path, use_cache=not no_cache,
+                                  progress=bar)
+            removed = _remove_stale(build, written, out)
+        if to_stdout:
+            _print_file(_json_file())
     except Exception as err:  # noqa: BLE001 - whatever goes wrong, one line and exit 1, never a traceback
         bar.close()
         fail(err, out)
     finally:
         bar.close()
     if not quiet:
-        for deck, path, n_notes, n_cards in written:
-            typer.echo(f"{deck}: {n_notes} notes, {n_cards} cards -> {path}")
+        for deck, path, n_notes, n_cards, retired in written:
+            if retired:  # kept out of the deck: only for learners who have these notes already
+                typer.echo(f"{deck}: {n_notes} retired notes, {n_cards} cards -> {path}")
+            else:
+                typer.echo(f"{deck}: {n_notes} notes, {n_cards} cards -> {path}")
         if not written:
             typer.echo("no notes: nothing to package")
+        for deck, path in removed:
+            typer.echo(f"removed: {path} (deck {deck!r} is no longer built)")
         if build.had_lock:
             from .plan import plan_counts
 
@@ -96,23 +108,24 @@ def build_cmd(
 
 @app.command("plan")
 def plan_cmd(
-    paths: Optional[List[Path]] = typer.Argument(None, help="Article files or folders [default: source/]."),
+    paths: Optional[List[Path]] = typer.Argument(None, metavar="PATHS", show_default=False, help=PATHS_HELP),
     out: Path = typer.Option(DEFAULT_OUT, "-o", "--out", help="Folder whose lock file the build is compared with."),
     as_json: bool = typer.Option(False, "--json", help="Print the plan as JSON (schema certdeck.plan/1)."),
 ) -> None:
     """Dry run: what a build would change against the lock file (new, changed, unchanged, retired notes)."""
-    from .config import load_settings
     from .pipeline import plan_build
     from .plan import plan_json, plan_lines
 
-    sources = list(paths) if paths else [DEFAULT_SOURCE]
+    _check_out_dir(out)
+    sources = _sources(paths, out)
     try:
-        settings = load_settings([p if p.is_dir() else p.parent for p in sources])
+        settings = _settings(sources)
         # Articles are built in parallel as `build` does; the cache is not used, since it writes.
         build = plan_build(sources, settings, out, jobs=_cores(), freeze=True)
     except Exception as err:  # noqa: BLE001
         fail(err, out)
     report(build.errors, build.warnings)
+    _deck_warnings(build, out)
     if as_json:
         typer.echo(plan_json(build, out), nl=False)
     else:
@@ -122,18 +135,58 @@ def plan_cmd(
         raise typer.Exit(code=1)
 
 
+_ADD_HELP = (
+    "Convert web pages, URLs, PDFs and Word files into Markdown articles (front matter: title, origin).\n\n"
+    "Only the main text of a web page is kept: no navigation, sidebars, share bars, related posts, cookie banners "
+    "or footers. Fetching a URL is the only network access certdeck makes: only here, one GET per URL, within "
+    "--timeout seconds and --max-mb megabytes. An existing article is never replaced without --force. Builds read "
+    "the written articles offline.")
+
+
+@app.command("add", help=_ADD_HELP)
+def add_cmd(
+    sources: List[str] = typer.Argument(..., help="Saved web pages (.html, .htm), URLs, PDFs or Word .docx files."),
+    folder: Path = typer.Option(DEFAULT_SOURCE, "-d", "--dir", help="Source folder the articles are written to."),
+    force: bool = typer.Option(False, "--force", help="Replace an article of the same name."),
+    timeout: int = typer.Option(30, "--timeout", min=1, help="Seconds a URL may take to download."),
+    max_mb: int = typer.Option(20, "--max-mb", min=1, help="Largest download, in MB."),
+) -> None:
+    """Convert web pages, URLs, PDFs and Word files into Markdown articles (see _ADD_HELP)."""
+    from .convert.add import add_source
+    from .errors import GeneratorError
+
+    failed = False
+    for source in sources:
+        try:
+            added = add_source(source, folder, force=force, timeout=float(timeout), max_bytes=max_mb * 2**20)
+        except GeneratorError as err:
+            report([err], [])
+            failed = True
+            continue
+        except Exception as err:  # noqa: BLE001 - one line per source, never a traceback
+            from .convert.fetch import split_credentials
+
+            detail = " ".join(str(err).split())[:200]
+            typer.echo(f"error: {one_line(split_credentials(source)[0])}: internal error ({type(err).__name__}: {one_line(detail)}); "
+                       "please report it", err=True)
+            failed = True
+            continue
+        typer.echo(f"{one_line(added.source)} -> {one_line(str(added.path))} ({added.title!r}, {added.words} words)")
+    if failed:
+        raise typer.Exit(code=1)
+
+
 @app.command("lint")
 def lint_cmd(
-    paths: Optional[List[Path]] = typer.Argument(None, help="Article files or folders [default: source/]."),
+    paths: Optional[List[Path]] = typer.Argument(None, metavar="PATHS", show_default=False, help=PATHS_HELP),
     strict: bool = typer.Option(False, "--strict", help="Exit non-zero when any card breaks a rule."),
 ) -> None:
     """Report each note whose cards break a card-quality rule, with the rule and the source line."""
-    from .config import load_settings
     from .lint import lint_paths
 
-    sources = list(paths) if paths else [DEFAULT_SOURCE]
+    sources = _sources(paths)
     try:
-        settings = load_settings([p if p.is_dir() else p.parent for p in sources])
+        settings = _settings(sources)
         problems, errors, checked = lint_paths(sources, settings)
     except Exception as err:  # noqa: BLE001
         fail(err)
@@ -148,7 +201,7 @@ def lint_cmd(
 
 @app.command("preview")
 def preview_cmd(
-    paths: Optional[List[Path]] = typer.Argument(None, help="Article files or folders [default: source/]."),
+    paths: Optional[List[Path]] = typer.Argument(None, metavar="PATHS", show_default=False, help=PATHS_HELP),
     out: Path = typer.Option(Path("preview.html"), "-o", "--out", help="The HTML page to write."),
     renderer: str = typer.Option("auto", "--renderer",
                                  help="auto (anki if installed), anki, or builtin (our copy of the templates)."),
@@ -157,7 +210,6 @@ def preview_cmd(
     """Write one self-contained HTML page with every card, front and back, as Anki renders it."""
     import tempfile
 
-    from .config import load_settings
     from .package import write_text_atomic
     from .pipeline import plan_build
     from .preview import anki_available, preview_page, render_cards
@@ -168,11 +220,12 @@ def preview_cmd(
     if renderer == "anki" and not anki_available():
         typer.echo("error: --renderer anki needs the anki package (pip install 'certdeck[test]')", err=True)
         raise typer.Exit(code=1)
-    sources = list(paths) if paths else [DEFAULT_SOURCE]
+    sources = _sources(paths)
     try:
-        settings = load_settings([p if p.is_dir() else p.parent for p in sources])
+        settings = _settings(sources)
         with tempfile.TemporaryDirectory(prefix="certdeck-preview-") as no_lock:
-            build = plan_build(sources, settings, Path(no_lock))  # a preview neither reads nor writes the lock
+            # A preview neither reads nor writes the lock; articles are named as a build from here names them.
+            build = plan_build(sources, settings, Path(no_lock), root=DEFAULT_OUT.parent)
         report(build.errors, build.warnings)
         media = {f.name: f.path for f in build.media.values()}
         cards, used = render_cards(build.decks, media, renderer)  # type: ignore[arg-type]
@@ -187,6 +240,82 @@ def preview_cmd(
                    f"(rendered by {used})")
     if build.errors:
         raise typer.Exit(code=1)
+
+
+@app.command("push")
+def push_cmd(
+    paths: Optional[List[Path]] = typer.Argument(None, metavar="PATHS", show_default=False, help=PATHS_HELP),
+    out: Path = typer.Option(DEFAULT_OUT, "-o", "--out", help="Folder for the .apkg decks and the lock file."),
+    url: Optional[str] = typer.Option(None, "--url", show_default=False,
+                                      help="AnkiConnect's address [default: $ANKICONNECT_URL or "
+                                           "http://127.0.0.1:8765]."),
+    key: Optional[str] = typer.Option(None, "--key", show_default=False,
+                                      help="AnkiConnect's API key, if it has one [default: $ANKICONNECT_KEY]."),
+    delete_retired: bool = typer.Option(False, "--delete-retired",
+                                        help="Delete retired notes from Anki instead of suspending their cards."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print errors only."),
+) -> None:
+    """Build as `build` does, then send the decks to a running Anki (AnkiConnect add-on, API version 6)."""
+    from .ankiconnect import AnkiConnect, default_key, default_url
+    from .lockfile import LOCK_NAME
+    from .package import write_text_atomic
+    from .pipeline import folder_lock, plan_build, write_build
+    from .push import PUSH_RECORD, decks_by_guid, packages_of, push, read_record, record_text, renamed_decks
+
+    _check_out_dir(out)
+    sources = _sources(paths, out)
+    try:
+        client = AnkiConnect(url or default_url(), key if key is not None else default_key())
+        lock_path = out / LOCK_NAME
+        before = read_record(out)
+        if before is None:  # never pushed from here: the decks of the last build
+            before = decks_by_guid(lock_path.read_bytes() if lock_path.is_file() else None)
+        settings = _settings(sources)
+        with folder_lock(out, DEFAULT_WAIT):
+            build = plan_build(sources, settings, out, jobs=_cores(), use_cache=True, freeze=True)
+            report(build.errors, build.warnings)
+            if build.errors:
+                raise typer.Exit(code=1)  # nothing is sent from a build that failed in part
+            every = write_build(build, out, use_cache=True)
+            removed = _remove_stale(build, every, out)
+        written = [(deck, path, n, c) for deck, path, n, c, _ in every]
+        if not quiet:
+            for deck, path, n_notes, n_cards, retired in every:
+                kind = "retired notes" if retired else "notes"
+                typer.echo(f"{deck}: {n_notes} {kind}, {n_cards} cards -> {path}")
+            for deck, path in removed:
+                typer.echo(f"removed: {path} (deck {deck!r} is no longer built)")
+        if not written:
+            typer.echo("no notes: nothing to push")
+            return
+        lock_bytes = lock_path.read_bytes()
+        renames = renamed_decks(before, decks_by_guid(lock_bytes, live_only=True))
+        result = push(client, packages_of(written), renames, delete_retired)
+        write_text_atomic(out / PUSH_RECORD, record_text(decks_by_guid(lock_bytes)))
+    except typer.Exit:
+        raise
+    except Exception as err:  # noqa: BLE001
+        fail(err, out)
+    if not quiet:
+        for line in result.lines():
+            typer.echo(line)
+
+
+@app.command("init")
+def init_cmd(
+    folder: Path = typer.Argument(Path("."), metavar="DIR", help="The project folder (made if missing)."),
+) -> None:
+    """Start a project: source/ with a short example article and [tool.certdeck] settings in pyproject.toml."""
+    from .init import init_project
+
+    try:
+        made = init_project(folder)
+    except Exception as err:  # noqa: BLE001
+        fail(err, folder)
+    for item in made:
+        typer.echo(f"{item.what}: {item.path}")
+    go = "" if folder.resolve() == Path.cwd().resolve() else f"cd {folder} && "
+    typer.echo(f"next: {go}certdeck build      (or certdeck push, to send the decks to a running Anki)")
 
 
 def report(errors: Any, warnings: Any) -> None:
@@ -280,85 +409,131 @@ class _ProgressBar:
         self.enabled = False
 
 
-def _plain_param(param: Any) -> None:
-    """Give a typer parameter the plain converter (`_plain_value`) where typer's internals are as expected."""
-    from typer import _coercion, core
+def _sources(paths: Optional[List[Path]], out: Optional[Path] = None) -> List[Path]:
+    """The articles and folders to read: PATHS (`-`: one article from standard input, kept in `out`'s cache
+    folder so that its path stays the same from build to build), else source/.
 
-    if (isinstance(param, core._TyperParameter) and getattr(param, "_runtime_param", False) is None
-            and hasattr(_coercion, "build_runtime_param")):
-        descriptor = param.type_descriptor
-        param._runtime_param = _plain_runtime_param()(parameter_info=descriptor.parameter_info,
-                                                      annotation=descriptor.annotation, descriptor=descriptor)
+    A file certdeck does not read (slides.pptx) is left out with a warning; nothing left, or no source/
+    folder, is an error (with a hint to `certdeck init`)."""
+    from .read import SUFFIXES
 
-
-@lru_cache(maxsize=1)
-def _plain_runtime_param() -> type:
-    from dataclasses import dataclass
-
-    from typer import _coercion
-
-    @dataclass(frozen=True)
-    class PlainRuntimeParam(_coercion.RuntimeParam):  # type: ignore[misc,name-defined]
-        descriptor: Any
-
-        def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
-            done, plain = _plain_value(value, self.annotation, self.parameter_info)
-            if done:
-                return plain
-            # typer's own converter (pydantic): the same result, or typer's own error message
-            return _coercion.build_runtime_param(self.descriptor)._coerce_value(value, param=param, ctx=ctx)
-
-    return PlainRuntimeParam
+    if not paths:
+        if not DEFAULT_SOURCE.is_dir():
+            typer.echo(f"error: {DEFAULT_SOURCE}: no such folder; name the articles to build, or run "
+                       "`certdeck init` to start a project here", err=True)
+            raise typer.Exit(code=1)
+        return [DEFAULT_SOURCE]
+    sources = []
+    for path in paths:
+        if str(path) == "-":
+            sources.append(_stdin_article(out))
+        elif path.suffix and path.suffix.lower() not in SUFFIXES and path.is_file():
+            typer.echo(f"warning: {one_line(str(path))}: certdeck does not read {path.suffix} files "
+                       f"(it reads {', '.join(SUFFIXES)}); skipped", err=True)
+        else:
+            sources.append(path)
+    if not sources:
+        typer.echo("error: nothing to build: no file named is one certdeck reads", err=True)
+        raise typer.Exit(code=1)
+    return sources
 
 
-_NOT_DONE = (False, None)
+_STDIN: dict[Path, Path] = {}  # the file an article read from standard input was saved to -> the folder it stands for
 
 
-def _plain_value(value: Any, annotation: Any, info: Any) -> tuple[bool, Any]:
-    """(True, converted value) for what typer would convert without complaint, else (False, None).
+def _stdin_article(out: Optional[Path]) -> Path:
+    """Standard input, saved as `stdin.md` in OUT_DIR/.certdeck-cache (else a temporary folder removed when
+    the process ends), so that it is built as any file; its settings come from the working folder."""
+    import atexit
+    import shutil
+    import tempfile
 
-    Handled: Path, List[Path], int (with typer's min/max), str, bool. Every other case, including any
-    value typer would refuse, is typer's to convert.
-    """
-    if getattr(info, "parser", None) is not None or getattr(info, "click_type", None) is not None:
-        return _NOT_DONE
-    if getattr(annotation, "__origin__", None) is list and getattr(annotation, "__args__", ()) == (Path,):
-        items = value if isinstance(value, (list, tuple)) else [value]
-        plain = [_plain_value(item, Path, info) for item in items]
-        return (True, [v for _, v in plain]) if all(ok for ok, _ in plain) else _NOT_DONE
-    if annotation is Path:
-        return _plain_path(value, info)
-    if annotation is int and not getattr(info, "clamp", False):
-        if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 19 and (
-                value == "0" or value[0] != "0"):
-            value = int(value)
-        if type(value) is not int or any(bound is not None and not ok for bound, ok in (
-                (info.min, info.min is None or value >= info.min), (info.max, info.max is None or value <= info.max))):
-            return _NOT_DONE
-        return True, value
-    if annotation is str and type(value) is str:
-        return True, value
-    if annotation is bool and type(value) is bool:
-        return True, value
-    return _NOT_DONE
-
-
-def _plain_path(value: Any, info: Any) -> tuple[bool, Any]:
-    """A path option's value as typer converts it when no path checks are asked for (Path(value))."""
     import os
 
-    if (info.exists or info.writable or info.resolve_path or not info.file_okay or not info.dir_okay
-            or getattr(info, "path_type", None) is not None or getattr(info, "allow_dash", False)):
-        return _NOT_DONE
-    if isinstance(value, Path):
-        path = value
-    elif type(value) is str and value and "\0" not in value:
-        path = Path(value)
+    from .cache import CACHE_DIR
+
+    data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode()
+    if out is not None and not out.is_symlink() and not (out / CACHE_DIR).is_symlink():
+        folder = out / CACHE_DIR
+        folder.mkdir(parents=True, exist_ok=True)
     else:
-        return _NOT_DONE
-    if info.readable and os.path.exists(path) and not os.access(path, os.R_OK):
-        return _NOT_DONE  # typer says "... is not readable"
-    return True, path
+        folder = Path(tempfile.mkdtemp(prefix="certdeck-stdin-"))
+        atexit.register(shutil.rmtree, folder, True)
+    article = folder / "stdin.md"
+    fd, tmp = tempfile.mkstemp(prefix=".certdeck-", suffix=".tmp", dir=folder)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+    os.replace(tmp, article)  # whole or not at all
+    _STDIN[article] = Path.cwd()
+    return article
+
+
+def _settings(sources: List[Path]) -> Any:
+    """Settings for `sources` ([tool.certdeck] of the nearest pyproject.toml); a key that is not a setting
+    gets a warning."""
+    from .config import load_settings, settings_warnings
+
+    folders = [_STDIN.get(p) or (p if p.is_dir() else p.parent) for p in sources]
+    report([], settings_warnings(folders))
+    return load_settings(folders)
+
+
+def _deck_warnings(build: Any, out: Path) -> None:
+    """`plan`'s warnings about decks: renamed since the last build (a learner who imports the file gets the
+    notes' cards left in the old deck; `push` moves them), or no longer built (the build removes the file)."""
+    from .lockfile import LOCK_NAME
+    from .package import deck_file_name
+    from .push import decks_by_guid, renamed_decks
+
+    lock_path = out / LOCK_NAME
+    if not lock_path.is_file():
+        return
+    try:
+        before = decks_by_guid(lock_path.read_bytes())
+    except Exception:  # noqa: BLE001 - the build has already said what is wrong with the lock
+        return
+    now = {note.guid: deck for deck, notes in build.decks.items() for note in notes if not note.retired}
+    for old, new in sorted(renamed_decks(before, now).items()):
+        report([], [f"deck {old!r} is now {new!r}: importing the file leaves learners' existing cards in "
+                    f"{old!r}; `certdeck push` moves them"])
+    for deck in build.stale:
+        report([], [f"deck {deck!r} is no longer built: a build removes {out / deck_file_name(deck)}"])
+
+
+def _remove_stale(build: Any, written: Any, out: Path) -> Any:
+    """Remove the deck files of decks this build no longer makes (generator/stale.py); returns (deck, path)."""
+    from .stale import remove_stale
+
+    return remove_stale(build.stale, [entry[1] for entry in written], out)
+
+
+def _json_file() -> Path:
+    """Where `--json -` has the cards JSON written before it is printed (a temporary folder of the process)."""
+    if "json" not in _TEMP:
+        import atexit
+        import shutil
+        import tempfile
+
+        folder = Path(tempfile.mkdtemp(prefix="certdeck-json-"))
+        atexit.register(shutil.rmtree, folder, True)
+        _TEMP["json"] = folder / "cards.json"
+    return _TEMP["json"]
+
+
+_TEMP: dict[str, Path] = {}
+
+
+def _print_file(path: Path) -> None:
+    """Copy a UTF-8 file to standard output."""
+    typer.echo(path.read_text(encoding="utf-8"), nl=False)
+
+
+def _check_out_dir(out: Path) -> None:
+    """-o names a folder: `-o deck.apkg` is an error, not a folder named deck.apkg."""
+    if out.suffix.lower() == ".apkg" and not out.is_dir():
+        typer.echo(f"error: {one_line(str(out))}: -o names the folder the decks are written to (one .apkg per "
+                   f"deck), not a file; try -o {one_line(str(out.parent))}", err=True)
+        raise typer.Exit(code=1)
 
 
 def main() -> None:

@@ -33,6 +33,8 @@ _HEAD = f'{{"schema": "{LOCK_SCHEMA}", "articles": {{'
 _V2_HEAD = '{"schema": "certdeck.lock/2", "notes": {'
 _NOTE = ', "note": '
 _HEAD_B = _HEAD.encode()
+_STYLED_HEAD_B = f'{{"schema": "{LOCK_SCHEMA}", "styles": {{'.encode()  # with each note type's CSS hash
+_ARTICLES_B = b', "articles": {'
 _GUID_B = b'{"guid": "'
 _NOTE_B = _NOTE.encode()
 _enc = encode_basestring  # what json.dumps(s, ensure_ascii=False) gives, without its per-call set-up
@@ -208,8 +210,8 @@ def load_lock(text: str | bytes | None, path: str) -> dict[str, LockEntry]:
         check_guids(e.guid for e in lock.values())
         return lock
     except (ValueError, KeyError, TypeError, AttributeError) as err:
-        raise GeneratorError(f"lock file is damaged ({err}); move it away to start identities afresh",
-                             path) from None
+        # lockrepair.read_lock recovers what it can of a damaged lock: never suggest dropping it.
+        raise GeneratorError(f"lock file is damaged ({err})", path) from None
 
 
 def check_guids(guids: Iterable[str]) -> None:
@@ -231,14 +233,15 @@ def split_sections(data: bytes) -> dict[str, list[bytes]] | None:
 def section_spans(data: bytes) -> dict[str, tuple[int, int]] | None:
     """Where each article's lines are in `data` (start, end: the lines joined by ",\n"), as dump_lock writes
     them; None if the file is not laid out that way. Nothing is copied: a big lock is never decoded whole."""
-    if data.startswith(_HEAD_B + b"}}") and not data[len(_HEAD_B) + 2 :].strip():
+    head = _head_length(data)
+    if head and data[head : head + 2] == b"}}" and not data[head + 2 :].strip():
         return {}
-    if not data.startswith(_HEAD_B + b"\n") or not data.endswith(b"\n}}\n"):
+    if not head or data[head : head + 1] != b"\n" or not data.endswith(b"\n}}\n"):
         return None
     spans: dict[str, tuple[int, int]] = {}
     # A raw line break only ever ends a line (JSON escapes them in strings), entry lines start with a
     # quote and end with "}": so "\n}" starts an article's closing line, and ",\n" only ever joins lines.
-    at, end = len(_HEAD_B) + 1, len(data) - 4  # the last section closes right before "\n}}\n"
+    at, end = head + 1, len(data) - 4  # the last section closes right before "\n}}\n"
     while at < end:
         header_end = data.index(b": {\n", at)
         close = data.index(b"\n}", header_end)
@@ -253,6 +256,31 @@ def section_spans(data: bytes) -> dict[str, tuple[int, int]] | None:
         elif at != end:
             raise ValueError("not dump_lock's layout")
     return spans
+
+
+def _head_length(data: bytes) -> int:
+    """Length of the lock's opening `{"schema": ..., "articles": {` (with the note-type styles between, if
+    any), as dump_lock writes it; 0 if the file does not open so."""
+    if data.startswith(_HEAD_B):
+        return len(_HEAD_B)
+    if not data.startswith(_STYLED_HEAD_B):
+        return 0
+    line = data[: data.find(b"\n") if b"\n" in data else len(data)]
+    at = line.rfind(_ARTICLES_B)
+    return at + len(_ARTICLES_B) if at > 0 and line[at + len(_ARTICLES_B) :] in (b"", b"}}") else 0
+
+
+def load_styles(data: bytes | None) -> dict[str, tuple[str, int]]:
+    """Note type -> (hash of its CSS, when that CSS was first built) from a lock file's first line; {} for a
+    lock without them (or none)."""
+    if not data or not data.startswith(_STYLED_HEAD_B):
+        return {}
+    try:
+        line = data[: data.find(b"\n")] if b"\n" in data else data
+        styles = json.loads(line[: line.rfind(_ARTICLES_B)] + b"}")["styles"]
+        return {str(kind): (str(v["css"]), int(v["mod"])) for kind, v in styles.items()}
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return {}  # the notes are what matters; styles are then taken as changed
 
 
 def entries_of(sections: Mapping[str, Iterable[bytes]]) -> dict[str, LockEntry]:
@@ -356,21 +384,26 @@ Carried = tuple[int, str, Any]  # an article's live lines as an earlier lock had
 
 
 def lock_chunks(lock: Mapping[str, LockEntry] | Iterable[LockEntry],
-                carried: Mapping[str, Carried] | None = None, stats: SectionStats | None = None
-                ) -> Iterator[bytes]:
+                carried: Mapping[str, Carried] | None = None, stats: SectionStats | None = None,
+                styles: Mapping[str, tuple[str, int]] | None = None) -> Iterator[bytes]:
     """`dump_lock`'s text as UTF-8, in pieces, one article's section at a time (to write a big lock without
     holding all of it twice).
 
     The sections are sorted by article path; in each, the live notes sorted by lock id, then the retired
     ones. `carried`: article path -> the live lines of its section as an earlier lock had them (joined by
     ",\n", a bytes-like object), copied as they are; `lock` then holds no live entry of that article. `stats`, if given, gets each section's count
-    and digest of live lines (what a later build needs to know a section again).
+    and digest of live lines (what a later build needs to know a section again). `styles`: note type ->
+    (CSS hash, mod), written on the first line before the articles.
     """
     by_path: dict[str, list[LockEntry]] = {}
     for entry in lock.values() if isinstance(lock, Mapping) else lock:
         by_path.setdefault(entry.path, []).append(entry)
     carried = carried or {}
-    yield _HEAD_B
+    if styles:
+        pairs = ", ".join(f'{_enc(k)}: {{"css": {_enc(h)}, "mod": {int(m)}}}' for k, (h, m) in sorted(styles.items()))
+        yield _STYLED_HEAD_B + pairs.encode() + b"}" + _ARTICLES_B
+    else:
+        yield _HEAD_B
     first = True
     for path in sorted(by_path.keys() | carried.keys()):
         live, retired = section_lines(by_path.get(path, ()))

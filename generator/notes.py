@@ -89,6 +89,9 @@ def note_fields(fact: Fact, doc: Document, context: str, media: Mapping[str, Med
     # No line number on the card: a paragraph added above would change every note below it (and its mod);
     # the line is in the cards JSON and the preview.
     source = render.source_field(doc.title, fact.block.section, doc.path)
+    attribution = _attribution(doc)
+    if attribution:  # a converted page's origin and license: CC BY wants them on every card made from it
+        source += render.finish(f' <span class="cd-origin">{_esc(attribution)}</span>')
     sentence = render.text_field(fact.sentence, markup)
     images = [(media[i.src].name, i.alt) for i in fact.block.images if i.src in media]
     extra = render.text_field(fact.extra, markup) if fact.extra else ""
@@ -100,6 +103,14 @@ def note_fields(fact: Fact, doc: Document, context: str, media: Mapping[str, Med
                 ("Sentence", sentence), ("Source", source))
     return (("Question", render.text_field(fact.text)), ("Answer", render.text_field(fact.answer, markup)),
             ("Extra", extra), ("Context", cue), ("Sentence", sentence), ("Source", source))
+
+
+def _attribution(doc: Document) -> str:
+    """'from ORIGIN · LICENSE' for an article whose front matter names its origin or license, else ''."""
+    origin, license_ = doc.meta.get("origin"), doc.meta.get("license")
+    origin = origin if isinstance(origin, str) else ""
+    license_ = license_ if isinstance(license_, str) else ""
+    return " · ".join(p for p in (origin and f"from {origin}", license_) if p)
 
 
 MAX_PROMPT_WORDS = 40  # a front longer than this is not read at a glance
@@ -122,13 +133,19 @@ def _context(fact: Fact, doc: Document) -> str:
         answer = fact.answer if fact.kind == "qa" else shown[start:end]
         answer_stems = stem_set(answer)
         # The answer leaks when all its stems are in the cue or in what the card shows.
-        return "" if answer_stems and stems_outside(shown, start, end, answer_stems - cue) else context
+        return "" if answer_stems and stems_outside(shown, start, end, _not_in(answer_stems, cue)) else context
     visible = cue | stem_set(_without_gaps(fact))  # the cue and what the card already shows
     for gap in fact.gaps:
         answer_stems = stem_set(shown[gap.start : gap.end])
-        if answer_stems and answer_stems <= visible:
+        if answer_stems and not _not_in(answer_stems, visible):
             return ""
     return context
+
+
+def _not_in(wanted: frozenset[str], shown: frozenset[str]) -> frozenset[str]:
+    """The stems of `wanted` that `shown` lacks, a final "e" aside ("Gloves" gives "glov", "glove" "glove")."""
+    loose = {s.rstrip("e") for s in shown}
+    return frozenset(s for s in wanted if s not in shown and s.rstrip("e") not in loose)
 
 
 @article_cache(256)  # the same for every note of a section
@@ -188,7 +205,13 @@ def _meta_tags(doc: Document) -> list[str]:
         tags = re.split(r"[,\s]+", tags)
     if not isinstance(tags, list):
         return []
-    return [slugify(str(t)) for t in tags if str(t).strip()]
+    return [_hierarchical_tag(str(t)) for t in tags if str(t).strip()]
+
+
+def _hierarchical_tag(tag: str) -> str:
+    """A front-matter tag as an Anki tag: `a/b` (or `a::b`) becomes the tag hierarchy `a::b`, each level slugified."""
+    parts = [p for p in re.split(r"/|::", tag) if p.strip()]
+    return "::".join(slugify(p) for p in parts) if parts else slugify(tag)
 
 
 def _esc(text: str) -> str:

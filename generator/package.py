@@ -17,6 +17,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import re
 import sqlite3
 import sys
 import tempfile
@@ -70,6 +71,30 @@ def _models() -> dict[str, Any]:
     return {"cloze": cloze, "qa": qa}
 
 
+def css_digest(css: str) -> str:
+    """The hash of a note type's CSS the lock keeps."""
+    import hashlib
+
+    return hashlib.sha256(css.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def style_stamps(previous: Mapping[str, tuple[str, int]], now: int) -> dict[str, tuple[str, int]]:
+    """Note type -> (hash of its CSS, when that CSS was first built): `previous`'s stamp while the CSS is the
+    same, `now` once it changed (or was never recorded).
+
+    A note type's `mod` in a package is the newest of its notes' mods and this stamp: Anki's import updates
+    a note type only when the package's is newer, so a build that changes nothing but CSS still restyles
+    the learner's cards, and an unchanged build still makes the same package. Templates and fields never
+    change (templates.py): that would make Anki import a "Name+" copy.
+    """
+    out = {}
+    for kind, css in (("cloze", templates.CSS), ("qa", templates.CSS)):  # as _models gives them
+        digest = css_digest(css)
+        kept = previous.get(kind)
+        out[kind] = kept if kept is not None and kept[0] == digest else (digest, now)
+    return out
+
+
 def deck_id(name: str) -> int:
     """A deck's ID, derived from its name so rebuilds land in the same deck."""
     return stable_id("deck:" + name)
@@ -115,6 +140,22 @@ def note_row(note: Note) -> PackRow:
             ords)
 
 
+_ORIGIN = re.compile(r'<span class="cd-origin">(.*?)</span>')
+
+
+def deck_description(fields: Iterable[str]) -> str:
+    """The deck's description: where its converted articles came from and their licenses (notes.py puts
+    them in each note's Source field), one line each, in order of first use; '' when there are none."""
+    seen: dict[str, None] = {}
+    for flds in fields:
+        if "cd-origin" in flds:  # most notes have none: skip the regex
+            for m in _ORIGIN.finditer(flds):
+                seen.setdefault(m.group(1))
+    if not seen:
+        return ""
+    return "<br>".join(f"Cards made with certdeck {origin}" for origin in seen)
+
+
 def to_genanki(notes: Sequence[Note], deck: str) -> Any:
     """A stock genanki Deck holding `notes` (pure: writes nothing); the reference `BatchPackage` matches."""
     g = _genanki()
@@ -130,7 +171,7 @@ def to_genanki(notes: Sequence[Note], deck: str) -> Any:
         def write_to_db(self, cursor: Any, timestamp: float, deck_id: int, id_gen: Any) -> None:
             super().write_to_db(cursor, self.mod, deck_id, id_gen)
 
-    d = g.Deck(deck_id(deck), deck)
+    d = g.Deck(deck_id(deck), deck, deck_description("\x1f".join(v for _, v in n.fields) for n in notes))
     for due, note in enumerate(notes):
         d.add_note(StampedNote(note.mod, model=models[note.kind], fields=[v for _, v in note.fields],
                                tags=list(note.tags), guid=note.guid, due=due))
@@ -151,15 +192,24 @@ def _batch_classes() -> tuple[type, type]:
         note types in use, in order of first use (genanki adds them so).
         """
 
-        def __init__(self, rows: Iterable[tuple[str, int, PackRow]], name: str, kinds: Iterable[str]) -> None:
-            super().__init__(deck_id(name), name)
+        def __init__(self, rows: Iterable[tuple[str, int, PackRow]], name: str, kinds: Iterable[str],
+                     model_mods: Mapping[str, int] | None = None) -> None:
+            if not isinstance(rows, Sequence):
+                rows = list(rows)  # read twice: for the description, then for the notes
+            super().__init__(deck_id(name), name, deck_description(row[2][2] for row in rows))
             self.batch = rows
             models = _models()
             for kind in kinds:
                 self.add_model(models[kind])
+            self.model_mods = {models[k].model_id: mod for k, mod in (model_mods or {}).items()}
 
         def write_to_db(self, cursor: Any, timestamp: float, id_gen: Any) -> None:
             super().write_to_db(cursor, timestamp, id_gen)  # deck + note types; self.notes is empty
+            if any(mod > timestamp for mod in self.model_mods.values()):  # a CSS change newer than the notes
+                models = json.loads(cursor.execute("SELECT models FROM col").fetchone()[0])
+                for model in models.values():
+                    model["mod"] = max(int(model["mod"]), self.model_mods.get(int(model["id"]), 0))
+                cursor.execute("UPDATE col SET models = ?", (json.dumps(models),))
             first = next(id_gen)
             cards: list[tuple[tuple[int, ...], int]] = []  # each note's card ords and mod, from the notes pass
             # The columns genanki writes as constants (usn -1, csum/flags 0, data "", the deck id) are
@@ -356,13 +406,15 @@ def write_deck(notes: Sequence[Note], out_dir: Path, deck: str,
 
 
 def write_rows(rows: Iterable[tuple[str, int, PackRow]], kinds: Iterable[str], timestamp: int, out_dir: Path,
-               deck: str, media: Sequence[Path] | Mapping[str, Path] = (), file_name: str | None = None) -> Path:
+               deck: str, media: Sequence[Path] | Mapping[str, Path] = (), file_name: str | None = None,
+               model_mods: Mapping[str, int] | None = None) -> Path:
     """write_deck from each note's (GUID, mod, PackRow) in deck order; `kinds`: the note types in use, in
-    order of first use; `timestamp`: package_timestamp of the notes."""
+    order of first use; `timestamp`: package_timestamp of the notes; `model_mods`: note type -> the least
+    `mod` it gets (its style stamp, see style_stamps)."""
     batch_deck, batch_package = _batch_classes()
     target = out_dir / (file_name or deck_file_name(deck))
     named = list(media.items()) if isinstance(media, Mapping) else [(os.path.basename(str(p)), p) for p in media]
-    package = batch_package(batch_deck(rows, deck, kinds), media_files=[str(p) for _, p in named])
+    package = batch_package(batch_deck(rows, deck, kinds, model_mods), media_files=[str(p) for _, p in named])
     package.media_names = [name for name, _ in named]
     fd, tmp_zip = tempfile.mkstemp(prefix=".certdeck-", suffix=".apkg.tmp", dir=out_dir)
     os.close(fd)

@@ -57,28 +57,6 @@ def _remember_inline(tokens: list[Any], env: Mapping[str, Any]) -> None:
                 _LAST_INLINE[tok.content] = tok.children or []
 
 
-def plain_to_markdown(text: str) -> str:
-    """Mark short standalone title-like lines of pasted plain text as headings (first `#`, then `##`)."""
-    lines = text.split("\n")
-    out: list[str] = []
-    seen_title = False
-    for i, line in enumerate(lines):
-        stripped = line.strip()
-        alone = (i == 0 or not lines[i - 1].strip()) and (i + 1 >= len(lines) or not lines[i + 1].strip())
-        if alone and _is_title_like(stripped):
-            out.append(("## " if seen_title else "# ") + stripped)
-            seen_title = True
-        else:
-            out.append(line)
-    return "\n".join(out)
-
-
-def _is_title_like(line: str) -> bool:
-    words = line.split()
-    return (0 < len(words) <= 12 and bool(_TITLE_LIKE.match(line)) and line[-1] not in ".!,;:…"
-            and not line.startswith(("#", "-", "*", ">", "|")))
-
-
 def parse_markdown(text: str, path: str, meta: Mapping[str, Any] | None = None) -> Document:
     """Parse one article into a Document; never raises on any text."""
     meta = dict(meta or {})

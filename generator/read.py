@@ -17,13 +17,13 @@ from typing import Any, Iterable
 
 from .errors import GeneratorError
 
-SUFFIXES = (".md", ".markdown", ".txt")
+SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".pdf", ".docx")  # the last four via convert/
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 _YAML_KEY = re.compile(r"[\"']?\w[\w -]{0,80}[\"']?[ \t]*:(?:[ \t]|$)")
 _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 MAX_FRONT_MATTER = 64 * 1024  # bytes; larger blocks are not front matter a person wrote
 MAX_ARTICLE_BYTES = 1024 * 1024  # default read limit per article (Settings.max_article_mb)
-KNOWN_KEYS = ("deck", "title", "tags")
+KNOWN_KEYS = ("deck", "title", "tags", "origin", "license")
 # C0 controls other than tab and newline, and DEL: they carry no text and would end up in card fields.
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _BINARY_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]")  # not \t \n \v \f \r or ESC
@@ -45,6 +45,24 @@ def display_path(path: Path | str) -> str:
     return os.fsencode(path).decode("utf-8", "replace")
 
 
+def project_root(out_dir: Path) -> str:
+    """The folder holding the output folder, with symlinks resolved: what article paths are relative to."""
+    return os.path.realpath(os.path.dirname(os.path.abspath(out_dir)))
+
+
+def article_name(file: Path, root: str, folders: dict[str, str] | None = None) -> str:
+    """An article's path as the lock file and its cards give it: relative to the project root `root` (see
+    project_root), with `/` between folders, whatever the working directory; `..` when it is outside.
+    `folders`: a cache of each folder's path relative to `root` (the articles of a build share a few)."""
+    folders = {} if folders is None else folders
+    parent = os.path.dirname(file)
+    rel = folders.get(parent)
+    if rel is None:
+        rel = folders[parent] = os.path.relpath(os.path.realpath(os.path.abspath(parent or ".")), root)
+    name = os.path.normpath(os.path.join(rel, os.path.basename(file)))
+    return display_path(name if os.sep == "/" else name.replace(os.sep, "/"))
+
+
 def find_sources(paths: Iterable[Path], warnings: list[GeneratorError] | None = None) -> list[Path]:
     """Every article file named by `paths` (files, or folders searched recursively), sorted.
 
@@ -58,7 +76,8 @@ def find_sources(paths: Iterable[Path], warnings: list[GeneratorError] | None = 
             for f in p.rglob("*"):
                 rel = f.relative_to(p)
                 if (f.suffix.lower() not in SUFFIXES or f.stem.upper() == "README"
-                        or any(part.startswith(".") for part in rel.parts) or not f.is_file()):
+                        or any(part.startswith(".") for part in rel.parts) or not f.is_file()
+                        or _in_saved_page_folder(p, rel)):
                     continue
                 if not _is_within(f.resolve(), root):
                     if warnings is not None:
@@ -71,6 +90,17 @@ def find_sources(paths: Iterable[Path], warnings: list[GeneratorError] | None = 
         else:
             raise GeneratorError("no such file or folder", display_path(p))
     return sorted(found)
+
+
+def _in_saved_page_folder(root: Path, rel: Path) -> bool:
+    """A file in the `NAME_files` folder a browser saves beside `NAME.html` (scripts, styles, ad frames)."""
+    for depth, part in enumerate(rel.parts[:-1]):
+        if part.endswith("_files"):
+            beside = root.joinpath(*rel.parts[:depth])
+            stem = part[: -len("_files")]
+            if any((beside / f"{stem}{suffix}").is_file() for suffix in (".html", ".htm")):
+                return True
+    return False
 
 
 def _is_within(path: Path, root: Path) -> bool:
@@ -213,7 +243,14 @@ def check_meta(data: Any, key_lines: dict[Any, int], path: str) -> tuple[dict[st
     for key, value in data.items():
         name = str(key)
         line = key_lines.get(key, 2)
-        if name in ("deck", "title"):
+        if name in ("origin", "license"):  # attribution shown on cards: text, else left out
+            text = _scalar_text(value)
+            if text is None or isinstance(value, (int, float)):
+                warnings.append(GeneratorError(f"front matter `{name}` must be text, not {_kind(value)}; left out",
+                                               path, line))
+            elif text.strip():
+                meta[name] = " ".join(text.split())
+        elif name in ("deck", "title"):
             text = _scalar_text(value)
             if text is None:
                 raise GeneratorError(f"front matter `{name}` must be text, not {_kind(value)}", path, line)
@@ -269,9 +306,39 @@ def _kind(value: Any) -> str:
 
 
 def read_source(file: Path, display: str | None = None, limit: int = MAX_ARTICLE_BYTES) -> Source:
-    """Read, decode and split one article file, reading at most `limit` bytes of it."""
+    """Read, decode and split one article file, reading at most `limit` bytes of it.
+
+    A web page, PDF or Word file is converted to a Markdown article first (convert/), its origin the file
+    name; `limit` then applies to the converted text.
+    """
     path = display or display_path(file)
+    if is_converted(file):
+        from .convert import KINDS, article_text, convert, missing_extra
+
+        missing = missing_extra(KINDS[file.suffix.lower()])
+        if missing:  # not this file's fault: skipped with a warning, the rest is built
+            return Source(path=path, text="", meta={}, plain=False, warnings=(GeneratorError(missing, path),))
+        data = read_limited(file, read_limit(file, limit), path)
+        if len(data) > read_limit(file, limit):
+            raise GeneratorError(f"larger than {read_limit(file, limit) // 2**20} MB; not converted", path)
+        text = article_text(convert(data, KINDS[file.suffix.lower()], path, origin=file.name))
+        return source_from_bytes(text.encode("utf-8"), path, False, limit)
     return source_from_bytes(read_limited(file, limit, path), path, file.suffix.lower() == ".txt", limit)
+
+
+def is_converted(file: Path) -> bool:
+    """A web page, PDF or Word file: read through a conversion to Markdown."""
+    return file.suffix.lower() in (".html", ".htm", ".pdf", ".docx")
+
+
+def read_limit(file: Path, limit: int) -> int:
+    """How many bytes of `file` a build reads: `limit` for text, more for what is converted (a PDF's or a
+    page's bytes are mostly not text)."""
+    if is_converted(file):
+        from .convert import MAX_INPUT_BYTES
+
+        return max(limit, MAX_INPUT_BYTES)
+    return limit
 
 
 def read_limited(file: Path, limit: int, path: str | None = None) -> bytes:

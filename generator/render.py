@@ -102,7 +102,7 @@ _TAGS = {"b", "strong", "i", "em", "u", "s", "del", "mark", "sub", "sup", "small
          "tr", "th", "td", "img", "blockquote", "a"}
 _ATTRIBUTES = {"img": {"src", "alt", "title"}, "a": {"href", "title"}, "ol": {"start"},
                "th": {"colspan", "rowspan", "style"}, "td": {"colspan", "rowspan", "style"}, "span": {"style"}}
-_CLASSES = {"span": {"cd-crumbs", "cd-file"}, "pre": {"cd-code"}, "div": {"cd-images"}}
+_CLASSES = {"span": {"cd-crumbs", "cd-file", "cd-origin"}, "pre": {"cd-code"}, "div": {"cd-images"}}
 _STYLE_PROPERTIES = {"color", "background-color", "font-weight", "font-style", "text-decoration", "text-align"}
 # Removed together with their content (the rest of the text of an unknown tag is kept).
 _DROP_WITH_CONTENT = {"script", "style", "iframe", "object", "embed", "noscript", "template", "svg", "math",

@@ -1,4 +1,7 @@
-"""Selection stage: merge near-duplicate facts, rank by score, keep the best within a budget; document order.
+"""Selection stage: drop what is not worth a card, merge near-duplicate facts, rank by score; document order.
+
+There is no quota: the number of cards follows the facts found, never the length of the text (a long post
+of anecdotes gets few cards or none). `extract.worth` decides what is not worth a card at all.
 
 Two facts are near-duplicates when the words of one card are (almost) all words of the other: the same
 sentence found by two rules, or a summary restating an earlier sentence. The better-ranked one stays:
@@ -11,6 +14,7 @@ from functools import lru_cache
 from typing import Sequence
 
 from .extract.markup import has_markup
+from .extract.worth import why_unworthy
 from .model import Document, Fact
 from .text import content_words
 
@@ -36,21 +40,22 @@ RULE_PRIORITY = {
     "contrast": 6,
     "claim": 7,
 }
-MIN_BUDGET = 10  # a short article still gets its few facts: scores, not the budget, keep junk out
 MIN_SCORE = 0.4
 DUPLICATE_OVERLAP = 0.75  # share of the smaller card's words found in the other card
 
 
-def select(facts: Sequence[Fact], doc: Document, words_per_note: int = 15) -> list[Fact]:
-    """The facts worth a note, deduplicated and within the article's budget, in document order.
+def select(facts: Sequence[Fact], doc: Document) -> list[Fact]:
+    """The facts worth a note, deduplicated, in document order.
 
-    Pinned facts (author markup, curation) beat automatic ones and are kept whatever the budget;
-    automatic facts on a sentence with markup are dropped (they would show it raw).
+    Pinned facts (author markup, curation) beat automatic ones and are always kept; automatic facts on a
+    sentence with markup are dropped (they would show it raw), and so are those `why_unworthy` rejects.
     """
     candidates = [
         f
         for f in facts
-        if f.pinned or (f.score >= MIN_SCORE and not has_markup(f.sentence) and not has_markup(f.text))
+        if f.pinned
+        or (f.score >= MIN_SCORE and not has_markup(f.sentence) and not has_markup(f.text)
+            and not why_unworthy(f, doc))
     ]
     kept: list[tuple[Fact, set[str], set[str]]] = []
     entries = [(f, _words(_full_text(f))) for f in candidates]  # each fact's words, found once
@@ -63,17 +68,7 @@ def select(facts: Sequence[Fact], doc: Document, words_per_note: int = 15) -> li
             continue
         index.add(words, answers, len(kept), ranked)
         kept.append((fact, words, answers))
-    budget = budget_for(doc, words_per_note)
-    pinned = [f for f, _, _ in kept if f.pinned]
-    automatic = [f for f, _, _ in kept if not f.pinned]
-    chosen = pinned + automatic[:budget]  # the budget limits automation, not the author
-    return sorted(chosen, key=lambda f: (f.line, RULE_PRIORITY.get(f.rule, 9), f.text))
-
-
-def budget_for(doc: Document, words_per_note: int) -> int:
-    """How many automatic notes an article may get: one per `words_per_note` words, at least MIN_BUDGET."""
-    words = sum(len(b.text.split()) for b in doc.blocks if b.kind not in ("code", "html"))
-    return max(MIN_BUDGET, words // max(1, words_per_note))
+    return sorted((f for f, _, _ in kept), key=lambda f: (f.line, RULE_PRIORITY.get(f.rule, 9), f.text))
 
 
 def _other_line(fact: Fact, other: Fact) -> bool:

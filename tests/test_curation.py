@@ -81,13 +81,13 @@ def test_decisions_hold_when_the_source_changes_slightly(root: Path) -> None:
     assert second.report.counts()["new"] == 0
 
 
-def test_pin_keeps_a_fact_the_budget_would_drop(tmp_path: Path) -> None:
+def test_pin_keeps_a_fact_selection_would_drop(tmp_path: Path) -> None:
     (tmp_path / "src").mkdir()
-    body = "".join(f"A gadget{i} is a device that turns numbers into widgets of kind {i}.\n\n" for i in range(30))
-    (tmp_path / "src" / "kit.md").write_text("# Kit\n\n" + body, encoding="utf-8")
+    body = "".join(f"A gadget{i} is a device that turns numbers into widgets of kind {i}.\n\n" for i in range(5))
+    dropped = "In my shop a gadget7 is a device that turns numbers into widgets."  # first person: no card
+    (tmp_path / "src" / "kit.md").write_text(f"# Kit\n\n{body}{dropped}\n", encoding="utf-8")
     before = set(shown(build(tmp_path, 1_700_000_000)))
-    dropped = next(f"A gadget{i} is a device that turns numbers into widgets of kind {i}." for i in range(30)
-                   if f"A gadget{i} is a device that turns numbers into widgets of kind {i}." not in before)
+    assert dropped not in before
     (tmp_path / "src" / "kit.curation.yaml").write_text(f'pin:\n  - "{dropped}"\n', encoding="utf-8")
     after = set(shown(build(tmp_path, 1_700_086_400)))
     assert dropped in after and before <= after

@@ -6,7 +6,6 @@ import re
 from generator.config import Settings
 from generator.parse import parse_markdown
 from generator.pipeline import build_cards
-from generator.select import budget_for
 
 
 def cards(text: str) -> list[tuple[str, str, tuple[str, ...]]]:
@@ -74,12 +73,10 @@ A ribosome is a molecular machine that builds proteins from amino acids.
     assert answers == ["vacuole", "ribosome"]
 
 
-def test_markup_cards_are_kept_on_top_of_the_budget() -> None:
+def test_no_quota_the_cards_follow_the_facts() -> None:
+    """No per-words budget: forty definitions give forty cards, and the author's cards come on top."""
     auto = "".join(f"A gadget{i} is a device that turns numbers into widgets of kind {i}.\n\n" for i in range(40))
     marked = "".join(f"The {{{{c1::part{i}}}}} is fitted at step {i} of the assembly.\n\n" for i in range(6))
-    text = "# Kit\n\n" + auto + marked
-    notes = build_cards(text, "t.md")
-    budget = budget_for(parse_markdown(text, "t.md"), Settings().words_per_note)
-    assert budget < 40  # the budget drops automatic facts here...
+    notes = build_cards("# Kit\n\n" + auto + marked, "t.md")
     assert sum(n.rule == "markup" for n in notes) == 6
-    assert sum(n.rule != "markup" for n in notes) == budget  # ...and the author's cards do not count against it
+    assert sum(n.rule != "markup" for n in notes) == 40

@@ -126,7 +126,7 @@ def test_curation_file_change_rebuilds_its_article(corpus: Path, tmp_path: Path,
 def test_settings_change_rebuilds_every_article(corpus: Path, tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     _build(corpus, tmp_path / "out", "--jobs", "1")
-    (corpus / "pyproject.toml").write_text("[tool.certdeck]\nwords-per-note = 7\n", encoding="utf-8")
+    (corpus / "pyproject.toml").write_text("[tool.certdeck]\nmax-article-mb = 2\n", encoding="utf-8")
     built = _record_built(monkeypatch)
     _build(corpus, tmp_path / "out", "--jobs", "1")
     assert sorted(built) == sorted(f"a{i}.md" for i in range(len(TOPICS)))

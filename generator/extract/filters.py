@@ -37,8 +37,8 @@ _VOCATIVE = re.compile(
 )
 # "Note:", "Remember:", "Exam tip:" in front of a sentence: a label, not part of the fact.
 _ADMONITION = re.compile(
-    r"^(?:note|notes|tip|remember|important|warning|caution|key point|exam tip|pro tip|"
-    r"hint|n\.b\.)\s*[:—–-]\s*",
+    r"^(?:(?:note|notes|tip|remember|important|warning|caution|key point|exam tip|pro tip|"
+    r"hint|n\.b\.)\s*[:—–-]\s*|(?:note|important|tip|warning)\s+(?=[A-Z]))",  # "Note The ..." as docs print it
     re.I,
 )
 _QUOTED_ASIDE = re.compile(r"\s*\(\s*[“\"][^”\"()]{0,200}[”\"]\s*\)")
@@ -185,9 +185,14 @@ _FILLER = Opener(_FILLER_OPENER, """so but and now well remember look honestly b
 _HEDGE = Opener(_HEDGE_OPENER, "research studies evidence expert experts data it we note remember keep")
 
 
+_URL = re.compile(r"\s*(?:<(?:https?://|www\.)[^\s<>]*>_?|\(?(?:https?://|www\.)[^\s<>()]*(?:\([^\s()]*\))?[^\s<>()]*\)?_?)")
+
+
 @article_cache(1 << 12)  # the definition rule strips each sentence, and clean_sentence strips it again
 def strip_citations(text: str) -> str:
-    """The text without author-year citations and bare link references."""
+    """The text without author-year citations, bare link references and pasted URLs."""
+    if "://" in text or "www." in text:  # a pasted link ("SANS Institute <https://...>_") is not part of the fact
+        text = _URL.sub("", text)
     if "(" in text or "[" in text:  # every citation and link reference has one: most sentences skip both scans
         if "1" in text or "2" in text or "p." in text:  # a citation holds a year 1800-2099 or a page "p."
             text = _CITATION.sub("", text)

@@ -17,8 +17,8 @@ from ..model import Block, Document, Fact
 from .filters import is_noise, strip_citations
 from .prose import in_exercise_section
 from .spans import DETERMINERS, VERBS, iter_gaps, stats_for
-from .structure import ADMONITION, glossary_parts
-from .util import cloze, cloze_spans, is_set
+from .structure import ADMONITION, glossary_parts, group_of, memo_by_identity
+from .util import cloze, cloze_spans, is_set, question
 
 _BOLD_LINE = re.compile(r"^\s*(?:[-*+]\s+)?\*\*(?P<term>[^*\n]{1,60}?):?\*\*:?\s*(?P<value>\S[^\n]*)$")
 _INLINE_MARKUP = re.compile(r"\*\*|__|(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w)|`")
@@ -36,7 +36,10 @@ def glossary(doc: Document) -> list[Fact]:
             fact = _pair(block.cells[0], block.cells[1], block, block.text, block.line, term_first=True)
             facts.extend([fact] if fact else [])
         elif block.kind == "table_row" and len(block.cells) >= 2:
-            facts.extend(_table_row(block, doc))
+            if _comparison(block, doc):
+                facts.extend(_compared(block))
+            else:
+                facts.extend(_table_row(block, doc, fields))
         elif block.kind in ("list_item", "paragraph"):
             lines = _bold_lines(block)
             if lines:
@@ -46,9 +49,9 @@ def glossary(doc: Document) -> list[Fact]:
                 continue
             parts = glossary_parts(block)
             if parts:
-                fact = _pair(
-                    parts[0], parts[1], block, block.text, block.line, field=parts[0].lower() in fields
-                )
+                field = parts[0].lower() in fields
+                record = _record_name(block, doc) if field and block.kind == "list_item" else ""
+                fact = _pair(parts[0], parts[1], block, block.text, block.line, field=field, record=record)
                 facts.extend([fact] if fact else [])
     return facts
 
@@ -62,7 +65,9 @@ def _field_names(doc: Document) -> set[str]:
         parts = glossary_parts(block)
         if parts:
             seen[parts[0].lower()] += 1
-    return {label for label, n in seen.items() if n > 1}
+        if block.kind == "table_row" and len(block.cells) == 2 and block.cells[0]:
+            seen[block.cells[0].strip().lower()] += 1  # "| Uses | ... |" in one table per drug: a record's field
+    return {label.rstrip(":").strip() for label, n in seen.items() if n > 1}
 
 
 def _bold_lines(block: Block) -> list[tuple[str, str, str]]:
@@ -89,13 +94,18 @@ def _pair(
     line: int,
     term_first: bool = False,
     field: bool = False,
+    record: str | None = "",
 ) -> Fact | None:
-    """A card for one term/value pair, gapped on whichever side the other side explains."""
+    """A card for one term/value pair, gapped on whichever side the other side explains. `record`: what a
+    field belongs to ("Secure Sockets Layer (SSL)" for "Function: ..."), shown before it."""
     term, value = strip_citations(term.strip()), strip_citations(value.strip().rstrip("."))
     if not term or not value or is_noise(value + ".") or len(term.split()) > 8 or ADMONITION.match(term):
         return None
-    text = f"{term}: {value}"
-    start = len(term) + 2
+    if record is None:
+        return None  # "Function: Legacy encrypted network protocol" with nothing to say whose function
+    label = f"{record} — {term}" if record else term
+    text = f"{label}: {value}"
+    start = len(label) + 2
     bold = next((e for e in block.emphasis if e and e in value and e != value and e != term), "")
     if bold and not term_first:
         at = start + value.index(bold)
@@ -110,19 +120,86 @@ def _pair(
     return cloze("glossary", text, term, 0.9 if term_first or _defines(value) else 0.8, block, sentence, line)
 
 
+def _record_name(block: Block, doc: Document) -> str | None:
+    """The name of the record a field item belongs to: its list's lead, or the bold name opening the
+    paragraph right before the list ("**Secure Sockets Layer (SSL)** Early encrypted ..."); "" when the list
+    sits right under its heading (the card's cue names the record), None when nothing names it."""
+    group = group_of(block, doc)
+    if group is None:
+        return ""
+    if group.lead:
+        return group.lead if len(group.lead.split()) <= 8 else None
+    at = doc.blocks.index(group.items[0]) if group.items[0] in doc.blocks else 0
+    before = doc.blocks[at - 1] if at > 0 else None
+    if before is None or before.kind == "heading":
+        return ""
+    if before.kind == "paragraph" and before.emphasis:
+        name = before.emphasis[0].strip(" :")
+        if before.text.lstrip().startswith(name) and len(name.split()) <= 8:
+            return name
+    return None
+
+
 def _defines(value: str) -> bool:
     """A value that explains its label: starts with an article, a verb, or is a longer phrase."""
     first = value.split()[0].lower().strip('("“') if value.split() else ""
     return first in DETERMINERS or first in VERBS or first.endswith("ing") or len(value.split()) > SHORT_VALUE
 
 
-def _table_row(block: Block, doc: Document) -> list[Fact]:
+COMPARED_WORDS = 4  # first-column cells longer than this on average: a side-by-side comparison, not records
+
+
+def _comparison(block: Block, doc: Document) -> bool:
+    """Whether a row belongs to a table that compares its columns ("Compliance Testing | Substantive Testing",
+    each cell a trait of its column) rather than listing records keyed by the first cell."""
+    return _compares(doc.blocks, block.header, block.list_id)
+
+
+@memo_by_identity(16)
+def _compares(blocks: tuple[Block, ...], header: tuple[str, ...], _table: int) -> bool:
+    head = [h.strip() for h in header]
+    if len(head) < 2 or not all(head):
+        return False
+    rows = [b for b in blocks if b.kind == "table_row" and b.header == header]
+    firsts = [len(b.cells[0].split()) for b in rows if b.cells and b.cells[0]]
+    return bool(firsts) and sum(firsts) / len(firsts) > COMPARED_WORDS
+
+
+def _shared_noun(head: list[str]) -> str:
+    """The word every header ends with ("Compliance Testing", "Substantive Testing": "testing"), or ""."""
+    last = {h.split()[-1].lower().strip("*_:") for h in head if h.split()}
+    word = next(iter(last)) if len(last) == 1 and all(len(h.split()) >= 2 for h in head) else ""
+    return word if word.isalpha() else ""
+
+
+def _compared(block: Block) -> list[Fact]:
+    """One Q&A per cell of a comparison row: which of the compared columns has this trait? ("Which testing:
+    verifies the controls of a process?"). The question names the kind, never the choices (that would show
+    the answer)."""
+    head = [h.strip() for h in block.header]
+    kind = _shared_noun(head)
+    if not kind or all(len(c.split()) <= 1 for c in block.cells):
+        return []  # nothing to name the choices by without giving them away; a label row ("Examples")
+    facts = []
+    for i, cell in enumerate(block.cells[: len(head)]):
+        trait = strip_citations(cell).strip()
+        if len(trait.split()) < 2 or len(trait.split()) > 25:
+            continue
+        # The answer is one of the choices the question names: that is the card, not a leak.
+        asked = trait.rstrip(".")
+        asked = asked[0].lower() + asked[1:] if asked[:1].isupper() and not asked[:2].isupper() else asked
+        facts.append(Fact(rule="table", kind="qa", text=f"Which {kind}: {asked}?", term=head[i],
+                          score=0.8, block=block, sentence=block.text, line=block.line, answer=head[i]))
+    return facts
+
+
+def _table_row(block: Block, doc: Document, fields: frozenset[str] | set[str] = frozenset()) -> list[Fact]:
     cells = [strip_citations(c) for c in block.cells]
     head = [h.strip() for h in block.header]
     if not cells[0] or not any(cells[1:]):
         return []
     if len(cells) == 2:
-        fact = _pair(cells[0], cells[1], block, block.text, block.line)
+        fact = _pair(cells[0], cells[1], block, block.text, block.line, field=cells[0].strip().lower() in fields)
         return [fact] if fact else []
     parts = [cells[0]]
     spans = []

@@ -100,7 +100,17 @@ def in_exercise_section(block: Block) -> bool:
 @article_cache(256)
 def _exercise_section(section: tuple[str, ...]) -> bool:
     # Cached: every rule asks this of every block, and an article has a few dozen sections.
-    return any(EXERCISE_SECTION.search(h) for h in section)
+    # A heading names such a section when it opens with the label ("Examples", "Case study: ..."); a title
+    # that only mentions one ("Subnetting: Definition, Examples, and Exam Tips") is the whole article's.
+    # Below the title, a heading may also close with it ("Arrival Scenario", "Chapter Review Questions").
+    # The first heading may be the article's title: there only a short one ("Arrival Scenario") is a label.
+    return any(EXERCISE_SECTION.match(_OUTLINE_NUMBER.sub("", h))
+               or ((i or len(h.split()) <= 3) and _ENDS_WITH_LABEL.search(h)) for i, h in enumerate(section))
+
+
+_ENDS_WITH_LABEL = re.compile(r"\b(?:scenarios?|case stud(?:y|ies)|quiz(?:zes)?|exercises?|review questions|"
+                             r"practice questions|examples?)\s*$", re.I)
+_OUTLINE_NUMBER = re.compile(r"^\s*(?:[\d.]+[.)]?|[A-Z][.)])\s+")
 
 
 @article_cache(1 << 12)
@@ -158,6 +168,8 @@ def _prose(blocks: tuple[Block, ...], title: str) -> tuple[ProseSentence, ...]:
         if _EXAMPLE_LABEL.match(block.text):
             continue  # a worked example, not the rule it illustrates
         lead = lead_of.get(id(block), "")
+        if len(lead.split()) > MAX_LEAD_WORDS:  # "Types of Sampling — Attribute Sampling": the nearer name
+            lead = lead.rsplit(" — ", 1)[-1]
         lead = lead if 0 < len(lead.split()) <= MAX_LEAD_WORDS else ""
         # Subjects of earlier sentences in the block, latest last; a label just above ("Signs and Symptoms")
         # is what "These can occur in any order" is about.

@@ -25,7 +25,10 @@ ADMONITION = re.compile(
     re.I,
 )
 FRAGMENT_WORDS = 8  # list items up to this long without a sentence end are fragments, not sentences
-_GLOSSARY_LINE = re.compile(r"^(?P<term>[^:;.!?—–]{1,60}?)\s*(?::|\s[—–-]\s|[—–])\s*(?P<definition>\S.{1,})$")
+# "Term- definition" (the dash on the term, as notes are often typed) counts as "Term - definition".
+_GLOSSARY_LINE = re.compile(
+    r"^(?P<term>[^:;.!?—–]{1,60}?)\s*(?::|\s[—–-]\s|[—–]|(?<=[\w)])-(?=\s))\s*(?P<definition>\S.{1,})$"
+)
 
 
 _R = TypeVar("_R")

@@ -1,0 +1,244 @@
+"""Page roles: what a block or sentence is doing on the page, before any rule asks what it says.
+
+Real input is a web page pasted from the browser or a page of study notes. Beside the subject matter it
+holds navigation and breadcrumbs, a table of contents, bylines and dates, share and subscribe blocks,
+notes about the page itself, the test centre's procedure and the author's own story. Each role is named
+by the shape, position and kind of words of a block or sentence, never by one article's wording, and a
+role never silences more than the block or sentence that has it: a word in a title or heading never drops
+a whole article.
+
+`block_role(block, doc)` and `sentence_role(sentence)` give the role's reason in words a user reads
+(`certdeck explain` shows it), or "" for subject content.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..memo import article_cache
+from ..model import Block, Document
+from ..text import normalize
+from .structure import memo_by_identity
+
+# "Home > Docs > Tasks > Configure": three or more crumbs joined by a path separator.
+_BREADCRUMB = re.compile(r"^[^>›»/|\n]{1,60}(?:\s(?:>|›|»|/)\s[^>›»/|\n]{1,60}){2,}$")
+_BYLINE = re.compile(
+    r"^(?:posted|written|published|updated|last (?:updated|modified|reviewed)|reviewed|edited)\b"
+    r"(?:\s+(?:by|on|at)\b)?|\b\d+\s*(?:-\s*)?min(?:ute)?s?\s+read\b|^by\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}"
+    r"\s*(?:[|,·•—–-]|$)|\bread(?:ing)? time\b",
+    re.I,
+)
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
+          r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
+_DATE = re.compile(
+    rf"(?:\b\d{{4}}-\d{{2}}-\d{{2}}\b|\b{_MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\b|"
+    rf"\b\d{{1,2}}\s+{_MONTH}\.?,?\s+\d{{4}}\b|\b\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\b)",
+    re.I,
+)
+_FOOTER = re.compile(
+    r"(?:©|\(c\)\s*\d{4}|\bcopyright\b|\ball rights reserved\b|\bpowered by\b|\bmade with\b|\btheme by\b|"
+    r"\bbuy me a coffee\b|\bthanks? (?:you )?for reading\b|\bgood luck\b|\bhappy (?:studying|learning)\b|"
+    r"\bbest of luck\b|\bleave a (?:comment|reply)\b|\bshare (?:this|on)\b|\bfollow (?:me|us)\b|"
+    r"\b(?:sign up|subscribe)\b|\bnewsletter\b|\brelated (?:posts?|articles?)\b|\bprevious post\b|"
+    r"\bnext post\b|\bback to top\b|\bskip to (?:main )?content\b|\btable of contents\b|\bon this page\b|"
+    r"\bedit this page\b|\b(?:we|this site|the site) uses? cookies\b|\bcookie (?:policy|settings|preferences|banner)\b|"
+    r"\baccept (?:all )?cookies\b|\bprivacy policy\b|\bterms of (?:use|service)\b)",
+    re.I,
+)
+# Notes about the page itself rather than its subject ("Original article here", "Full content below").
+_PAGE_NOTE = re.compile(
+    r"\b(?:(?:this|the) (?:article|post|page|blog|site|guide|tutorial|video|newsletter|series)\s+"
+    r"(?:is|was|were|has been|will|covers|explains|describes|contains|walks|shows|lists|summari[sz]es|"
+    r"gives|provides|offers|goes|helps|aims)\b|original(?:ly)? (?:article|post|published)|full "
+    r"(?:content|article|post) (?:below|here)|continue reading|read the (?:full|original)|"
+    r"in (?:this|the next|the previous|today['’]s) (?:article|post|video|section|guide|lesson|tutorial)|"
+    r"(?:below|above) (?:is|are) (?:my|some|the)\b|click (?:here|the link)|link (?:below|above)|"
+    r"(?:see|check out) (?:my|our|the) (?:other|previous|next)|let me know|feel free to|"
+    r"i hope (?:this|it|my)|hope (?:this|it) helps|(?:comments?|questions?) below|"
+    r"^(?:for (?:more |further |additional )?(?:information|details|pricing|examples?)\b[^,]*,\s*)?(?:see|refer to|"
+    r"visit|check out|go to)\s)",
+    re.I,
+)
+# The test centre's procedure on the day, not the subject: what to bring, check-in, breaks, the room.
+_LOGISTICS = re.compile(
+    r"\b(?:test(?:ing)?[- ]cent(?:er|re)s?|exam (?:room|cent(?:er|re)|day)|check[- ]in|proctor(?:ed|s)?|"
+    r"examiners?|invigilators?|lockers?|pockets|belongings|personal items|scratch paper|whiteboards?|"
+    r"erasable|earplugs|(?:photo|government[- ]issued|valid|two forms of|forms? of) (?:id|identification)|identification|"
+    r"webcam|restroom|bathroom|(?:unscheduled |scheduled )?breaks?\b(?= (?:during|between|are|is|of)\b)|"
+    r"(?:cell ?)?phones?|smart ?watch(?:es)?|wrist ?watch(?:es)?|arrive (?:at least )?\d+ minutes|"
+    r"(?:re)?schedul(?:e|ing) (?:your|the|an) (?:exam|test)|exam vouchers?|pearson vue|prometric|"
+    r"online proctoring|the tutorial)\b",
+    re.I,
+)
+# The author's own story and plan: first person singular. ("We" is often the textbook's voice.)
+_FIRST_PERSON = re.compile(r"(?<![\w'’-])(?:i|i['’](?:m|ve|d|ll)|me|my|mine|myself)(?![\w'’-])", re.I)
+_VOCATIVE = re.compile(r",?\s*\bmy (?:friends?|dear \w+|fellow \w+)\b,?", re.I)  # "Trust, my friends, is"
+# Study advice about the exam rather than its subject: preparing, practising, passing.
+_STUDY_TALK = re.compile(
+    r"\b(?:(?:studying|studied|prepared|preparing|cramming) for|study (?:plan|guide|material|session|schedule|"
+    r"group|routine|tips)s?|practice (?:tests?|exams?)|mock (?:tests?|exams?)|brain ?dumps?|"
+    r"(?:passed|passing|pass) (?:the|this|my|your) (?:exam|test|certification)|exam tips?|"
+    r"(?:video|online|training|prep) courses?|udemy|youtube|cheat ?sheets?|memori[sz]e (?:it|them|this|these))\b",
+    re.I,
+)
+_SHORT_LINE_WORDS = 6
+_EXAMPLE = re.compile(
+    r"^(?:in (?:this|that|the following|our|my) (?:example|scenario)|"
+    r"suppose|say (?:you|that)|imagine|consider (?:a|an|the following)|let['’]s say|"
+    r"(?:a|an|your) (?:company|team|user|developer|customer|client|organi[sz]ation|business|patient|nurse|"
+    r"technician|administrator|engineer|manager|student|employee)\s+(?:wants|needs|notices|has|is planning|is "
+    r"asked|asks|reports|plans|must decide|is using))\b",
+    re.I,
+)
+_QUOTED = re.compile(r"^[\"“‘'][^\"”]{3,200}[\"”’'][^A-Za-z]*(?:\(\w+\))?[.]?$")
+_OUTLINE = re.compile(r"^\s*(?:\d+(?:\.\d+)+|[ivx]+\.|[A-Z]\.|(?:domain|task|step|part|module|unit|lesson|"
+                      r"chapter|section|objective|phase)\s+\d+[\d.]*)\s*[:.)-]?\s*$", re.I)
+
+
+_QUOTATION = re.compile(r"[“\"][^”\"]{0,300}[”\"]")
+
+
+def _unquoted(sentence: str) -> str:
+    """The author's own words: quoted speech ("I deserved it") and vocatives ("my friends") taken out."""
+    return _VOCATIVE.sub("", _QUOTATION.sub("", sentence))
+
+
+def sentence_role(sentence: str) -> str:
+    """Why a sentence is not subject content, or "" when it may be."""
+    return _sentence_role(sentence)
+
+
+@article_cache(1 << 12)
+def _sentence_role(sentence: str) -> str:
+    s = sentence.strip()
+    if not s:
+        return ""
+    if _BREADCRUMB.match(s):
+        return "page furniture: navigation breadcrumb"
+    if _BYLINE.search(s) and len(s.split()) <= 20:
+        return "page furniture: byline or read time"
+    if _FOOTER.search(s):
+        return "page furniture: footer, share or subscribe line"
+    if _PAGE_NOTE.search(s):
+        return "about the page, not the subject"
+    if _FIRST_PERSON.search(_unquoted(s)):
+        return "the author's own story or plan (first person)"
+    if _LOGISTICS.search(s):
+        return "test-day procedure, not exam content"
+    if _STUDY_TALK.search(s):
+        return "study advice, not exam content"
+    if _OUTLINE.match(s):
+        return "outline label"
+    if _EXAMPLE.match(s):
+        return "a worked example or scenario, not the rule it illustrates"
+    if _QUOTED.match(s):
+        return "a quotation or slogan"
+    words = s.split()
+    if len(words) <= 4 and _DATE.search(s) and len(_DATE.sub("", s).split()) <= 3:
+        return "page furniture: date line"
+    return ""
+
+
+def block_role(block: Block, doc: Document) -> str:
+    """Why a whole block is not subject content, or "" when it may be (its sentences are asked one by one)."""
+    return _block_roles(doc.blocks).get(id(block), "") or _section_role(block.section[1:])
+
+
+# Sections about preparing for and sitting the exam, or about the author: the innermost heading names them.
+# The article's own title (the first heading) is never read here: it would silence the whole article.
+_META_SECTION = re.compile(
+    r"\b(?:prepar(?:e|ing|ation) for (?:the |my |your )?(?:exam|test|certification|d-day|[A-Z]{2,})|"
+    r"study (?:plan|schedule|tips|resources|materials|guide)s?|how i (?:passed|prepared|studied)|"
+    r"my (?:experience|journey|story|background|results?|score|preparation)|(?:exam|test)[- ]day|"
+    r"day of the (?:exam|test)|what to (?:bring|expect on)|why i (?:did|took|chose)|best way to prepare)\b|"
+    r"^(?:day|week) \d+\b",
+    re.I,
+)
+# Headings that are only a label for a part of the page that is not the subject.
+_META_LABEL = re.compile(
+    r"^(?:(?:recommended|useful|additional|learning|study|other|more) )?(?:resources|links|reading)|"
+    r"references|further reading|see also|(?:basic |my )?stats|registration|scheduling|acknowledg(?:e)?ments?|"
+    r"(?:final|closing) thoughts|conclusion|wrap[- ]up|about (?:me|the author)|comments?|"
+    r"related (?:posts|articles)|share this$",
+    re.I,
+)
+
+
+@article_cache(256)
+def _section_role(section: tuple[str, ...]) -> str:
+    if section and (_META_SECTION.search(section[-1]) or _META_LABEL.match(section[-1].strip(" :#"))):
+        return f"section about the exam or the author, not the subject (\"{section[-1]}\")"
+    return ""
+
+
+@memo_by_identity(8)  # every rule's facts ask for their block's role
+def _block_roles(blocks: tuple[Block, ...]) -> dict[int, str]:
+    return _find_block_roles(blocks)
+
+
+def _find_block_roles(blocks: tuple[Block, ...]) -> dict[int, str]:
+    roles: dict[int, str] = {}
+    headings = {normalize(b.text) for b in blocks if b.kind == "heading"} | {normalize(h) for b in blocks
+                                                                           for h in b.section}
+    headings.discard("")
+    for block in blocks:
+        if block.kind in ("code", "heading"):
+            continue
+        reason = _whole_block_role(block, headings)
+        if reason:
+            roles[id(block)] = reason
+    _mark_menus(blocks, roles)
+    _mark_narrative(blocks, roles)
+    return roles
+
+
+_SCORE_HEADER = re.compile(r"\b(?:scores?|attempts?|tr(?:y|ies)|results?|grades?|1st|2nd|3rd|first|second)\b", re.I)
+_SCORE_CELL = re.compile(r"^\s*(?:[-–—]|n/?a|\d+(?:\.\d+)?\s*%?(?:\s*/\s*\d+)?)?\s*$", re.I)
+
+
+def _whole_block_role(block: Block, headings: set[str]) -> str:
+    text = block.text.strip()
+    if block.kind == "table_row" and any(_SCORE_HEADER.search(h) for h in block.header[1:]) \
+            and all(_SCORE_CELL.match(c) for c in block.cells[1:]):
+        return "someone's test scores, not exam content"
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    if len(lines) >= 2 and headings:
+        echoed = sum(1 for ln in lines if normalize(_strip_number(ln)) in headings)
+        if echoed * 2 >= len(lines) + 1:
+            return "page furniture: table of contents"
+    if block.kind == "list_item" and normalize(_strip_number(text)) in headings and len(text.split()) <= 8:
+        return "page furniture: table of contents"
+    if len(block.sentences) <= 1:
+        return _sentence_role(text)
+    return ""
+
+
+_NUMBER_PREFIX = re.compile(r"^\s*(?:\d+(?:\.\d+)*[.)]?|[-*•])\s+")
+
+
+def _strip_number(line: str) -> str:
+    return _NUMBER_PREFIX.sub("", line)
+
+
+def _mark_menus(blocks: tuple[Block, ...], roles: dict[int, str]) -> None:
+    """Short verbless lines of capitalised words at the very top or bottom of a page: a site's menu."""
+    def menu(block: Block) -> bool:
+        words = block.text.split()
+        return (block.kind == "paragraph" and 1 <= len(words) <= _SHORT_LINE_WORDS
+                and not re.search(r"[.:;?!,]$", block.text.strip())
+                and all(w[:1].isupper() or not w[:1].isalpha() for w in words))
+    body = [b for b in blocks if b.kind not in ("heading", "code")]
+    for edge in (body[:3], body[-3:]):
+        for block in edge:
+            if id(block) not in roles and menu(block):
+                roles[id(block)] = "page furniture: site menu"
+
+
+def _mark_narrative(blocks: tuple[Block, ...], roles: dict[int, str]) -> None:
+    """A paragraph told mostly in the first person is the author's story: its other sentences go with it."""
+    for block in blocks:
+        if block.kind != "paragraph" or id(block) in roles or len(block.sentences) < 2:
+            continue
+        personal = sum(1 for s in block.sentences if _FIRST_PERSON.search(_unquoted(s.text)))
+        if personal * 2 >= len(block.sentences):
+            roles[id(block)] = "the author's own story or plan (first person)"

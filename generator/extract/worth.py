@@ -1,0 +1,295 @@
+"""Is a candidate fact worth a card as it stands? The last gate before selection ranks what is left.
+
+Precision first (DESIGN.md): a learner deletes a bad card by hand, and a missing one costs less. Each check
+names a kind of defect a strict tutor drops or sends back, never one text's words:
+
+- the page role of its block or sentence (navigation, byline, the author's story, test-day procedure);
+- a gap a tutor would not choose: a function word, part of a word, a gap holding the clause's verb, a gap
+  beside its own restatement in parentheses, an outline label;
+- for prose claims, an answer with nothing specific to recall ("look", "good", "the situation").
+
+`why_unworthy(fact, doc)` returns the reason in words a user reads, or "" when the fact may become a card.
+Author markup and curation (pinned facts) are never judged here.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..model import Block, Document, Fact
+from ..text import STOP_WORDS, stem_set
+from .roles import block_role, sentence_role
+from .structure import group_of, memo_by_identity
+from .spans import GENERIC, VERBS, is_function_word, nounish, tokens, verb_positions
+
+# Rules that read running prose: their answer must hold something specific to recall.
+PROSE_RULES = frozenset({"claim", "cause", "contrast", "procedure", "number", "enumeration"})
+STRUCTURE_RULES = frozenset({"table", "field", "glossary", "list", "component", "markup"})
+STEP_RULES = frozenset({"procedure", "enumeration"})  # "Take out a [glove]" under "Steps in Donning Gloves"
+TERM_RULES = frozenset({"definition", "question-heading"})  # the answer is a term: never a vague word
+# Words that say how the author feels about something, or stand for anything: never the thing to recall.
+VAGUE = frozenset(
+    "good bad great nice fine little big small lot lots bunch stuff things thing way ways look looks idea "
+    "ideas situation situations result results owner link links place places sense work job deal piece "
+    "pieces kind sort bit couple fun easy hard difficult simple tough scary useful helpful powerful "
+    "pointless excellent superfluous perfect awesome amazing interesting important essential crucial vital "
+    "key main major minor common ordinary normal real actual whole entire full complete various different "
+    "same other new old first last next best worst better worse more less most least many much few "
+    "enough several certain sure course attention effort time times moment day days week weeks year "
+    "years people person someone something everything anything nothing everyone anyone question questions "
+    "answer answers problem problems issue issues topic topics subject subjects material materials "
+    "concept concepts information detail details aspect aspects point points part parts area areas "
+    "reason reasons fact facts case cases example examples number numbers type types form forms level "
+    "levels step steps process approach method methods strategy strategies tips tip help use uses following "
+    "essence latter former above below purpose component components thing default specific asap guidance "
+    "assistance measures support stuff".split()
+)
+_LABEL = re.compile(
+    r"^\s*(?:(?:domain|task|step|part|chapter|section|objective|module|unit|lesson|phase|page|figure|table|"
+    r"question|day|week)\s+(?:\d+|[ivx]+\b)[\d.]*|\d+(?:\.\d+)+|[a-z]\)|\(?[a-d]\))\s*$",
+    re.I,
+)
+_WORD = re.compile(r"[A-Za-z0-9][\w'’.+#/-]*")
+_CODEISH = re.compile(r"[_=/\\.:+#@$<>{}\[\]]|\d|[a-z][A-Z]|^-")
+
+
+def why_unworthy(fact: Fact, doc: Document) -> str:
+    """Why `fact` should not become a card, or "" when it may."""
+    if fact.pinned:
+        return ""
+    role = block_role(fact.block, doc) or sentence_role(fact.sentence)
+    if role:
+        return role
+    answers = _answers(fact)
+    for answer in answers:
+        reason = _bad_answer(answer, fact.rule in STRUCTURE_RULES)
+        if reason:
+            return reason
+    if fact.kind == "cloze":
+        reason = _bad_gap(fact)
+        if reason:
+            return reason
+    if fact.block.kind == "list_item" and _TOC_LEAD.match(_lead_of(fact.block, doc)):
+        return "page furniture: a list of the page's topics"
+    if fact.rule == "list" and fact.block.list_id in _outline_lists(doc.blocks):
+        return "a list of topic labels, each with its own sub-list (an outline, not a list to recall)"
+    if fact.rule in TERM_RULES and not any(_specific(a, doc) for a in answers):
+        return "the term asked is a vague word"
+    if fact.kind == "cloze" and _citation(fact):
+        return "a document or standard number (a citation), not a quantity"
+    if fact.rule == "procedure" and any(len(a.split()) > 1 and _verb(a.split()[0].capitalize().lower()) and
+                                        a.split()[0].lower() in VERBS for a in answers):
+        return "gap holds the instruction's verb"
+    if fact.rule == "claim" and _FRAGMENT_OPENER.match(_body(fact)) and not verb_positions(tokens(fact.text)) \
+            and not _AUXILIARY.search(fact.text) and not _NOTATION.search(fact.text):
+        return "a fragment with no verb: it states nothing"
+    if fact.rule in PROSE_RULES and fact.kind == "cloze" and _SUBJECTLESS.match(fact.text) and fact.rule != "procedure":
+        return "no subject: the clause opens with its verb"
+    if fact.rule == "enumeration" and fact.kind == "cloze" and any(_in_parentheses(fact.text, g.start) for g in fact.gaps):
+        return "the gap is in an aside, not the claim"
+    if fact.rule in STEP_RULES and fact.block.section and all(_given_by(a, fact.block.section[-1]) for a in answers):
+        return "a step's obvious object: the heading above names it"
+    if fact.rule in PROSE_RULES:
+        if not any(_specific(a, doc) for a in answers):
+            return "nothing specific to recall in the answer"
+        reason = _bad_prose_gap(fact, answers)
+        if reason:
+            return reason
+    return ""
+
+
+_AUXILIARY = re.compile(r"\b(?:is|are|was|were|be|been|has|have|had|can|could|will|would|shall|should|must|may|"
+                        r"might|do|does|did)\b", re.I)
+
+
+# A claim that opens with its verb has lost its subject ("Can also display ...", "Used for ...", "Promotes and
+# supports ..."): unless a list's lead stands before it, nobody can tell what it is about.
+_SUBJECTLESS = re.compile(
+    r"^(?:\(|\[\.\.\.\])?(?:can|could|may|might|must|should|will|would|is|are|was|were|has|have|had|also|used|"
+    r"refers|known|helps|allows|provides|offers|supports|promotes|ensures|includes|contains|requires|makes|"
+    r"gives|takes|shows|displays|creates|enables|prevents|reduces|increases)\b",
+    re.I,
+)
+# A clause that opens like this and has no verb is the tail of a sentence: "As sole person for managing ...".
+_FRAGMENT_OPENER = re.compile(r"^(?:as|for|when|if|while|to|with|by|in|on|at|from|of|since|because|after|before|"
+                              r"during|without|through|via)\b", re.I)
+_NOTATION = re.compile(r"[=→:]")
+
+
+def _body(fact: Fact) -> str:
+    """The clause a cloze card asks, without the list lead shown before it."""
+    return fact.text.split(": ", 1)[-1] if fact.block.kind == "list_item" else fact.text
+
+
+_TOC_LEAD = re.compile(r"^(?:topics|contents|table of contents|in this (?:section|article|guide|chapter)|"
+                       r"on this page|related (?:topics|pages|articles))\s*:?$", re.I)
+
+
+def _lead_of(block: Block, doc: Document) -> str:
+    group = group_of(block, doc)
+    return group.lead if group is not None else ""
+
+
+def _given_by(answer: str, heading: str) -> bool:
+    """Whether every content word of `answer` is in `heading` ("glove" under "Steps in Donning Gloves")."""
+    wanted = {s.rstrip("e") for s in stem_set(answer)}
+    return bool(wanted) and wanted <= {s.rstrip("e") for s in stem_set(heading)}
+
+
+def _in_parentheses(text: str, at: int) -> bool:
+    return text.rfind("(", 0, at) > text.rfind(")", 0, at)
+
+
+_NUMBERS = re.compile(r"\d+(?:[.,]\d+)*")
+MAX_NUMBERS = 6  # a sentence with more numbers is a data dump (scores, question lists), not one fact
+
+
+def _bad_prose_gap(fact: Fact, answers: list[str]) -> str:
+    """Gaps a tutor would not cut from running prose: across a comma, ending on a function word, a
+    reference number ("#11"), a number among many."""
+    for answer in answers:
+        words = _WORD.findall(answer)
+        if fact.rule != "enumeration" and "," in answer and not _NUMBERS.fullmatch(answer.strip()):
+            return "gap runs across two phrases"
+        if words and is_function_word(words[-1].lower()) and not words[-1].isdigit():
+            return "gap ends on a function word"
+    if fact.kind == "cloze":
+        for gap in fact.gaps:
+            if fact.text[max(0, gap.start - 1):gap.start] in ("#", "№"):
+                return "reference number as the answer"
+    if fact.rule == "number" and len(set(_NUMBERS.findall(fact.sentence))) > MAX_NUMBERS:
+        return "one number among many (a data dump, not one fact)"
+    return ""
+
+
+# "ISO 10646", "SP 800-132", "RFC 2119", "[NIST 2017]": a number that names a document.
+_CITED = re.compile(r"(?:\b[A-Z]{2,}(?:/[A-Z]{2,})?(?:\s+(?i:standard|publication|no\.?|number))?|\b(?i:section|clause|article|part|chapter|rfc|appendix))[\s-]*$")
+
+
+def _citation(fact: Fact) -> bool:
+    text = fact.text
+    for gap in fact.gaps:
+        inner = text[gap.start:gap.end]
+        if inner.replace("-", "").replace(".", "").isdigit() and _CITED.search(text[max(0, gap.start - 20):gap.start]):
+            return True
+    return False
+
+
+@memo_by_identity(8)
+def _outline_lists(blocks: tuple[Block, ...]) -> frozenset[int]:
+    """Lists most of whose items have a sub-list: their items are the outline's topics."""
+    items: dict[int, int] = {}
+    parents: dict[int, int] = {}
+    for i, block in enumerate(blocks):
+        if block.kind != "list_item":
+            continue
+        items[block.list_id] = items.get(block.list_id, 0) + 1
+        following = blocks[i + 1] if i + 1 < len(blocks) else None
+        if following is not None and following.kind == "list_item" and following.depth > block.depth:
+            parents[block.list_id] = parents.get(block.list_id, 0) + 1
+    return frozenset(lid for lid, n in items.items() if n >= 2 and parents.get(lid, 0) * 2 > n)
+
+
+def _answers(fact: Fact) -> list[str]:
+    if fact.kind == "qa":
+        return [fact.answer]
+    return [fact.text[g.start:g.end] for g in fact.gaps]
+
+
+def _bad_answer(answer: str, cell: bool = False) -> str:
+    """`cell`: the answer is a whole cell or item, where "He" is helium, not a pronoun."""
+    words = _WORD.findall(answer)
+    if not words:
+        return "empty answer"
+    if not cell and all(is_function_word(w.lower()) or w.lower() in STOP_WORDS for w in words):
+        return "gap on a function word"
+    if _LABEL.match(answer):
+        return "outline label as the answer"
+    if words[0].lower() in ("yes", "no"):
+        return "a yes/no answer"
+    if len(words) > 1 and any(w.lower() in ("and", "or") and _verb(words[k + 1]) for k, w in enumerate(words[:-1])):
+        return "gap holds a verb"
+    if len(words) > 1:
+        last = words[-1].lower()
+        if (last in VERBS and not nounish(last) and last not in _NOUN_VERBS and not last.endswith("ing")
+                and not words[-1][:1].isupper()):
+            return "gap holds the clause's verb"
+    return ""
+
+
+def _verb(word: str) -> bool:
+    low = word.lower()
+    return low in VERBS and not nounish(low) and not low.endswith("ing") and not word[:1].isupper()
+
+
+# Verb forms that end a noun phrase as often as a clause ("data uses", "key points").
+_NOUN_VERBS = frozenset("uses needs changes results effects states types forms works".split())
+_PAREN_AFTER = re.compile(r"^\s*\(([^()]{1,80})\)")
+_PAREN_BEFORE = re.compile(r"\(\s*$")
+
+
+# "... component and replace| it": a verb joined by "and", with its object right after the gap.
+_JOINED_VERB = re.compile(r"\b(?:and|or)\s+[a-z]+\s*$")
+_OBJECT_AFTER = re.compile(r"^\s+(?:it|them|the|a|an|its|their|this|these|those|your|our)\b", re.I)
+# "to [...] the", "securely [...] the", "SHALL [...] a": what fills the gap is a verb.
+_VERB_BEFORE = re.compile(r"(?:\b(?:to|can|could|will|would|shall|should|must|may|might|cannot|not)|[a-z]ly)\s+$",
+                          re.I)
+_PARTICIPLE_END = re.compile(r"\b[a-z]{3,}ed\s*$")
+_PREPOSITION_AFTER = re.compile(r"^\s+(?:in|by|on|at|for|with|to|from|as|under|into)\b", re.I)
+
+
+def _bad_gap(fact: Fact) -> str:
+    text = fact.text
+    for gap in fact.gaps:
+        inner_text = text[gap.start:gap.end]
+        rest = text[gap.end:]
+        if _JOINED_VERB.search(inner_text) and _OBJECT_AFTER.match(rest):
+            return "gap holds a verb"
+        if " " in inner_text.strip() and _PARTICIPLE_END.search(inner_text) and _PREPOSITION_AFTER.match(rest):
+            return "gap ends on a verb form"
+        if " " not in inner_text.strip() and _VERB_BEFORE.search(text[:gap.start]) and _OBJECT_AFTER.match(rest):
+            return "gap on a verb ('to [...] the')"
+        before = text[gap.start - 1] if gap.start > 0 else " "
+        after = text[gap.end] if gap.end < len(text) else " "
+        inner = text[gap.start:gap.end]
+        if (before.isalnum() and inner[:1].isalnum()) or (after.isalnum() and inner[-1:].isalnum()):
+            return "gap cuts a word"
+        if inner[:1].isdigit() and before in ":/-." and text[gap.start - 2 : gap.start - 1].isdigit():
+            return "gap cuts an identifier (27001:[2013])"
+        following = _PAREN_AFTER.match(text[gap.end:])
+        if following and _restates(inner, following.group(1)):
+            return "the answer is restated beside its gap"
+        if (_PAREN_BEFORE.search(text[:gap.start]) and text[gap.end:gap.end + 1] == ")"
+                and _numeric(inner) and _numeric(text[max(0, gap.start - 40):gap.start])):
+            return "the answer is restated beside its gap"
+    return ""
+
+
+def _restates(answer: str, aside: str) -> bool:
+    """A parenthesis right after a gap that gives it away: the same quantity in other units or words, or
+    the answer's abbreviation ("[...] (40 °C)", "Lactated Ringer's (LR)" with the long form asked)."""
+    if _numeric(answer) and _numeric(aside):
+        return True
+    initials = "".join(w[0] for w in _WORD.findall(answer) if w[:1].isalpha()).lower()
+    letters = re.sub(r"[^a-z]", "", aside.lower())
+    return len(letters) >= 2 and len(aside.split()) == 1 and initials.startswith(letters)
+
+
+_NUMBER_WORD = re.compile(r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
+                          r"forty|fifty|hundred|thousand|half|dozen)\b", re.I)
+
+
+def _numeric(text: str) -> bool:
+    return any(ch.isdigit() for ch in text) or bool(_NUMBER_WORD.search(text))
+
+
+def _specific(answer: str, doc: Document) -> bool:
+    """Whether an answer holds a word worth recalling: one that is not vague ("good", "the situation"), not
+    a function word, and not a bare fragment."""
+    words = _WORD.findall(answer)
+    for word in words:
+        low = word.lower()
+        if low in VAGUE or low in GENERIC or is_function_word(low) or len(low) < 3 and not _CODEISH.search(word):
+            continue
+        return True
+    return False
