@@ -81,8 +81,9 @@ def _note(fact: Fact, doc: Document, deck: str, key: str, media: Mapping[str, Me
           tags: tuple[str, ...]) -> Note:
     section = fact.block.section
     context = _context(fact, doc)
-    if fact.kind == "qa" and normalize(context) == normalize(fact.text):
-        context = ""  # a question heading is its own cue: the card would show it twice
+    if fact.kind == "qa" and _restates(context.rsplit(" › ", 1)[-1], fact.text):
+        # A question heading is its own cue: the card would show it twice (the article's title still helps).
+        context = context.rsplit(" › ", 1)[0] if " › " in context else ""
     fields = note_fields(fact, doc, context, media or {})
     if fact.kind == "cloze":
         cards = cloze_cards(fact.text, fact.gaps, context)
@@ -91,6 +92,14 @@ def _note(fact: Fact, doc: Document, deck: str, key: str, media: Mapping[str, Me
     return Note(kind=fact.kind, deck=deck, fields=fields, cards=cards, tags=tags,
                 source=SourceRef(doc.path, fact.line, section, fact.sentence), rule=fact.rule,
                 score=round(fact.score, 3), key=key)
+
+
+def _restates(heading: str, question: str) -> bool:
+    """Whether a question says all its heading says ("Q3: Create a user" -> "How do you create a user?"):
+    every word of the heading but its label ("Q3") is in the question."""
+    words = [w for w in normalize(heading).split() if not any(c.isdigit() for c in w)]
+    return bool(words) and (normalize(heading) == normalize(question) or
+                            len(words) >= 3 and set(words) <= set(normalize(question).split()))
 
 
 def note_fields(fact: Fact, doc: Document, context: str, media: Mapping[str, MediaFile]) -> tuple[tuple[str, str], ...]:

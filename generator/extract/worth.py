@@ -26,7 +26,8 @@ from .spans import GENERIC, VERBS, is_function_word, nounish, tokens, verb_posit
 PROSE_RULES = frozenset({"claim", "cause", "contrast", "procedure", "number", "enumeration"})
 STRUCTURE_RULES = frozenset({"table", "field", "glossary", "list", "component", "markup"})
 STEP_RULES = frozenset({"procedure", "enumeration"})  # "Take out a [glove]" under "Steps in Donning Gloves"
-TERM_RULES = frozenset({"definition", "question-heading"})  # the answer is a term: never a vague word
+TERM_RULES = frozenset({"definition", "question-heading"})
+CODE_RULES = frozenset({"exercise", "inline-command"})  # the answer is a command (`dnf remove`), not prose  # the answer is a term: never a vague word
 # Words that say how the author feels about something, or stand for anything: never the thing to recall.
 VAGUE = frozenset(
     "good bad great nice fine little big small lot lots bunch stuff things thing way ways look looks idea "
@@ -60,6 +61,8 @@ def why_unworthy(fact: Fact, doc: Document) -> str:
     role = block_role(fact.block, doc) or sentence_role(fact.sentence)
     if role:
         return role
+    if fact.rule in CODE_RULES:
+        return ""  # the answer is a command line: word classes of prose (a verb at its end) say nothing of it
     answers = _answers(fact)
     for answer in answers:
         reason = _bad_answer(answer, fact.rule in STRUCTURE_RULES)
