@@ -63,7 +63,7 @@ _PAGE_NOTE = re.compile(
 _LOGISTICS = re.compile(
     r"\b(?:test(?:ing)?[- ]cent(?:er|re)s?|exam (?:room|cent(?:er|re)|day)|check[- ]in|proctor(?:ed|s)?|"
     r"examiners?|invigilators?|lockers?|pockets|belongings|personal items|scratch paper|whiteboards?|"
-    r"erasable|earplugs|(?:photo|government[- ]issued|valid|two forms of|forms? of) (?:id|identification)|identification|"
+    r"erasable|earplugs|(?:photo|government[- ]issued|valid|two forms of|forms? of) (?:id|identification)|"
     r"webcam|restroom|bathroom|(?:unscheduled |scheduled )?breaks?\b(?= (?:during|between|are|is|of)\b)|"
     r"(?:cell ?)?phones?|smart ?watch(?:es)?|wrist ?watch(?:es)?|arrive (?:at least )?\d+ minutes|"
     r"(?:re)?schedul(?:e|ing) (?:your|the|an) (?:exam|test)|exam vouchers?|pearson vue|prometric|"
@@ -98,9 +98,13 @@ _OUTLINE = re.compile(r"^\s*(?:\d+(?:\.\d+)+|[ivx]+\.|[A-Z]\.|(?:domain|task|ste
 _QUOTATION = re.compile(r"[“\"][^”\"]{0,300}[”\"]")
 
 
+_ASIDE = re.compile(r"\([^()]{0,200}\)")
+
+
 def _unquoted(sentence: str) -> str:
-    """The author's own words: quoted speech ("I deserved it") and vocatives ("my friends") taken out."""
-    return _VOCATIVE.sub("", _QUOTATION.sub("", sentence))
+    """The author's own words in the sentence itself: quoted speech ("I deserved it"), asides in parentheses
+    ("(my favourite flag)") and vocatives ("my friends") taken out."""
+    return _VOCATIVE.sub("", _ASIDE.sub("", _QUOTATION.sub("", sentence)))
 
 
 def sentence_role(sentence: str) -> str:

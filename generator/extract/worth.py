@@ -47,7 +47,7 @@ VAGUE = frozenset(
 )
 _LABEL = re.compile(
     r"^\s*(?:(?:domain|task|step|part|chapter|section|objective|module|unit|lesson|phase|page|figure|table|"
-    r"question|day|week)\s+(?:\d+|[ivx]+\b)[\d.]*|\d+(?:\.\d+)+|[a-z]\)|\(?[a-d]\))\s*$",
+    r"question|day|week)\s+(?:\d+|[ivx]+\b)[\d.]*|\d+(?:\.\d+){1,2}|[a-z]\)|\(?[a-d]\))\s*$",
     re.I,
 )
 _WORD = re.compile(r"[A-Za-z0-9][\w'’.+#/-]*")
