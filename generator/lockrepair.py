@@ -138,8 +138,10 @@ def _entry_of(text: str, article: str | None) -> tuple[LockEntry | None, str]:
         if isinstance(note, dict) else None
     try:
         entry = _entry(lock_id, value, content, article)
-    except (ValueError, KeyError, TypeError, AttributeError) as err:
-        return None, f"{type(err).__name__}: {err}"
+    except ValueError as err:  # check_entry's word on a field: it says what is wrong
+        return None, str(err)
+    except (KeyError, TypeError, AttributeError) as err:
+        return None, f"a field is missing or of the wrong type ({type(err).__name__}: {err})"
     return (entry, "") if entry.path else (None, "no article")
 
 
