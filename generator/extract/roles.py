@@ -81,6 +81,9 @@ _STUDY_TALK = re.compile(
     r"(?:video|online|training|prep) courses?|udemy|youtube|cheat ?sheets?|memori[sz]e (?:it|them|this|these))\b",
     re.I,
 )
+# "Know the symptoms of ...", "Make sure you understand ...": what to study, not what is true.
+_STUDY_ORDER = re.compile(r"^(?:know|learn|memori[sz]e|revise|study|be (?:familiar|comfortable) with|make sure (?:you|to)|"
+                          r"focus on|don['’]t forget to|be sure to (?:know|review|learn))\b", re.I)
 _SHORT_LINE_WORDS = 6
 _EXAMPLE = re.compile(
     r"^(?:in (?:this|that|the following|our|my) (?:example|scenario)|"
@@ -129,7 +132,7 @@ def _sentence_role(sentence: str) -> str:
         return "the author's own story or plan (first person)"
     if _LOGISTICS.search(s):
         return "test-day procedure, not exam content"
-    if _STUDY_TALK.search(s):
+    if _STUDY_TALK.search(s) or _STUDY_ORDER.match(s):
         return "study advice, not exam content"
     if _OUTLINE.match(s):
         return "outline label"
