@@ -38,9 +38,11 @@ nmap tcpdump netcat nc ethtool iw iwconfig arp dig whois mtr ufw auditctl ausear
 # Programs that only look: in a task that changes something they are the author's checks, not the answer.
 READ_ONLY = frozenset("cat less more head tail ls ll echo pwd clear history curl wc getenforce sestatus id "
                       "groups who whoami w uptime date df du free lsblk blkid findmnt file stat".split())
-READ_ONLY_SUBCOMMANDS = frozenset("status show list ls repolist sources --list-all -l print images ps info".split())
+READ_ONLY_SUBCOMMANDS = frozenset("status show list ls repolist sources --list-all -l print images ps info get describe top".split())
 # Moving about and leaving: steps of a session, never the answer to a task.
-NOT_KEY = frozenset("cd pushd popd clear exit logout su".split())
+NOT_KEY = frozenset("cd pushd popd clear exit logout su ssh".split())
+# Choosing where to work (a lab's cluster or context) is a step of the session, not the answer to a task.
+_SETUP = re.compile(r"\b(?:config (?:use|set)-context|use-context|sudo -i)\b")
 EDITORS = frozenset("vi vim nano emacs gedit".split())
 
 _PROMPT = re.compile(r"^(?:\[[^\]\n]{1,60}\]|[\w.-]+@[\w.-]+(?::[^\s$#]*)?)?\s*[$#%]\s+(?=\S)")
@@ -125,16 +127,20 @@ def command_lines(code: str) -> list[tuple[str, str, bool]]:
             i += 1
             comment = ""
             continue
+        text = _TRAILING_COMMENT.sub("", text)  # "kubectl get pvc # will show as 'Bound'": the note is not the answer
         if (prompted or not prompted_block) and is_command(text, prompted):
             out.append((text, comment, prompted))
         comment = ""
     return out
 
 
+_TRAILING_COMMENT = re.compile(r"\s+#\s.*$")
+
+
 def is_read_only(command: str) -> bool:
     """A command that only shows something (`cat`, `ls`, `... status`, `... -l`)."""
     name = program(command)
-    if name in NOT_KEY:
+    if name in NOT_KEY or _SETUP.search(command):
         return True
     if name in READ_ONLY or name.endswith("display") or name in ("pvs", "vgs", "lvs"):
         return ">" not in command  # `grep x file > out` writes
