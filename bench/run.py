@@ -149,6 +149,10 @@ def bare_typer_app(path: Path) -> None:
         names.update(n.id for n in ast.walk(node) if isinstance(n, ast.Name))
     constants = [f"{name} = {getattr(cli, name)!r}" for name in sorted(names)
                  if name.isupper() and isinstance(getattr(cli, name, None), (str, int, float, Path))]
+    defined = {n.name for n in keep if isinstance(n, ast.FunctionDef)}
+    # Option callbacks (`--version`): a stub each, so the bare app declares the same options.
+    constants += [f"def {name}(*args: Any, **kwargs: Any) -> None:\n    return None" for name in sorted(names)
+                  if name.startswith("_") and name not in defined and inspect.isfunction(getattr(cli, name, None))]
     body = "\n\n".join(ast.unparse(n) for n in keep)
     path.write_text(textwrap.dedent("""\
         from __future__ import annotations

@@ -3,9 +3,11 @@
 An article's entry is keyed by a hash of everything its notes depend on: the file's bytes and the bytes of
 its curation file, its path, the settings, and certdeck itself (its version, the source of every module
 of the `generator` package, the versions of markdown-it-py and its plugins, the Python version). Change
-any of them and the key changes, so a stale entry is never found. An entry carries a checksum of its
-contents and is read with an unpickler that only builds certdeck's own data classes; an entry that is
-truncated, damaged or of another format is deleted and the article is built again, never trusted.
+any of them and the key changes, so a stale entry is never found. An entry carries an HMAC-SHA256 of its
+contents, keyed with a secret kept outside the repository (`cache_secret`: in the user's cache folder), so
+an entry a repository ships, or anyone without the secret writes, never checks out; it is read with an
+unpickler that only builds certdeck's own data classes. An entry that is truncated, damaged, forged or of
+another format is deleted and the article is built again, never trusted.
 
 The cache only ever saves work: deleting the folder, or `--no-cache`, gives the same output.
 """
@@ -26,8 +28,10 @@ from pathlib import Path
 from typing import Any
 
 CACHE_DIR = ".certdeck-cache"
-FORMAT = b"certdeck-cache/3\n"
+FORMAT = b"certdeck-cache/4\n"  # 4: entries signed with cache_secret (3: a plain sha256)
 MAX_AGE = 30 * 24 * 3600  # seconds: entries no build has used for this long are removed
+MAX_ENTRY_BYTES = 1 << 28  # a larger file in the cache folder is not ours: never read
+SECRET_NAME = "cache-secret"
 _ALLOWED_MODULES = ("generator.model", "generator.errors")
 _ALLOWED_CLASSES = (("generator.identity", "Pending"),)  # besides every class of _ALLOWED_MODULES
 
@@ -95,10 +99,69 @@ class _Unpickler(pickle.Unpickler):
         raise pickle.UnpicklingError(f"{module}.{name} is not allowed in the cache")
 
 
+def cache_secret() -> bytes:
+    """The key that signs cache entries and records: 32 random bytes in `certdeck/cache-secret` under the
+    user's cache folder ($XDG_CACHE_HOME, else ~/.cache), made on first use (mode 0600). Kept outside every
+    repository, so a cache folder that comes with a clone cannot hold an entry that checks out. Where it
+    cannot be kept, a secret for this process only: the cache then saves nothing across builds."""
+    global _SECRET
+    if _SECRET is None:
+        _SECRET = _load_secret()
+    return _SECRET
+
+
+_SECRET: bytes | None = None
+
+
+def set_cache_secret(secret: bytes | None) -> None:
+    """Use `secret` (a worker is given its parent's); None: read it again from the user's cache folder."""
+    global _SECRET
+    _SECRET = secret
+
+
+def secret_file() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "certdeck" / SECRET_NAME
+
+
+def _load_secret() -> bytes:
+    from .safepath import read_regular
+
+    file = secret_file()
+    data = read_regular(file, 64)
+    if data is not None and len(data) == 32:
+        return data
+    secret = os.urandom(32)
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=file.parent)
+        try:
+            os.write(fd, secret)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        try:
+            os.link(tmp, file)  # never replaces a secret another build made meanwhile
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(tmp)
+        data = read_regular(file, 64)
+        return data if data is not None and len(data) == 32 else secret
+    except OSError:
+        return secret
+
+
+def _sign(payload: bytes) -> bytes:
+    import hmac
+
+    return hmac.new(cache_secret(), payload, hashlib.sha256).digest()
+
+
 def dumps(value: Any) -> bytes:
-    """An entry: format line, sha256 of the payload, payload."""
+    """An entry: format line, HMAC-SHA256 of the payload (keyed with cache_secret), payload."""
     payload = pack(value)
-    return FORMAT + hashlib.sha256(payload).digest() + payload
+    return FORMAT + _sign(payload) + payload
 
 
 def pack(value: Any) -> bytes:
@@ -147,9 +210,11 @@ def loads(data: bytes) -> Any:
     head = len(FORMAT)
     if not data.startswith(FORMAT) or len(data) < head + 32:
         raise CacheMiss("not a cache entry of this format")
+    import hmac
+
     digest, payload = data[head:head + 32], data[head + 32:]
-    if hashlib.sha256(payload).digest() != digest:
-        raise CacheMiss("checksum mismatch")
+    if not hmac.compare_digest(_sign(payload), digest):
+        raise CacheMiss("signature mismatch (made elsewhere, or damaged)")
     return unpack(payload)
 
 
@@ -182,11 +247,12 @@ class ArticleCache:
         """The stored value for `key`, or CacheMiss (a damaged entry is deleted)."""
         if self.folder is None:
             raise CacheMiss("cache disabled")
+        from .safepath import read_regular
+
         file = self._file(key)
-        try:
-            data = file.read_bytes()
-        except OSError:
-            raise CacheMiss("no entry") from None
+        data = read_regular(file, MAX_ENTRY_BYTES)  # a symlink, FIFO or huge file planted there is no entry
+        if data is None:
+            raise CacheMiss("no entry")
         try:
             value = loads(data)
         except CacheMiss:
@@ -213,6 +279,8 @@ class ArticleCache:
         if self.folder is None or not self.used:
             return
         folder = self.folder / "articles"
+        if os.path.islink(self.folder) or os.path.islink(folder):  # pipeline refuses these: never delete there
+            return
         used_paths = {k.split("-", 1)[0] for k in self.used}
         now = time.time()
         try:
@@ -287,8 +355,10 @@ class DeckRecord:
             return
         import json
 
+        from .safepath import read_regular
+
         try:
-            data = json.loads((folder / "decks.json").read_text(encoding="utf-8"))
+            data = json.loads(read_regular(folder / "decks.json", MAX_ENTRY_BYTES) or b"{}")
             if isinstance(data, dict) and data.get("format") == FORMAT.decode().strip():
                 self.records = {k: v for k, v in data.get("decks", {}).items()
                                 if isinstance(v, list) and len(v) == 3}
@@ -354,20 +424,23 @@ class SectionRecords:
     """
 
     NAME = "sections.json"
-    _FORMAT = b"certdeck-sections/2\n"
+    _FORMAT = b"certdeck-sections/3\n"  # 3: signed with cache_secret
 
     def __init__(self, folder: Path | None) -> None:
         self.folder = folder
         self.records: dict[str, SectionRecord] = {}
         if folder is None:
             return
-        try:
-            data = (folder / self.NAME).read_bytes()
-        except OSError:
+        import hmac
+
+        from .safepath import read_regular
+
+        data = read_regular(folder / self.NAME, MAX_ENTRY_BYTES)
+        if data is None:
             return
         head = len(self._FORMAT)
-        if not data.startswith(self._FORMAT) or hashlib.sha256(data[head + 64:]).hexdigest().encode() != \
-                data[head:head + 64]:
+        if not data.startswith(self._FORMAT) or not hmac.compare_digest(_sign(data[head + 64:]).hex().encode(),
+                                                                          data[head:head + 64]):
             return
         import json
 
@@ -395,6 +468,6 @@ class SectionRecords:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             _write_atomic(self.folder / self.NAME,
-                          self._FORMAT + hashlib.sha256(payload).hexdigest().encode() + payload)
+                          self._FORMAT + _sign(payload).hex().encode() + payload)
         except OSError:
             pass

@@ -41,6 +41,7 @@ def _root(
     """Turn study articles (Markdown or plain text) into Anki decks that survive rebuilds."""
 
 DEFAULT_OUT = Path("decks")
+DEFAULT_WAIT = 300  # seconds a build waits for another one writing to the same folder
 
 
 @app.command("build")
@@ -54,9 +55,11 @@ def build_cmd(
     jobs: int = typer.Option(0, "--jobs", "-j", min=0, show_default=False,
                              help="Worker processes for new or changed articles [default: number of cores]."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Build every article afresh, ignoring OUT_DIR/.certdeck-cache."),
+    wait: int = typer.Option(DEFAULT_WAIT, "--wait", min=0, metavar="SECONDS",
+                             help="How long to wait for another build writing to OUT_DIR before giving up."),
 ) -> None:
     """Build one .apkg per deck from the articles under PATHS."""
-    from .pipeline import plan_build, write_build
+    from .pipeline import folder_lock, plan_build, write_build
 
     _check_out_dir(out)
     to_stdout = json_path is not None and str(json_path) == "-"
@@ -65,24 +68,30 @@ def build_cmd(
     bar = _ProgressBar(enabled=not quiet and sys.stdout.isatty())
     try:
         settings = _settings(sources)
-        build = plan_build(sources, settings, out, jobs=jobs or _cores(), use_cache=not no_cache,
-                           progress=bar, freeze=True)
-        if build.errors or build.warnings:
-            bar.close()
-        report(build.errors, build.warnings)
-        written = write_build(build, out, _json_file() if to_stdout else json_path, use_cache=not no_cache,
-                              progress=bar)
+        # One build at a time per output folder, from reading its lock to writing the new one: two at once
+        # would each write a lock without the other's notes.
+        with folder_lock(out, wait):
+            build = plan_build(sources, settings, out, jobs=jobs or _cores(), use_cache=not no_cache,
+                               progress=bar, freeze=True)
+            if build.errors or build.warnings:
+                bar.close()
+            report(build.errors, build.warnings)
+            written = write_build(build, out, _json_file() if to_stdout else json_path, use_cache=not no_cache,
+                                  progress=bar)
+            removed = _remove_stale(build, written, out)
         if to_stdout:
             _print_file(_json_file())
-        removed = _remove_stale(build, written, out)
     except Exception as err:  # noqa: BLE001 - whatever goes wrong, one line and exit 1, never a traceback
         bar.close()
         fail(err, out)
     finally:
         bar.close()
     if not quiet:
-        for deck, path, n_notes, n_cards in written:
-            typer.echo(f"{deck}: {n_notes} notes, {n_cards} cards -> {path}")
+        for deck, path, n_notes, n_cards, retired in written:
+            if retired:  # kept out of the deck: only for learners who have these notes already
+                typer.echo(f"{deck}: {n_notes} retired notes, {n_cards} cards -> {path}")
+            else:
+                typer.echo(f"{deck}: {n_notes} notes, {n_cards} cards -> {path}")
         if not written:
             typer.echo("no notes: nothing to package")
         for deck, path in removed:
@@ -265,7 +274,8 @@ def preview_cmd(
     try:
         settings = _settings(sources)
         with tempfile.TemporaryDirectory(prefix="certdeck-preview-") as no_lock:
-            build = plan_build(sources, settings, Path(no_lock))  # a preview neither reads nor writes the lock
+            # A preview neither reads nor writes the lock; articles are named as a build from here names them.
+            build = plan_build(sources, settings, Path(no_lock), root=DEFAULT_OUT.parent)
         report(build.errors, build.warnings)
         media = {f.name: f.path for f in build.media.values()}
         cards, used = render_cards(build.decks, media, renderer)  # type: ignore[arg-type]
@@ -299,7 +309,7 @@ def push_cmd(
     from .ankiconnect import AnkiConnect, default_key, default_url
     from .lockfile import LOCK_NAME
     from .package import write_text_atomic
-    from .pipeline import plan_build, write_build
+    from .pipeline import folder_lock, plan_build, write_build
     from .push import PUSH_RECORD, decks_by_guid, packages_of, push, read_record, record_text, renamed_decks
 
     _check_out_dir(out)
@@ -311,15 +321,18 @@ def push_cmd(
         if before is None:  # never pushed from here: the decks of the last build
             before = decks_by_guid(lock_path.read_bytes() if lock_path.is_file() else None)
         settings = _settings(sources)
-        build = plan_build(sources, settings, out, jobs=_cores(), use_cache=True, freeze=True)
-        report(build.errors, build.warnings)
-        if build.errors:
-            raise typer.Exit(code=1)  # nothing is sent from a build that failed in part
-        written = write_build(build, out, use_cache=True)
-        removed = _remove_stale(build, written, out)
+        with folder_lock(out, DEFAULT_WAIT):
+            build = plan_build(sources, settings, out, jobs=_cores(), use_cache=True, freeze=True)
+            report(build.errors, build.warnings)
+            if build.errors:
+                raise typer.Exit(code=1)  # nothing is sent from a build that failed in part
+            every = write_build(build, out, use_cache=True)
+            removed = _remove_stale(build, every, out)
+        written = [(deck, path, n, c) for deck, path, n, c, _ in every]
         if not quiet:
-            for deck, path, n_notes, n_cards in written:
-                typer.echo(f"{deck}: {n_notes} notes, {n_cards} cards -> {path}")
+            for deck, path, n_notes, n_cards, retired in every:
+                kind = "retired notes" if retired else "notes"
+                typer.echo(f"{deck}: {n_notes} {kind}, {n_cards} cards -> {path}")
             for deck, path in removed:
                 typer.echo(f"removed: {path} (deck {deck!r} is no longer built)")
         if not written:
@@ -541,7 +554,7 @@ def _remove_stale(build: Any, written: Any, out: Path) -> Any:
     """Remove the deck files of decks this build no longer makes (generator/stale.py); returns (deck, path)."""
     from .stale import remove_stale
 
-    return remove_stale(build.stale, [path for _, path, _, _ in written], out)
+    return remove_stale(build.stale, [entry[1] for entry in written], out)
 
 
 def _json_file() -> Path:

@@ -257,7 +257,12 @@ def _match(notes: Sequence[Pending], entries: Sequence[LockEntry], in_scope: Cal
                     continue
                 held = mine[0] if len(mine) == 1 else min(mine, key=lambda e: (e.retired, e.guid))
             else:
-                held = min(same_key, key=lambda e: e.guid)
+                # Another article's entry only if that article is in this build or gone from disk: a partial
+                # build never takes the GUID of a note that an article left out of it still has.
+                theirs = [e for e in same_key if in_scope(e.path)]
+                if not theirs:
+                    continue
+                held = min(theirs, key=lambda e: e.guid)
             same_key.remove(held)
             matched[i] = (held, "key")
     used = {id(e) for e, _ in matched.values()}

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Mapping
 from json.encoder import encode_basestring
 from dataclasses import dataclass, field
@@ -26,6 +27,8 @@ from .model import CardView, Kind, Note, SourceRef
 from .templates import CLOZE_FIELDS, QA_FIELDS
 
 LOCK_NAME = "certdeck.lock.json"
+MAX_DECK_CHARS = 1000  # a deck name from the lock longer than this is not shipped
+MAX_DECK_LEVELS = 11  # as notes.MAX_DECK_LEVELS: Anki refuses to import deeper decks
 LOCK_SCHEMA = "certdeck.lock/3"
 _OLD_SCHEMAS = ("certdeck.lock/1", "certdeck.lock/2")
 _SNAPSHOT_KEYS = frozenset(("deck", "kind", "fields", "cards", "tags", "source", "rule", "score"))
@@ -98,10 +101,19 @@ class LockEntry:
         stored: Mapping[str, str] = s["fields"]
         names = [n for n in order if n in stored] + sorted(n for n in stored if n not in order)
         src = s["source"]
-        return Note(kind=kind, deck=str(s["deck"]), fields=tuple((n, str(stored[n])) for n in names),
+        # Hand-edited and reviewed in pull requests: what reaches a card passes the checks fresh notes do.
+        from .render import safe_field
+        from .text import clean_tag
+
+        deck = str(s["deck"])
+        if len(deck) > MAX_DECK_CHARS or deck.count("::") >= MAX_DECK_LEVELS or not deck.strip():
+            raise ValueError(f"deck name {_short(deck)} is empty, longer than {MAX_DECK_CHARS} characters or "
+                             f"nested deeper than {MAX_DECK_LEVELS} levels")
+        tags = tuple(t for t in (clean_tag(str(t)) for t in s["tags"]) if t)
+        return Note(kind=kind, deck=deck, fields=tuple((n, safe_field(str(stored[n]))) for n in names),
                     cards=tuple(CardView(int(c["ord"]), str(c["prompt"]), tuple(str(a) for a in c["answers"]))
                                 for c in s["cards"]),
-                    tags=tuple(str(t) for t in s["tags"]),
+                    tags=tags,
                     source=SourceRef(str(src["path"]), int(src["line"]), tuple(str(x) for x in src["section"]),
                                      str(src["sentence"])),
                     rule=str(s["rule"]), score=float(s["score"]), key=self.key, guid=self.guid, mod=self.mod,
@@ -210,8 +222,8 @@ def load_lock(text: str | bytes | None, path: str) -> dict[str, LockEntry]:
         check_guids(e.guid for e in lock.values())
         return lock
     except (ValueError, KeyError, TypeError, AttributeError) as err:
-        raise GeneratorError(f"lock file is damaged ({err}); move it away to start identities afresh",
-                             path) from None
+        # lockrepair.read_lock recovers what it can of a damaged lock: never suggest dropping it.
+        raise GeneratorError(f"lock file is damaged ({err})", path) from None
 
 
 def check_guids(guids: Iterable[str]) -> None:
@@ -347,14 +359,35 @@ def _load_document(text: str) -> dict[str, LockEntry]:
 
 
 def _entry(lock_id: str, v: Mapping[str, Any], content: bytes | None, path: str | None) -> LockEntry:
-    guid = str(v["guid"])
-    key = lock_id.removesuffix(f" #{guid}")
+    guid = v["guid"]
+    key = lock_id.removesuffix(f" #{guid}") if isinstance(guid, str) else lock_id
     ordinals = {str(a): int(n) for a, n in v["ordinals"].items()} if "ordinals" in v else {}
     kind = str(v.get("kind", ""))
     if kind not in ("", "cloze", "qa"):
         raise ValueError(f"{lock_id!r}: kind is {kind!r}")
+    check_entry(lock_id, guid, v["mod"])
     return LockEntry(key, guid, str(v["hash"]), int(v["mod"]), str(v.get("path", "")) if path is None else path,
                      ordinals, bool(v.get("retired", False)), content, kind)
+
+
+# The GUIDs certdeck makes (ids.guid_for): 12 characters of URL-safe base64, nothing HTML or Anki's field
+# separator (\x1f) could hide in. `mod`: whole seconds, bounded far below SQLite's 64-bit integers.
+_GUID = re.compile(r"[A-Za-z0-9_-]{12}")
+MAX_MOD = 10**12  # seconds: the year 33658
+
+
+def check_entry(lock_id: str, guid: Any, mod: Any) -> None:
+    """ValueError unless an entry's GUID is one certdeck makes and its `mod` a bounded whole number."""
+    if not isinstance(guid, str) or not _GUID.fullmatch(guid):
+        raise ValueError(f"{_short(lock_id)}: guid {_short(str(guid))} is not a certdeck GUID "
+                         f"(12 characters A-Z a-z 0-9 - _)")
+    if type(mod) is not int or not 0 <= mod <= MAX_MOD:
+        raise ValueError(f"{_short(lock_id)}: mod {_short(str(mod))} is not a whole number of seconds "
+                         f"from 0 to {MAX_MOD}")
+
+
+def _short(text: str) -> str:
+    return repr(text if len(text) <= 40 else text[:37] + "...")
 
 
 def lock_of(entries: Iterable[LockEntry]) -> dict[str, LockEntry]:

@@ -90,17 +90,22 @@ def resolve_image(src: str, file: Path, root: Path, display: str, line: int) -> 
     if relative.startswith(("/", "\\")) or PurePosixPath(relative).is_absolute() or re.match(r"^[A-Za-z]:", relative):
         raise GeneratorError(f"image path is absolute; only files under the source folder are packaged: {shown}",
                              display, line)
-    root_real = root.resolve()
-    target = (file.parent / relative).resolve()
+    try:
+        root_real = root.resolve()
+        target = (file.parent / relative).resolve()
+    except (RuntimeError, OSError):  # Python 3.11 raises RuntimeError for a symlink loop, 3.13 OSError
+        raise _Skipped(f"image path is a symlink loop, left out: {shown}") from None
     if not target.is_relative_to(root_real):
         raise GeneratorError(f"image outside the source folder is not packaged: {shown}", display, line)
-    if not target.is_file():
+    if not target.exists():
         raise _Skipped(f"image not found, left out: {shown}")
+    if not target.is_file():
+        raise _Skipped(f"image is not a regular file (a folder, FIFO or device), left out: {shown}")
     suffix = target.suffix.lower()
     if suffix not in IMAGE_SUFFIXES:
         raise _Skipped(f"not an image file ({', '.join(IMAGE_SUFFIXES)}), left out: {shown}")
     try:
-        data = target.read_bytes() if target.stat().st_size <= MAX_IMAGE_BYTES else None
+        data = read_regular(target, MAX_IMAGE_BYTES)
     except OSError as err:
         raise _Skipped(f"cannot read image ({err.strerror or err}), left out: {shown}") from None
     if data is None:
@@ -108,6 +113,26 @@ def resolve_image(src: str, file: Path, root: Path, display: str, line: int) -> 
     digest = hashlib.sha256(data).hexdigest()[:12]
     stem = slugify(target.stem)[:40].strip("-") or "image"
     return MediaFile(f"cd-{digest}-{stem}{'.jpg' if suffix == '.jpeg' else suffix}", target)
+
+
+def read_regular(path: Path, limit: int) -> bytes | None:
+    """The bytes of the regular file `path`, or None if it holds more than `limit`; OSError if it is not a
+    regular file (checked on the open file: one swapped for a FIFO after a check never blocks the build)."""
+    import os
+    import stat
+
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(f"not a regular file: {path}")
+        if info.st_size > limit:
+            return None
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            data = fh.read(limit + 1)
+    finally:
+        os.close(fd)
+    return data if len(data) <= limit else None
 
 
 def media_in(fields: Iterable[str], files: dict[str, MediaFile]) -> dict[str, Path]:

@@ -10,19 +10,34 @@ import re
 from typing import Mapping, Sequence
 
 from . import render
+from .errors import GeneratorError
 from .media import MediaFile
 from .memo import article_cache
 from .model import CardView, Document, Fact, Gap, Note, SourceRef
-from .text import normalize, slugify, stem_set, stems_outside
+from .text import clean_tag, normalize, stem_set, stems_outside, tag_slug
+
+
+# Anki refuses to import a deck nested deeper than this ("deck nesting level too deep"; measured with the
+# anki 26.9 package: 11 levels import, 12 do not).
+MAX_DECK_LEVELS = 11
 
 
 def deck_name(doc: Document, parent: str = "") -> str:
     """Front matter `deck`; else the article's title, under `parent` when one is set."""
     deck = doc.meta.get("deck")
     if isinstance(deck, str) and deck.strip():
-        return deck.strip()
+        return checked_deck(deck.strip(), doc.path)
     title = doc.title.replace("::", ":")
-    return f"{parent}::{title}" if parent else title
+    return checked_deck(f"{parent}::{title}" if parent else title, doc.path)
+
+
+def checked_deck(deck: str, path: str) -> str:
+    """`deck`, or GeneratorError if Anki would refuse to import it (nested too deeply)."""
+    levels = deck.count("::") + 1
+    if levels > MAX_DECK_LEVELS:
+        raise GeneratorError(f"deck name is nested {levels} levels deep; Anki imports at most {MAX_DECK_LEVELS} "
+                             f"levels (`::`)", path)
+    return deck
 
 
 def make_notes(facts: Sequence[Fact], doc: Document, deck: str,
@@ -53,17 +68,22 @@ def fact_key(fact: Fact) -> str:
 
 def _tags(doc: Document, section: tuple[str, ...]) -> tuple[str, ...]:
     """A note's tags: the article's file name, its section, and the article's front-matter tags."""
-    tags = tuple(dict.fromkeys([doc.stem and slugify(doc.stem), *(slugify(s) for s in section[-1:]),
-                                *_meta_tags(doc)]))
-    return tuple(t for t in tags if t)
+    tags = [doc.stem and tag_slug(doc.stem), *(tag_slug(s) for s in section[-1:]), *_meta_tags(doc)]
+    # Anki's tags ignore case: `Célula` beside `célula` would be one tag there, so the first is kept.
+    kept: dict[str, str] = {}
+    for tag in tags:
+        if tag and tag.casefold() not in kept:
+            kept[tag.casefold()] = tag
+    return tuple(kept.values())
 
 
 def _note(fact: Fact, doc: Document, deck: str, key: str, media: Mapping[str, MediaFile] | None,
           tags: tuple[str, ...]) -> Note:
     section = fact.block.section
     context = _context(fact, doc)
-    if fact.kind == "qa" and normalize(context) == normalize(fact.text):
-        context = ""  # a question heading is its own cue: the card would show it twice
+    if fact.kind == "qa" and _restates(context.rsplit(" › ", 1)[-1], fact.text):
+        # A question heading is its own cue: the card would show it twice (the article's title still helps).
+        context = context.rsplit(" › ", 1)[0] if " › " in context else ""
     fields = note_fields(fact, doc, context, media or {})
     if fact.kind == "cloze":
         cards = cloze_cards(fact.text, fact.gaps, context)
@@ -72,6 +92,14 @@ def _note(fact: Fact, doc: Document, deck: str, key: str, media: Mapping[str, Me
     return Note(kind=fact.kind, deck=deck, fields=fields, cards=cards, tags=tags,
                 source=SourceRef(doc.path, fact.line, section, fact.sentence), rule=fact.rule,
                 score=round(fact.score, 3), key=key)
+
+
+def _restates(heading: str, question: str) -> bool:
+    """Whether a question says all its heading says ("Q3: Create a user" -> "How do you create a user?"):
+    every word of the heading but its label ("Q3") is in the question."""
+    words = [w for w in normalize(heading).split() if not any(c.isdigit() for c in w)]
+    return bool(words) and (normalize(heading) == normalize(question) or
+                            len(words) >= 3 and set(words) <= set(normalize(question).split()))
 
 
 def note_fields(fact: Fact, doc: Document, context: str, media: Mapping[str, MediaFile]) -> tuple[tuple[str, str], ...]:
@@ -196,13 +224,10 @@ def _meta_tags(doc: Document) -> list[str]:
         tags = re.split(r"[,\s]+", tags)
     if not isinstance(tags, list):
         return []
-    return [_hierarchical_tag(str(t)) for t in tags if str(t).strip()]
-
-
-def _hierarchical_tag(tag: str) -> str:
-    """A front-matter tag as an Anki tag: `a/b` (or `a::b`) becomes the tag hierarchy `a::b`, each level slugified."""
-    parts = [p for p in re.split(r"/|::", tag) if p.strip()]
-    return "::".join(slugify(p) for p in parts) if parts else slugify(tag)
+    # read.py has cleaned front matter tags already (with a warning); clean_tag again for meta given directly.
+    # `a/b` is written as the Anki tag hierarchy `a::b`.
+    return [clean_tag("::".join(p for p in re.split(r"/|::", str(t)) if p.strip()) or str(t))
+            for t in tags if str(t).strip()]
 
 
 def _esc(text: str) -> str:

@@ -308,7 +308,7 @@ def _zip_package(file: Any, db_path: str, media: Sequence[tuple[str, Any]], time
 
     with zipfile.ZipFile(file, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=ZIP_LEVEL) as zf:
         for name, path in [("collection.anki2", db_path), *((str(i), str(p)) for i, (_, p) in enumerate(media))]:
-            with open(path, "rb") as src, zf.open(entry(name, os.path.getsize(path)), "w") as dst:
+            with _open_regular(path) as src, zf.open(entry(name, os.fstat(src.fileno()).st_size), "w") as dst:
                 shutil.copyfileobj(src, dst, 1 << 20)
             if name == "collection.anki2":  # genanki's media map: index -> name in the package
                 data = json.dumps({str(i): media_name for i, (media_name, _) in enumerate(media)}).encode()
@@ -316,6 +316,18 @@ def _zip_package(file: Any, db_path: str, media: Sequence[tuple[str, Any]], time
 
 
 ROWS_PER_INSERT = 64  # rows per INSERT statement: the per-statement cost spread over many rows
+
+
+def _open_regular(path: str) -> Any:
+    """`path` opened for reading, if it is still the regular file media.py checked (resolved, so never a
+    link): an image swapped for a symlink or a FIFO since is OSError, never followed or waited on."""
+    import stat
+
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise OSError(f"not a regular file: {path}")
+    return os.fdopen(fd, "rb")
 
 
 def _insert_rows(cursor: Any, table: str, row: str, rows: Iterable[tuple[Any, ...]]) -> None:

@@ -16,6 +16,7 @@ _MARKDOWN = re.compile(
 )
 _TITLE_LIKE = re.compile(r"^[\"“]?[A-Z0-9][^\n]{0,79}$")
 _SENTENCE_END = re.compile(r"[.!…:;,\"”’]$")  # a short line ending in "?" is a question heading
+_OPTION = re.compile(r"^\(?[A-Ha-h][).]\s+\S")
 _ORDERED = re.compile(r"^\d{1,2}[.)]\s+\S")
 _WORD = re.compile(r"[a-z0-9]+")
 TITLE_WINDOW = 40  # the page title is among the first lines (after the site's menu and author box)
@@ -151,6 +152,9 @@ def _line_kinds(lines: list[str]) -> list[str]:
         in_list = False
         if _ORDERED.match(stripped):
             continue  # Markdown reads it as an ordered list item already
+        if _OPTION.match(stripped):
+            kinds[i] = "item"  # "B) Geo-distribution": a multiple-choice option, never a heading
+            continue
         if _title_like(stripped):
             # A run of short title-like lines with nothing between them is a menu or a list, not headings.
             run = (previous and _title_like(previous) and not _ORDERED.match(previous)) or (

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import os
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -16,15 +17,16 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Se
 
 from .cache import CACHE_DIR, ArticleCache, CacheMiss, SectionRecord, SectionRecords
 from .config import Settings, for_article
-from .curation import Curation, apply_curation, curation_file, load_curation
+from .curation import Curation, apply_curation, curation_file, load_curation, read_curation_bytes
 from .errors import GeneratorError
 from .explain import coverage_warnings
 from .extract import extract
 from .extract.trace import Drop, collecting
 from .identity import IdentityReport, Pending, Stamp, cloze_ordinals, fix_ordinals, note_hash, pending_of, stamped
 from .identity import assign as assign_identity  # identity.assign_identity's work, on Pendings
-from .lockfile import (LOCK_NAME, Carried, LockEntry, SectionStats, check_guids, load_lock, load_styles, lock_chunks,
-                       lock_of, parse_line, section_spans)
+from .lockfile import (LOCK_NAME, Carried, LockEntry, SectionStats, check_guids, load_styles, lock_chunks, lock_of,
+                       parse_line, section_spans)
+from .lockrepair import read_lock
 from .media import MediaFile, collect_media, media_names, source_roots
 from .memo import forget_article
 from .model import Document, Note
@@ -32,7 +34,9 @@ from .notes import deck_name, make_notes
 from .outline import unindent_outline
 from .parse import parse_markdown
 from .pasted import looks_pasted, pasted_to_markdown
-from .read import Source, display_path, find_sources, is_converted, read_limit, read_limited, read_source
+from .read import (Source, article_name, display_path, find_sources, is_converted, project_root, read_limit,
+                   read_limited, read_source)
+from .safepath import read_lock_bytes, refuse_symlinks
 from .select import select
 from .stale import stale_decks
 
@@ -83,6 +87,7 @@ def checked_notes(doc: Document, settings: Settings, curation: Curation | None,
     when the article fails is each block tried alone to find the culprits (linear, and only then); if no
     single block fails, the article's own error stands.
     """
+    deck_name(doc, settings.parent_deck)  # a deck Anki would refuse is the article's error, not each block's
     try:
         made, missed = curated_notes(doc, settings, curation, media)
         return made, missed, []
@@ -121,11 +126,12 @@ def _line_of(err: BaseException, default: int) -> int:
 def read_curation(article: Path) -> Curation | None:
     """The curation file beside `article`, if there is one."""
     path = curation_file(article)
-    if not path.is_file():
+    data = read_curation_bytes(path, str(path))
+    if data is None:
         return None
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as err:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
         raise GeneratorError(f"cannot read curation file: {err}", str(path)) from None
     return load_curation(text, str(path))
 
@@ -144,6 +150,7 @@ class Build:
     sections: dict[str, SectionRecord] = field(default_factory=dict)  # cache key -> what its article is made of
     styles: dict[str, tuple[str, int]] = field(default_factory=dict)  # note type -> (CSS hash, mod): see style_stamps
     stale: list[str] = field(default_factory=list)  # decks the last build made and this one no longer does
+    lock_seen: tuple[int, int, int] | None = None  # the lock file as read (lock_signature), None if none
 
     @cached_property
     def decks(self) -> dict[str, list[Note]]:
@@ -350,9 +357,11 @@ class ArticleResult:
     notes_in: ArticleCache | None = None
 
 
-def build_article(file: Path, settings: Settings, root: Path | None = None) -> ArticleResult:
-    """Read, parse, extract, curate, select and make the notes of one article file (`root`: its source folder)."""
-    path = display_path(file)
+def build_article(file: Path, settings: Settings, root: Path | None = None, name: str | None = None
+                  ) -> ArticleResult:
+    """Read, parse, extract, curate, select and make the notes of one article file (`root`: its source folder;
+    `name`: its path as its notes and the lock give it, see read.article_name; default: as given)."""
+    path = name or display_path(file)
     try:
         source = read_source(file, path, settings.article_limit())
         if not source.text:  # empty, or only blanks: nothing to parse
@@ -386,26 +395,29 @@ Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
 def build_articles(files: Sequence[Path], settings: Settings, cache: ArticleCache | None = None,
                    jobs: int = 1, progress: Progress | None = None,
-                   roots: Sequence[Path] | None = None, packed: bool = False) -> list[ArticleResult]:
+                   roots: Sequence[Path] | None = None, packed: bool = False,
+                   names: Sequence[str | None] | None = None) -> list[ArticleResult]:
     """Every article's result, in the order of `files`, from the cache or built with up to `jobs` processes.
 
     The parallel build maps the same pure function over the same files in order, so its results, and
     everything made from them, are identical to a serial build's. `roots`: each file's source folder.
     `packed`: leave each article's notes pickled, with their Pendings and package rows (ArticleResult.packed).
+    `names`: each file's path as its notes give it (build_article's `name`).
     """
     cache = cache or ArticleCache(None, settings)
     roots = roots if roots is not None else [f.parent for f in files]
+    names = names if names is not None else [None] * len(files)
     results: list[ArticleResult | None] = [None] * len(files)
     todo: list[tuple[int, _Task]] = []
-    for i, (file, root) in enumerate(zip(files, roots)):
-        key = _cache_key(cache, file, root, settings.article_limit())
+    for i, (file, root, name) in enumerate(zip(files, roots, names)):
+        key = _cache_key(cache, file, root, settings.article_limit(), name)
         if key is not None:
             try:
                 results[i] = _from_entry(cache.get(key), key, packed, stored_in=cache)
                 continue
             except CacheMiss:
                 pass
-        todo.append((i, _Task(file, root, settings, cache.folder if key else None, key)))
+        todo.append((i, _Task(file, root, settings, cache.folder if key else None, key, name)))
     done = len(files) - len(todo)
     if progress:
         progress("articles", done, len(files))
@@ -426,9 +438,10 @@ class _Task:
     settings: Settings
     cache_dir: Path | None
     key: str | None
+    name: str | None = None  # build_article's `name`
 
 
-def _cache_key(cache: ArticleCache, file: Path, root: Path, limit: int) -> str | None:
+def _cache_key(cache: ArticleCache, file: Path, root: Path, limit: int, name: str | None = None) -> str | None:
     """The article's cache key from the bytes of the file (as far as a build reads them) and its curation
     file; None if unreadable or not a regular file."""
     if not cache.enabled:
@@ -436,14 +449,16 @@ def _cache_key(cache: ArticleCache, file: Path, root: Path, limit: int) -> str |
     try:
         content = read_limited(file, read_limit(file, limit))
         curation = curation_file(file)
-        extra = curation.read_bytes() if curation.is_file() else None
+        extra = read_curation_bytes(curation, str(curation))
     except (OSError, GeneratorError):
         return None  # build_article reports it
+    # The name is what the notes say the article is (their Source line, the lock's path): part of the key.
+    key = f"{file}\0{root}" if name is None else f"{file}\0{root}\0{name}"
     if is_converted(file):  # a converted file's notes also depend on the converter libraries installed
         from .convert import converter_stamp
 
-        return cache.key(f"{file}\0{root}\0{converter_stamp()}", content, extra)
-    return cache.key(f"{file}\0{root}", content, extra)
+        key += f"\0{converter_stamp()}"
+    return cache.key(key, content, extra)
 
 
 def _build_task(task: _Task) -> tuple[bytes, bool]:
@@ -456,7 +471,7 @@ def _build_task(task: _Task) -> tuple[bytes, bool]:
     """
     from .cache import dumps
 
-    result = build_article(task.file, task.settings, task.root)
+    result = build_article(task.file, task.settings, task.root, task.name)
     entry = dumps(_to_entry(result))
     if task.cache_dir is None or task.key is None:
         return entry, False
@@ -464,7 +479,8 @@ def _build_task(task: _Task) -> tuple[bytes, bool]:
     # Not stored: an article whose images were left out or refused (the files may appear or be fixed
     # without the article changing), or one whose file changed while it was built.
     limit = task.settings.article_limit()
-    if not result.errors and not result.image_warnings and _cache_key(cache, task.file, task.root, limit) == task.key:
+    if not result.errors and not result.image_warnings \
+            and _cache_key(cache, task.file, task.root, limit, task.name) == task.key:
         return entry, cache.put(task.key, entry)
     return entry, False
 
@@ -581,9 +597,13 @@ def _run(todo: list[tuple[int, _Task]], jobs: int, packed: bool, cache: ArticleC
     chunk = max(1, min(8, len(tasks) // (jobs * 4)))
     if method == "fork":
         _warm_for_workers()
+    import os
+
+    from .cache import cache_secret
+
     try:
-        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method),
-                                 initializer=_worker_start) as pool:
+        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method), initializer=_worker_start,
+                                 initargs=(os.getpid(), cache_secret())) as pool:
             for task, value in zip(tasks, pool.map(_build_task, tasks, chunksize=chunk)):
                 yield _result(value, task.key, packed, cache)
     except BrokenProcessPool:
@@ -597,11 +617,25 @@ def _run(todo: list[tuple[int, _Task]], jobs: int, packed: bool, cache: ArticleC
 _BUILD_GC_THRESHOLD = (50_000, 1_000, 1_000)
 
 
-def _worker_start() -> None:
-    """Set up a worker process: what it inherited from the parent (modules, parsers) is moved out of the
-    cycle collector's walks for good, and collections run at _BUILD_GC_THRESHOLD."""
+def _worker_start(parent: int | None = None, secret: bytes | None = None) -> None:
+    """Set up a worker process: it dies with its parent (see exit_with_parent), signs cache entries with the
+    parent's secret, what it inherited from the parent (modules, parsers) is moved out of the cycle
+    collector's walks for good, and collections run at _BUILD_GC_THRESHOLD."""
     import gc
 
+    from .cache import set_cache_secret
+    from .workers import exit_with_parent
+
+    for fd in list(_LOCK_FDS):  # the folder lock is the parent's: it goes away with the parent
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    _LOCK_FDS.clear()
+    if parent is not None:
+        exit_with_parent(parent)
+    if secret is not None:
+        set_cache_secret(secret)
     gc.freeze()
     gc.set_threshold(*_BUILD_GC_THRESHOLD)
 
@@ -623,7 +657,8 @@ def _warm_for_workers() -> None:
 
 
 def plan_build(paths: Sequence[Path], settings: Settings, out_dir: Path, jobs: int = 1,
-               use_cache: bool = False, progress: Progress | None = None, freeze: bool = False) -> Build:
+               use_cache: bool = False, progress: Progress | None = None, freeze: bool = False,
+               root: Path | None = None) -> Build:
     """Read every article under `paths`, make its notes and match them to the lock in `out_dir`.
 
     With `use_cache`, articles come from the cache in `out_dir` when nothing they depend on changed; new
@@ -635,24 +670,35 @@ def plan_build(paths: Sequence[Path], settings: Settings, out_dir: Path, jobs: i
 
     `freeze`: for a caller that keeps the Build until its process ends (the CLI), what the build made is
     moved out of the cycle collector's way for good (gc.freeze), so that no later collection walks it.
+
+    Articles are named (on their cards and in the lock) by their path relative to `root`, by default the
+    folder holding `out_dir` (the project root), whatever the working directory; messages about a file
+    still name it as it was given.
     """
     errors: list[GeneratorError] = []
     warnings: list[GeneratorError] = []
     media: dict[str, MediaFile] = {}
     built: set[str] = set()
+    if use_cache:  # the cache is written and tidied (deleted in) from here on
+        refuse_symlinks(_cache_paths(out_dir), display_path)
     cache = ArticleCache(out_dir / CACHE_DIR if use_cache else None, settings)
     records = SectionRecords(out_dir / CACHE_DIR if use_cache else None)
     files = find_sources(paths, warnings)
     roots = source_roots(files, paths)
-    results = build_articles(files, settings, cache, jobs, progress, roots, packed=True)
+    top = project_root(out_dir) if root is None else os.path.realpath(root)
+    folders: dict[str, str] = {}
+    names = [article_name(f, top, folders) for f in files]
+    shown = {name: display_path(f) for name, f in zip(names, files)}
+    results = build_articles(files, settings, cache, jobs, progress, roots, packed=True, names=names)
     cache.tidy()
     # From here on, objects by the hundred thousand that form no cycles (see paused_gc).
     with paused_gc(freeze):
         lock_path = out_dir / LOCK_NAME
         try:
-            lock_data = lock_path.read_bytes() if lock_path.exists() else None
+            lock_seen = lock_signature(lock_path)
         except OSError as err:
             raise GeneratorError(f"cannot read lock file: {err}", str(lock_path)) from None
+        lock_data = read_lock_bytes(lock_path, str(lock_path))
         had_lock = lock_data is not None
         from .package import style_stamps  # genanki is not imported by it
 
@@ -664,13 +710,20 @@ def plan_build(paths: Sequence[Path], settings: Settings, out_dir: Path, jobs: i
             except (ValueError, KeyError, TypeError, AttributeError, IndexError):
                 spans = None  # load_lock says what is wrong with it
         carried: dict[str, tuple[ArticleResult, SectionRecord, Any]] = {}
+        carried_guids: list[str] = []
+        if spans is not None and lock_data is not None:
+            # the carried lines stay where they are in the lock's bytes, until the new lock is written
+            try:
+                lock, carried_guids = _carry(results, records, lock_data, spans, carried, str(lock_path))
+            except GeneratorError:  # a damaged line: read_lock recovers what it can, nothing is carried
+                carried.clear()
+                spans = None
         if spans is None or lock_data is None:
-            lock = load_lock(lock_data, str(lock_path))
-            carried_guids: list[str] = []
-        else:  # the carried lines stay where they are in the lock's bytes, until the new lock is written
-            lock, carried_guids = _carry(results, records, lock_data, spans, carried, str(lock_path))
+            lock, repaired = read_lock(lock_data, display_path(lock_path))
+            warnings.extend(repaired)
         del lock_data
-        articles = [_Article(result, _rebuilder(file, root, settings)) for file, root, result in zip(files, roots, results)]
+        articles = [_Article(result, _rebuilder(file, source, settings, name))
+                    for file, source, name, result in zip(files, roots, names, results)]
         del results  # each article's pickled Pendings go as soon as identity has read them
         pendings: list[Pending] = []
         starts: list[int] = []  # where the notes of each article identity matches start in `pendings`
@@ -678,11 +731,11 @@ def plan_build(paths: Sequence[Path], settings: Settings, out_dir: Path, jobs: i
         for article in articles:
             result = article.result
             if result.error is not None:
-                errors.append(result.error)
+                errors.append(_as_given(result.error, shown))
                 continue
             built.add(result.path)
-            warnings.extend(result.warnings)
-            errors.extend(result.errors)
+            warnings.extend(_as_given(w, shown) for w in result.warnings)
+            errors.extend(_as_given(e, shown) for e in result.errors)
             media.update({f"{result.path}\0{src}": f for src, f in result.media.items()})
             if result.path not in carried:
                 starts.append(len(pendings))
@@ -696,7 +749,7 @@ def plan_build(paths: Sequence[Path], settings: Settings, out_dir: Path, jobs: i
         def in_scope(path: str) -> bool:
             # A fact can only be retired from an article this build read, or from one that is gone; an
             # article left out of this build (or that failed to read) keeps its entries as they are.
-            return path in built or not Path(path).exists()
+            return path in built or not os.path.lexists(os.path.join(top, path))
 
         stamps, retired_notes, new_lock, report = assign_identity(pendings, lock, settings.build_time(), note_of,
                                                                   in_scope, carried_guids)
@@ -740,7 +793,23 @@ def plan_build(paths: Sequence[Path], settings: Settings, out_dir: Path, jobs: i
                      warnings=warnings, had_lock=had_lock, media=media,
                      carried={path: (r.live, r.lines_sha, lines) for path, (_, r, lines) in carried.items()},
                      sections=sections_made, styles=styles,
-                     stale=stale_decks(lock.values(), parts, in_scope) if had_lock else [])
+                     stale=stale_decks(lock.values(), parts, in_scope) if had_lock else [], lock_seen=lock_seen)
+
+
+def lock_signature(lock_path: Path) -> tuple[int, int, int] | None:
+    """(inode, size, mtime) of the lock file, None if there is none: a new lock is a new file (renamed over
+    the old one), so any write changes it."""
+    try:
+        st = os.stat(lock_path)
+    except FileNotFoundError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def _as_given(err: GeneratorError, shown: Mapping[str, str]) -> GeneratorError:
+    """`err` naming its file as the user gave it (a note names it relative to the project root)."""
+    given = shown.get(err.path) if err.path is not None else None
+    return err if given is None or given == err.path else GeneratorError(err.message, given, err.line)
 
 
 @contextmanager
@@ -767,10 +836,10 @@ def paused_gc(freeze: bool = False) -> Iterator[None]:
             gc.enable()
 
 
-def _rebuilder(file: Path, root: Path, settings: Settings) -> Callable[[], ArticleResult]:
+def _rebuilder(file: Path, root: Path, settings: Settings, name: str | None = None) -> Callable[[], ArticleResult]:
     """A function that builds an article again (when its cached notes turn out damaged)."""
     def rebuild() -> ArticleResult:
-        return build_article(file, settings, root)
+        return build_article(file, settings, root, name)
 
     return rebuild
 
@@ -816,14 +885,14 @@ def _carry(results: Sequence[ArticleResult], records: SectionRecords, data: byte
         guids = [g for _, record, _ in carried.values() for g in record.guids]
         check_guids([*guids, *(e.guid for e in entries)])
     except (ValueError, KeyError, TypeError, AttributeError, IndexError) as err:
-        raise GeneratorError(f"lock file is damaged ({err}); move it away to start identities afresh",
-                             lock_path) from None
+        raise GeneratorError(f"lock file is damaged ({err})", lock_path) from None
     return lock_of(entries), guids
 
 
 def write_build(build: Build, out_dir: Path, json_path: Path | None = None, use_cache: bool = False,
-                progress: Progress | None = None) -> list[tuple[str, Path, int, int]]:
-    """Write every deck, the lock file and, if asked, the cards JSON; returns (deck, path, notes, cards).
+                progress: Progress | None = None) -> list[tuple[str, Path, int, int, bool]]:
+    """Write every deck, the lock file and, if asked, the cards JSON; returns (deck, path, notes, cards,
+    retired) of each package written (see _write_decks_and_json for the retired notes' packages).
 
     Each file goes to a temporary name in its folder and is renamed when complete, so a failed or killed
     build leaves the previous files whole; the lock is renamed last, after the decks and the cards JSON.
@@ -833,10 +902,23 @@ def write_build(build: Build, out_dir: Path, json_path: Path | None = None, use_
     """
     from concurrent.futures import ThreadPoolExecutor
 
+    refuse_symlinks([out_dir], display_path)
     _make_folder(out_dir)
     with _FolderLock(out_dir):
-        _remove_leftovers(out_dir)
+        names = deck_file_names(sorted(build.parts))
+        refuse_symlinks([*(out_dir / n for n in names.values()),
+                         *(out_dir / n for n in retired_file_names(names).values()), out_dir / LOCK_NAME,
+                         *([json_path] if json_path is not None else []), *(_cache_paths(out_dir) if use_cache else [])],
+                        display_path)
         lock_path = out_dir / LOCK_NAME
+        try:
+            now_seen = lock_signature(lock_path)
+        except OSError:
+            now_seen = None
+        if now_seen != build.lock_seen:  # another build wrote it meanwhile: writing ours would lose its notes
+            raise GeneratorError("the lock file changed since this build read it (another build?); nothing was "
+                                 "written: build again", display_path(lock_path))
+        _remove_leftovers(out_dir)
         stats: SectionStats = {}
         # The lock's lines are made and written to its temporary file in a thread while the decks are
         # packaged: SQLite, zlib and fsync release the GIL, so the two overlap (a third of the writing
@@ -855,9 +937,22 @@ def write_build(build: Build, out_dir: Path, json_path: Path | None = None, use_
     return written
 
 
+def _cache_paths(out_dir: Path) -> list[Path]:
+    """What of the cache folder a build writes in, renames over or deletes in."""
+    folder = out_dir / CACHE_DIR
+    return [out_dir, folder, folder / "articles", folder / "decks.json", folder / SectionRecords.NAME]
+
+
 def _write_decks_and_json(build: Build, out_dir: Path, json_path: Path | None, use_cache: bool,
-                          progress: Progress | None) -> list[tuple[str, Path, int, int]]:
-    """write_build's decks and cards JSON, each written atomically; returns (deck, path, notes, cards)."""
+                          progress: Progress | None) -> list[tuple[str, Path, int, int, bool]]:
+    """write_build's decks and cards JSON, each written atomically; returns (deck, path, notes, cards,
+    retired) of each package.
+
+    A deck's retired notes go into a package of their own (`DECK.retired.apkg`, see retired_file_names):
+    a learner importing the deck for the first time never gets them as new cards, and one who has them
+    imports that package to have them tagged certdeck::retired. A deck without retired notes leaves no
+    such package behind from an earlier build.
+    """
     from .cache import DeckRecord, deck_fingerprint
     from .export import cards_json_chunks
     from .package import write_text_atomic
@@ -867,21 +962,29 @@ def _write_decks_and_json(build: Build, out_dir: Path, json_path: Path | None, u
     written = []
     decks = sorted(build.parts.items())
     names = deck_file_names([deck for deck, _ in decks])
+    retired_names = retired_file_names(names)
     model_mods = {kind: mod for kind, (_, mod) in sorted(build.styles.items())}
     for done, (deck, parts) in enumerate(decks, 1):
-        target = out_dir / names[deck]
-        used = {name for part in parts for name in part.media_names()}
-        files = {name: by_name[name] for name in sorted(used) if name in by_name}
-        fingerprint = deck_fingerprint(f"{deck}\x1c{model_mods}", [p.digest for p in parts], files) if use_cache else ""
-        if not record.unchanged(target, fingerprint):
-            rows = [row for part in parts for row in part.rows()]
-            _write(target, "deck", _write_deck, rows, out_dir, deck, files, target.name, model_mods)
-            record.record(target, fingerprint)
-            del rows
-        written.append((deck, target, sum(p.count for p in parts), sum(p.cards for p in parts)))
+        live = [p for p in parts if not isinstance(p, _Listed)]
+        gone = [p for p in parts if isinstance(p, _Listed)]
+        for target, group, retired in ((out_dir / names[deck], live, False),
+                                       (out_dir / retired_names[deck], gone, True)):
+            if not group:  # no notes of this kind: an older package of them would mislead a new learner
+                _remove_stale(target)
+                continue
+            used = {name for part in group for name in part.media_names()}
+            files = {name: by_name[name] for name in sorted(used) if name in by_name}
+            fingerprint = deck_fingerprint(f"{deck}\x1c{model_mods}" + ("\0retired" if retired else ""),
+                                           [p.digest for p in group], files) if use_cache else ""
+            if not record.unchanged(target, fingerprint):
+                rows = [row for part in group for row in part.rows()]
+                _write(target, "deck", _write_deck, rows, out_dir, deck, files, target.name, model_mods)
+                record.record(target, fingerprint)
+                del rows
+            written.append((deck, target, sum(p.count for p in group), sum(p.cards for p in group), retired))
         if progress:
             progress("decks", done, len(decks))
-    record.save(p.name for _, p, _, _ in written)
+    record.save(p.name for _, p, _, _, _ in written)
     if json_path is not None:  # streamed: an article's notes at a time
         notes = (n for _, parts in decks for part in parts for n in part.notes())
         _write(json_path, "cards JSON", write_text_atomic, json_path, cards_json_chunks(notes))
@@ -953,6 +1056,33 @@ def _write_deck(rows: Sequence[tuple[str, int, PackRow]], out_dir: Path, deck: s
                model_mods=model_mods)
 
 
+def retired_file_names(names: Mapping[str, str]) -> dict[str, str]:
+    """Each deck's retired-notes package name: `NAME.retired.apkg` beside `NAME.apkg` (`names`: deck ->
+    deck_file_names' name), with a short hash of the deck name if a deck's own package has that name."""
+    taken = {name.lower() for name in names.values()}
+    out = {}
+    for deck, name in names.items():
+        retired = name[: -len(".apkg")] + ".retired.apkg"
+        if retired.lower() in taken:
+            digest = hashlib.sha256(deck.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+            retired = f"{name[: -len('.apkg')]}-{digest}.retired.apkg"
+        out[deck] = retired
+    return out
+
+
+def _remove_stale(package: Path) -> None:
+    """Delete a package an earlier build wrote that this one has no notes for: a retired-notes package of a
+    deck with none left, or a deck all of whose notes are now retired (a regular file only: a link of that
+    name is left alone)."""
+    import stat
+
+    try:
+        if stat.S_ISREG(os.lstat(package).st_mode):
+            os.unlink(package)
+    except OSError:
+        pass
+
+
 def deck_file_names(decks: Sequence[str]) -> dict[str, str]:
     """Each deck's package name in the output folder, never shared by two decks.
 
@@ -1002,16 +1132,40 @@ def _write(target: Path, what: str, write: Callable[..., _T], *args: Any) -> _T:
                              display_path(target)) from None
 
 
-class _FolderLock:
-    """Holds an exclusive lock on the output folder (flock on the folder itself, where the system has it)."""
+@contextmanager
+def folder_lock(out_dir: Path, wait: float = 0) -> Iterator[None]:
+    """Hold the output folder (made if missing) for a whole build: reading its lock file, building, and
+    writing the decks and the new lock. Another build waits up to `wait` seconds for it, then fails with
+    one error; plan_build and write_build inside it take no second lock."""
+    _make_folder(out_dir)
+    with _FolderLock(out_dir, wait):
+        yield
 
-    def __init__(self, folder: Path) -> None:
+
+_HELD: dict[str, int] = {}  # folders this process holds (realpath -> depth): a build inside one locks no more
+# The descriptors holding them: a forked worker closes its copies (_worker_start), so that the lock goes
+# with the build process, not with a worker that outlives it.
+_LOCK_FDS: set[int] = set()
+
+
+class _FolderLock:
+    """Holds an exclusive lock on the output folder (flock on the folder itself, where the system has it),
+    waiting up to `wait` seconds for another build to let it go."""
+
+    def __init__(self, folder: Path, wait: float = 0) -> None:
         self.folder = folder
+        self.wait = wait
         self.fd: int | None = None
+        self.held = ""
 
     def __enter__(self) -> None:
-        import os
+        import time
 
+        real = os.path.realpath(self.folder)
+        if real in _HELD:  # this process holds it already (folder_lock around the whole build)
+            _HELD[real] += 1
+            self.held = real
+            return
         try:
             import fcntl
         except ImportError:  # pragma: no cover - not on POSIX: no lock, writes are still atomic
@@ -1020,20 +1174,33 @@ class _FolderLock:
             self.fd = os.open(self.folder, os.O_RDONLY)
         except OSError:
             return
-        try:
-            fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(self.fd)
-            self.fd = None
-            raise GeneratorError("another certdeck build is writing to this folder; try again when it is done",
-                                 display_path(self.folder)) from None
-        except OSError:
-            pass  # a file system without locks
+        deadline = time.monotonic() + max(0.0, self.wait)
+        while True:
+            try:
+                fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    os.close(self.fd)
+                    self.fd = None
+                    waited = f" (waited {self.wait:g} s)" if self.wait > 0 else ""
+                    raise GeneratorError(f"another certdeck build is writing to this folder{waited}; try again "
+                                         "when it is done", display_path(self.folder)) from None
+                time.sleep(0.05)
+            except OSError:
+                break  # a file system without locks
+        _LOCK_FDS.add(self.fd)
+        _HELD[real] = 1
+        self.held = real
 
     def __exit__(self, *exc: object) -> None:
-        import os
-
+        if self.held:
+            _HELD[self.held] -= 1
+            if not _HELD[self.held]:
+                del _HELD[self.held]
+            self.held = ""
         if self.fd is not None:
+            _LOCK_FDS.discard(self.fd)
             os.close(self.fd)  # closing releases the lock
             self.fd = None
 

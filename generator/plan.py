@@ -17,9 +17,12 @@ STATUSES = ("new", "changed", "unchanged", "retired")
 
 
 def plan_counts(build: Build) -> str:
-    """One line: how many notes a build would add, change, leave alone and retire."""
+    """One line: how many notes a build would add, change, leave alone and retire, and how many it keeps
+    from earlier retirements (counted apart from the unchanged live notes)."""
     counts = build.report.counts()
-    return ", ".join(f"{counts[s]} {s}" for s in STATUSES)
+    earlier = sum(1 for c in build.report.changes if c.retired and c.status == "unchanged")
+    counts["unchanged"] -= earlier
+    return ", ".join(f"{counts[s]} {s}" for s in STATUSES) + (f", {earlier} retired earlier" if earlier else "")
 
 
 def plan_lines(build: Build, out_dir: Path) -> list[str]:

@@ -68,8 +68,13 @@ class PushReport:
 def packages_of(written: Iterable[tuple[str, Path, int, int]]) -> list[Package]:
     """The packages a build wrote, each followed by its deck's DECK.retired.apkg when there is one."""
     out = []
+    seen: set[Path] = set()
     for deck, path, _, _ in written:
-        for candidate in (path, path.with_name(path.name[: -len(".apkg")] + RETIRED_SUFFIX)):
+        retired = path.with_name(path.name[: -len(".apkg")] + RETIRED_SUFFIX)
+        for candidate in (path,) if path.name.endswith(RETIRED_SUFFIX) else (path, retired):
+            if candidate in seen:
+                continue
+            seen.add(candidate)
             if candidate.is_file() and not candidate.is_symlink():
                 total, retired = count_notes(candidate)
                 out.append(Package(deck, candidate, total, retired))

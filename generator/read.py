@@ -45,6 +45,24 @@ def display_path(path: Path | str) -> str:
     return os.fsencode(path).decode("utf-8", "replace")
 
 
+def project_root(out_dir: Path) -> str:
+    """The folder holding the output folder, with symlinks resolved: what article paths are relative to."""
+    return os.path.realpath(os.path.dirname(os.path.abspath(out_dir)))
+
+
+def article_name(file: Path, root: str, folders: dict[str, str] | None = None) -> str:
+    """An article's path as the lock file and its cards give it: relative to the project root `root` (see
+    project_root), with `/` between folders, whatever the working directory; `..` when it is outside.
+    `folders`: a cache of each folder's path relative to `root` (the articles of a build share a few)."""
+    folders = {} if folders is None else folders
+    parent = os.path.dirname(file)
+    rel = folders.get(parent)
+    if rel is None:
+        rel = folders[parent] = os.path.relpath(os.path.realpath(os.path.abspath(parent or ".")), root)
+    name = os.path.normpath(os.path.join(rel, os.path.basename(file)))
+    return display_path(name if os.sep == "/" else name.replace(os.sep, "/"))
+
+
 def find_sources(paths: Iterable[Path], warnings: list[GeneratorError] | None = None) -> list[Path]:
     """Every article file named by `paths` (files, or folders searched recursively), sorted.
 
@@ -245,7 +263,7 @@ def check_meta(data: Any, key_lines: dict[Any, int], path: str) -> tuple[dict[st
             if bad:
                 warnings.append(GeneratorError(f"front matter `tags` must be a list or comma-separated text, "
                                                f"not {bad}; tags left out", path, line))
-            meta["tags"] = tags
+            meta["tags"] = _cleaned_tags(tags, path, line, warnings)
         else:
             close = difflib.get_close_matches(name.lower(), KNOWN_KEYS, n=1, cutoff=0.75)
             if close and close[0] != name:
@@ -280,6 +298,22 @@ def _tags(value: Any) -> tuple[list[str], str]:
     if scalar is not None:
         return [scalar], ""
     return [], _kind(value)
+
+
+def _cleaned_tags(tags: list[str], path: str, line: int, warnings: list[GeneratorError]) -> list[str]:
+    """Tags as Anki can hold them (text.clean_tag), with a warning for each one that had to change."""
+    from .text import clean_tag
+
+    out = []
+    for tag in tags:
+        clean = clean_tag(tag)
+        if clean != tag:
+            what = f"changed to {clean!r}" if clean else "left out"
+            warnings.append(GeneratorError(f"front matter tag {tag!r} {what} (Anki tags cannot hold spaces, "
+                                           f"quotes or empty `::` levels)", path, line))
+        if clean:
+            out.append(clean)
+    return out
 
 
 def _kind(value: Any) -> str:

@@ -180,13 +180,29 @@ def _sanitizer() -> Callable[[str], str]:
 
 def finish(fragment: str) -> str:
     """Sanitize, protect braces, and turn cloze placeholders into Anki's `{{cN::answer::hint}}`."""
-    clean = sanitize(fragment)
+    clean = no_av_tags(sanitize(fragment))
     clean = clean.replace("{", "&#123;").replace("}", "&#125;")
     if clean.isascii():  # a flag, not a scan: no placeholder is ASCII
         return clean
     # A `::` inside an answer would start a hint: colons there become references too.
     clean = _CLOZE_REGION.sub(_cloze_markup, clean)
     return _PLACEHOLDERS.sub("", clean)
+
+
+# Anki plays `[sound:FILE]` and speaks `[anki:tts ...]` wherever a field holds one: from source text that
+# is never a tag, so its `[` is written as a reference (the card shows the same text, nothing plays).
+_AV_TAG = re.compile(r"\[(?=\s*(?:sound|anki)\s*:)", re.IGNORECASE)
+
+
+def no_av_tags(fragment: str) -> str:
+    """`fragment` with every `[sound:` / `[anki:` written as text, so Anki plays and speaks nothing."""
+    return _AV_TAG.sub("&#91;", fragment) if "[" in fragment else fragment
+
+
+def safe_field(value: str) -> str:
+    """A field that did not come from this build (the lock file's last content of a note) made as safe as a
+    fresh one: the same allow-list sanitizer, and no sound or TTS tag. Its cloze markup is kept."""
+    return no_av_tags(sanitize(value))
 
 
 def _cloze_markup(m: re.Match[str]) -> str:

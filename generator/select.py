@@ -28,6 +28,10 @@ RULE_PRIORITY = {
     "table": 1,
     "list": 1,
     "question-heading": 2,
+    "exercise": 2,
+    "mcq": 2,
+    "mnemonic": 2,
+    "inline-command": 2,
     "definition": 3,
     "abbreviation": 3,
     "enumeration": 4,
@@ -61,12 +65,20 @@ def select(facts: Sequence[Fact], doc: Document) -> list[Fact]:
     for fact, words in sorted(entries, key=lambda entry: _rank(entry[0])):
         answers = _words(" ".join(_answers(fact)))
         ranked = index.ranked(words)
-        if any(_duplicate(words, answers, kept[k][1], kept[k][2]) for k in index.candidates(words, answers, ranked)):
-            if tracing(): record_fact(fact, "select", "duplicate of the %s card from line %d", *next((kept[k][0].rule, kept[k][0].line) for k in index.candidates(words, answers, ranked) if _duplicate(words, answers, kept[k][1], kept[k][2])))  # noqa: E701,E501
+        if any(_duplicate(words, answers, kept[k][1], kept[k][2]) and not _other_line(fact, kept[k][0])
+               for k in index.candidates(words, answers, ranked)):
+            if tracing(): record_fact(fact, "select", "duplicate of the %s card from line %d", *next((kept[k][0].rule, kept[k][0].line) for k in index.candidates(words, answers, ranked) if _duplicate(words, answers, kept[k][1], kept[k][2]) and not _other_line(fact, kept[k][0])))  # noqa: E701,E501
             continue
         index.add(words, answers, len(kept), ranked)
         kept.append((fact, words, answers))
     return sorted((f for f, _, _ in kept), key=lambda f: (f.line, RULE_PRIORITY.get(f.rule, 9), f.text))
+
+
+def _other_line(fact: Fact, other: Fact) -> bool:
+    """Two command lines of one task (an exercise's steps), or two parts of one long list, are two facts,
+    however alike they read."""
+    return (fact.rule == other.rule and fact.rule in ("exercise", "list") and fact.sentence != other.sentence
+            and fact.block.section == other.block.section)
 
 
 def _full_text(fact: Fact) -> str:

@@ -224,6 +224,38 @@ def slugify(text: str) -> str:
     return "-".join(normalize(text).replace("'", "").split())[:60] or "untitled"
 
 
+# A word of a tag made from a heading or file name: letters and digits of any script (`[a-z0-9]` alone
+# turned `Célula` into `c-lula` and dropped `日本語`).
+_TAG_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
+
+
+def tag_slug(text: str) -> str:
+    """A tag made of a heading or file name: lower case, words joined by dashes, `::` levels kept.
+
+    ASCII text gives exactly what slugify gives (existing notes keep their tags); other scripts keep their
+    letters."""
+    if text.isascii() and "::" not in text:
+        return slugify(text)
+    parts = []
+    for part in text.split("::"):
+        words = _TAG_WORD.findall(_folded(part)) if not part.isascii() else normalize(part).split()
+        slug = "-".join(w.replace("'", "") for w in words)
+        if slug:
+            parts.append(slug)
+    return "::".join(parts)[:60].strip(":") or "untitled"
+
+
+# What Anki does not allow in a tag: whitespace separates tags, `"` ends a search term, control characters.
+_TAG_FORBIDDEN = re.compile(r'[\s"\x00-\x1f\x7f\u3000]+')
+
+
+def clean_tag(tag: str) -> str:
+    """`tag` as Anki can hold it: Unicode and `::` levels kept; spaces, quotes and control characters become
+    `-`, and empty `::` levels are dropped ("" when nothing is left)."""
+    parts = (_TAG_FORBIDDEN.sub("-", part).strip("-") for part in tag.split("::"))
+    return "::".join(p for p in parts if p)
+
+
 # Author cloze markup, scanned in linear time. The obvious regex, `\{\{c(\d{1,3})::(.+?)(?:::(.*?))?\}\}`,
 # tries every answer end against every hint end from every opener: cubic on a line of unclosed `{{c1::`.
 _CLOZE_OPENER = re.compile(r"\{\{c(\d{1,3})::")

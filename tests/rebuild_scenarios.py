@@ -24,6 +24,7 @@ V1_TIME = 1_700_000_000
 V2_TIME = V1_TIME + 86_400  # the author rebuilds a day later
 DECK = "First Aid::Bleeding"
 APKG = "First_Aid__Bleeding.apkg"
+RETIRED_APKG = "First_Aid__Bleeding.retired.apkg"  # the deck's retired notes, for learners who have them
 ARTICLE = "first-aid.md"
 
 # v1 carries two typos ("condtion", "agian") for the typo scenario to fix.
@@ -183,6 +184,7 @@ class Outcome:
 
     build: Build
     log: Any  # Anki's import log
+    retired_log: Any  # ... of the retired notes' package, imported after the deck (None: there was none)
     notes_before: dict[str, dict[str, Any]]  # guid -> {"mod", "fields", "tags"}
     notes_after: dict[str, dict[str, Any]]
     cards_before: dict[int, tuple[Any, ...]]  # card id -> schedule and review count
@@ -200,7 +202,7 @@ class Outcome:
 
     @property
     def updated(self) -> int:
-        return len(self.log.updated)
+        return len(self.log.updated) + (len(self.retired_log.updated) if self.retired_log is not None else 0)
 
     @property
     def orphaned(self) -> list[str]:
@@ -249,11 +251,14 @@ def rebuild_and_reimport(v1: Path, work: Path, scenario: Scenario) -> Outcome:
     with collection(work / "anki") as col:
         notes_before, cards_before = _notes(col), _cards(col)
         log = import_package(col, work / "out" / APKG)
+        # A learner who has the deck imports its retired notes' package too, to have them tagged.
+        retired = work / "out" / RETIRED_APKG
+        retired_log = import_package(col, retired) if retired.exists() else None
         rendered: dict[str, dict[int, tuple[str, str]]] = {}
         for cid in col.find_cards(""):
             card = col.get_card(cid)
             out = card.render_output()
             rendered.setdefault(card.note().guid, {})[card.ord] = (plain(out.question_text), plain(out.answer_text))
-        outcome = Outcome(result, log, notes_before, _notes(col), cards_before, _cards(col), rendered,
+        outcome = Outcome(result, log, retired_log, notes_before, _notes(col), cards_before, _cards(col), rendered,
                           {n.guid for notes in result.decks.values() for n in notes})
     return outcome

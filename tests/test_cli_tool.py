@@ -146,9 +146,10 @@ def test_stale_deck_file_removed_only_when_its_articles_were_built(here: Path) -
     code, out, _ = run("build", "src", "-o", "out")
     assert "removed: out/Other.apkg" in out
     assert sorted(p.name for p in (here / "out").glob("*.apkg")) == ["New.apkg", "Other2.apkg"]
-    (src / "b.md").unlink()  # gone from disk: its note is retired, and shipped in its deck (not removed)
+    (src / "b.md").unlink()  # gone from disk: its note is retired, shipped apart for learners who have it
     code, out, _ = run("build", "src/a.md", "-o", "out")
-    assert "Other2: 1 notes" in out and "retired: src/b.md" in out and "removed" not in out
+    assert "Other2: 1 retired notes" in out and "retired: src/b.md" in out
+    assert sorted(p.name for p in (here / "out").glob("*.apkg")) == ["New.apkg", "Other2.retired.apkg"]
 
 
 def test_folder_decks_and_hierarchical_tags(here: Path) -> None:

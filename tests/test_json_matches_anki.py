@@ -43,6 +43,8 @@ class _Parts(HTMLParser):
             self.clozes.append("")
         if tag not in ("br", "hr", "img"):
             self._open.append((tag, mark))
+        if tag == "li":  # a list line: the JSON writes it "- item" on its own line
+            self.handle_data("\n- ")
 
     def handle_endtag(self, tag: str) -> None:
         while self._open:

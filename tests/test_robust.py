@@ -133,7 +133,8 @@ def test_two_articles_with_one_deck_and_one_fact_make_one_deck_with_two_notes(tm
     notes = json.loads((tmp_path / "c.json").read_text(encoding="utf-8"))["notes"]
     assert (code, err) == (0, [])
     assert sorted(p.name for p in (tmp_path / "out").glob("*.apkg")) == ["Shared__Deck.apkg"]
-    assert [n["source"]["path"] for n in notes] == [str(tmp_path / "a.md"), str(tmp_path / "b.md")]
+    # named relative to the folder holding the output folder (issue #13), whatever the working directory
+    assert [n["source"]["path"] for n in notes] == ["a.md", "b.md"]
     assert len({n["guid"] for n in notes}) == 2  # the same fact twice: two notes, two identities
 
 
@@ -250,7 +251,7 @@ def test_a_second_build_into_the_same_folder_waits_its_turn(tmp_path: Path) -> N
     fd = os.open(out, os.O_RDONLY)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)  # as a build writing there holds it
-        code, err, _ = build(str(tmp_path / "a.md"), "-o", str(out))
+        code, err, _ = build(str(tmp_path / "a.md"), "-o", str(out), "--wait", "0")
     finally:
         os.close(fd)
     assert (code, err) == (1, [f"error: {out}: another certdeck build is writing to this folder; try again when "

@@ -17,7 +17,7 @@ from ..model import Block, Document, Fact
 from .filters import is_noise, strip_citations
 from .prose import in_exercise_section
 from .spans import DETERMINERS, VERBS, iter_gaps, stats_for
-from .structure import ADMONITION, glossary_parts, memo_by_identity
+from .structure import ADMONITION, glossary_parts, group_of, memo_by_identity
 from .util import cloze, cloze_spans, is_set, question
 
 _BOLD_LINE = re.compile(r"^\s*(?:[-*+]\s+)?\*\*(?P<term>[^*\n]{1,60}?):?\*\*:?\s*(?P<value>\S[^\n]*)$")
@@ -49,9 +49,9 @@ def glossary(doc: Document) -> list[Fact]:
                 continue
             parts = glossary_parts(block)
             if parts:
-                fact = _pair(
-                    parts[0], parts[1], block, block.text, block.line, field=parts[0].lower() in fields
-                )
+                field = parts[0].lower() in fields
+                record = _record_name(block, doc) if field and block.kind == "list_item" else ""
+                fact = _pair(parts[0], parts[1], block, block.text, block.line, field=field, record=record)
                 facts.extend([fact] if fact else [])
     return facts
 
@@ -94,13 +94,18 @@ def _pair(
     line: int,
     term_first: bool = False,
     field: bool = False,
+    record: str | None = "",
 ) -> Fact | None:
-    """A card for one term/value pair, gapped on whichever side the other side explains."""
+    """A card for one term/value pair, gapped on whichever side the other side explains. `record`: what a
+    field belongs to ("Secure Sockets Layer (SSL)" for "Function: ..."), shown before it."""
     term, value = strip_citations(term.strip()), strip_citations(value.strip().rstrip("."))
     if not term or not value or is_noise(value + ".") or len(term.split()) > 8 or ADMONITION.match(term):
         return None
-    text = f"{term}: {value}"
-    start = len(term) + 2
+    if record is None:
+        return None  # "Function: Legacy encrypted network protocol" with nothing to say whose function
+    label = f"{record} — {term}" if record else term
+    text = f"{label}: {value}"
+    start = len(label) + 2
     bold = next((e for e in block.emphasis if e and e in value and e != value and e != term), "")
     if bold and not term_first:
         at = start + value.index(bold)
@@ -113,6 +118,26 @@ def _pair(
     if field:
         return None  # a long value under a field name: the prose rules may take its sentences
     return cloze("glossary", text, term, 0.9 if term_first or _defines(value) else 0.8, block, sentence, line)
+
+
+def _record_name(block: Block, doc: Document) -> str | None:
+    """The name of the record a field item belongs to: its list's lead, or the bold name opening the
+    paragraph right before the list ("**Secure Sockets Layer (SSL)** Early encrypted ..."); "" when the list
+    sits right under its heading (the card's cue names the record), None when nothing names it."""
+    group = group_of(block, doc)
+    if group is None:
+        return ""
+    if group.lead:
+        return group.lead if len(group.lead.split()) <= 8 else None
+    at = doc.blocks.index(group.items[0]) if group.items[0] in doc.blocks else 0
+    before = doc.blocks[at - 1] if at > 0 else None
+    if before is None or before.kind == "heading":
+        return ""
+    if before.kind == "paragraph" and before.emphasis:
+        name = before.emphasis[0].strip(" :")
+        if before.text.lstrip().startswith(name) and len(name.split()) <= 8:
+            return name
+    return None
 
 
 def _defines(value: str) -> bool:

@@ -1,9 +1,11 @@
 """Structure rule: a list under its lead-in becomes one cloze note with one deletion per item.
 
-`Lead: item; item; item` with c1..cN, so each card asks one item while the others stay visible (never
-a card asking for a set). Only fragment items are asked this way (short phrases); sentence items are
-left to the prose rules. A long list is cut into notes of at most MAX_NOTE_WORDS words, so no prompt
-runs past what a learner reads at a glance. Within an item the gap is its bold part if it has one,
+The lead, then one bullet line per item, with c1..cN, so each card asks one item while the others stay
+visible (never a card asking for a set); the items stay items (rendered as a list, never one line).
+Only fragment items are asked this way (short phrases); sentence items are left to the prose rules. A
+long list is cut into notes of at most MAX_NOTE_WORDS words, so no prompt runs past what a learner reads
+at a glance; a note that shows part of a list says which part ("(items 4–7 of 12)"), so that nine items
+are never shown under "Ten domains:" as if whole. Within an item the gap is its bold part if it has one,
 else the item without a trailing parenthesis; an item that is itself a set of four or more stays visible.
 """
 
@@ -17,8 +19,9 @@ from .prose import in_exercise_section
 from .structure import ListGroup, list_fragments, list_groups
 from .util import cloze_spans, is_set
 
-MAX_NOTE_WORDS = 32
+MAX_NOTE_WORDS = 36  # with its bullets; a card's front stays under 40 words
 MAX_ITEM_GAP_WORDS = 7
+MARK_WORDS = 4  # "(items 4–7 of 12)"
 _PAREN_TAIL = re.compile(r"\s*\([^()]*\)\s*$")
 
 
@@ -39,30 +42,45 @@ def _list_notes(group: ListGroup) -> list[Fact]:
     if len(items) < 2:
         return []
     lead = strip_citations(group.lead)
-    head = f"{lead}: " if lead else ""
-    notes: list[Fact] = []
-    chunk: list[tuple[str, tuple[int, int] | None, int]] = []
-    budget = MAX_NOTE_WORDS - len(head.split())
+    place = {id(b): k for k, b in enumerate(group.items, 1)}  # each item's place in the whole list
+    shown = [(*_item(b.text, b.emphasis), b.line, place[id(b)]) for b in items]
+    notes: list[list[_Shown]] = []
+    chunk: list[_Shown] = []
+    budget = MAX_NOTE_WORDS - len(lead.split())
+    if len(items) < len(group.items) or sum(len(t.split()) + 1 for t, *_ in shown) > budget:
+        budget -= MARK_WORDS  # the note will say which part of the list it shows
 
     def flush() -> None:
         if len([c for c in chunk if c[1]]) >= 1 and len(chunk) >= 2:
-            notes.append(_note(group, head, chunk))
+            notes.append(list(chunk))
         chunk.clear()
 
     words = 0
-    for block in items:
-        text, gap = _item(block.text, block.emphasis)
-        n = len(text.split())
+    for item in shown:
+        n = len(item[0].split()) + 1  # its bullet is read too
         if chunk and words + n > budget:
             # Overlap by one item so that every item keeps a neighbour as its cue.
             last = chunk[-1]
             flush()
-            chunk.append((last[0], None, last[2]))
-            words = len(last[0].split())
-        chunk.append((text, gap, block.line))
+            chunk.append((last[0], None, last[2], last[3]))
+            words = len(last[0].split()) + 1
+        chunk.append(item)
         words += n
     flush()
-    return [n for n in notes if n]
+    whole = len(notes) == 1 and len(notes[0]) == len(group.items)
+    facts = [_note(group, lead, c, "" if whole else _part(c, len(group.items))) for c in notes]
+    return [f for f in facts if f]
+
+
+_Shown = tuple  # (item text, gap offsets or None, line, place in the whole list)
+
+
+def _part(chunk: list[_Shown], total: int) -> str:
+    """Which part of a longer list a note shows: "items 4–7 of 12" (or "5 of 12 items" with gaps between)."""
+    places = [c[3] for c in chunk]
+    if places == list(range(places[0], places[-1] + 1)):
+        return f"items {places[0]}–{places[-1]} of {total}"
+    return f"{len(places)} of {total} items"
 
 
 def _item(text: str, emphasis: tuple[str, ...]) -> tuple[str, tuple[int, int] | None]:
@@ -80,18 +98,21 @@ def _item(text: str, emphasis: tuple[str, ...]) -> tuple[str, tuple[int, int] | 
     return shown, (0, len(core))
 
 
-def _note(group: ListGroup, head: str, chunk: list[tuple[str, tuple[int, int] | None, int]]) -> Fact:
-    text = head
+def _note(group: ListGroup, lead: str, chunk: list[_Shown], part: str) -> Fact | None:
+    """The note's text keeps the items as items, one bullet line each (rendered as a list); its source
+    sentence is the list on one line, as before, so that a note keeps its identity."""
+    head = " ".join(x for x in (lead, f"({part})" if part else "") if x)
+    text = f"{head}:" if head else ""
+    flat = f"{lead}: " if lead else ""
     spans = []
-    for i, (item, gap, _line) in enumerate(chunk):
-        if i:
-            text += "; "
+    for i, (item, gap, _line, _place) in enumerate(chunk):
+        text += ("\n" if text else "") + "- "
         if gap:
             spans.append((len(text) + gap[0], len(text) + gap[1]))
         text += item
-    text += "."
-    line = next(ln for _, g, ln in chunk if g)
+        flat += ("; " if i else "") + item
+    flat += "."
+    line = next(ln for _, g, ln, _p in chunk if g)
     block = next(b for b in group.items if b.line == line)
     score = 0.85 if group.lead else 0.7
-    fact = cloze_spans("list", text, spans, score, block, text, line, term=group.lead or text[:40])
-    return fact  # type: ignore[return-value]
+    return cloze_spans("list", text, spans, score, block, flat, line, term=group.lead or flat[:40])

@@ -54,14 +54,16 @@ _PAGE_NOTE = re.compile(
     r"in (?:this|the next|the previous|today['’]s) (?:article|post|video|section|guide|lesson|tutorial)|"
     r"(?:below|above) (?:is|are) (?:my|some|the)\b|click (?:here|the link)|link (?:below|above)|"
     r"(?:see|check out) (?:my|our|the) (?:other|previous|next)|let me know|feel free to|"
-    r"i hope (?:this|it|my)|hope (?:this|it) helps|(?:comments?|questions?) below)",
+    r"i hope (?:this|it|my)|hope (?:this|it) helps|(?:comments?|questions?) below|"
+    r"^(?:for (?:more |further |additional )?(?:information|details|pricing|examples?)\b[^,]*,\s*)?(?:see|refer to|"
+    r"visit|check out|go to)\s)",
     re.I,
 )
 # The test centre's procedure on the day, not the subject: what to bring, check-in, breaks, the room.
 _LOGISTICS = re.compile(
     r"\b(?:test(?:ing)?[- ]cent(?:er|re)s?|exam (?:room|cent(?:er|re)|day)|check[- ]in|proctor(?:ed|s)?|"
     r"examiners?|invigilators?|lockers?|pockets|belongings|personal items|scratch paper|whiteboards?|"
-    r"erasable|earplugs|(?:photo |government[- ]issued |valid )?(?:id|identification)\b(?: card)?|"
+    r"erasable|earplugs|(?:photo|government[- ]issued|valid|two forms of|forms? of) (?:id|identification)|"
     r"webcam|restroom|bathroom|(?:unscheduled |scheduled )?breaks?\b(?= (?:during|between|are|is|of)\b)|"
     r"(?:cell ?)?phones?|smart ?watch(?:es)?|wrist ?watch(?:es)?|arrive (?:at least )?\d+ minutes|"
     r"(?:re)?schedul(?:e|ing) (?:your|the|an) (?:exam|test)|exam vouchers?|pearson vue|prometric|"
@@ -79,6 +81,9 @@ _STUDY_TALK = re.compile(
     r"(?:video|online|training|prep) courses?|udemy|youtube|cheat ?sheets?|memori[sz]e (?:it|them|this|these))\b",
     re.I,
 )
+# "Know the symptoms of ...", "Make sure you understand ...": what to study, not what is true.
+_STUDY_ORDER = re.compile(r"^(?:know|learn|memori[sz]e|revise|study|be (?:familiar|comfortable) with|make sure (?:you|to)|"
+                          r"focus on|don['’]t forget to|be sure to (?:know|review|learn))\b", re.I)
 _SHORT_LINE_WORDS = 6
 _EXAMPLE = re.compile(
     r"^(?:in (?:this|that|the following|our|my) (?:example|scenario)|"
@@ -96,9 +101,13 @@ _OUTLINE = re.compile(r"^\s*(?:\d+(?:\.\d+)+|[ivx]+\.|[A-Z]\.|(?:domain|task|ste
 _QUOTATION = re.compile(r"[“\"][^”\"]{0,300}[”\"]")
 
 
+_ASIDE = re.compile(r"\([^()]{0,200}\)")
+
+
 def _unquoted(sentence: str) -> str:
-    """The author's own words: quoted speech ("I deserved it") and vocatives ("my friends") taken out."""
-    return _VOCATIVE.sub("", _QUOTATION.sub("", sentence))
+    """The author's own words in the sentence itself: quoted speech ("I deserved it"), asides in parentheses
+    ("(my favourite flag)") and vocatives ("my friends") taken out."""
+    return _VOCATIVE.sub("", _ASIDE.sub("", _QUOTATION.sub("", sentence)))
 
 
 def sentence_role(sentence: str) -> str:
@@ -123,7 +132,7 @@ def _sentence_role(sentence: str) -> str:
         return "the author's own story or plan (first person)"
     if _LOGISTICS.search(s):
         return "test-day procedure, not exam content"
-    if _STUDY_TALK.search(s):
+    if _STUDY_TALK.search(s) or _STUDY_ORDER.match(s):
         return "study advice, not exam content"
     if _OUTLINE.match(s):
         return "outline label"
@@ -190,8 +199,15 @@ def _find_block_roles(blocks: tuple[Block, ...]) -> dict[int, str]:
     return roles
 
 
+_SCORE_HEADER = re.compile(r"\b(?:scores?|attempts?|tr(?:y|ies)|results?|grades?|1st|2nd|3rd|first|second)\b", re.I)
+_SCORE_CELL = re.compile(r"^\s*(?:[-–—]|n/?a|\d+(?:\.\d+)?\s*%?(?:\s*/\s*\d+)?)?\s*$", re.I)
+
+
 def _whole_block_role(block: Block, headings: set[str]) -> str:
     text = block.text.strip()
+    if block.kind == "table_row" and any(_SCORE_HEADER.search(h) for h in block.header[1:]) \
+            and all(_SCORE_CELL.match(c) for c in block.cells[1:]):
+        return "someone's test scores, not exam content"
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
     if len(lines) >= 2 and headings:
         echoed = sum(1 for ln in lines if normalize(_strip_number(ln)) in headings)

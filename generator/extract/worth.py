@@ -17,15 +17,17 @@ from __future__ import annotations
 import re
 
 from ..model import Block, Document, Fact
-from ..text import STOP_WORDS
+from ..text import STOP_WORDS, stem_set
 from .roles import block_role, sentence_role
-from .structure import memo_by_identity
+from .structure import group_of, memo_by_identity
 from .spans import GENERIC, VERBS, is_function_word, nounish, tokens, verb_positions
 
 # Rules that read running prose: their answer must hold something specific to recall.
 PROSE_RULES = frozenset({"claim", "cause", "contrast", "procedure", "number", "enumeration"})
 STRUCTURE_RULES = frozenset({"table", "field", "glossary", "list", "component", "markup"})
-TERM_RULES = frozenset({"definition", "question-heading"})  # the answer is a term: never a vague word
+STEP_RULES = frozenset({"procedure", "enumeration"})  # "Take out a [glove]" under "Steps in Donning Gloves"
+TERM_RULES = frozenset({"definition", "question-heading"})
+CODE_RULES = frozenset({"exercise", "inline-command"})  # the answer is a command (`dnf remove`), not prose  # the answer is a term: never a vague word
 # Words that say how the author feels about something, or stand for anything: never the thing to recall.
 VAGUE = frozenset(
     "good bad great nice fine little big small lot lots bunch stuff things thing way ways look looks idea "
@@ -45,7 +47,7 @@ VAGUE = frozenset(
 )
 _LABEL = re.compile(
     r"^\s*(?:(?:domain|task|step|part|chapter|section|objective|module|unit|lesson|phase|page|figure|table|"
-    r"question|day|week)\s+(?:\d+|[ivx]+\b)[\d.]*|\d+(?:\.\d+)+|[a-z]\)|\(?[a-d]\))\s*$",
+    r"question|day|week)\s+(?:\d+|[ivx]+\b)[\d.]*|\d+(?:\.\d+){1,2}|[a-z]\)|\(?[a-d]\))\s*$",
     re.I,
 )
 _WORD = re.compile(r"[A-Za-z0-9][\w'’.+#/-]*")
@@ -59,6 +61,8 @@ def why_unworthy(fact: Fact, doc: Document) -> str:
     role = block_role(fact.block, doc) or sentence_role(fact.sentence)
     if role:
         return role
+    if fact.rule in CODE_RULES:
+        return ""  # the answer is a command line: word classes of prose (a verb at its end) say nothing of it
     answers = _answers(fact)
     for answer in answers:
         reason = _bad_answer(answer, fact.rule in STRUCTURE_RULES)
@@ -68,6 +72,8 @@ def why_unworthy(fact: Fact, doc: Document) -> str:
         reason = _bad_gap(fact)
         if reason:
             return reason
+    if fact.block.kind == "list_item" and _TOC_LEAD.match(_lead_of(fact.block, doc)):
+        return "page furniture: a list of the page's topics"
     if fact.rule == "list" and fact.block.list_id in _outline_lists(doc.blocks):
         return "a list of topic labels, each with its own sub-list (an outline, not a list to recall)"
     if fact.rule in TERM_RULES and not any(_specific(a, doc) for a in answers):
@@ -80,8 +86,12 @@ def why_unworthy(fact: Fact, doc: Document) -> str:
     if fact.rule == "claim" and _FRAGMENT_OPENER.match(_body(fact)) and not verb_positions(tokens(fact.text)) \
             and not _AUXILIARY.search(fact.text) and not _NOTATION.search(fact.text):
         return "a fragment with no verb: it states nothing"
+    if fact.rule in PROSE_RULES and fact.kind == "cloze" and _SUBJECTLESS.match(fact.text) and fact.rule != "procedure":
+        return "no subject: the clause opens with its verb"
     if fact.rule == "enumeration" and fact.kind == "cloze" and any(_in_parentheses(fact.text, g.start) for g in fact.gaps):
         return "the gap is in an aside, not the claim"
+    if fact.rule in STEP_RULES and fact.block.section and all(_given_by(a, fact.block.section[-1]) for a in answers):
+        return "a step's obvious object: the heading above names it"
     if fact.rule in PROSE_RULES:
         if not any(_specific(a, doc) for a in answers):
             return "nothing specific to recall in the answer"
@@ -95,6 +105,14 @@ _AUXILIARY = re.compile(r"\b(?:is|are|was|were|be|been|has|have|had|can|could|wi
                         r"might|do|does|did)\b", re.I)
 
 
+# A claim that opens with its verb has lost its subject ("Can also display ...", "Used for ...", "Promotes and
+# supports ..."): unless a list's lead stands before it, nobody can tell what it is about.
+_SUBJECTLESS = re.compile(
+    r"^(?:\(|\[\.\.\.\])?(?:can|could|may|might|must|should|will|would|is|are|was|were|has|have|had|also|used|"
+    r"refers|known|helps|allows|provides|offers|supports|promotes|ensures|includes|contains|requires|makes|"
+    r"gives|takes|shows|displays|creates|enables|prevents|reduces|increases)\b",
+    re.I,
+)
 # A clause that opens like this and has no verb is the tail of a sentence: "As sole person for managing ...".
 _FRAGMENT_OPENER = re.compile(r"^(?:as|for|when|if|while|to|with|by|in|on|at|from|of|since|because|after|before|"
                               r"during|without|through|via)\b", re.I)
@@ -104,6 +122,21 @@ _NOTATION = re.compile(r"[=→:]")
 def _body(fact: Fact) -> str:
     """The clause a cloze card asks, without the list lead shown before it."""
     return fact.text.split(": ", 1)[-1] if fact.block.kind == "list_item" else fact.text
+
+
+_TOC_LEAD = re.compile(r"^(?:topics|contents|table of contents|in this (?:section|article|guide|chapter)|"
+                       r"on this page|related (?:topics|pages|articles))\s*:?$", re.I)
+
+
+def _lead_of(block: Block, doc: Document) -> str:
+    group = group_of(block, doc)
+    return group.lead if group is not None else ""
+
+
+def _given_by(answer: str, heading: str) -> bool:
+    """Whether every content word of `answer` is in `heading` ("glove" under "Steps in Donning Gloves")."""
+    wanted = {s.rstrip("e") for s in stem_set(answer)}
+    return bool(wanted) and wanted <= {s.rstrip("e") for s in stem_set(heading)}
 
 
 def _in_parentheses(text: str, at: int) -> bool:
@@ -204,6 +237,15 @@ _OBJECT_AFTER = re.compile(r"^\s+(?:it|them|the|a|an|its|their|this|these|those|
 # "to [...] the", "securely [...] the", "SHALL [...] a": what fills the gap is a verb.
 _VERB_BEFORE = re.compile(r"(?:\b(?:to|can|could|will|would|shall|should|must|may|might|cannot|not)|[a-z]ly)\s+$",
                           re.I)
+_VERB_FORM = re.compile(r"[A-Z][a-z]{2,}(?:[^sui]s|ed)")  # "Inspects", "Optimizes" ("Analysis", "Virus": nouns)
+
+
+def _clause_start(text: str, at: int) -> bool:
+    """Whether a gap opens the card's clause (the text, or what follows a list's lead "X: ")."""
+    before = text[:at].rstrip()
+    return not before or before.endswith(":")
+
+
 _PARTICIPLE_END = re.compile(r"\b[a-z]{3,}ed\s*$")
 _PREPOSITION_AFTER = re.compile(r"^\s+(?:in|by|on|at|for|with|to|from|as|under|into)\b", re.I)
 
@@ -219,6 +261,9 @@ def _bad_gap(fact: Fact) -> str:
             return "gap ends on a verb form"
         if " " not in inner_text.strip() and _VERB_BEFORE.search(text[:gap.start]) and _OBJECT_AFTER.match(rest):
             return "gap on a verb ('to [...] the')"
+        if fact.rule in PROSE_RULES and _clause_start(text, gap.start) and _VERB_FORM.fullmatch(inner_text.strip()) \
+                and _OBJECT_AFTER.match(rest):
+            return "gap on the clause's opening verb ('[Inspects] the work')"
         before = text[gap.start - 1] if gap.start > 0 else " "
         after = text[gap.end] if gap.end < len(text) else " "
         inner = text[gap.start:gap.end]
@@ -259,7 +304,13 @@ def _specific(answer: str, doc: Document) -> bool:
     words = _WORD.findall(answer)
     for word in words:
         low = word.lower()
-        if low in VAGUE or low in GENERIC or is_function_word(low) or len(low) < 3 and not _CODEISH.search(word):
+        if _vague(low) or low in GENERIC or is_function_word(low) or len(low) < 3 and not _CODEISH.search(word):
             continue
         return True
     return False
+
+
+def _vague(low: str) -> bool:
+    """A vague word, in the singular or the plural ("processes", "strategies")."""
+    return (low in VAGUE or (low.endswith("es") and low[:-2] in VAGUE) or (low.endswith("s") and low[:-1] in VAGUE)
+            or (low.endswith("ies") and low[:-3] + "y" in VAGUE))

@@ -1,0 +1,207 @@
+"""Structure rule: a multiple-choice question becomes a card only when the text marks its answer.
+
+A question (or a stem ending in ":" or a blank) followed by three or more options lettered in order
+("A) ...", "b. ...", "(C) ...", one per line or list item) is asked as a Q&A whose answer is the correct
+option's text ("Which cloud benefit is this?" -> "Elasticity"); a stem that is not a question is a cloze
+with the option filled in. The correct option is the one named by an answer line after the options
+("Answer: B", "✅ Correct answer: C — ..."), or the one option marked (bold, ✅, ✓, [x], "(correct)").
+An unmarked question gives no card, and neither it nor its options give any other rule a card
+(`mcq_blocks`): an option alone is not a fact. The explanation on an answer line is handed to the prose
+rules without its label and the option it repeats.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from ..model import Block, Document, Fact, Sentence
+from ..text import split_sentences
+from .structure import memo_by_identity
+from .util import cloze_spans, question
+
+SCORE = 0.85
+MIN_OPTIONS = 3
+_OPTION = re.compile(r"^\s*(?:[-*+]\s+)?(?:\[[ xX]\]\s*)?(?:[✅✔☑✓]\s*)?\(?(?P<letter>[A-Ha-h])(?:[).:]|\s+[-–])\s+(?P<text>\S.*)$")
+_OPTION_A = re.compile(r"^[ \t]*(?:[-*+][ \t]+)?(?:\[[ xX]\][ \t]*)?(?:[✅✔☑✓][ \t]*)?(?:\*\*)?\(?[Aa](?:[).:]|[ \t]+[-–])[ \t]",
+                       re.M)
+_ANSWER = re.compile(
+    r"^\W*(?:the\s+)?(?:correct\s+|right\s+)?(?:answer|ans|solution|key)\s*(?:is)?\s*[:\-–—=]?\s*\**\s*"
+    r"\(?(?P<letter>[A-Ha-h])\b(?![a-z'’])",
+    re.I,
+)
+_ANSWER_LABEL = re.compile(
+    r"^\W*(?:the\s+)?(?:correct\s+|right\s+)?(?:answer|ans|solution|key)\s*(?:is)?\s*[:\-–—=]?\s*\**\s*"
+    r"\(?[A-Ha-h]\b[).]?\s*(?:[:\-–—]\s*)?",
+    re.I,
+)
+_MARKED = re.compile(r"[✅✔☑✓]|\[[xX]\]|\((?:correct|right answer)\)|\bcorrect\s*$", re.I)
+_LABEL = re.compile(r"^\W*(?:(?:q|question)\s*\d+\s*[.:)\-–—]?|\d+[.)])\s*", re.I)
+_BLANK = re.compile(r"_{3,}|\.{4,}")
+_INLINE_MARKUP = re.compile(r"\*\*|__|`")
+
+
+@dataclass(frozen=True, slots=True)
+class _Line:
+    text: str  # plain text of one source line
+    bold: bool  # the whole line is bold
+    block: Block
+    line: int
+
+
+def mcq(doc: Document) -> list[Fact]:
+    """Facts for the multiple-choice questions whose answer the text marks, and for their explanations."""
+    facts, _taken, explained = _analyse(doc.blocks)
+    if not explained:
+        return list(facts)
+    # "✅ Answer: C — Elasticity Elasticity is the ability to ...": the prose rules read the explanation
+    # without its label and the echoed option, as if it were a paragraph of its own.
+    from .claim import claim
+    from .definition import definition
+    from .enumeration import enumeration
+
+    mini = replace(doc, blocks=explained)
+    return [*facts, *definition(mini), *enumeration(mini), *claim(mini)]
+
+
+def mcq_blocks(doc: Document) -> frozenset[int]:
+    """ids of the blocks holding a multiple-choice question, its options or its answer line (no other rule
+    cards them as they stand)."""
+    return _analyse(doc.blocks)[1]
+
+
+@memo_by_identity(8)
+def _analyse(blocks: tuple[Block, ...]) -> tuple[tuple[Fact, ...], frozenset[int], tuple[Block, ...]]:
+    if not any(_OPTION_A.search(b.markup) for b in blocks if b.kind != "code"):
+        return (), frozenset(), ()  # no line opens with an "A)" option: no question here (most articles)
+    lines = _lines(blocks)
+    facts: list[Fact] = []
+    taken: set[int] = set()
+    explained: list[Block] = []
+    i = 0
+    while i < len(lines):
+        options = _options_from(lines, i)
+        if len(options) < MIN_OPTIONS:
+            i += 1
+            continue
+        stem = lines[i - 1] if i > 0 and not _OPTION.match(lines[i - 1].text) else None
+        end = i + len(options)
+        correct, answer_line = _correct(options, lines[end : end + 3])
+        if correct is None and (stem is None or not stem.text.rstrip().endswith("?")):
+            # "Eligibility requires:" over "a) ... b) ... c) ...": a lettered list, not a question. Written as
+            # lines of one paragraph, no sentence rule may read it as one run-on sentence.
+            taken.update(id(o.block) for o in options if o.block.kind == "paragraph")
+            i = end
+            continue
+        taken.update(id(o.block) for o in options)
+        if stem is not None and _is_stem(stem.text):
+            taken.add(id(stem.block))
+            if correct is not None:
+                fact = _fact(stem, correct)
+                if fact is not None:
+                    facts.append(fact)
+        if answer_line is not None and correct is not None and answer_line.block.kind == "paragraph":
+            taken.add(id(answer_line.block))
+            rest = _explanation(answer_line.block.text, _option_text(correct))
+            if rest:
+                explained.append(replace(answer_line.block, text=rest, markup=rest, emphasis=(),
+                                         sentences=tuple(Sentence(t, answer_line.line)
+                                                         for _, t in split_sentences(rest))))
+        i = end
+    return tuple(facts), frozenset(taken), tuple(explained)
+
+
+def _explanation(text: str, option: str) -> str:
+    """An answer line without its label and the option it repeats: what explains the answer."""
+    m = _ANSWER_LABEL.match(text)
+    rest = text[m.end():].strip() if m else text
+    if option and rest.lower().startswith(option.lower()):
+        rest = rest[len(option):].lstrip(" .:;,—–-")
+    return rest if len(rest.split()) >= 4 else ""
+
+
+def _lines(blocks: tuple[Block, ...]) -> list[_Line]:
+    out: list[_Line] = []
+    for b in blocks:
+        if b.kind == "html":  # "<details><summary>Answer</summary> B </details>": its words, as one line
+            out.append(_Line(_plain(" ".join(b.text.split())), False, b, b.line))
+            continue
+        if b.kind not in ("paragraph", "list_item", "heading", "quote"):
+            continue
+        raw = [ln for ln in b.markup.split("\n") if ln.strip()] if b.kind != "heading" else [b.text]
+        if len(raw) <= 1:
+            out.append(_Line(b.text, _all_bold(b.markup, b.text, b.emphasis), b, b.line))
+            continue
+        for k, ln in enumerate(raw):
+            out.append(_Line(_plain(ln), _all_bold(ln, _plain(ln), ()), b, b.line + k))
+    return out
+
+
+def _plain(line: str) -> str:
+    return " ".join(_INLINE_MARKUP.sub("", re.sub(r"<[^>]{1,40}>", "", line)).split())
+
+
+def _all_bold(markup: str, text: str, emphasis: tuple[str, ...]) -> bool:
+    m = _OPTION.match(text)
+    body = m.group("text").strip() if m else text.strip()
+    s = markup.strip().lstrip("-*+ ").strip()
+    return bool(body) and (any(e.strip() in (text.strip(), body) for e in emphasis)
+                           or (s.startswith("**") and s.rstrip().endswith("**")))
+
+
+def _options_from(lines: list[_Line], i: int) -> list[_Line]:
+    """The lettered options starting at lines[i] ("A" first, each letter the next), or []."""
+    found: list[_Line] = []
+    expected = ord("a")
+    for ln in lines[i:]:
+        m = _OPTION.match(ln.text)
+        if not m or ord(m.group("letter").lower()) != expected:
+            break
+        found.append(ln)
+        expected += 1
+    return found
+
+
+def _is_stem(text: str) -> bool:
+    s = text.strip()
+    return s.endswith(("?", ":")) or bool(_BLANK.search(s)) or bool(_LABEL.match(s) and "?" in s)
+
+
+def _correct(options: list[_Line], after: list[_Line]) -> tuple[_Line | None, _Line | None]:
+    """The option the text marks as the answer (an answer line names its letter, or one option is marked),
+    and the answer line that names it."""
+    for ln in after:
+        if _OPTION.match(ln.text) and not _ANSWER.match(ln.text):
+            break
+        m = _ANSWER.match(ln.text)
+        if m and (m.group("letter").isupper() or ln.text[m.end() : m.end() + 1] in (")", ".", "")):  # not "a cloud"
+            k = ord(m.group("letter").lower()) - ord("a")
+            return (options[k], ln) if k < len(options) else (None, None)
+    marked = [o for o in options if _MARKED.search(o.text) or o.bold]
+    return (marked[0], None) if len(marked) == 1 else (None, None)
+
+
+def _option_text(option: _Line) -> str:
+    m = _OPTION.match(option.text)
+    text = m.group("text") if m else option.text
+    text = _MARKED.sub("", text)
+    return " ".join(text.split()).strip(" *").rstrip(".")
+
+
+def _fact(stem: _Line, option: _Line) -> Fact | None:
+    answer = _option_text(option)
+    ask = _LABEL.sub("", stem.text).strip()
+    if not answer or not ask:
+        return None
+    block = stem.block
+    if ask.endswith("?"):
+        return question("mcq", ask, answer, answer, SCORE, block, stem.text, stem.line)
+    blank = _BLANK.search(ask)
+    if blank:
+        text = ask[: blank.start()] + answer + ask[blank.end() :]
+        start = blank.start()
+    else:
+        text = ask.rstrip(": ") + " " + answer
+        start = len(ask.rstrip(": ")) + 1
+    text = text.rstrip(".") + "."
+    return cloze_spans("mcq", text, [(start, start + len(answer))], SCORE, block, stem.text, stem.line, term=answer)
