@@ -162,8 +162,11 @@ def coverage_warnings(doc: Document, notes: int, collector: Collector, why_none:
     if gone:  # most articles lose no block: their words are not counted
         total = sum(len(b.text.split()) for b in doc.blocks if b.kind not in _NOT_TEXT)
         if total and gone > SKIPPED_SHARE * total:
-            parts = ", ".join(f"{_short(reason)} {words / total:.0%}" for reason, words in
-                              sorted(removed.items(), key=lambda item: (-item[1], item[0])))
+            grouped: dict[str, int] = {}
+            for reason, words in removed.items():  # one share per kind of filter, whatever section it named
+                grouped[_short(reason)] = grouped.get(_short(reason), 0) + words
+            parts = ", ".join(f"{reason} {words / total:.0%}" for reason, words in
+                              sorted(grouped.items(), key=lambda item: (-item[1], item[0])) if words * 100 >= total)
             out.append(GeneratorError(f"{gone / total:.0%} of the text skipped as page furniture or skipped "
                                       f"sections ({parts})", doc.path))
     if not notes:

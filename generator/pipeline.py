@@ -29,7 +29,7 @@ from .lockfile import (LOCK_NAME, Carried, LockEntry, SectionStats, check_guids,
 from .lockrepair import read_lock
 from .media import MediaFile, collect_media, media_names, source_roots
 from .memo import forget_article
-from .model import Document, Note
+from .model import Document, Fact, Note
 from .notes import deck_name, make_notes
 from .outline import unindent_outline
 from .parse import parse_markdown
@@ -75,7 +75,32 @@ def curated_notes(doc: Document, settings: Settings, curation: Curation | None,
     if curation is not None:
         facts, warnings = apply_curation(facts, curation, doc)
     facts = select(facts, doc)
-    return make_notes(facts, doc, deck_name(doc, settings.parent_deck), media), warnings
+    notes = make_notes(facts, doc, deck_name(doc, settings.parent_deck), media)
+    return _sound(facts, notes), warnings
+
+
+def _symbol(answer: str) -> bool:
+    """"He" in a table of elements is helium, not a pronoun: a short capitalised symbol is an answer."""
+    text = answer.strip()
+    return 0 < len(text) <= 3 and text[:1].isupper() and text.isalnum()
+
+
+def _sound(facts: Sequence[Fact], notes: list[Note]) -> list[Note]:
+    """The notes whose cards have none of the defects `certdeck lint` reports (a leaked answer, a gap too
+    wide, a yes/no question ...): the last gate before a card reaches a learner. Author markup and curation
+    (pinned facts) are the author's decision and always pass."""
+    from .extract.trace import record_fact
+    from .lint import card_problems
+
+    kept = []
+    for fact, note in zip(facts, notes):
+        problems = [] if fact.pinned else [p for c in note.cards for p in card_problems(note.kind, c.prompt, c.answers)
+                                           if not (p[0] == "empty-answer" and all(map(_symbol, c.answers)))]
+        if problems:
+            record_fact(fact, "lint", "the card would have a defect: %s", problems[0][0])
+            continue
+        kept.append(note)
+    return kept
 
 
 def checked_notes(doc: Document, settings: Settings, curation: Curation | None,

@@ -250,9 +250,15 @@ _PARTICIPLE_END = re.compile(r"\b[a-z]{3,}ed\s*$")
 _PREPOSITION_AFTER = re.compile(r"^\s+(?:in|by|on|at|for|with|to|from|as|under|into)\b", re.I)
 
 
+_MATH = re.compile(r"\$\$?[^$]+\$?\$|\\\(.+?\\\)")
+
+
 def _bad_gap(fact: Fact) -> str:
     text = fact.text
+    maths = [(m.start(), m.end()) for m in _MATH.finditer(text)] if "$" in text or "\\(" in text else []
     for gap in fact.gaps:
+        if any(a < gap.start < b or a < gap.end < b for a, b in maths):
+            return "gap cuts a formula"
         inner_text = text[gap.start:gap.end]
         rest = text[gap.end:]
         if _JOINED_VERB.search(inner_text) and _OBJECT_AFTER.match(rest):
