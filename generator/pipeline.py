@@ -31,6 +31,7 @@ from .media import MediaFile, collect_media, media_names, source_roots
 from .memo import forget_article
 from .model import Document, Fact, Note
 from .notes import deck_name, make_notes
+from .htmlblocks import convert_html_blocks
 from .outline import unindent_outline
 from .parse import parse_markdown
 from .pasted import looks_pasted, pasted_to_markdown
@@ -49,7 +50,8 @@ _T = TypeVar("_T")
 def parse_source(source: Source) -> Document:
     """A read source file as a Document."""
     pasted = source.plain or looks_pasted(source.text)
-    text = pasted_to_markdown(source.text, Path(source.path).stem) if pasted else unindent_outline(source.text)
+    text = (pasted_to_markdown(source.text, Path(source.path).stem) if pasted
+            else unindent_outline(convert_html_blocks(source.text)))
     return parse_markdown(text, source.path, source.meta)
 
 
