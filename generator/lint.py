@@ -37,7 +37,7 @@ from typing import Callable, Iterable, Sequence
 
 from .config import Settings
 from .errors import GeneratorError
-from .model import Note
+from .model import CardView, Note
 from .text import LEADING_PRONOUNS, STOP_WORDS, stems
 
 MAX_ANSWER_WORDS = 12
@@ -131,21 +131,27 @@ def lint_notes(notes: Iterable[Note]) -> list[Problem]:
     seen: dict[str, tuple[int, str, int]] = {}  # card key -> (note number, path, line) that asked it first
     for number, note in enumerate(notes):
         found: dict[str, str] = {}
-        sentence = " ".join(sorted(stems(note.source.sentence)))
         for card in note.cards:
             for rule, message in card_problems(note.kind, card.prompt, card.answers):
                 found.setdefault(rule, message)
-            answer = " ".join(sorted(stems(" ".join(card.answers))))
-            keys = [" ".join(sorted(stems(_GAP.sub(" ", card.prompt)))) + "|" + answer]
-            if sentence and answer:
-                keys.append(f"sentence:{sentence}|{answer}")  # the same answer asked again of one sentence
-            for key in keys:
+            for key in duplicate_keys(note, card):
                 first = seen.setdefault(key, (number, note.source.path, note.source.line))
                 if first[0] != number:
                     found.setdefault("duplicate", f"same card as {first[1]}:{first[2]}: "
                                                   f"{_show(card.prompt, card.answers)}")
         problems.extend(Problem(note.source.path, note.source.line, rule, message) for rule, message in found.items())
     return problems
+
+
+def duplicate_keys(note: Note, card: CardView) -> list[str]:
+    """What makes two cards the same card: the same prompt and answers, or the same answer asked again of
+    one source sentence."""
+    answer = " ".join(sorted(stems(" ".join(card.answers))))
+    keys = [" ".join(sorted(stems(_GAP.sub(" ", card.prompt)))) + "|" + answer]
+    sentence = " ".join(sorted(stems(note.source.sentence)))
+    if sentence and answer:
+        keys.append(f"sentence:{sentence}|{answer}")
+    return keys
 
 
 def card_problems(kind: str, prompt: str, answers: Sequence[str]) -> list[tuple[str, str]]:

@@ -92,15 +92,20 @@ def _sound(facts: Sequence[Fact], notes: list[Note]) -> list[Note]:
     wide, a yes/no question ...): the last gate before a card reaches a learner. Author markup and curation
     (pinned facts) are the author's decision and always pass."""
     from .extract.trace import record_fact
-    from .lint import card_problems
+    from .lint import card_problems, duplicate_keys
 
     kept = []
+    seen: set[str] = set()  # a card asked again (two rules, one sentence) is a duplicate
     for fact, note in zip(facts, notes):
         problems = [] if fact.pinned else [p for c in note.cards for p in card_problems(note.kind, c.prompt, c.answers)
                                            if not (p[0] == "empty-answer" and all(map(_symbol, c.answers)))]
+        keys = {key for c in note.cards for key in duplicate_keys(note, c)}
+        if not problems and not fact.pinned and keys & seen:
+            problems = [("duplicate", "")]
         if problems:
             record_fact(fact, "lint", "the card would have a defect: %s", problems[0][0])
             continue
+        seen |= keys
         kept.append(note)
     return kept
 
