@@ -55,6 +55,7 @@ _PAGE_NOTE = re.compile(
     r"(?:below|above) (?:is|are) (?:my|some|the)\b|click (?:here|the link)|link (?:below|above)|"
     r"(?:see|check out) (?:my|our|the) (?:other|previous|next)|let me know|feel free to|"
     r"i hope (?:this|it|my)|hope (?:this|it) helps|(?:comments?|questions?) below|"
+    r"^(?:created|adapted|taken|copied|summari[sz]ed) (?:/ \w+ )?from\b|^sources?:|"
     r"^(?:for (?:more |further |additional )?(?:information|details|pricing|examples?)\b[^,]*,\s*)?(?:see|refer to|"
     r"visit|check out|go to)\s)",
     re.I,
@@ -157,16 +158,17 @@ _META_SECTION = re.compile(
     r"\b(?:prepar(?:e|ing|ation) for (?:the |my |your )?(?:exam|test|certification|d-day|[A-Z]{2,})|"
     r"study (?:plan|schedule|tips|resources|materials|guide)s?|how i (?:passed|prepared|studied)|"
     r"my (?:experience|journey|story|background|results?|score|preparation)|(?:exam|test)[- ]day|"
-    r"day of the (?:exam|test)|what to (?:bring|expect on)|why i (?:did|took|chose)|best way to prepare)\b|"
+    r"day of the (?:exam|test)|what to (?:bring|expect on)|why i (?:did|took|chose)|best way to prepare|"
+    r"analog(?:y|ies)|metaphor|fun facts?|anecdotes?)\b|"
     r"^(?:day|week) \d+\b",
     re.I,
 )
 # Headings that are only a label for a part of the page that is not the subject.
 _META_LABEL = re.compile(
-    r"^(?:(?:recommended|useful|additional|learning|study|other|more) )?(?:resources|links|reading)|"
+    r"^(?:(?:(?:recommended|useful|additional|learning|study|other|more) )?(?:resources|links|reading)|"
     r"references|further reading|see also|(?:basic |my )?stats|registration|scheduling|acknowledg(?:e)?ments?|"
     r"(?:final|closing) thoughts|conclusion|wrap[- ]up|about (?:me|the author)|comments?|"
-    r"related (?:posts|articles)|share this$",
+    r"related (?:posts|articles)|share this)$",
     re.I,
 )
 

@@ -74,6 +74,17 @@ def why_unworthy(fact: Fact, doc: Document) -> str:
             return reason
     if fact.block.kind == "list_item" and _TOC_LEAD.match(_lead_of(fact.block, doc)):
         return "page furniture: a list of the page's topics"
+    if fact.rule not in ("exercise", "mcq") and fact.block.kind == "list_item" and _TASK_LEAD.match(
+            _lead_of(fact.block, doc)) and not _TASK_LEAD.match(fact.block.section[-1] if fact.block.section else ""):
+        # A lead-in "Tasks:" inside a section names an exercise's to-do list; a heading "What to Do" over
+        # first-aid steps is the procedure itself.
+        return "an exercise's to-do list, not facts to recall"
+    if fact.rule == "list" and _list_length(doc.blocks, fact.block.list_id) > MAX_LIST_ITEMS:
+        return f"one item of a list of more than {MAX_LIST_ITEMS}: a set too long to recall item by item"
+    if fact.rule in PROSE_RULES and _looks_like_code(fact.sentence):
+        return "code, not a sentence: a gap in it asks a literal"
+    if fact.kind == "cloze" and _initials_of_label(fact):
+        return "the answer is the label's own first letters"
     if fact.rule == "list" and fact.block.list_id in _outline_lists(doc.blocks):
         return "a list of topic labels, each with its own sub-list (an outline, not a list to recall)"
     if fact.rule in TERM_RULES and not any(_specific(a, doc) for a in answers):
@@ -126,6 +137,44 @@ def _body(fact: Fact) -> str:
 
 _TOC_LEAD = re.compile(r"^(?:topics|contents|table of contents|in this (?:section|article|guide|chapter)|"
                        r"on this page|related (?:topics|pages|articles))\s*:?$", re.I)
+
+
+_TASK_LEAD = re.compile(r"^(?:what to do|to ?do|tasks?|your tasks?|instructions|steps to follow|exercise|"
+                        r"try it|lab steps?)\s*:?$", re.I)
+MAX_LIST_ITEMS = 12  # a longer list is a reference to look up, not a set to learn by heart (body sites, practices)
+_CODE_MARK = re.compile(r"[()\[\]{}=<>*+:'\"]|\b(?:print|lambda|def|return|if|else|elif|for|in|range|len)\b")
+
+
+@memo_by_identity(8)
+def _list_lengths(blocks: tuple[Block, ...]) -> dict[int, int]:
+    lengths: dict[int, int] = {}
+    for block in blocks:
+        if block.kind == "list_item":
+            lengths[block.list_id] = lengths.get(block.list_id, 0) + 1
+    return lengths
+
+
+def _list_length(blocks: tuple[Block, ...], list_id: int) -> int:
+    return _list_lengths(blocks).get(list_id, 0)
+
+
+def _looks_like_code(sentence: str) -> bool:
+    """A line of a program copied as text ("If z > 4 or x < 1: print('Hello')"): symbols and keywords as
+    many as its words, with a call or an assignment in it."""
+    words = len(sentence.split())
+    marks = len(_CODE_MARK.findall(sentence))
+    return words > 0 and marks >= max(4, words) and ("(" in sentence or "=" in sentence)
+
+
+def _initials_of_label(fact: Fact) -> bool:
+    """"Pleura: [PLE]": an answer that is the start of the label it stands beside, in capitals."""
+    text = fact.text
+    for gap in fact.gaps:
+        answer = text[gap.start:gap.end].strip()
+        label = text[:gap.start].rstrip().rstrip(":—-").strip().split(" ")[-1] if gap.start else ""
+        if 2 <= len(answer) <= 4 and answer.isupper() and label and label.upper().startswith(answer):
+            return True
+    return False
 
 
 def _lead_of(block: Block, doc: Document) -> str:
