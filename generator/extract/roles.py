@@ -176,7 +176,7 @@ _META_LABEL = re.compile(
 @article_cache(256)
 def _section_role(section: tuple[str, ...]) -> str:
     if section and (_META_SECTION.search(section[-1]) or _META_LABEL.match(section[-1].strip(" :#"))):
-        return f"section about the exam or the author, not the subject (\"{section[-1]}\")"
+        return f"a section about the exam, the author or an analogy, not the subject (\"{section[-1]}\")"
     return ""
 
 
