@@ -111,6 +111,29 @@ def _unquoted(sentence: str) -> str:
     return _VOCATIVE.sub("", _ASIDE.sub("", _QUOTATION.sub("", sentence)))
 
 
+# Words every match of a pattern holds (lower case): a sentence holding none of them is not scanned by it.
+# Most sentences hold none, and these patterns are long alternations (tests/test_roles_speed.py checks
+# each needle list against its pattern's matches on made-up lines).
+_BYLINE_NEEDLES = ("posted", "written", "published", "updated", "modified", "reviewed", "edited", "read", "by ")
+_FOOTER_NEEDLES = ("©", "(c)", "copyright", "rights reserved", "powered by", "made with", "theme by", "coffee",
+                   "for reading", "good luck", "happy ", "best of luck", "leave a", "share ", "follow ", "sign up",
+                   "subscribe", "newsletter", "related ", "previous post", "next post", "back to top", "skip to",
+                   "table of contents", "on this page", "edit this page", "cookie", "privacy policy", "terms of")
+_PAGE_NOTE_NEEDLES = ("this ", "the ", "original", "full ", "continue reading", "read the", "in ", "below",
+                      "above", "click", "link", "see ", "check out", "let me", "feel free", "hope", "comments",
+                      "questions", "for ", "refer to", "visit", "go to", "from", "source")
+_LOGISTICS_NEEDLES = ("test", "exam", "check", "proctor", "examiner", "invigilator", "locker", "pocket",
+                      "belonging", "personal item", "scratch", "whiteboard", "erasable", "earplug", " id",
+                      "identification", "webcam", "restroom", "bathroom", "break", "phone", "watch",
+                      "arrive", "schedul", "voucher", "pearson", "prometric", "tutorial")
+_STUDY_NEEDLES = ("stud", "prepar", "cram", "practice", "mock", "dump", "flash", "pass", "exam tip", "course",
+                  "udemy", "youtube", "cheat", "memori")
+
+
+def _has(low: str, needles: tuple[str, ...]) -> bool:
+    return any(n in low for n in needles)
+
+
 def sentence_role(sentence: str) -> str:
     """Why a sentence is not subject content, or "" when it may be."""
     return _sentence_role(sentence)
@@ -121,19 +144,20 @@ def _sentence_role(sentence: str) -> str:
     s = sentence.strip()
     if not s:
         return ""
+    low = s.lower()
     if _BREADCRUMB.match(s):
         return "page furniture: navigation breadcrumb"
-    if _BYLINE.search(s) and len(s.split()) <= 20:
+    if _has(low, _BYLINE_NEEDLES) and _BYLINE.search(s) and len(s.split()) <= 20:
         return "page furniture: byline or read time"
-    if _FOOTER.search(s):
+    if _has(low, _FOOTER_NEEDLES) and _FOOTER.search(s):
         return "page furniture: footer, share or subscribe line"
-    if _PAGE_NOTE.search(s):
+    if _has(low, _PAGE_NOTE_NEEDLES) and _PAGE_NOTE.search(s):
         return "about the page, not the subject"
     if _FIRST_PERSON.search(_unquoted(s)):
         return "the author's own story or plan (first person)"
-    if _LOGISTICS.search(s):
+    if _has(low, _LOGISTICS_NEEDLES) and _LOGISTICS.search(s):
         return "test-day procedure, not exam content"
-    if _STUDY_TALK.search(s) or _STUDY_ORDER.match(s):
+    if (_has(low, _STUDY_NEEDLES) and _STUDY_TALK.search(s)) or _STUDY_ORDER.match(s):
         return "study advice, not exam content"
     if _OUTLINE.match(s):
         return "outline label"
