@@ -258,8 +258,12 @@ def _one_letter_answer(c: _Card) -> str | None:
 
 
 def _navigation(c: _Card) -> str | None:
-    m = next(filter(None, (_BREADCRUMB.search(t) for t in (c.front, *c.answers))), None)
+    # Every breadcrumb holds one of its separators twice: a text without one is not scanned.
+    m = next(filter(None, (_BREADCRUMB.search(t) for t in (c.front, *c.answers) if _SEPARATORS.search(t))), None)
     return repr(m.group(0).strip()) if m else None
+
+
+_SEPARATORS = re.compile(r"[>›»|/].*[>›»|/]")
 
 
 def _answer_ends_in_verb(c: _Card) -> str | None:
