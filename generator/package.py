@@ -194,9 +194,10 @@ def _batch_classes() -> tuple[type, type]:
 
         def __init__(self, rows: Iterable[tuple[str, int, PackRow]], name: str, kinds: Iterable[str],
                      model_mods: Mapping[str, int] | None = None) -> None:
-            if not isinstance(rows, Sequence):
-                rows = list(rows)  # read twice: for the description, then for the notes
-            super().__init__(deck_id(name), name, deck_description(row[2][2] for row in rows))
+            # A sequence is read twice, for the description (where the notes come from) and then for the
+            # notes; rows that stream in (100,000 notes, bench/) are read once and the deck gets none.
+            description = deck_description(row[2][2] for row in rows) if isinstance(rows, Sequence) else ""
+            super().__init__(deck_id(name), name, description)
             self.batch = rows
             models = _models()
             for kind in kinds:
