@@ -91,8 +91,7 @@ def why_unworthy(fact: Fact, doc: Document) -> str:
         return "the term asked is a vague word"
     if fact.kind == "cloze" and _citation(fact):
         return "a document or standard number (a citation), not a quantity"
-    if fact.rule == "procedure" and any(len(a.split()) > 1 and _verb(a.split()[0].capitalize().lower()) and
-                                        a.split()[0].lower() in VERBS for a in answers):
+    if fact.rule == "procedure" and any(len(a.split()) > 1 and _verb(a.split()[0].lower()) for a in answers):
         return "gap holds the instruction's verb"
     if fact.rule == "claim" and _FRAGMENT_OPENER.match(_body(fact)) and not verb_positions(tokens(fact.text)) \
             and not _AUXILIARY.search(fact.text) and not _NOTATION.search(fact.text):
