@@ -19,6 +19,7 @@ _SENTENCE_END = re.compile(r"[.!…:;,\"”’]$")  # a short line ending in "?"
 _OPTION = re.compile(r"^\(?[A-Ha-h][).]\s+\S")
 _ORDERED = re.compile(r"^\d{1,2}[.)]\s+\S")
 _WORD = re.compile(r"[a-z0-9]+")
+FURNITURE_WORDS = 12  # a line above the title longer than this is a sentence, not the page's furniture
 TITLE_WINDOW = 40  # the page title is among the first lines (after the site's menu and author box)
 
 
@@ -36,8 +37,11 @@ def pasted_to_markdown(text: str, stem: str = "") -> str:
     lines = _joined(_tables(lines))
     kinds = _line_kinds(lines)
     title = _title_line(lines, kinds, stem)
+    # Above the title: the site's menu, breadcrumbs, a table of contents, all short lines. A sentence there
+    # means the title was found too low (notes typed without Markdown): then nothing is skipped.
+    skip = title > 0 and all(len(line.split()) <= FURNITURE_WORDS for line in lines[:title])
     out: list[str] = []
-    if title > 0:  # above the title: the site's menu, breadcrumbs, a table of contents
+    if skip:
         out += ["<!-- certdeck: off -->", ""]
     for i, line in enumerate(lines):
         stripped = line.strip()
@@ -50,9 +54,9 @@ def pasted_to_markdown(text: str, stem: str = "") -> str:
                 continue
             out.append("")
             continue
-        if i == title and title > 0:
+        if i == title and skip:
             out += ["<!-- certdeck: on -->", ""]
-        if i < title:
+        if i < title and skip:
             out += [stripped, ""]
         elif i == title:
             out.append("# " + stripped)

@@ -36,7 +36,8 @@ CASES = {
     "_STUDY_TALK": ["My study plan was simple.", "I was studying for the exam.", "Prepared for it well.",
                     "Take practice tests.", "Mock exams help.", "Brain dumps are bad.",
                     "I passed the exam.", "Exam tips follow.", "Video courses help.", "Udemy has one.",
-                    "YouTube has one.", "Print cheat sheets.", "Memorize these ports.", "Cramming for it fails."],
+                    "YouTube has one.", "Print cheat sheets.", "Memorize these ports.", "Cramming for it fails.",
+                    "Aim for ≥ 80% to feel exam-ready.", "You are ready for the exam."],
 }
 NEEDLES = {"_BYLINE": "_BYLINE_NEEDLES", "_FOOTER": "_FOOTER_NEEDLES", "_PAGE_NOTE": "_PAGE_NOTE_NEEDLES",
            "_LOGISTICS": "_LOGISTICS_NEEDLES", "_STUDY_TALK": "_STUDY_NEEDLES"}

@@ -79,7 +79,8 @@ _STUDY_TALK = re.compile(
     r"\b(?:(?:studying|studied|prepared|preparing|cramming) for|study (?:plan|guide|material|session|schedule|"
     r"group|routine|tips)s?|practice (?:tests?|exams?)|mock (?:tests?|exams?)|brain ?dumps?|"
     r"(?:passed|passing|pass) (?:the|this|my|your) (?:exam|test|certification)|exam tips?|"
-    r"(?:video|online|training|prep) courses?|udemy|youtube|cheat ?sheets?|memori[sz]e (?:it|them|this|these))\b",
+    r"(?:video|online|training|prep) courses?|udemy|youtube|cheat ?sheets?|memori[sz]e (?:it|them|this|these)|"
+    r"exam[- ]ready|ready for the (?:exam|test)|aim for (?:≥|>=|at least|a score|\d))\b",
     re.I,
 )
 # "Know the symptoms of ...", "Make sure you understand ...": what to study, not what is true.
@@ -127,7 +128,7 @@ _LOGISTICS_NEEDLES = ("test", "exam", "check", "proctor", "examiner", "invigilat
                       "identification", "webcam", "restroom", "bathroom", "break", "phone", "watch",
                       "arrive", "schedul", "voucher", "pearson", "prometric", "tutorial")
 _STUDY_NEEDLES = ("stud", "prepar", "cram", "practice", "mock", "dump", "flash", "pass", "exam tip", "course",
-                  "udemy", "youtube", "cheat", "memori")
+                  "udemy", "youtube", "cheat", "memori", "ready", "aim for")
 
 
 def _has(low: str, needles: tuple[str, ...]) -> bool:
