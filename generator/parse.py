@@ -18,7 +18,6 @@ from .text import split_sentences
 
 _KRAMDOWN_ATTRS = re.compile(r"\{:[^{}\n]*\}")
 _SPACES = re.compile(r"\s+")
-_TITLE_LIKE = re.compile(r"^[\"“]?[A-Z0-9][^\n]{0,79}$")
 _DIRECTIVE = re.compile(r"<!--\s*certdeck:\s*(skip|off|on)\s*-->", re.I)
 _MAX_BLOCK_CHARS = 20_000  # longer blocks are split for sentences in pieces; keeps work per block bounded
 # Deeper nesting is not parsed (markdown-it skips what is inside): bounds the parser's recursion and its work.

@@ -152,11 +152,11 @@ COMPARED_WORDS = 4  # first-column cells longer than this on average: a side-by-
 def _comparison(block: Block, doc: Document) -> bool:
     """Whether a row belongs to a table that compares its columns ("Compliance Testing | Substantive Testing",
     each cell a trait of its column) rather than listing records keyed by the first cell."""
-    return _compares(doc.blocks, block.header, block.list_id)
+    return _compares(doc.blocks, block.header)
 
 
 @memo_by_identity(16)
-def _compares(blocks: tuple[Block, ...], header: tuple[str, ...], _table: int) -> bool:
+def _compares(blocks: tuple[Block, ...], header: tuple[str, ...]) -> bool:
     head = [h.strip() for h in header]
     if len(head) < 2 or not all(head):
         return False
