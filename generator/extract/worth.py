@@ -19,7 +19,7 @@ import re
 from ..model import Block, Document, Fact
 from ..text import STOP_WORDS, stem_set
 from .roles import block_role, sentence_role
-from .structure import group_of, memo_by_identity
+from .structure import groups_of_blocks, memo_by_identity
 from .spans import GENERIC, VERBS, is_function_word, nounish, tokens, verb_positions
 
 # Rules that read running prose: their answer must hold something specific to recall.
@@ -72,10 +72,11 @@ def why_unworthy(fact: Fact, doc: Document) -> str:
         reason = _bad_gap(fact)
         if reason:
             return reason
-    if fact.block.kind == "list_item" and _TOC_LEAD.match(_lead_of(fact.block, doc)):
+    lead = _lead_of(fact.block, doc) if fact.block.kind == "list_item" else ""
+    if _TOC_LEAD.match(lead):
         return "page furniture: a list of the page's topics"
-    if fact.rule not in ("exercise", "mcq") and fact.block.kind == "list_item" and _TASK_LEAD.match(
-            _lead_of(fact.block, doc)) and not _TASK_LEAD.match(fact.block.section[-1] if fact.block.section else ""):
+    if fact.rule not in ("exercise", "mcq") and _TASK_LEAD.match(lead) and not _TASK_LEAD.match(
+            fact.block.section[-1] if fact.block.section else ""):
         # A lead-in "Tasks:" inside a section names an exercise's to-do list; a heading "What to Do" over
         # first-aid steps is the procedure itself.
         return "an exercise's to-do list, not facts to recall"
@@ -177,8 +178,13 @@ def _initials_of_label(fact: Fact) -> bool:
 
 
 def _lead_of(block: Block, doc: Document) -> str:
-    group = group_of(block, doc)
-    return group.lead if group is not None else ""
+    return _leads(doc.blocks).get(id(block), "")
+
+
+@memo_by_identity(8)
+def _leads(blocks: tuple[Block, ...]) -> dict[int, str]:
+    """Each list item's lead, made once per article (group_of would scan every list for each fact)."""
+    return {id(item): group.lead for group in groups_of_blocks(blocks) for item in group.items}
 
 
 def _given_by(answer: str, heading: str) -> bool:
