@@ -21,6 +21,7 @@ from .curation import Curation, apply_curation, curation_file, load_curation, re
 from .errors import GeneratorError
 from .explain import coverage_warnings
 from .extract import extract
+from .gate import sound_notes
 from .extract.trace import Drop, collecting
 from .identity import IdentityReport, Pending, Stamp, cloze_ordinals, fix_ordinals, note_hash, pending_of, stamped
 from .identity import assign as assign_identity  # identity.assign_identity's work, on Pendings
@@ -29,7 +30,7 @@ from .lockfile import (LOCK_NAME, Carried, LockEntry, SectionStats, check_guids,
 from .lockrepair import read_lock
 from .media import MediaFile, collect_media, media_names, source_roots
 from .memo import forget_article
-from .model import Document, Fact, Note
+from .model import Document, Note
 from .notes import deck_name, make_notes
 from .htmlblocks import convert_html_blocks
 from .outline import unindent_outline
@@ -78,36 +79,7 @@ def curated_notes(doc: Document, settings: Settings, curation: Curation | None,
         facts, warnings = apply_curation(facts, curation, doc)
     facts = select(facts, doc)
     notes = make_notes(facts, doc, deck_name(doc, settings.parent_deck), media)
-    return _sound(facts, notes), warnings
-
-
-def _symbol(answer: str) -> bool:
-    """"He" in a table of elements is helium, not a pronoun: a short capitalised symbol is an answer."""
-    text = answer.strip()
-    return 0 < len(text) <= 3 and text[:1].isupper() and text.isalnum()
-
-
-def _sound(facts: Sequence[Fact], notes: list[Note]) -> list[Note]:
-    """The notes whose cards have none of the defects `certdeck lint` reports (a leaked answer, a gap too
-    wide, a yes/no question ...): the last gate before a card reaches a learner. Author markup and curation
-    (pinned facts) are the author's decision and always pass."""
-    from .extract.trace import record_fact
-    from .lint import card_problems, duplicate_keys
-
-    kept = []
-    seen: set[str] = set()  # a card asked again (two rules, one sentence) is a duplicate
-    for fact, note in zip(facts, notes):
-        problems = [] if fact.pinned else [p for c in note.cards for p in card_problems(note.kind, c.prompt, c.answers)
-                                           if not (p[0] == "empty-answer" and all(map(_symbol, c.answers)))]
-        keys = {key for c in note.cards for key in duplicate_keys(note, c)}
-        if not problems and not fact.pinned and keys & seen:
-            problems = [("duplicate", "")]
-        if problems:
-            record_fact(fact, "lint", "the card would have a defect: %s", problems[0][0])
-            continue
-        seen |= keys
-        kept.append(note)
-    return kept
+    return sound_notes(facts, notes), warnings
 
 
 def checked_notes(doc: Document, settings: Settings, curation: Curation | None,
