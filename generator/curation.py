@@ -30,6 +30,7 @@ from .extract.markup import parse_clozes
 from .extract.trace import record_fact
 from .identity import sentence_similarity
 from .model import Document, Fact
+from .safepath import read_bounded
 from .text import normalize
 
 CURATION_SUFFIX = ".curation.yaml"
@@ -66,7 +67,6 @@ def read_curation_bytes(path: Path, shown: str) -> bytes | None:
     """The curation file's bytes; None if there is none (or it is not a regular file: a FIFO or a device is
     never read); GeneratorError if it cannot be read or is larger than MAX_CURATION_BYTES."""
     import os
-    import stat
 
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
@@ -74,16 +74,7 @@ def read_curation_bytes(path: Path, shown: str) -> bytes | None:
         return None
     except OSError as err:
         raise GeneratorError(f"cannot read curation file: {err.strerror or err}", shown) from None
-    try:
-        with os.fdopen(fd, "rb") as fh:
-            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
-                return None
-            data = fh.read(MAX_CURATION_BYTES + 1)
-    except OSError as err:
-        raise GeneratorError(f"cannot read curation file: {err.strerror or err}", shown) from None
-    if len(data) > MAX_CURATION_BYTES:
-        raise GeneratorError(f"curation file is larger than {MAX_CURATION_BYTES >> 20} MiB; not read", shown)
-    return data
+    return read_bounded(fd, MAX_CURATION_BYTES, "curation file", shown)
 
 
 def load_curation(text: str, path: str) -> Curation:

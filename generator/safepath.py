@@ -75,12 +75,24 @@ def read_lock_bytes(path: Path, shown: str) -> bytes | None:
         raise GeneratorError(f"lock file is larger than {MAX_LOCK_BYTES >> 20} MiB; not read", shown)
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
-        with os.fdopen(fd, "rb") as fh:
-            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
-                raise GeneratorError("lock file is not a regular file", shown)
-            data = fh.read(MAX_LOCK_BYTES + 1)
     except OSError as err:
         raise GeneratorError(f"cannot read lock file: {err.strerror or err}", shown) from None
-    if len(data) > MAX_LOCK_BYTES:
-        raise GeneratorError(f"lock file is larger than {MAX_LOCK_BYTES >> 20} MiB; not read", shown)
+    data = read_bounded(fd, MAX_LOCK_BYTES, "lock file", shown)
+    if data is None:
+        raise GeneratorError("lock file is not a regular file", shown)
+    return data
+
+
+def read_bounded(fd: int, limit: int, what: str, shown: str) -> bytes | None:
+    """The bytes of the open file `fd` (closed here), None if it is not a regular file (a FIFO or device is
+    never read); GeneratorError naming `what` if it cannot be read or holds more than `limit` bytes."""
+    try:
+        with os.fdopen(fd, "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                return None
+            data = fh.read(limit + 1)
+    except OSError as err:
+        raise GeneratorError(f"cannot read {what}: {err.strerror or err}", shown) from None
+    if len(data) > limit:
+        raise GeneratorError(f"{what} is larger than {limit >> 20} MiB; not read", shown)
     return data
