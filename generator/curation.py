@@ -28,7 +28,6 @@ from typing import Any
 from .errors import GeneratorError
 from .extract.markup import parse_clozes
 from .extract.trace import record_fact
-from .identity import sentence_similarity
 from .model import Document, Fact
 from .safepath import read_bounded
 from .text import normalize
