@@ -88,7 +88,7 @@ def why_unworthy(fact: Fact, doc: Document) -> str:
         return "the answer is the label's own first letters"
     if fact.rule == "list" and fact.block.list_id in _outline_lists(doc.blocks):
         return "a list of topic labels, each with its own sub-list (an outline, not a list to recall)"
-    if fact.rule in TERM_RULES and not any(_specific(a, doc) for a in answers):
+    if fact.rule in TERM_RULES and not any(_specific(a) for a in answers):
         return "the term asked is a vague word"
     if fact.kind == "cloze" and _citation(fact):
         return "a document or standard number (a citation), not a quantity"
@@ -104,7 +104,7 @@ def why_unworthy(fact: Fact, doc: Document) -> str:
     if fact.rule in STEP_RULES and fact.block.section and all(_given_by(a, fact.block.section[-1]) for a in answers):
         return "a step's obvious object: the heading above names it"
     if fact.rule in PROSE_RULES:
-        if not any(_specific(a, doc) for a in answers):
+        if not any(_specific(a) for a in answers):
             return "nothing specific to recall in the answer"
         reason = _bad_prose_gap(fact, answers)
         if reason:
@@ -358,7 +358,7 @@ def _numeric(text: str) -> bool:
     return any(ch.isdigit() for ch in text) or bool(_NUMBER_WORD.search(text))
 
 
-def _specific(answer: str, doc: Document) -> bool:
+def _specific(answer: str) -> bool:
     """Whether an answer holds a word worth recalling: one that is not vague ("good", "the situation"), not
     a function word, and not a bare fragment."""
     words = _WORD.findall(answer)
