@@ -750,10 +750,15 @@ def plan_build(paths: Sequence[Path], settings: Settings, out_dir: Path, jobs: i
             at = bisect.bisect_right(starts, i) - 1
             return matched[at].notes()[i - starts[at]]
 
+        scope: dict[str, bool] = {}
+
         def in_scope(path: str) -> bool:
             # A fact can only be retired from an article this build read, or from one that is gone; an
             # article left out of this build (or that failed to read) keeps its entries as they are.
-            return path in built or not os.path.lexists(os.path.join(top, path))
+            # Asked for every lock entry: the disk is looked at once per article, not once per note.
+            if path not in scope:
+                scope[path] = path in built or not os.path.lexists(os.path.join(top, path))
+            return scope[path]
 
         stamps, retired_notes, new_lock, report = assign_identity(pendings, lock, settings.build_time(), note_of,
                                                                   in_scope, carried_guids)
