@@ -29,6 +29,7 @@ from ..text import (
     stems,
     stems_outside,
 )
+from .lexicon import parts_of_speech, zipf
 from .phrases import (
     Clause,
     _chunks,
@@ -133,8 +134,46 @@ def good_span(text: str, span: Span, avoid: str = "") -> bool:
         and not after_determiner
     ):
         return False
+    if span.kind in _PHRASAL and span.kind != "subject" and _everyday(answer):
+        return False  # "[data]", "[values]", "[access]": a word any sentence could hold, not the fact's key
+    if span.kind in _PHRASAL and _verb_at_edge(words):
+        return False  # "[SFTPPlus emits]", "[prevent heat exhaustion]": the verb belongs to the prompt
     gap_words = count_content_words(answer)
     return gap_words < 3 or gap_words <= 0.6 * count_content_words(text)
+
+
+_PHRASAL = frozenset(("chunk", "object", "subject", "complement"))
+
+
+EVERYDAY_ZIPF = 4.6  # "systems", "access", "data", "story" and commoner; "leaves", "tool", "metrics" are rarer
+
+
+def _everyday(answer: str) -> bool:
+    """Whether the answer is one everyday English word in lower case, after any determiner: a gap on it
+    asks the learner to guess the writer's wording, not to recall a term (names and codes are capitalised
+    or absent from the lexicon, so they never count)."""
+    words = [w for w in answer.split() if w.lower() not in DETERMINERS]
+    if len(words) != 1:
+        return False
+    word = words[0].strip(_EDGE_PUNCTUATION)
+    return word.isalpha() and word.islower() and zipf(word) >= EVERYDAY_ZIPF
+
+
+_EDGE_PUNCTUATION = " \t.,;:!?\"'“”‘’()*`"
+
+
+def _verb_at_edge(words: tuple[str, ...]) -> bool:
+    """Whether a multi-word answer starts or ends with a finite verb: a word English uses only as a verb,
+    not a participle ("active listening", "continued bleeding" are noun phrases) and not an infinitive
+    ("ability to adapt")."""
+    if len(words) < 2:
+        return False
+    first, last = words[0], words[-1]
+    return _finite_verb(first) or (_finite_verb(last) and words[-2] != "to")
+
+
+def _finite_verb(word: str) -> bool:
+    return parts_of_speech(word) == "v" and not word.endswith(("ing", "ed"))
 
 
 _COMPARATIVES = frozenset(
@@ -467,3 +506,4 @@ def _salience(phrase: str, stats: DocStats) -> float:
         most = max(most, counts.get(w, 0))
     best = min(most, 4) / 4
     return 0.5 * best if topic.issuperset(words) else best
+
