@@ -138,6 +138,10 @@ def good_span(text: str, span: Span, avoid: str = "") -> bool:
         return False  # "[data]", "[values]", "[access]": a word any sentence could hold, not the fact's key
     if span.kind in _PHRASAL and _verb_at_edge(words):
         return False  # "[SFTPPlus emits]", "[prevent heat exhaustion]": the verb belongs to the prompt
+    if span.kind in _PHRASAL and len(words) > 1 and span.start < split_clause(text).verb_start < span.end:
+        return False  # "[window function returns] one row": the main verb belongs to the prompt too
+    if span.kind in _PHRASAL and span.start <= _instruction_verb_end(text) and len(words) > 1:
+        return False  # "[Implement procedures] for testing": ask what to do it to, not the instruction itself
     gap_words = count_content_words(answer)
     return gap_words < 3 or gap_words <= 0.6 * count_content_words(text)
 
@@ -170,6 +174,16 @@ def _verb_at_edge(words: tuple[str, ...]) -> bool:
         return False
     first, last = words[0], words[-1]
     return _finite_verb(first) or (_finite_verb(last) and words[-2] != "to")
+
+
+def _instruction_verb_end(text: str) -> int:
+    """End of the verb an instruction opens with ("Implement ...", "Bring ..."), or -1 when the text is
+    not an instruction."""
+    parts = text.split(None, 2)
+    if len(parts) < 2:
+        return -1
+    clause = split_clause(text)
+    return len(parts[0]) if clause.verb_start == 0 and not clause.subject else -1
 
 
 def _finite_verb(word: str) -> bool:
