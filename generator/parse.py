@@ -252,13 +252,29 @@ def _inside(tokens: list[Any], i: int, opener: str) -> bool:
     return False
 
 
+_EXERCISE_HEADING = re.compile(r"^\s*(?:\[\d+\]|\d+[.)]|Q\d+\b|Question\b)|.*\?", re.I)
+
+
+_MENU_WORDS = frozenset(
+    "home about contact blog posts writeups archive archives tags categories search projects resume cv "
+    "portfolio menu subscribe login signup".split()
+)
+
+
+def _site_menu(heading: str) -> bool:
+    """A pasted site's menu bar ("About Writeups Contact"): two or more of its few words are menu names."""
+    words = heading.lower().split()
+    return len(words) <= 6 and sum(w in _MENU_WORDS for w in words) >= 2
+
+
 def _title(meta: Mapping[str, Any], blocks: list[Block], path: str) -> str:
     title = meta.get("title")
     if isinstance(title, str) and title.strip():
         return title.strip()
-    for b in blocks:
-        if b.kind == "heading":
-            return b.text
+    first = next((b.text for b in blocks if b.kind == "heading" and not _site_menu(b.text)), "")
+    if first and not _EXERCISE_HEADING.match(first):
+        return first
+    # Exercise notes open on their first question ("[1] What is MongoDB?"): the file names the deck.
     return PurePath(path).stem.replace("-", " ").replace("_", " ").strip() or "Untitled"
 
 

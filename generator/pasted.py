@@ -28,10 +28,14 @@ def looks_pasted(text: str) -> bool:
     return bool(text.strip()) and not _MARKDOWN.search(text)
 
 
+_SKIP_LINK = re.compile(r"^\s*(?:skip|jump) to (?:the )?(?:main )?(?:content|navigation|main)\s*$", re.I)
+
+
 def pasted_to_markdown(text: str, stem: str = "") -> str:
     """Markdown for pasted plain text: each line a block, title-like lines headings (the page title `#`,
     chosen by its place and the file name `stem`), runs of short lines after a `...:` line a list."""
-    lines = [line.rstrip() for line in text.split("\n")]
+    # "Skip to main content": a screen reader's link, on every page, never the page's title or content.
+    lines = ["" if _SKIP_LINK.match(line) else line.rstrip() for line in text.split("\n")]
     if _hard_wrapped(lines):
         return _paragraphs_with_headings(lines, stem)
     lines = _joined(_tables(lines))
