@@ -210,7 +210,7 @@ def test_a_file_name_that_is_not_utf8_is_printed_on_one_line(tmp_path: Path) -> 
 
 def test_a_block_that_breaks_a_rule_is_skipped_not_the_article(tmp_path: Path,
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    from generator import pipeline
+    from generator.build import pipeline
 
     real: Callable[..., object] = pipeline.extract
 
@@ -231,7 +231,7 @@ def test_a_block_that_breaks_a_rule_is_skipped_not_the_article(tmp_path: Path,
 
 
 def test_a_crash_anywhere_is_one_line_not_a_traceback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from generator import pipeline
+    from generator.build import pipeline
 
     def broken(*_a: object, **_k: object) -> None:
         raise KeyError("lost")

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from generator import pipeline
-from generator.cache import ArticleCache
+from generator.build import pipeline
+from generator.build.cache import ArticleCache
 from generator.config import Settings
-from generator.export import cards_json, cards_json_chunks, note_to_json
-from generator.identity import assign_identity, pending_of
-from generator.package import note_row
+from generator.package.export import cards_json, cards_json_chunks, note_to_json
+from generator.identity.match import assign_identity, pending_of
+from generator.package.apkg import note_row
 
 T1, T2 = 1_700_000_000, 1_700_086_400
 CELLS = """---
