@@ -61,7 +61,8 @@ def build_cmd(
                              help="How long to wait for another build writing to OUT_DIR before giving up."),
 ) -> None:
     """Build one .apkg per deck from the articles under PATHS."""
-    from .build.pipeline import folder_lock, plan_build, write_build
+    from .build.folderlock import folder_lock
+    from .build.pipeline import plan_build, write_build
 
     _check_out_dir(out)
     to_stdout = json_path is not None and str(json_path) == "-"
@@ -311,7 +312,8 @@ def push_cmd(
     from .anki.ankiconnect import AnkiConnect, default_key, default_url
     from .identity.lockfile import LOCK_NAME
     from .package.apkg import write_text_atomic
-    from .build.pipeline import folder_lock, plan_build, write_build
+    from .build.folderlock import folder_lock
+    from .build.pipeline import plan_build, write_build
     from .anki.push import PUSH_RECORD, decks_by_guid, packages_of, push, read_record, record_text, renamed_decks
 
     _check_out_dir(out)

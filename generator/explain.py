@@ -69,7 +69,7 @@ class Explanation:
 def explain_file(file: Path, settings: Settings, line: int | None = None) -> Explanation:
     """Why each sentence or block of the article `file` did or did not become a card (only those at `line`)."""
     from .memo import forget_article
-    from .build.pipeline import build_article, parse_source
+    from .build.article import build_article, parse_source
     from .read.sources import display_path, read_source
 
     path = display_path(file)

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from generator.extract.markup import parse_clozes
 from generator.parse.markdown import parse_markdown
-from generator.build.pipeline import build_cards
+from generator.build.article import build_cards
 from generator.notes.render import _TABLE_RULE, _cloze_placeholders
 from generator.text import _BOUNDARY, find_clozes, find_highlights, split_sentences
 

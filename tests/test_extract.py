@@ -13,7 +13,7 @@ from generator.extract.gaps import DocStats, choose_gap, leaks
 from generator.extract.phrases import chunks, number_spans, split_clause
 from generator.extract.prose import prose_sentences
 from generator.parse.markdown import parse_markdown
-from generator.build.pipeline import build_cards
+from generator.build.article import build_cards
 
 NO_STATS = DocStats(Counter(), frozenset(), frozenset())
 

@@ -14,8 +14,8 @@ import pytest
 
 from generator.config import Settings
 from generator.package.export import note_to_json
-from generator.build.pipeline import parse_source
-from generator.build.pipeline import notes_for
+from generator.build.article import parse_source
+from generator.build.article import notes_for
 from generator.read.sources import read_source
 
 GOLDEN = Path(__file__).parent / "golden"

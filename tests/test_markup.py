@@ -5,7 +5,7 @@ import re
 
 from generator.config import Settings
 from generator.parse.markdown import parse_markdown
-from generator.build.pipeline import build_cards
+from generator.build.article import build_cards
 
 
 def cards(text: str) -> list[tuple[str, str, tuple[str, ...]]]:
