@@ -1,8 +1,8 @@
 """A deck's title: never a screen reader's skip link, a site's menu bar or an exercise's first question."""
 from __future__ import annotations
 
-from generator.parse import parse_markdown
-from generator.pasted import pasted_to_markdown
+from generator.parse.markdown import parse_markdown
+from generator.parse.pasted import pasted_to_markdown
 
 
 def test_first_heading_names_the_deck() -> None:
