@@ -281,3 +281,21 @@ def test_a_worker_killed_mid_build_fails_the_build_instead_of_hanging(corpus: Pa
     assert result.exit_code == 1
     assert "error:" in result.output and "worker process" in result.output
     assert not (tmp_path / "out" / "certdeck.lock.json").exists()  # nothing half-written
+
+
+def test_lexicon_change_changes_the_code_fingerprint(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The gap chooser reads extract/common_words.tsv: a new table must rebuild cached articles.
+    cache_mod._code_fingerprint.cache_clear()
+    before = cache_mod._code_fingerprint()
+    real = Path.read_bytes
+
+    def edited(self: Path) -> bytes:
+        return real(self) + b"\n# edited" if self.name == "common_words.tsv" else real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", edited)
+    cache_mod._code_fingerprint.cache_clear()
+    try:
+        assert cache_mod._code_fingerprint() != before
+    finally:
+        monkeypatch.undo()
+        cache_mod._code_fingerprint.cache_clear()

@@ -52,7 +52,8 @@ def _code_fingerprint() -> str:
     h = hashlib.sha256()
     h.update(f"{__version__}|{sys.version_info[:2]}|{FORMAT!r}".encode())
     package = Path(__file__).resolve().parent.parent
-    for path in sorted(package.rglob("*.py")):
+    # The code and the data it reads (the gap chooser's lexicon): either changing changes the cards.
+    for path in sorted([*package.rglob("*.py"), *package.rglob("*.tsv")]):
         h.update(path.relative_to(package).as_posix().encode())
         h.update(path.read_bytes())
     for module in ("markdown_it", "mdit_py_plugins", "genanki"):
