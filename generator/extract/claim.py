@@ -22,6 +22,7 @@ from .gaps import (
     rank_gaps,
     stats_for,
 )
+from .phrases import split_clause
 from .phrases import (
     chunks,
     emphasis_in,
@@ -153,6 +154,8 @@ def claim_fact(sent: ProseSentence, stats: DocStats, avoid: str = "") -> Fact | 
     kind = _classify(text, low)
     if _AUTHOR_FIRST_PERSON.match_lowered(text, low, main_clause_start(text)):
         return None  # "we all want to feel seen": the author's "we" shares a feeling, not a fact
+    if sent.raw.lstrip()[:1].islower() and not sent.lead and split_clause(text).verb_start < 0:
+        return None  # "accepted file types": a pasted outline's topic, lower-case and with no verb
     emphasis = emphasis_in(text, sent.block.emphasis)  # only the bold phrases this sentence holds
     if sent.focus:  # "X is B, not A": ask within B
         start, end = sent.focus
