@@ -138,6 +138,15 @@ def good_span(text: str, span: Span, avoid: str = "") -> bool:
         return False  # "[data]", "[values]", "[access]": a word any sentence could hold, not the fact's key
     if span.kind in _PHRASAL and _verb_at_edge(words):
         return False  # "[SFTPPlus emits]", "[prevent heat exhaustion]": the verb belongs to the prompt
+    if (
+        span.kind in _PHRASAL
+        and len(words) > 1
+        and words[0] not in DETERMINERS
+        and not words[0].isdigit()
+        and words[0] not in _NUMBER_WORDS
+        and _verb_before_object(words[-1], text[span.end :])
+    ):
+        return False  # "when the [server flushes] the data": an -s verb with its object after the gap
     if span.kind in _PHRASAL and len(words) > 1 and span.start < split_clause(text).verb_start < span.end:
         return False  # "[window function returns] one row": the main verb belongs to the prompt too
     if span.kind in _PHRASAL and span.start <= _instruction_verb_end(text) and len(words) > 1:
@@ -184,6 +193,22 @@ def _instruction_verb_end(text: str) -> int:
         return -1
     clause = split_clause(text)
     return len(parts[0]) if clause.verb_start == 0 and not clause.subject else -1
+
+
+def _verb_before_object(word: str, after: str) -> bool:
+    """Whether `word` reads as a verb in its -s form because a determiner or pronoun follows it."""
+    following = after.split(None, 1)
+    return (
+        word.endswith("s")
+        and not word.endswith("ss")
+        and "v" in parts_of_speech(word)
+        and bool(following)
+        and following[0].lower() in _OBJECT_OPENERS
+    )
+
+
+_NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten several many few".split())
+_OBJECT_OPENERS = DETERMINERS | frozenset("it them him her us you its their his our your".split())
 
 
 def _finite_verb(word: str) -> bool:
