@@ -67,7 +67,7 @@ from generator.extract.words import (
     EVALUATIVE,
     Span,
 )
-from generator.parse import parse_markdown
+from generator.parse.markdown import parse_markdown
 from generator.text import stem_set
 
 claim = sys.modules["generator.extract.claim"]
