@@ -119,9 +119,8 @@ def _stems(text: str) -> frozenset[str]:
     return frozenset(map(stem, _content_words(text)))
 
 
-@article_cache(1 << 12)
 def content_stems(text: str) -> tuple[str, ...]:
-    """Stems of the content words of `text`, in order and with repeats (memoised: do not mutate)."""
+    """Stems of the content words of `text`, in order and with repeats."""
     return tuple(map(stem, _content_words(text)))
 
 
@@ -201,7 +200,6 @@ def _folded(text: str) -> str:
     return text.replace("—", "-").replace("–", "-").lower()
 
 
-@article_cache(1 << 12)
 def normalize(text: str) -> str:
     """Fold case, quotes, dashes and spacing, for comparing and keying facts."""
     return " ".join(_NORMAL_WORD.findall(_folded(text)))

@@ -16,7 +16,6 @@ from functools import lru_cache
 from operator import itemgetter
 from typing import Iterator, Sequence
 
-from ..memo import article_cache
 from ..model import Block, Document
 from ..text import (
     LEADING_PRONOUNS,
@@ -72,7 +71,6 @@ class DocStats:
         object.__setattr__(self, "given", self.topic | self.headings)  # asked of every ranked sentence
 
 
-@article_cache(8)
 def doc_stats(blocks: tuple[Block, ...], title: str) -> DocStats:
     counts: Counter[str] = Counter()
     headings: set[str] = set()
@@ -108,7 +106,6 @@ _ALNUM = re.compile(r"[A-Za-z0-9]+")
 _VAGUE_WORDS = STOP_WORDS | GENERIC | LEADING_PRONOUNS
 
 
-@article_cache(1 << 12)
 def _answer_words(answer: str) -> tuple[str, ...]:
     return tuple(w.lower() for w in _ALNUM.findall(answer))
 
@@ -536,7 +533,7 @@ def _in_parentheses(text: str, span: Span) -> bool:
 
 def _salience(phrase: str, stats: DocStats) -> float:
     """0..1: how much the phrase's words recur in the article (a key term) without being its bare topic."""
-    words = content_stems(phrase)  # memoised: every chunk of every sentence is scored, some twice
+    words = content_stems(phrase)
     if not words:
         return 0.0
     counts, topic = stats.counts, stats.topic

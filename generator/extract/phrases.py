@@ -78,9 +78,7 @@ def chunks(text: str, max_words: int = 6) -> list[Span]:
     return list(_chunks(text, max_words))
 
 
-@article_cache(1 << 12)
 def _chunks(text: str, max_words: int) -> tuple[Span, ...]:
-    # Memoised: the claim, definition and enumeration rules chunk the same sentence (callers get a list).
     toks = _tokens(text)
     out: list[Span] = []
     run: list[Token] = []
@@ -422,7 +420,6 @@ _REPORTING = re.compile(
 )
 
 
-@article_cache(1 << 12)
 def main_clause_start(text: str) -> int:
     """Offset where the main clause starts: after a leading subordinate or prepositional phrase, and after
     "Studies suggest that" (what is reported is the fact)."""
@@ -436,7 +433,6 @@ def main_clause_start(text: str) -> int:
 _THAT = re.compile("that", re.I)  # the same flags as _REPORTING, so the same case folding
 
 
-@article_cache(1 << 12)
 def split_clause(text: str) -> Clause:
     """Subject and main verb of a declarative sentence: the first verb after a noun run of the main clause,
     skipping verbs inside a relative clause ("A person who is addicted ... has")."""

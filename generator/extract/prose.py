@@ -115,7 +115,6 @@ _ENDS_WITH_LABEL = re.compile(r"\b(?:scenarios?|case stud(?:y|ies)|quiz(?:zes)?|
 _OUTLINE_NUMBER = re.compile(r"^\s*(?:[\d.]+[.)]?|[A-Z][.)])\s+")
 
 
-@article_cache(1 << 12)
 def _subject(clause: str) -> str:
     # Cached: a sentence of one clause is both its own first clause and the whole sentence.
     return split_clause(clause).subject

@@ -198,7 +198,6 @@ _META_LABEL = re.compile(
 )
 
 
-@article_cache(256)
 def _section_role(section: tuple[str, ...]) -> str:
     if section and (_META_SECTION.search(section[-1]) or _META_LABEL.match(section[-1].strip(" :#"))):
         return f"a section about the exam, the author or an analogy, not the subject (\"{section[-1]}\")"

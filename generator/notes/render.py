@@ -494,7 +494,6 @@ def _find(plain: str, text: str) -> int:
 _KEY = 12
 
 
-@article_cache(8)
 def _word_starts(plain: str) -> dict[str, list[int]]:
     index: dict[str, list[int]] = {}
     for m in re.finditer(r"(?<![^\W_])[^\W_]", plain):  # an alphanumeric not preceded by one
@@ -502,7 +501,6 @@ def _word_starts(plain: str) -> dict[str, list[int]]:
     return index
 
 
-@article_cache(256)
 def _styled(markup: str) -> tuple[str, tuple[Marks, ...]]:
     """The plain text of inline Markdown (as parse.py reads it) with each character's marks."""
     pieces: list[str] = []
