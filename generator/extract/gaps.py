@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
 from operator import itemgetter
 from typing import Iterator, Sequence
 
@@ -220,7 +219,6 @@ _COMPARATIVES = frozenset(
 )
 
 
-@lru_cache(maxsize=1 << 12)
 def _weak_word(word: str) -> bool:
     """A one-word answer that is a verb form, an adverb or a bare comparative: nothing to recall alone."""
     low = word.lower().strip(".,;:")

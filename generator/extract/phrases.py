@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from operator import itemgetter
 from typing import Any, Sequence
 
@@ -468,10 +467,5 @@ def split_clause(text: str) -> Clause:
 
 
 def _whole_phrase(phrase: str) -> re.Pattern[str]:
-    """`phrase` as a whole-word pattern (compiled once per phrase)."""
-    return _compiled(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)")
-
-
-@lru_cache(maxsize=1 << 12)
-def _compiled(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
+    """`phrase` as a whole-word pattern (re's own cache keeps it compiled)."""
+    return re.compile(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)")

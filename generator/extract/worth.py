@@ -19,7 +19,7 @@ import re
 from ..model import Block, Document, Fact
 from ..text import STOP_WORDS, stem_set
 from .roles import block_role, sentence_role
-from .structure import groups_of_blocks, memo_by_identity
+from .structure import groups_of_blocks
 from .phrases import verb_positions
 from .words import GENERIC, VERBS, is_function_word, nounish, tokens
 
@@ -146,7 +146,6 @@ MAX_LIST_ITEMS = 12  # a longer list is a reference to look up, not a set to lea
 _CODE_MARK = re.compile(r"[()\[\]{}=<>*+:'\"]|\b(?:print|lambda|def|return|if|else|elif|for|in|range|len)\b")
 
 
-@memo_by_identity(8)
 def _list_lengths(blocks: tuple[Block, ...]) -> dict[int, int]:
     lengths: dict[int, int] = {}
     for block in blocks:
@@ -182,7 +181,6 @@ def _lead_of(block: Block, doc: Document) -> str:
     return _leads(doc.blocks).get(id(block), "")
 
 
-@memo_by_identity(8)
 def _leads(blocks: tuple[Block, ...]) -> dict[int, str]:
     """Each list item's lead, made once per article (group_of would scan every list for each fact)."""
     return {id(item): group.lead for group in groups_of_blocks(blocks) for item in group.items}
@@ -233,7 +231,6 @@ def _citation(fact: Fact) -> bool:
     return False
 
 
-@memo_by_identity(8)
 def _outline_lists(blocks: tuple[Block, ...]) -> frozenset[int]:
     """Lists most of whose items have a sub-list: their items are the outline's topics."""
     items: dict[int, int] = {}

@@ -386,7 +386,6 @@ def _emit(text: str, start: int, end: int, marks: Sequence[Marks], gaps: Sequenc
     return "".join(out)
 
 
-@lru_cache(maxsize=256)  # a few combinations of marks, asked at every change of marks
 def _ordered(marks: Marks) -> tuple[str, ...]:
     return tuple(m for m in _MARK_ORDER if m in marks)
 

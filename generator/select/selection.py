@@ -10,7 +10,6 @@ pinned facts (author markup, curation) first, then by score, then structure befo
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Sequence
 
 from ..extract.markup import has_markup
@@ -90,7 +89,6 @@ def _words(text: str) -> set[str]:
     return set(map(_plural_folded, content_words(text)))
 
 
-@lru_cache(maxsize=1 << 14)  # a word's fold, like its stem, is the same in every article
 def _plural_folded(word: str) -> str:
     return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
 
