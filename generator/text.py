@@ -93,6 +93,8 @@ def _content_words(text: str) -> tuple[str, ...]:
 _NOT_WORD_TO_SPACE = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalnum()})
 
 
+# Kept across articles: 4.8 s of CPU for 100 articles with this and the other lru_caches, 5.8 s without
+# (bench/, medians of 5 interleaved runs, 2026-12-07); the others saved 4% together and went.
 @lru_cache(maxsize=1 << 14)
 def stem(word: str) -> str:
     """A crude stem that over-merges (``treat``/``treatment``): used where a false match is the safe side."""
