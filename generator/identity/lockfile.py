@@ -102,7 +102,7 @@ class LockEntry:
         names = [n for n in order if n in stored] + sorted(n for n in stored if n not in order)
         src = s["source"]
         # Hand-edited and reviewed in pull requests: what reaches a card passes the checks fresh notes do.
-        from ..notes.render import safe_field
+        from ..notes.finish import safe_field
         from ..text import clean_tag
 
         deck = str(s["deck"])
