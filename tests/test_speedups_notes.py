@@ -433,7 +433,8 @@ def test_snapshot_json_with_its_memo_is_what_json_dumps_gives(notes: list[model.
 
 @given(_SNAPSHOT_NOTE)
 def test_pending_of_note_hash_and_signatures_are_what_the_general_code_gives(note: model.Note) -> None:
-    from generator.identity.match import Pending, _signatures, card_signatures, note_hash, pending_of
+    from generator.identity.match import Pending, note_hash, pending_of
+    from generator.identity.ordinals import _signatures, card_signatures
     from generator.identity.ids import content_hash
 
     def outcome(hash_of: Callable[[], str]) -> tuple[str, object]:

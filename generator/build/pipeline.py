@@ -17,9 +17,7 @@ from ..config import Settings
 from ..errors import GeneratorError
 from ..identity.lockfile import LOCK_NAME, Carried, LockEntry, SectionStats, lock_chunks
 from ..identity.match import IdentityReport
-from ..identity.match import (
-    assign as assign_identity,  # identity.assign_identity's work, on Pendings
-)
+from ..identity.match import assign as assign_identity  # assign_identity's work, on Pendings
 from ..model import Note
 from ..notes.media import MediaFile, source_roots
 from ..package.stale import stale_decks
