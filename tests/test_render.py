@@ -1,4 +1,4 @@
-"""Field HTML (generator/render.py): formatting, math, lists and tables, code, and the sanitizer."""
+"""Field HTML (generator/notes/render.py): formatting, math, lists and tables, code, and the sanitizer."""
 from __future__ import annotations
 
 import re

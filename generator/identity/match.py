@@ -44,7 +44,7 @@ class Change:
 @dataclass(frozen=True, slots=True)
 class IdentityReport:
     changes: tuple[Change, ...]  # live notes in build order, then retired ones
-    carried: int = 0  # unchanged notes not listed in `changes`: their articles were carried (pipeline.py)
+    carried: int = 0  # unchanged notes not listed in `changes`: their articles were carried (build/carry.py)
 
     def of(self, status: str) -> tuple[Change, ...]:
         """The changes with `status` (without the carried notes)."""
@@ -87,7 +87,7 @@ class Pending(NamedTuple):
 
 
 def pending_of(note: Note) -> Pending:
-    """The Pending of a note as notes.py makes it (no GUID yet)."""
+    """The Pending of a note as notes/make.py makes it (no GUID yet)."""
     src = note.source
     # tuple.__new__ directly: what Pending(...) makes, without its Python-level __new__.
     return _new_tuple(Pending, (note.key, note.kind, src.path, src.line, src.sentence, note.deck, note_hash(note),
@@ -129,7 +129,7 @@ def assign(notes: Sequence[Pending], lock: Mapping[str, LockEntry], now: int, no
     """assign_identity over Pendings: each live note's Stamp (in order), the retired notes, the new lock, the
     report. `note_of(i)` gives note i itself (see Pending for when it is asked for)."""
     # In an order of their own (not their lock ids, which depend on what else the lock holds), so that
-    # matching part of a lock gives what matching all of it gives for that part (pipeline.py carries the
+    # matching part of a lock gives what matching all of it gives for that part (build/carry.py carries the
     # rest).
     entries = [(e.key, e) for e in sorted(lock.values(), key=lambda e: (e.key, e.guid))]
     matched = _match(notes, [e for _, e in entries], in_scope, note_of)

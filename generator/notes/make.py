@@ -1,6 +1,6 @@
 """Notes stage: selected Facts -> Notes with HTML fields, card views, tags and an identity key.
 
-The card views (`CardView`) are the plain-text fronts and answers the templates in package.py show, so
+The card views (`CardView`) are the plain-text fronts and answers the templates in templates.py show, so
 the cards JSON says what a learner sees.
 """
 from __future__ import annotations
@@ -225,7 +225,7 @@ def _meta_tags(doc: Document) -> list[str]:
         tags = re.split(r"[,\s]+", tags)
     if not isinstance(tags, list):
         return []
-    # read.py has cleaned front matter tags already (with a warning); clean_tag again for meta given directly.
+    # sources.py has cleaned front matter tags already (with a warning); clean_tag again for meta given directly.
     # `a/b` is written as the Anki tag hierarchy `a::b`.
     return [clean_tag("::".join(p for p in re.split(r"/|::", str(t)) if p.strip()) or str(t))
             for t in tags if str(t).strip()]

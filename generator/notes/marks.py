@@ -137,7 +137,7 @@ def _word_starts(plain: str) -> dict[str, list[int]]:
 
 @article_cache(256)
 def _styled(markup: str) -> tuple[str, tuple[Marks, ...]]:
-    """The plain text of inline Markdown (as parse.py reads it) with each character's marks."""
+    """The plain text of inline Markdown (as markdown.py reads it) with each character's marks."""
     pieces: list[str] = []
     marks: list[Marks] = []
     active: list[str] = []
@@ -178,7 +178,7 @@ _CHANGED_SPACE = re.compile(r"\s(?:(?<! )|(?=\s))\s*")
 
 
 def _collapsed(text: str, marks: Sequence[Marks]) -> tuple[str, tuple[Marks, ...]]:
-    """`text` with runs of white space as one space and none at the ends, as parse.py collapses it, each run
+    """`text` with runs of white space as one space and none at the ends, as markdown.py collapses it, each run
     keeping the marks of its first character. A lone space between words stays as it is, so only the
     other runs are visited (not every space of the block)."""
     pos, end = len(text) - len(text.lstrip()), len(text.rstrip())
@@ -195,14 +195,14 @@ def _collapsed(text: str, marks: Sequence[Marks]) -> tuple[str, tuple[Marks, ...
     return "".join(out_text), tuple(out_marks)
 
 
-# Nesting deeper than this many `[` could reach the parsers' limits, which differ (20 here, 40 in parse.py).
+# Nesting deeper than this many `[` could reach the parsers' limits, which differ (20 here, 40 in markdown.py).
 _MAX_SHARED_BRACKETS = 8
 
 
 def _inline_tokens(markup: str) -> list[Any]:
     """The child tokens of `markup` read as inline Markdown by `_inline_parser`.
 
-    parse.py has read most block Markdown already, with the same rules but for math (`$`) and strikethrough
+    markdown.py has read most block Markdown already, with the same rules but for math (`$`) and strikethrough
     (`~`), which fire only on their own characters, and a nesting limit reached only through nested
     brackets: without those its tokens are the same, and the parse is not done twice."""
     if "$" not in markup and "~" not in markup and markup.count("[") <= _MAX_SHARED_BRACKETS:
