@@ -270,11 +270,14 @@ def _whole_block_role(block: Block, headings: set[str]) -> str:
             return "page furniture: table of contents"
     if block.kind == "list_item" and normalize(_strip_number(text)) in headings and len(text.split()) <= 8:
         return "page furniture: table of contents"
+    if block.kind == "list_item" and _ANCHOR_ITEM.match(block.markup):
+        return "page furniture: table of contents"  # "[Speed Limits](#speed-limits)": a link within the page
     if len(block.sentences) <= 1:
         return _sentence_role(text)
     return ""
 
 
+_ANCHOR_ITEM = re.compile(r"^\s*\[[^\]\n]{1,120}\]\(#[^)\s]*\)\s*$")
 _NUMBER_PREFIX = re.compile(r"^\s*(?:\d+(?:\.\d+)*[.)]?|[-*•])\s+")
 
 
