@@ -19,28 +19,8 @@ from hypothesis import strategies as st
 
 import generator.extract  # noqa: F401  (loads the rule modules the package's names shadow)
 from generator.extract.prose import prose_sentences
-from generator.extract.spans import (
-    _JOINERS,
-    _OBJECT_START,
-    _PREPOSITIONS_OR_DETERMINERS,
-    _TOKEN,
-    AUXILIARIES,
-    COPULAS,
-    DETERMINERS,
-    LEADING_PRONOUNS,
-    MODALS,
-    PREPOSITIONS,
-    VERBS,
-    Token,
-    _is_adverb,
-    _tokens,
-    _verb_positions,
-    _chunks,
-    is_function_word,
-    nounish,
-    EVALUATIVE,
+from generator.extract.gaps import (
     DocStats,
-    Span,
     _bare_subject,
     _complement,
     _copula_after_modals,
@@ -52,16 +32,40 @@ from generator.extract.spans import (
     _salience,
     _SUBORDINATOR,
     _verb_phrase,
+    good_span,
+    iter_gaps,
+    rank_gaps,
+    stats_for,
+)
+from generator.extract.phrases import (
+    _JOINERS,
+    _OBJECT_START,
+    _PREPOSITIONS_OR_DETERMINERS,
+    _verb_positions,
+    _chunks,
     _whole_phrase,
     chunks,
     emphasis_spans,
-    good_span,
-    iter_gaps,
     main_clause_start,
     number_spans,
-    rank_gaps,
     split_clause,
-    stats_for,
+)
+from generator.extract.words import (
+    _TOKEN,
+    AUXILIARIES,
+    COPULAS,
+    DETERMINERS,
+    LEADING_PRONOUNS,
+    MODALS,
+    PREPOSITIONS,
+    VERBS,
+    Token,
+    _is_adverb,
+    _tokens,
+    is_function_word,
+    nounish,
+    EVALUATIVE,
+    Span,
 )
 from generator.parse import parse_markdown
 from generator.text import stem_set
@@ -496,7 +500,7 @@ FOLDED_WORDS = st.sampled_from(
 
 @given(st.lists(FOLDED_WORDS, max_size=10).map(" ".join))
 def test_folded_patterns_find_what_their_patterns_find(text: str) -> None:
-    from generator.extract.spans import FoldedPattern
+    from generator.extract.words import FoldedPattern
 
     folded = {name: value for name, value in vars(claim).items() if isinstance(value, FoldedPattern)}
     assert len(folded) >= 8
@@ -513,7 +517,7 @@ def test_folded_patterns_find_what_their_patterns_find(text: str) -> None:
 def test_a_folded_pattern_needs_re_i_and_lower_case_letters() -> None:
     import re
 
-    from generator.extract.spans import FoldedPattern
+    from generator.extract.words import FoldedPattern
 
     assert FoldedPattern(re.compile(r"\bwe\S", re.I)).search("So WE! go").span() == (3, 6)
     for bad in (re.compile("we"), re.compile("We", re.I), re.compile("[A-Z]", re.I)):
@@ -587,7 +591,7 @@ REFERENCE_NUMBER = re.compile(
 
 
 def reference_number_spans(text: str) -> tuple[Span, ...]:
-    from generator.extract.spans import (
+    from generator.extract.phrases import (
         _COMPARATIVE, _DATE, _DECADE, _DIGITS, _NUMBER_HINT, _QUALIFIER_WORDS, _WORD_NUMBER, _YEAR, _no_overlap,
     )
 
@@ -620,7 +624,7 @@ def reference_number_spans(text: str) -> tuple[Span, ...]:
 def test_number_in_lower_case_compiles_to_the_mixed_case_pattern() -> None:
     from re import _compiler, _parser  # type: ignore[attr-defined]
 
-    from generator.extract.spans import NUMBER
+    from generator.extract.phrases import NUMBER
 
     def code(p: re.Pattern[str]) -> list[int]:
         return _compiler._code(_parser.parse(p.pattern, p.flags), p.flags)
@@ -630,7 +634,7 @@ def test_number_in_lower_case_compiles_to_the_mixed_case_pattern() -> None:
 
 
 def test_quantities_are_as_before_on_the_articles() -> None:
-    from generator.extract.spans import _number_spans
+    from generator.extract.phrases import _number_spans
 
     for text, _, _ in SENTENCES:
         assert _number_spans.__wrapped__(text) == reference_number_spans(text), text
@@ -649,7 +653,8 @@ QUANTITY_PIECES = st.sampled_from(
 @settings(max_examples=600)
 @given(st.lists(QUANTITY_PIECES, max_size=10).map("".join))
 def test_quantities_are_as_before_on_made_up_text(text: str) -> None:
-    from generator.extract.spans import _holds_number_hint, _NUMBER_HINT, _number_spans, lowered
+    from generator.extract.phrases import _holds_number_hint, _NUMBER_HINT, _number_spans
+    from generator.extract.words import lowered
 
     assert _holds_number_hint(text, lowered(text)) == bool(_NUMBER_HINT.pattern.search(text))
     assert _number_spans.__wrapped__(text) == reference_number_spans(text)
@@ -676,7 +681,7 @@ def test_the_claim_rule_skips_only_leak_tests_that_would_pass(monkeypatch: pytes
     st.sampled_from(["", " ", "ab", "Ab 1"]),
 )
 def test_trimming_a_gap_keeps_its_leak_test(text: str, start: int, end: int, avoid: str) -> None:
-    from generator.extract.spans import leaks_around
+    from generator.extract.gaps import leaks_around
 
     start, end = sorted((min(start, len(text)), min(end, len(text))))
     trimmed_start, trimmed_end = start, end
@@ -691,7 +696,7 @@ def test_trimming_a_gap_keeps_its_leak_test(text: str, start: int, end: int, avo
 @given(st.lists(st.tuples(st.integers(0, 5), st.sampled_from([-1.0, -0.0, 0.0, 0.5, 1.0, 2.3, 3.0]),
                           st.sampled_from(["chunk", "object"]))))
 def test_two_stable_sorts_rank_as_the_rank_key(items: list[tuple[int, float, str]]) -> None:
-    from generator.extract.spans import _rank_key, _sort_ranked
+    from generator.extract.gaps import _rank_key, _sort_ranked
 
     spans = [Span(start, start + n, kind, score) for n, (start, score, kind) in enumerate(items)]
     fast = list(spans)
@@ -708,7 +713,7 @@ def test_doc_stats_give_topic_and_headings_as_given() -> None:
 
 @given(st.lists(VERB_WORDS, max_size=10).map(" ".join), st.integers(-1, 80))
 def test_the_tokens_from_an_offset_are_those_the_filter_keeps(text: str, start: int) -> None:
-    from generator.extract.spans import _tokens_after, _tokens_from
+    from generator.extract.words import _tokens_after, _tokens_from
 
     toks = _tokens(text)
     assert list(_tokens_from(text, start)) == [t for t in toks if t.start >= start]

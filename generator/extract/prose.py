@@ -16,7 +16,8 @@ from ..memo import article_cache
 from ..model import Block, Document
 from ..text import LEADING_PRONOUNS, stem_set
 from .filters import BOILERPLATE_SCAN, RHETORIC_SCAN, clean_sentence, is_noise, opening_word
-from .spans import AUXILIARIES, VERBS, is_function_word, split_clause, tokens, verb_positions
+from .phrases import split_clause, verb_positions
+from .words import AUXILIARIES, VERBS, is_function_word, tokens
 from .trace import record_block, record_drop, tracing
 from .structure import glossary_parts, groups_of_blocks, label_of, lead_in, list_fragments, memo_by_identity
 

@@ -20,7 +20,8 @@ from ..model import Block, Document, Fact
 from ..text import STOP_WORDS, stem_set
 from .roles import block_role, sentence_role
 from .structure import groups_of_blocks, memo_by_identity
-from .spans import GENERIC, VERBS, is_function_word, nounish, tokens, verb_positions
+from .phrases import verb_positions
+from .words import GENERIC, VERBS, is_function_word, nounish, tokens
 
 # Rules that read running prose: their answer must hold something specific to recall.
 PROSE_RULES = frozenset({"claim", "cause", "contrast", "procedure", "number", "enumeration"})
