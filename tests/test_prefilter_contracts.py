@@ -6,8 +6,8 @@ them cheaply, each with a written contract:
   its answer is the pattern's.
 - Opener (filters, definition): tries its anchored pattern only when the opening word is one it can
   open with; its answer is the pattern's.
-- FoldedPattern (spans, claim): runs the case-sensitive copy over lower-cased ASCII text, skipping text
-  without a needle; same matches, same offsets, same group names as the pattern.
+- FoldedPattern (words, phrases, gaps, claim): runs the case-sensitive copy over lower-cased ASCII
+  text, skipping text without a needle; same matches, same offsets, same group names as the pattern.
 - scan_fold folds exactly the letters re.I takes for ASCII ones; any_of finds a text exactly when it
   holds a needle.
 
@@ -18,6 +18,7 @@ anchored pattern. Guarantees kept from the tests that compared these with copies
 the scans, openers and folded patterns agree with their patterns, is_noise's verdict stays the
 patterns' verdict, and a FoldedPattern refuses a pattern it could not fold.
 """
+
 from __future__ import annotations
 
 import re
@@ -27,10 +28,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import generator.extract  # noqa: F401  (loads every rule module)
+import generator.extract
 import generator.pipeline  # noqa: F401
 from generator.extract.filters import Opener, Scan, any_of, is_noise, scan_fold
-from generator.extract.spans import FoldedPattern
+from generator.extract.words import FoldedPattern
 
 if sys.version_info >= (3, 11):  # the parsed form of a pattern, to write out texts its branches match
     import re._parser as sre_parse
@@ -61,10 +62,33 @@ def _words_of(patterns: list[re.Pattern[str]]) -> list[str]:
     return sorted({w for p in patterns for w in re.findall(r"[a-z']+", p.pattern)} - {"s", "w", "d", "b"})
 
 
-WORDS = _words_of([s.pattern for s in SCANS.values()] + [o.pattern for o in OPENERS.values()]
-                  + [f.pattern for f in FOLDED.values()]) + [
-    "causes", "leads", "prevents", "vs.", "isn't", "can't", "needs", "so", "that", "not", "just", "but", "it",
-    "water", "x", "3", "20", "is", "the", "?", "!"]
+WORDS = _words_of(
+    [s.pattern for s in SCANS.values()]
+    + [o.pattern for o in OPENERS.values()]
+    + [f.pattern for f in FOLDED.values()]
+) + [
+    "causes",
+    "leads",
+    "prevents",
+    "vs.",
+    "isn't",
+    "can't",
+    "needs",
+    "so",
+    "that",
+    "not",
+    "just",
+    "but",
+    "it",
+    "water",
+    "x",
+    "3",
+    "20",
+    "is",
+    "the",
+    "?",
+    "!",
+]
 ODD_LETTERS = {"k": "K", "s": "ſ", "i": "ı", "'": "’"}
 
 
@@ -77,9 +101,16 @@ def texts(draw: st.DrawFn) -> str:
         if shape == "odd":
             word = "".join(draw(st.sampled_from([c, c.upper(), ODD_LETTERS.get(c, c)])) for c in word)
         else:
-            word = {"as is": word, "upper": word.upper(), "title": word.title(), "cut": word[:-1],
-                    "plural": word + "s"}[shape]
-        out.append(word + draw(st.sampled_from([" ", "  ", "\t", "\n", ", ", "; ", "-", "", "'", ".", "\xa0"])))
+            word = {
+                "as is": word,
+                "upper": word.upper(),
+                "title": word.title(),
+                "cut": word[:-1],
+                "plural": word + "s",
+            }[shape]
+        out.append(
+            word + draw(st.sampled_from([" ", "  ", "\t", "\n", ", ", "; ", "-", "", "'", ".", "\xa0"]))
+        )
     return "".join(out)
 
 
@@ -158,19 +189,36 @@ def test_every_branch_of_each_pattern_answers_as_the_pattern(name: str) -> None:
     pattern = {**OPENERS, **SCANS, **FOLDED}[name].pattern  # type: ignore[attr-defined]
     texts_ = [e + tail for e in _examples(pattern) for tail in TAILS]
     if name not in FOLDED:  # (the texts made from some folded patterns, with [^,] and the like, match none)
-        assert sum(bool(pattern.search(t)) for t in texts_) >= len(texts_) // len(TAILS)  # the branches are taken
+        assert sum(bool(pattern.search(t)) for t in texts_) >= len(texts_) // len(
+            TAILS
+        )  # the branches are taken
     for text in texts_:
         for variant in (text, text.capitalize(), text.upper(), text.replace("s", "ſ").replace("k", "K")):
             _check_all(variant)
 
 
 def test_is_noise_on_examples() -> None:
-    noise = ["Click here to subscribe.", "Can you imagine that?", "Wow — what a plant!", "The diagram illustrates the "
-             "roots.", "Remind yourself to water.", "It's like a river of sap.", "Please SUBSCRIBE now",
-             "Buckle up for pruning season", "Let’s water the roses.", "Pleaſe ſubſcribe now", "We uſe cookies."]
+    noise = [
+        "Click here to subscribe.",
+        "Can you imagine that?",
+        "Wow — what a plant!",
+        "The diagram shows the roots.",
+        "Remind yourself to water.",
+        "It's like a river of sap.",
+        "Please SUBSCRIBE now",
+        "Buckle up for pruning season",
+        "Let’s water the roses.",
+        "Pleaſe ſubſcribe now",
+        "We uſe cookies.",
+    ]
     for sentence in noise:
         assert is_noise(sentence), sentence
-    for sentence in ["Roots take up water.", "Kelvin measured it.", "Roses bloom in June.", "Compost feeds the soil."]:
+    for sentence in [
+        "Roots take up water.",
+        "Kelvin measured it.",
+        "Roses bloom in June.",
+        "Compost feeds the soil.",
+    ]:
         assert not is_noise(sentence), sentence
 
 
@@ -180,28 +228,33 @@ def test_is_noise_is_the_verdict_of_its_patterns(text: str) -> None:
     by_patterns = any(scan.pattern.search(s) for name, scan in SCANS.items() if ".filters." in name)
     if by_patterns:
         assert is_noise(text), text
-    assert is_noise(text) == is_noise.__wrapped__(text)  # type: ignore[attr-defined]  # its memo changes nothing
+    # Its memo changes nothing.
+    assert is_noise(text) == is_noise.__wrapped__(text)  # type: ignore[attr-defined]
 
 
 def test_scan_fold_folds_every_letter_re_i_takes_for_an_ascii_one() -> None:
-    any_letter = re.compile("[a-z]", re.I)
+    any_letter = re.compile("[a-z]", re.IGNORECASE)
     for code in range(sys.maxunicode + 1):
         ch = chr(code)
         if any_letter.fullmatch(ch):
             folded = scan_fold(ch)
-            assert len(folded) == 1 and "a" <= folded <= "z" and re.fullmatch(folded, ch, re.I), hex(code)
+            assert len(folded) == 1 and "a" <= folded <= "z" and re.fullmatch(folded, ch, re.IGNORECASE), hex(
+                code
+            )
     assert scan_fold("Let’s İmagine") == "let's imagine"
 
 
-@given(st.lists(st.text(alphabet="abc '", min_size=1, max_size=4), min_size=1, max_size=6),
-       st.text(alphabet="abc 'A(|)*", max_size=30))
+@given(
+    st.lists(st.text(alphabet="abc '", min_size=1, max_size=4), min_size=1, max_size=6),
+    st.text(alphabet="abc 'A(|)*", max_size=30),
+)
 def test_any_of_finds_a_text_exactly_when_it_holds_a_needle(needles: list[str], text: str) -> None:
     assert bool(any_of(tuple(needles)).search(text)) == any(n in text for n in needles)
 
 
 def test_a_folded_pattern_needs_re_i_and_lower_case_letters() -> None:
-    assert FoldedPattern(re.compile(r"\bwe\S", re.I)).search("So WE! go").span() == (3, 6)
-    for bad in (re.compile("we"), re.compile("We", re.I), re.compile("[A-Z]", re.I)):
+    assert FoldedPattern(re.compile(r"\bwe\S", re.IGNORECASE)).search("So WE! go").span() == (3, 6)
+    for bad in (re.compile("we"), re.compile("We", re.IGNORECASE), re.compile("[A-Z]", re.IGNORECASE)):
         with pytest.raises(ValueError):
             FoldedPattern(bad)
 

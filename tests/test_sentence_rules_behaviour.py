@@ -12,6 +12,7 @@ definition and series patterns (and their cheap prechecks) with copies of their 
   an arrow chain; the glossary rule reads ":", "—" and "-" lines.
 - memo_by_identity answers the same tuple from memory, recomputes an equal but other tuple, stays bounded.
 """
+
 from __future__ import annotations
 
 import sys
@@ -55,10 +56,38 @@ def test_strip_citations_on_examples() -> None:
 
 
 ODD = ["K", "ſ", "İ", "ı", "’", "“", "”", "—", "–", "\u00a0", "\t", "\n", "é"]
-CLEAN_PIECES = ["so", "note", "did you know", "research has shown that", "in other words", "keep in mind that",
-                "too", "(NIDA, 2012)", "(APA, 2020)", "(p. 27)", "[link]", "[3]", "(“I can”)", ", my friends,",
-                ", folks.", ": ", " — ", ", ", " ,", " .", " ; ", "  ", "?", "n.b.", "1990", "Kelvin", "you",
-                "that", "x", "rest helps"]
+CLEAN_PIECES = [
+    "so",
+    "note",
+    "did you know",
+    "research has shown that",
+    "in other words",
+    "keep in mind that",
+    "too",
+    "(NIDA, 2012)",
+    "(APA, 2020)",
+    "(p. 27)",
+    "[link]",
+    "[3]",
+    "(“I can”)",
+    ", my friends,",
+    ", folks.",
+    ": ",
+    " — ",
+    ", ",
+    " ,",
+    " .",
+    " ; ",
+    "  ",
+    "?",
+    "n.b.",
+    "1990",
+    "Kelvin",
+    "you",
+    "that",
+    "x",
+    "rest helps",
+]
 
 
 @given(st.lists(st.sampled_from(CLEAN_PIECES + ODD), max_size=12).map(" ".join))
@@ -68,7 +97,9 @@ def test_cleaning_is_stable_and_does_not_depend_on_the_memo(text: str) -> None:
     assert strip_citations.__wrapped__(text) == strip_citations(text)  # type: ignore[attr-defined]
     assert "  " not in strip_citations(text)
     twice = clean_sentence(once)
-    assert clean_sentence(twice) == twice  # a fixed point is reached at once (a trimmed opener may reveal one)
+    assert (
+        clean_sentence(twice) == twice
+    )  # a fixed point is reached at once (a trimmed opener may reveal one)
 
 
 ROSES = """# Roses
@@ -77,8 +108,8 @@ Roses need sun; they also need water in the summer months when it is hot and dry
 
 Those who mulch their beds save water. This is why roots stay cool.
 
-Pruning removes dead wood — the oldest canes — and the plant then grows many new shoots from the base of the \
-stem every single spring season.
+Pruning removes dead wood — the oldest canes — and the plant then grows many new shoots from the \
+base of the stem every single spring season.
 
 Roses are plants.
 
@@ -95,13 +126,61 @@ def test_prose_sentences_split_clauses_drop_asides_and_resolve_openers() -> None
     assert [p.text for p in prose_sentences(doc)] == [
         "Roses need sun.",
         "People who mulch their beds save water.",
-        "Pruning removes dead wood and the plant then grows many new shoots from the base of the stem every single "
-        "spring season.",
+        (
+            "Pruning removes dead wood and the plant then grows many new shoots from the base of the stem "
+            "every single spring season."
+        ),
         "Roses are plants.",
         "Pruning roses is a skill gardeners learn.",
     ]  # a sentence restating the title beside boilerplate is a teaser; "This is why ..." has no "this"
     forget_article()
     assert prose_sentences(parse_markdown(ROSES, "roses.md")) == prose_sentences(doc)
+
+
+CLAUSE_PIECES = [
+    "The heart pumps blood",
+    "it is vital",
+    "and then it rests",
+    ", and the lungs are full",
+    "; ",
+    " — ",
+    "–",
+    "—",
+    " – an aside – ",
+    ", but ",
+    ",",
+    " ",
+    "(a long parenthesis of thirty chars)",
+    "word " * 12,
+    ".",
+    "Those who rest",
+    "This is why",
+    "It is",
+    "Kelvin",
+    "İt",
+    "’s",
+    "\u00a0",
+]
+
+
+@given(
+    st.lists(
+        st.lists(st.sampled_from(CLAUSE_PIECES), min_size=1, max_size=10).map("".join), min_size=1, max_size=3
+    )
+)
+def test_prose_sentences_are_whole_clauses_and_do_not_depend_on_the_memos(paragraphs: list[str]) -> None:
+    article = "# Heart\n\n" + "\n\n".join(paragraphs) + "\n"
+    found = prose_sentences(parse_markdown(article, "h.md"))
+    for sentence in found:
+        assert len(sentence.text.split()) >= 3 and sentence.text == sentence.text.strip()
+        assert sentence.text[0].isupper() or not sentence.text[0].isalpha()
+        assert sentence.text[-1] in ".!?…" or sentence.text.endswith((")", "”", "'", '"')), sentence.text
+        if (
+            not sentence.raw.lower().lstrip(" ,;—–").startswith(("and ", "but "))
+        ):  # a later clause loses its "and"
+            assert not sentence.text.lower().startswith(("and ", "but ")), sentence.text
+    forget_article()
+    assert prose_sentences(parse_markdown(article, "h.md")) == found
 
 
 SOIL = """# Soil
@@ -135,23 +214,42 @@ def _answers(markdown: str, rules: set[str]) -> list[tuple[str, list[str]]]:
 
 def test_definitions_series_and_glossary_lines_are_found() -> None:
     assert _answers(SOIL, {"definition", "enumeration", "glossary"}) == [
-        ("glossary", ["Mulch"]), ("glossary", ["Marl"]), ("glossary", ["Peat"]),
-        ("definition", ["Compaction"]), ("definition", ["Humus"]), ("definition", ["Loam"]), ("definition", ["Tilth"]),
-        ("definition", ["Leaching"]), ("definition", ["Compost"]), ("definition", ["compaction"]),
-        ("enumeration", ["air, water, and food"]), ("enumeration", ["seedling", "flowering plant"]),
+        ("glossary", ["Mulch"]),
+        ("glossary", ["Marl"]),
+        ("glossary", ["Peat"]),
+        ("definition", ["Compaction"]),
+        ("definition", ["Humus"]),
+        ("definition", ["Loam"]),
+        ("definition", ["Tilth"]),
+        ("definition", ["Leaching"]),
+        ("definition", ["Compost"]),
+        ("definition", ["compaction"]),
+        ("enumeration", ["air, water, and food"]),
+        ("enumeration", ["seedling", "flowering plant"]),
     ]
 
 
 @pytest.mark.parametrize("space", ["\t", "\xa0", "\u2028", "\u3000", "  ", " \n"])
 def test_definitions_are_found_whatever_white_space_parts_the_words(space: str) -> None:
-    odd = SOIL.replace(" is ", f"{space}is{space}").replace(" are ", f"{space}are ").replace(" means ", f" means{space}")
+    odd = (
+        SOIL.replace(" is ", f"{space}is{space}")
+        .replace(" are ", f"{space}are ")
+        .replace(" means ", f" means{space}")
+    )
     assert _answers(odd, {"definition"}) == _answers(SOIL, {"definition"})
 
 
 def test_a_long_run_of_words_before_is_does_not_stall_the_definition_rule() -> None:
     import time
 
-    text = "# T\n\n" + "Term " + "word " * 3000 + "is a thing.\n\n" + ("Term (" + "d" * 59 + "), ") * 300 + "is x.\n"
+    text = (
+        "# T\n\n"
+        + "Term "
+        + "word " * 3000
+        + "is a thing.\n\n"
+        + ("Term (" + "d" * 59 + "), ") * 300
+        + "is x.\n"
+    )
     started = time.perf_counter()
     extract(parse_markdown(text, "t.md"))
     assert time.perf_counter() - started < 5
@@ -166,7 +264,7 @@ def test_memo_by_identity_answers_the_same_tuple_from_memory_and_stays_bounded()
         calls.append(blocks)
         return len(blocks) + len(title)
 
-    a, b, c = (1, 2), tuple([1, 2]), (3,)
+    a, b, c = (1, 2), tuple(range(1, 3)), (3,)  # b: equal to a, another object
     assert count(a, "x") == count(a, "x") == 3 and len(calls) == 1
     assert count(b, "x") == 3 and len(calls) == 2  # equal but another object: computed again, same answer
     assert count(a, "yy") == 4 and len(calls) == 3

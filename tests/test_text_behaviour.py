@@ -11,6 +11,7 @@ Guarantees kept from the tests that compared these helpers with copies of their 
   abbreviation or an initial; offsets point at each sentence.
 - select's word fold: plurals fold ("disorders" meets "disorder"), "ss" words and short words do not.
 """
+
 from __future__ import annotations
 
 import re
@@ -32,14 +33,20 @@ from generator.text import (
 )
 
 ODD = list("’‘“”—–²ﬁ\u00a0İıſKÅé") + ["e\u0301"]
-TEXT = st.lists(st.sampled_from(list("ab AB_1.,-'") + ODD + ["the ", "Is ", "it's ", "heart"]), max_size=20).map("".join)
-ASCII_TEXT = st.lists(st.sampled_from(list("ab AB_1.,-") + ["the ", "Is ", "heart", "Pumps", " it ", "x2"]),
-                      max_size=16).map("".join)
+TEXT = st.lists(
+    st.sampled_from(list("ab AB_1.,-'") + ODD + ["the ", "Is ", "it's ", "heart"]), max_size=20
+).map("".join)
+ASCII_TEXT = st.lists(
+    st.sampled_from(list("ab AB_1.,-") + ["the ", "Is ", "heart", "Pumps", " it ", "x2"]), max_size=16
+).map("".join)
 NORMAL_FORM = re.compile(r"(?:[a-z0-9]+(?:'[a-z]+)?(?: (?=.)|$))*")
 
 
 def test_normalize_on_examples() -> None:
-    assert normalize("The Heart’s ﬁrst beat — it pumps 2 L/min, “fast”!") == "the heart's first beat it pumps 2 l min fast"
+    assert (
+        normalize("The Heart’s ﬁrst beat — it pumps 2 L/min, “fast”!")
+        == "the heart's first beat it pumps 2 l min fast"
+    )
     assert normalize("  A\u00a0B\tc  ") == "a b c"
     assert normalize("x²") == "x2"  # NFKC
     assert normalize("café") == "caf"  # accented letters are not ASCII words
@@ -75,8 +82,15 @@ def test_normalize_does_not_depend_on_its_memo(text: str) -> None:
 
 
 def test_content_words_on_examples() -> None:
-    assert content_words("The heart is a pump; it’s the KEY organ of 2 bodies.") == \
-        ["heart", "pump", "it’s", "key", "organ", "2", "bodies"]
+    assert content_words("The heart is a pump; it’s the KEY organ of 2 bodies.") == [
+        "heart",
+        "pump",
+        "it’s",
+        "key",
+        "organ",
+        "2",
+        "bodies",
+    ]
     assert content_words("the of and is") == []
 
 
@@ -110,14 +124,48 @@ def test_stem_folds_inflections() -> None:
     assert stem("Heart’s") == stem("hearts") == stem("heart") == "heart"
 
 
-WORDY = st.lists(st.sampled_from(["a", "Bb", "the", "treat", "treatment", "it's", "rock'n'roll", "’s", " ", "  ",
-                                  "\t", "-", ",", "'", "é", "İ", "K", "7", "x2", "planning", "ed", "ness"]),
-                 max_size=16).map("".join)
+WORDY = st.lists(
+    st.sampled_from(
+        [
+            "a",
+            "Bb",
+            "the",
+            "treat",
+            "treatment",
+            "it's",
+            "rock'n'roll",
+            "’s",
+            " ",
+            "  ",
+            "\t",
+            "-",
+            ",",
+            "'",
+            "é",
+            "İ",
+            "K",
+            "7",
+            "x2",
+            "planning",
+            "ed",
+            "ness",
+        ]
+    ),
+    max_size=16,
+).map("".join)
 
 
-@given(WORDY, st.integers(0, 60), st.integers(0, 60),
-       st.lists(st.sampled_from(["treat", "plan", "bb", "7", "x2", "rock", "n", "roll", "s", "a", "ness"]), max_size=4))
-def test_stems_outside_is_membership_in_the_stems_around_the_span(text: str, a: int, b: int, wanted: list[str]) -> None:
+@given(
+    WORDY,
+    st.integers(0, 60),
+    st.integers(0, 60),
+    st.lists(
+        st.sampled_from(["treat", "plan", "bb", "7", "x2", "rock", "n", "roll", "s", "a", "ness"]), max_size=4
+    ),
+)
+def test_stems_outside_is_membership_in_the_stems_around_the_span(
+    text: str, a: int, b: int, wanted: list[str]
+) -> None:
     start, end = sorted((min(a, len(text)), min(b, len(text))))
     around = stems(text[:start] + " " + text[end:])
     for want in (wanted, list(stems(text[start:end])), list(stems(text))):
@@ -132,8 +180,12 @@ def test_stems_outside_on_examples() -> None:
     assert stems_outside("cools heal cool", 11, 15, ["cool"])  # "cools" outside the gap
 
 
-@given(st.lists(st.sampled_from(["the", "heart", "Heart", "", " ", ", ", "!!", "é", "İ", "’s", "x"]), max_size=8),
-       st.lists(st.sampled_from(["the heart", "heart", "", "the", "heart x", "heart's"]), max_size=3))
+@given(
+    st.lists(
+        st.sampled_from(["the", "heart", "Heart", "", " ", ", ", "!!", "é", "İ", "’s", "x"]), max_size=8
+    ),
+    st.lists(st.sampled_from(["the heart", "heart", "", "the", "heart x", "heart's"]), max_size=3),
+)
 def test_normalizes_to_any_is_membership_of_the_normal_form(pieces: list[str], normals: list[str]) -> None:
     text = " ".join(pieces)
     assert normalizes_to_any(text, normals) == (normalize(text) in normals)
@@ -141,15 +193,26 @@ def test_normalizes_to_any_is_membership_of_the_normal_form(pieces: list[str], n
 
 def test_split_sentences_on_examples() -> None:
     text = "Dr. Smith rests. The heart pumps! Does it? e.g. yes. 3 L a min. Next one"
-    assert split_sentences(text) == [(0, "Dr. Smith rests."), (17, "The heart pumps!"),
-                                     (34, "Does it? e.g. yes."), (53, "3 L a min. Next one")]
-    assert [s for _, s in split_sentences("He said “Stop.” Then left… Really!!! Yes.  (A) no")] == \
-        ["He said “Stop.”", "Then left…", "Really!!!", "Yes.", "(A) no"]
+    assert split_sentences(text) == [
+        (0, "Dr. Smith rests."),
+        (17, "The heart pumps!"),
+        (34, "Does it? e.g. yes."),
+        (53, "3 L a min. Next one"),
+    ]
+    assert [s for _, s in split_sentences("He said “Stop.” Then left… Really!!! Yes.  (A) no")] == [
+        "He said “Stop.”",
+        "Then left…",
+        "Really!!!",
+        "Yes.",
+        "(A) no",
+    ]
     assert split_sentences("J. R. Doe wrote it. Fine") == [(0, "J. R. Doe wrote it."), (20, "Fine")]
 
 
-@given(st.lists(st.sampled_from(list("aA1 .!?…\"”’')]([“‘\n\t") + ["\u2028", "\xa0", "Dr.", "e.g.", " The", " 7"]),
-                max_size=30).map("".join))
+SENTENCE_PIECES = list("aA1 .!?…\"”’')]([“‘\n\t") + ["\u2028", "\xa0", "Dr.", "e.g.", " The", " 7"]
+
+
+@given(st.lists(st.sampled_from(SENTENCE_PIECES), max_size=30).map("".join))
 def test_split_sentences_keeps_every_word_in_order_at_its_offset(text: str) -> None:
     pieces = split_sentences(text)
     for offset, sentence in pieces:
