@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import pipeline
+from generator import model, pipeline
 from generator.cache import CACHE_DIR
 from generator.config import Settings
 from generator.memo import forget_article
@@ -156,6 +156,34 @@ def test_an_articles_notes_do_not_depend_on_what_was_built_before() -> None:
     assert build_cards(CELLS, "cells.md") == alone
 
 
+def _compost_facts() -> tuple[list[model.Fact], model.Document]:
+    """Facts on one answer whose words mostly overlap: near-duplicates found through the shared answer."""
+    facts, blocks = [], []
+    extras = ["", " in early spring", " every year", " on cold farms", " near old walls", " after heavy rain",
+              " for tall plants", " in small towns"]
+    for i, extra in enumerate(extras):
+        for j, where in enumerate(["rose beds", "bean rows", "herb pots"]):
+            text, line = f"Compost feeds the soil of {where}{extra}.", 3 * i + j + 1
+            block = model.Block("paragraph", text, line, (), (model.Sentence(text, line),))
+            blocks.append(block)
+            facts.append(model.Fact("claim", "cloze", text, "compost", 0.6 + 0.01 * i, block, text, line,
+                                    (model.Gap(0, 7, 1),)))
+    return facts, model.Document("a.md", "Soil", {}, tuple(blocks))
+
+
+@pytest.mark.parametrize("limit", [0, 1, 3, 10**6])
+def test_the_duplicate_finders_scan_limit_changes_no_kept_fact(
+    limit: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator import select
+
+    facts, doc = _compost_facts()
+    expected = select.select(facts, doc)
+    assert len(expected) < len(facts)  # near-duplicates were dropped
+    monkeypatch.setattr(select, "_SCAN_LIMIT", limit)
+    assert select.select(facts, doc) == expected
+
+
 SIMILAR = (
     "# Soil care\n\n"
     + "\n\n".join(
@@ -169,10 +197,8 @@ SIMILAR = (
 )
 
 
-@pytest.mark.parametrize("limit", [0, 1, 3, 10**6])
-def test_the_duplicate_finders_scan_limit_changes_no_kept_fact(
-    limit: int, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.mark.parametrize("limit", [0, 1, 10**6])
+def test_the_scan_limit_changes_no_note_of_an_article(limit: int, monkeypatch: pytest.MonkeyPatch) -> None:
     from generator import select
 
     for article in (SIMILAR, CELLS, ROOTS):

@@ -141,6 +141,18 @@ RANKED = [
         "",
         [("stronger roots", "object", 3.0), ("deep watering", "subject", 2.175), ("Studies", "chunk", 1.0)],
     ),
+    (  # a chunk of a word the article repeats outranks the subject: the chunks, made late, still come first
+        "Fungi protect seedlings from pests in spring near deep roots.",
+        (),
+        "",
+        "",
+        [
+            ("seedlings", "object", 3.0),
+            ("pests", "object", 2.3),
+            ("deep roots", "chunk", 2.0),
+            ("Fungi", "subject", 1.8),
+        ],
+    ),
 ]
 
 
@@ -165,7 +177,7 @@ def test_rank_gaps_keeps_its_rankings(
 # equation, contrast, cause and condition markers, emphasis and topic words.
 PIECES = st.sampled_from(
     "the a root roots water cool Cool soil is are key most important not every "  # noqa: SIM905
-    "neither nor because when "
+    "neither nor because when deep roots near Fungi protect seedlings from pests in spring "
     "if , leads to than rather instead but ( ) = 3 g/m2 10 minutes at least about two days used feed to "
     "by seed tree of and Salt sand good may be less able grow growing quickly".split()
 )
