@@ -17,12 +17,14 @@ from pathlib import Path
 
 import pytest
 
-from generator import model, pipeline
-from generator.cache import CACHE_DIR
+from generator import model
+from generator.build import articles, pipeline
+from generator.build.article import build_cards
+from generator.build.cache import CACHE_DIR
+from generator.build.pipeline import plan_build, write_build
 from generator.config import Settings
 from generator.memo import forget_article
-from generator.package import note_row
-from generator.pipeline import build_cards, plan_build, write_build
+from generator.package.apkg import note_row
 
 T1, T2 = 1_700_000_000, 1_700_086_400
 CELLS = """---
@@ -127,9 +129,9 @@ def test_notes_left_in_the_cache_are_read_back_or_rebuilt(
     elif meanwhile == "emptied":
         entries[0].write_bytes(b"")
     rebuilt: list[str] = []
-    real = pipeline.build_article
+    real = articles.build_article  # what an article whose notes went missing is rebuilt with
     monkeypatch.setattr(
-        pipeline, "build_article", lambda file, *a, **k: rebuilt.append(file.name) or real(file, *a, **k)
+        articles, "build_article", lambda file, *a, **k: rebuilt.append(file.name) or real(file, *a, **k)
     )
     assert _decks(build) == reference
     assert len(rebuilt) == {"untouched": 0, "removed": 2, "replaced": 2, "emptied": 1}[meanwhile]
@@ -175,7 +177,7 @@ def _compost_facts() -> tuple[list[model.Fact], model.Document]:
 def test_the_duplicate_finders_scan_limit_changes_no_kept_fact(
     limit: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from generator import select
+    from generator.select import selection as select
 
     facts, doc = _compost_facts()
     expected = select.select(facts, doc)
@@ -199,7 +201,7 @@ SIMILAR = (
 
 @pytest.mark.parametrize("limit", [0, 1, 10**6])
 def test_the_scan_limit_changes_no_note_of_an_article(limit: int, monkeypatch: pytest.MonkeyPatch) -> None:
-    from generator import select
+    from generator.select import selection as select
 
     for article in (SIMILAR, CELLS, ROOTS):
         forget_article()

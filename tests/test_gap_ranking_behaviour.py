@@ -34,7 +34,7 @@ from generator.extract.phrases import chunks, number_spans, verb_positions
 from generator.extract.util import starts_with_pronoun
 from generator.extract.words import Span, tokens
 from generator.memo import forget_article
-from generator.parse import parse_markdown
+from generator.parse.markdown import parse_markdown
 from generator.text import normalize
 
 STATS = DocStats(
@@ -102,14 +102,14 @@ RANKED = [
         [("shaping the plant", "complement", 3.3), ("plant", "object", 2.3), ("Pruning", "subject", 1.8)],
     ),
     (
-        "Mature trees (over ten years old) need water within about 2 days of planting.",
+        "Young oaks (under ten years old) need water within about 2 days of planting.",
         (),
         "",
         "",
         [
-            ("over ten years", "number", 4.0),
+            ("under ten years", "number", 4.0),
             ("about 2 days", "number", 4.0),
-            ("Mature trees", "chunk", 1.0),
+            ("Young oaks", "chunk", 1.0),
             ("need water", "chunk", 1.0),
             ("2 days of planting", "chunk", 1.0),
             ("ten years old", "chunk", 0.0),
@@ -508,7 +508,7 @@ def test_each_kind_of_claim_asks_its_own_gap() -> None:
         ("contrast", "Neither", ["salt nor sand"]),
         ("claim", "Bone", ["Bone meal"]),
         ("number", "Seed", ["3"]),
-        ("cause", "If", ["plant needs"]),  # the effect, after the condition
+        ("cause", "If", ["iron"]),  # the effect, after the condition
         ("number", "Mature", ["about 2 days"]),
     ]
 

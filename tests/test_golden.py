@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from generator.config import Settings
-from generator.export import note_to_json
-from generator.pipeline import parse_source
-from generator.pipeline import notes_for
-from generator.read import read_source
+from generator.package.export import note_to_json
+from generator.build.article import parse_source
+from generator.build.article import notes_for
+from generator.read.sources import read_source
 
 GOLDEN = Path(__file__).parent / "golden"
 CASES = sorted(p for p in GOLDEN.rglob("*") if p.suffix in (".md", ".txt"))

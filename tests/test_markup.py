@@ -4,8 +4,8 @@ from __future__ import annotations
 import re
 
 from generator.config import Settings
-from generator.parse import parse_markdown
-from generator.pipeline import build_cards
+from generator.parse.markdown import parse_markdown
+from generator.build.article import build_cards
 
 
 def cards(text: str) -> list[tuple[str, str, tuple[str, ...]]]:

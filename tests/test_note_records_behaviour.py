@@ -23,13 +23,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator import model
-from generator.export import CARDS_SCHEMA, cards_json, cards_json_chunks, note_to_json
-from generator.identity import card_signatures, note_hash, pending_of
-from generator.ids import content_hash
-from generator.lockfile import snapshot_bytes, snapshot_json, snapshot_of
+from generator.build.article import build_cards
+from generator.identity.ids import content_hash
+from generator.identity.lockfile import snapshot_bytes, snapshot_json, snapshot_of
+from generator.identity.match import card_signatures, note_hash, pending_of
 from generator.memo import forget_article
-from generator.notes import cloze_cards
-from generator.pipeline import build_cards
+from generator.notes.make import cloze_cards
+from generator.package.export import CARDS_SCHEMA, cards_json, cards_json_chunks, note_to_json
 from generator.text import stems
 
 CARE = """# Peer Support

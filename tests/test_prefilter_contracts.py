@@ -28,8 +28,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import generator.extract
-import generator.pipeline  # noqa: F401
 from generator.extract.filters import Opener, Scan, any_of, is_noise, scan_fold
 from generator.extract.words import FoldedPattern
 

@@ -29,8 +29,8 @@ from hypothesis import strategies as st
 from generator import model
 from generator.memo import forget_article
 from generator.model import Gap
-from generator.parse import parse_markdown
-from generator.render import cloze_field, matching_blocks, sanitize, text_field
+from generator.notes.render import cloze_field, matching_blocks, sanitize, text_field
+from generator.parse.markdown import parse_markdown
 
 OWN_PIECES = [
     "a",

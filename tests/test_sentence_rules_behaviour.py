@@ -26,7 +26,7 @@ from generator.extract import extract
 from generator.extract.filters import clean_sentence, strip_citations
 from generator.extract.prose import prose_sentences
 from generator.memo import forget_article
-from generator.parse import parse_markdown
+from generator.parse.markdown import parse_markdown
 
 OPENERS = [
     ("So, the heart pumps, folks.", "The heart pumps."),

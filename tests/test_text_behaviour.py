@@ -222,6 +222,6 @@ def test_split_sentences_keeps_every_word_in_order_at_its_offset(text: str) -> N
 
 
 def test_select_folds_plurals_when_it_compares_cards() -> None:
-    from generator.select import _words  # the fold that decides which two cards are duplicates
+    from generator.select.selection import _words  # the fold that decides which two cards are duplicates
 
     assert _words("buses class gas its disorders this") == {"buse", "class", "gas", "disorder"}
