@@ -26,7 +26,8 @@ from generator import model
 from generator.build.article import build_cards
 from generator.identity.ids import content_hash
 from generator.identity.lockfile import snapshot_bytes, snapshot_json, snapshot_of
-from generator.identity.match import card_signatures, note_hash, pending_of
+from generator.identity.match import note_hash, pending_of
+from generator.identity.ordinals import card_signatures
 from generator.memo import forget_article
 from generator.notes.make import cloze_cards
 from generator.package.export import CARDS_SCHEMA, cards_json, cards_json_chunks, note_to_json

@@ -29,7 +29,9 @@ from hypothesis import strategies as st
 from generator import model
 from generator.memo import forget_article
 from generator.model import Gap
-from generator.notes.render import cloze_field, matching_blocks, sanitize, text_field
+from generator.notes.finish import sanitize
+from generator.notes.marks import matching_blocks
+from generator.notes.render import cloze_field, text_field
 from generator.parse.markdown import parse_markdown
 
 OWN_PIECES = [

@@ -81,7 +81,8 @@ def _warm_for_workers() -> None:
 
     from ..package.apkg import row_kinds
     from ..parse.markdown import _parser
-    from ..notes.render import _inline_parser, _sanitizer
+    from ..notes.finish import _sanitizer
+    from ..notes.marks import _inline_parser
 
     _parser()
     _inline_parser()
