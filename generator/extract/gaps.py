@@ -136,7 +136,7 @@ def good_span(text: str, span: Span, avoid: str = "") -> bool:
         return False
     if span.kind in _PHRASAL and span.kind != "subject" and _everyday(answer):
         return False  # "[data]", "[values]", "[access]": a word any sentence could hold, not the fact's key
-    if span.kind in _PHRASAL and _verb_at_edge(words):
+    if span.kind in _PHRASAL and _verb_at_edge(_lower_case_words(answer, span.start == 0)):
         return False  # "[SFTPPlus emits]", "[prevent heat exhaustion]": the verb belongs to the prompt
     if (
         span.kind in _PHRASAL
@@ -169,10 +169,31 @@ def _everyday(answer: str) -> bool:
     if len(words) != 1:
         return False
     word = words[0].strip(_EDGE_PUNCTUATION)
-    return word.isalpha() and word.islower() and zipf(word) >= EVERYDAY_ZIPF
+    return word.isalpha() and word.islower() and (zipf(word) >= EVERYDAY_ZIPF or word in _CATEGORY_NOUNS)
+
+
+# Nouns technical writing uses for a kind of thing, not a thing: "the -X option specifies the [command]",
+# "the same [parameters] as", "a [variable] is given a value". Alone in a gap they ask for nothing.
+_CATEGORY_NOUNS = frozenset(
+    "command commands option options parameter parameters argument arguments variable variables value values "
+    "setting settings operation operations feature features function functions method methods object objects "
+    "property properties element elements item items component components mechanism mechanisms "
+    "resource resources tool tools service services file files field fields entry entries record records "
+    "statement statements keyword keywords syntax code data information details content contents "
+    "task tasks action actions activity activities procedure procedures process processes step steps".split()
+)
 
 
 _EDGE_PUNCTUATION = " \t.,;:!?\"'“”‘’()*`"
+
+
+def _lower_case_words(answer: str, at_start: bool) -> tuple[str, ...]:
+    """The answer's words, with any capitalised one (a name such as "Auto Unseal") blanked, except the
+    sentence's own first word."""
+    out = []
+    for i, word in enumerate(_ALNUM.findall(answer)):
+        out.append(word.lower() if word.islower() or (i == 0 and at_start) else "")
+    return tuple(out)
 
 
 def _verb_at_edge(words: tuple[str, ...]) -> bool:
