@@ -91,7 +91,8 @@ _SELF_REFERENCE = re.compile(
     r"\b(?:(?:the|this|these|previous|following|next|earlier|last|above|below) (?:examples?|sections?|"
     r"code (?:samples?|snippets?|listings?)|snippets?|listings?|figures?|chapters?)|"
     r"as (?:shown|seen|mentioned|described|discussed|explained) (?:above|below|earlier|before|previously)|"
-    r"(?:just|only) (?:there )?(?:as|for) (?:an )?(?:example|illustration))\b",
+    r"(?:just|only) (?:there )?(?:as|for) (?:an )?(?:example|illustration)|"
+    r"(?:more|additional|further) (?:information|details|reading) (?:on|about|can)\b.{0,80}\b(?:found|see|visit))\b",
     re.I,
 )
 # An answer's explanation of why the other options of a multiple-choice question are wrong.
@@ -149,7 +150,7 @@ _LOGISTICS_NEEDLES = ("test", "exam", "check", "proctor", "examiner", "invigilat
 _STUDY_NEEDLES = ("stud", "prepar", "cram", "practice", "mock", "dump", "flash", "pass", "exam tip", "course",
                   "udemy", "youtube", "cheat", "memori", "ready", "aim for", "question", "unanswered")
 _SELF_REFERENCE_NEEDLES = ("example", "section", "code", "snippet", "listing", "figure", "chapter", "illustration",
-                           "above", "below", "earlier", "before", "previously")
+                           "above", "below", "earlier", "before", "previously", "information", "details", "reading")
 _DISTRACTOR_NEEDLES = ("option", "other", "not exist", "won")
 
 
