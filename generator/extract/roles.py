@@ -47,7 +47,8 @@ _FOOTER = re.compile(
 )
 # Notes about the page itself rather than its subject ("Original article here", "Full content below").
 _PAGE_NOTE = re.compile(
-    r"\b(?:(?:this|the) (?:article|post|page|blog|site|guide|tutorial|video|newsletter|series)\s+"
+    r"\b(?:(?:this|the)(?: study| following| present)? (?:article|post|page|blog|site|guide|tutorial|video|newsletter|"
+    r"series|document|handout|sheet)\s+"
     r"(?:is|was|were|has been|will|covers|explains|describes|contains|walks|shows|lists|summari[sz]es|"
     r"gives|provides|offers|goes|helps|aims)\b|original(?:ly)? (?:article|post|published)|full "
     r"(?:content|article|post) (?:below|here)|continue reading|read the (?:full|original)|"
@@ -105,7 +106,7 @@ _LEAD_IN = re.compile(r"^(?:here (?:are|is)|below (?:are|is)|the following (?:ar
 _EXAMPLE_LABEL = re.compile(r"^\W*(?:worked |for )?example\s*\d*\s*[:.–-]", re.I)
 # "Know the symptoms of ...", "Make sure you understand ...": what to study, not what is true.
 _STUDY_ORDER = re.compile(r"^(?:know|learn|memori[sz]e|revise|study|be (?:familiar|comfortable) with|make sure (?:you|to)|"
-                          r"focus on|don['’]t forget to|be sure to (?:know|review|learn))\b", re.I)
+                          r"focus on|don['’]t forget to|be sure to (?:know|review|learn|get|understand|read))\b", re.I)
 _SHORT_LINE_WORDS = 6
 _EXAMPLE = re.compile(
     r"^(?:in (?:this|that|the following|our|my) (?:example|scenario)|"
