@@ -29,7 +29,7 @@ from ..text import (
     stems,
     stems_outside,
 )
-from .lexicon import parts_of_speech, zipf
+from .lexicon import RARE, parts_of_speech, zipf
 from .phrases import (
     Clause,
     _chunks,
@@ -202,6 +202,29 @@ def _lower_case_words(answer: str, at_start: bool) -> tuple[str, ...]:
     return tuple(out)
 
 
+_INNER_CAPITAL = re.compile(r"\w[A-Z]|\d")
+# "X involves / provides / allows ... Y": what the sentence says X does; X is the term to recall.
+_DEFINING_VERBS = frozenset(
+    "involves involve provides provide allows allow enables enable lets let gives give offers offer means mean "
+    "refers refer focuses focus manages manage requires require supports support uses use is are".split()
+)
+
+
+def _term_like(subject: str, verb: str) -> bool:
+    """Whether a short subject before a defining verb is written as a term ("PaaS", "Multi-cloud", "RA-GRS",
+    "802.11ac"), not English words ("RETIRED", "Well-known")."""
+    words = subject.split()
+    if not 0 < len(words) <= 3 or verb not in _DEFINING_VERBS:
+        return False
+    for word in words:
+        word = word.strip(_EDGE_PUNCTUATION)
+        if _INNER_CAPITAL.search(word) and zipf(word) <= RARE:
+            return True
+        if "-" in word and word[:1].isupper() and any(zipf(part) < 3.5 for part in word.split("-") if part):
+            return True
+    return False
+
+
 def _verb_at_edge(words: tuple[str, ...]) -> bool:
     """Whether a multi-word answer starts or ends with a finite verb: a word English uses only as a verb,
     not a participle ("active listening", "continued bleeding" are noun phrases) and not an infinitive
@@ -209,7 +232,8 @@ def _verb_at_edge(words: tuple[str, ...]) -> bool:
     if len(words) < 2:
         return False
     first, last = words[0], words[-1]
-    return _finite_verb(first) or (_finite_verb(last) and words[-2] != "to")
+    gerund = first.endswith("ing") and parts_of_speech(first) == "v"  # "[using services] from": a verb phrase
+    return gerund or _finite_verb(first) or (_finite_verb(last) and words[-2] != "to")
 
 
 def _instruction_verb_end(text: str) -> int:
@@ -430,7 +454,8 @@ def _ranked_candidates(
                     subj[0].start,
                     subj[0].end,
                     "subject",
-                    1.2 if topic_only else 1.8 + 0.5 * _salience(clause.subject, stats),
+                    1.2 if topic_only else (3.4 if _term_like(text[subj[0].start : subj[0].end], clause.verb)
+                                            else 1.8 + 0.5 * _salience(clause.subject, stats)),
                 )
             )
     eq = _EQUALS.search(text) if "=" in text else None
