@@ -140,7 +140,7 @@ def good_span(text: str, span: Span, avoid: str = "") -> bool:
         return False
     if span.kind in _PHRASAL and span.kind != "subject" and _everyday(answer):
         return False  # "[data]", "[values]", "[access]": a word any sentence could hold, not the fact's key
-    if span.kind in _PHRASAL and _verb_at_edge(_lower_case_words(answer, span.start == 0)):
+    if span.kind in _PHRASAL and _verb_at_edge(_lower_case_words(answer, span.start == 0), span.kind != "complement"):
         return False  # "[SFTPPlus emits]", "[prevent heat exhaustion]": the verb belongs to the prompt
     if (
         span.kind in _PHRASAL
@@ -159,7 +159,7 @@ def good_span(text: str, span: Span, avoid: str = "") -> bool:
     return gap_words < 3 or gap_words <= 0.6 * count_content_words(text)
 
 
-_DEMONSTRATIVES = frozenset(("this", "these", "that", "those", "such"))
+_DEMONSTRATIVES = frozenset(("this", "these", "those", "such"))  # not "that": "suggest that [X]" is no pointer
 _LATIN_MARKERS = frozenset(("e.g", "eg", "i.e", "ie", "etc", "vs", "cf", "viz", "n.b", "nb"))
 _PHRASAL = frozenset(("chunk", "object", "subject", "complement"))
 
@@ -225,14 +225,15 @@ def _term_like(subject: str, verb: str) -> bool:
     return False
 
 
-def _verb_at_edge(words: tuple[str, ...]) -> bool:
+def _verb_at_edge(words: tuple[str, ...], gerunds: bool = True) -> bool:
     """Whether a multi-word answer starts or ends with a finite verb: a word English uses only as a verb,
     not a participle ("active listening", "continued bleeding" are noun phrases) and not an infinitive
     ("ability to adapt")."""
     if len(words) < 2:
         return False
     first, last = words[0], words[-1]
-    gerund = first.endswith("ing") and parts_of_speech(first) == "v"  # "[using services] from": a verb phrase
+    # "[using services] from": a verb phrase; but "is about [shaping the plant]" asks the complement whole
+    gerund = gerunds and first.endswith("ing") and parts_of_speech(first) == "v"
     return gerund or _finite_verb(first) or (_finite_verb(last) and words[-2] != "to")
 
 
