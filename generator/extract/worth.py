@@ -55,8 +55,9 @@ _LABEL = re.compile(
 _WORD = re.compile(r"[A-Za-z0-9][\w'’.+#/-]*")
 # Words authors put before a colon to flag a line, not terms the line defines.
 _LABEL_WORDS = frozenset(
-    "rule note tip hint example important warning caution remember summary reminder key point "
-    "exam tip pro tip note well nb answer solution explanation".split(" ")
+    "rule note tip hint example important warning caution remember summary reminder answer solution "
+    "explanation limitation limitations advantage advantages disadvantage disadvantages benefit benefits "
+    "drawback drawbacks pros cons caveat gotcha purpose goal result outcome problem info update status".split()
 ) | frozenset(("key point", "exam tip", "pro tip", "note well", "golden rule", "rule of thumb"))
 _CODEISH = re.compile(r"[_=/\\.:+#@$<>{}\[\]]|\d|[a-z][A-Z]|^-")
 
@@ -112,7 +113,8 @@ def why_unworthy(fact: Fact, doc: Document) -> str:
     if fact.rule == "claim" and _FRAGMENT_OPENER.match(_body(fact)) and not verb_positions(tokens(fact.text)) \
             and not _AUXILIARY.search(fact.text) and not _NOTATION.search(fact.text):
         return "a fragment with no verb: it states nothing"
-    if fact.rule in PROSE_RULES and fact.kind == "cloze" and _SUBJECTLESS.match(fact.text) and fact.rule != "procedure":
+    if fact.rule in PROSE_RULES and fact.kind == "cloze" and fact.rule != "procedure" and (
+            _SUBJECTLESS.match(fact.text) or _opens_on_predicate(fact.text)):
         return "no subject: the clause opens with its verb"
     if fact.rule == "enumeration" and fact.kind == "cloze" and any(_in_parentheses(fact.text, g.start) for g in fact.gaps):
         return "the gap is in an aside, not the claim"
@@ -143,6 +145,20 @@ _SUBJECTLESS = re.compile(
 _FRAGMENT_OPENER = re.compile(r"^(?:as|for|when|if|while|to|with|by|in|on|at|from|of|since|because|after|before|"
                               r"during|without|through|via)\b", re.I)
 _NOTATION = re.compile(r"[=→:]")
+
+
+_PREDICATE_NEXT = frozenset("to by for with as in on from into when if only via through".split())
+
+
+def _opens_on_predicate(text: str) -> bool:
+    """Whether a clause opens on a verb with no subject before it: "Shaped to provide airspace for ...",
+    "Varies by region" (a note's fragment whose subject is the heading, not on the card)."""
+    words = text.split(None, 2)
+    if len(words) < 2 or "," in " ".join(text.split()[:6]):
+        return False  # "Compared with X, Y is ...": an opener, the subject follows
+    first, second = words[0].lower().strip("*_"), words[1].lower()
+    inflected = first.endswith("ed") or (first.endswith("s") and not first.endswith("ss"))
+    return inflected and second in _PREDICATE_NEXT and "v" in parts_of_speech(first) and "n" not in parts_of_speech(first)
 
 
 def _body(fact: Fact) -> str:
