@@ -12,7 +12,7 @@ import re
 
 from ..model import Document, Fact
 from ..text import content_words
-from .phrases import chunks, split_clause, verb_positions
+from .phrases import chunks, main_clause_start, split_clause, verb_positions
 from .prose import prose_sentences
 from .lexicon import parts_of_speech
 from .util import cloze_spans, good_answer
@@ -58,7 +58,8 @@ def enumeration(doc: Document) -> list[Fact]:
     for sent in prose_sentences(doc):
         if sent.lead and sent.block.kind == "list_item":
             continue  # an item of a named list is one element, not a list of its own
-        spans = items(sent.text)
+        opener = main_clause_start(sent.text)  # "If using the same prep table, ...": the opener is no item
+        spans = [sp for sp in items(sent.text) if sp[0] >= opener]
         if len(spans) < 3 or len(spans) > MAX_SERIES or _OPEN_ENDED.search(sent.text) or _actions(sent.text, spans):
             continue
         card, at = sent.card()

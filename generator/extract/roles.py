@@ -272,6 +272,8 @@ def _whole_block_role(block: Block, headings: set[str]) -> str:
             return "page furniture: table of contents"
     if block.kind == "list_item" and normalize(_strip_number(text)) in headings and len(text.split()) <= 8:
         return "page furniture: table of contents"
+    if block.kind in ("list_item", "paragraph") and len(text.split()) <= 25 and _IDENTIFIER_ENTRY.match(text):
+        return "an entry of a reference list (an identifier and its title), not a fact"
     if block.kind == "list_item" and _ANCHOR_ITEM.match(block.markup):
         return "page furniture: table of contents"  # "[Speed Limits](#speed-limits)": a link within the page
     if len(block.sentences) <= 1:
@@ -279,6 +281,8 @@ def _whole_block_role(block: Block, headings: set[str]) -> str:
     return ""
 
 
+# "CWE-22 Improper Limitation of a Pathname ...", "CVE-2021-44228 ...", "RFC 1918 ...": a catalogue's entry.
+_IDENTIFIER_ENTRY = re.compile(r"^\s*(?:\[)?[A-Z]{2,6}[- ]\d+(?:[-:.]\d+)*\b(?:\])?(?:\([^)]*\))?\s*[:–—-]?\s+[A-Z]")
 _ANCHOR_ITEM = re.compile(r"^\s*\[[^\]\n]{1,120}\]\(#[^)\s]*\)\s*$")
 _NUMBER_PREFIX = re.compile(r"^\s*(?:\d+(?:\.\d+)*[.)]?|[-*•])\s+")
 

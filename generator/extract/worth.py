@@ -113,6 +113,8 @@ def why_unworthy(fact: Fact, doc: Document) -> str:
     if fact.rule == "claim" and _FRAGMENT_OPENER.match(_body(fact)) and not verb_positions(tokens(fact.text)) \
             and not _AUXILIARY.search(fact.text) and not _NOTATION.search(fact.text):
         return "a fragment with no verb: it states nothing"
+    if fact.rule in PROSE_RULES and _CUT_OFF.search(fact.text.rstrip()):
+        return "a sentence cut off mid-way (it ends on \"the\", \"if\", \"of\" ...)"
     if fact.rule in PROSE_RULES and fact.kind == "cloze" and fact.rule != "procedure" and (
             _SUBJECTLESS.match(fact.text) or _opens_on_predicate(fact.text)):
         return "no subject: the clause opens with its verb"
@@ -147,6 +149,7 @@ _FRAGMENT_OPENER = re.compile(r"^(?:as|for|when|if|while|to|with|by|in|on|at|fro
 _NOTATION = re.compile(r"[=→:]")
 
 
+_CUT_OFF = re.compile(r"\b(?:the|a|an|of|if|and|or|with|by|from)\.?$", re.I)  # not "that", "in": "less than that", "log in"
 _PREDICATE_NEXT = frozenset("to by for with as in on from into when if only via through".split())
 
 
