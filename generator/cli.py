@@ -8,13 +8,24 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import List, Optional
 
 import typer
 
-from .cliutil import (DEFAULT_SOURCE, _check_out_dir, _cores, _deck_warnings, _json_file, _print_file,  # noqa: F401
-                      _ProgressBar, _remove_stale, _settings, _sources, fail, one_line, report)
-
+from .cliutil import (
+    DEFAULT_SOURCE,
+    _check_out_dir,
+    _cores,
+    _deck_warnings,
+    _json_file,
+    _print_file,
+    _ProgressBar,
+    _remove_stale,
+    _settings,
+    _sources,
+    fail,
+    one_line,
+    report,
+)
 
 # Plain help (no rich markup): every Typer version we support then prints defaults the same way, and flags
 # without a `<bool>` type.
@@ -48,11 +59,11 @@ DEFAULT_WAIT = 300  # seconds a build waits for another one writing to the same 
 
 @app.command("build")
 def build_cmd(
-    paths: Optional[List[Path]] = typer.Argument(None, metavar="PATHS", show_default=False, help=PATHS_HELP),
+    paths: list[Path] | None = typer.Argument(None, metavar="PATHS", show_default=False, help=PATHS_HELP),
     out: Path = typer.Option(DEFAULT_OUT, "-o", "--out", help="Folder for the .apkg decks and the lock file."),
-    json_path: Optional[Path] = typer.Option(None, "--json",
-                                             help="Also write the cards JSON to this file (- : to standard output, "
-                                                  "and nothing else there)."),
+    json_path: Path | None = typer.Option(None, "--json",
+                                          help="Also write the cards JSON to this file (- : to standard output, "
+                                               "and nothing else there)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print errors only."),
     jobs: int = typer.Option(0, "--jobs", "-j", min=0, show_default=False,
                              help="Worker processes for new or changed articles [default: number of cores]."),
@@ -110,7 +121,7 @@ def build_cmd(
 
 @app.command("plan")
 def plan_cmd(
-    paths: Optional[List[Path]] = typer.Argument(None, metavar="PATHS", show_default=False, help=PATHS_HELP),
+    paths: list[Path] | None = typer.Argument(None, metavar="PATHS", show_default=False, help=PATHS_HELP),
     out: Path = typer.Option(DEFAULT_OUT, "-o", "--out", help="Folder whose lock file the build is compared with."),
     as_json: bool = typer.Option(False, "--json", help="Print the plan as JSON (schema certdeck.plan/1)."),
 ) -> None:
@@ -147,7 +158,7 @@ _ADD_HELP = (
 
 @app.command("add", help=_ADD_HELP)
 def add_cmd(
-    sources: List[str] = typer.Argument(..., help="Saved web pages (.html, .htm), URLs, PDFs or Word .docx files."),
+    sources: list[str] = typer.Argument(..., help="Saved web pages (.html, .htm), URLs, PDFs or Word .docx files."),
     folder: Path = typer.Option(DEFAULT_SOURCE, "-d", "--dir", help="Source folder the articles are written to."),
     force: bool = typer.Option(False, "--force", help="Replace an article of the same name."),
     timeout: int = typer.Option(30, "--timeout", min=1, help="Seconds a URL may take to download."),
@@ -180,7 +191,7 @@ def add_cmd(
 
 @app.command("lint")
 def lint_cmd(
-    paths: Optional[List[Path]] = typer.Argument(None, metavar="PATHS", show_default=False, help=PATHS_HELP),
+    paths: list[Path] | None = typer.Argument(None, metavar="PATHS", show_default=False, help=PATHS_HELP),
     strict: bool = typer.Option(False, "--strict", help="Exit non-zero when any card breaks a rule."),
 ) -> None:
     """Report each note whose cards break a card-quality rule, with the rule and the source line."""
@@ -253,7 +264,7 @@ def _quoted(text: str) -> str:
 
 @app.command("preview")
 def preview_cmd(
-    paths: Optional[List[Path]] = typer.Argument(None, metavar="PATHS", show_default=False, help=PATHS_HELP),
+    paths: list[Path] | None = typer.Argument(None, metavar="PATHS", show_default=False, help=PATHS_HELP),
     out: Path = typer.Option(Path("preview.html"), "-o", "--out", help="The HTML page to write."),
     renderer: str = typer.Option("auto", "--renderer",
                                  help="auto (anki if installed), anki, or builtin (our copy of the templates)."),
@@ -296,13 +307,13 @@ def preview_cmd(
 
 @app.command("push")
 def push_cmd(
-    paths: Optional[List[Path]] = typer.Argument(None, metavar="PATHS", show_default=False, help=PATHS_HELP),
+    paths: list[Path] | None = typer.Argument(None, metavar="PATHS", show_default=False, help=PATHS_HELP),
     out: Path = typer.Option(DEFAULT_OUT, "-o", "--out", help="Folder for the .apkg decks and the lock file."),
-    url: Optional[str] = typer.Option(None, "--url", show_default=False,
-                                      help="AnkiConnect's address [default: $ANKICONNECT_URL or "
-                                           "http://127.0.0.1:8765]."),
-    key: Optional[str] = typer.Option(None, "--key", show_default=False,
-                                      help="AnkiConnect's API key, if it has one [default: $ANKICONNECT_KEY]."),
+    url: str | None = typer.Option(None, "--url", show_default=False,
+                                   help="AnkiConnect's address [default: $ANKICONNECT_URL or "
+                                        "http://127.0.0.1:8765]."),
+    key: str | None = typer.Option(None, "--key", show_default=False,
+                                   help="AnkiConnect's API key, if it has one [default: $ANKICONNECT_KEY]."),
     delete_retired: bool = typer.Option(False, "--delete-retired",
                                         help="Delete retired notes from Anki instead of suspending their cards."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print errors only."),

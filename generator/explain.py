@@ -9,9 +9,9 @@ or no card at all. Pure: the CLI prints.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
 
 from .config import Settings
 from .errors import GeneratorError

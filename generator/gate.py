@@ -2,7 +2,7 @@
 asked twice. It runs on notes (their cards as a learner sees them), after selection and note making."""
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from .extract.trace import record_fact
 from .lint import card_problems, duplicate_keys

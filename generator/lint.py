@@ -31,9 +31,9 @@ class the project's evaluator counts has a rule here (its name in brackets where
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
 
 from .config import Settings
 from .errors import GeneratorError

@@ -15,10 +15,10 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Mapping
-from json.encoder import encode_basestring
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Sequence
+from json.encoder import encode_basestring
+from typing import Any
 
 from .errors import GeneratorError
 from .export import note_to_json
@@ -348,7 +348,7 @@ def _load_document(text: str) -> dict[str, LockEntry]:
     entries = []
     for lock_id, v, path in items:
         snapshot = v.get("note")
-        if snapshot is not None and not (isinstance(snapshot, dict) and _SNAPSHOT_KEYS <= snapshot.keys()):
+        if snapshot is not None and not (isinstance(snapshot, dict) and snapshot.keys() >= _SNAPSHOT_KEYS):
             raise TypeError(f"{lock_id!r}: note lacks {sorted(_SNAPSHOT_KEYS - set(snapshot or ()))}")
         content = json.dumps(snapshot, ensure_ascii=False, separators=(", ", ": ")).encode("utf-8", "surrogatepass") \
             if snapshot is not None else None

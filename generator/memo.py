@@ -8,8 +8,9 @@ of thousands of sentences held after a few hundred articles, and is no slower. W
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 _CLEARS: list[Callable[[], None]] = []

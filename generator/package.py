@@ -22,10 +22,11 @@ import sqlite3
 import sys
 import tempfile
 import zipfile
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping, Sequence
+from typing import Any
 
 from . import templates
 from .ids import stable_id

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Mapping
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import PurePath
-from typing import Any, Mapping
+from typing import Any
 
 from .errors import GeneratorError
 from .memo import on_forget

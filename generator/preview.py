@@ -17,10 +17,11 @@ import html
 import mimetypes
 import re
 import tempfile
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
-from typing import Literal, Mapping, Sequence
+from typing import Literal
 
 from . import templates
 from .model import Note

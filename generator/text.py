@@ -4,9 +4,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from itertools import filterfalse
-from typing import Iterable, Iterator, NamedTuple
+from typing import NamedTuple
 
 from .memo import article_cache
 

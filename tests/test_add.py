@@ -5,9 +5,9 @@ import base64
 import datetime
 import threading
 import time
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from typer.testing import CliRunner
@@ -25,7 +25,7 @@ class _Site(BaseHTTPRequestHandler):
     page = seed_in_theme().encode("utf-8")
     logins: list[str] = []
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server's name
+    def do_GET(self) -> None:
         self.logins.append(self.headers.get("Authorization", ""))
         if self.path == "/post":
             self._send(self.page)

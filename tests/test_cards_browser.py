@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 import re
 import shutil
-from pathlib import Path
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -20,8 +20,18 @@ from typer.testing import CliRunner
 from generator.cli import app
 from generator.templates import CSS
 from tests.ankiutil import collection, import_package, rendered_cards
-from tests.browser import ARTIFACTS, ROOT, DESKTOP, MEASURE_JS, PHONE, card_page, chromium, require_browser, \
-    screenshot, set_viewport
+from tests.browser import (
+    ARTIFACTS,
+    DESKTOP,
+    MEASURE_JS,
+    PHONE,
+    ROOT,
+    card_page,
+    chromium,
+    require_browser,
+    screenshot,
+    set_viewport,
+)
 from tests.cardutil import write_showcase
 
 SEED_DECK = "Medi-Cal_Peer_Support_Specialist__Empathy.apkg"

@@ -13,8 +13,21 @@ from typer.testing import CliRunner
 from generator.cli import app
 from generator.convert import article_text, convert, find_license
 
-from .convertutil import (CHROMIUM, HANDOUT_FOOTER, HANDOUT_HEADER, SEED, STUDY, STUDY_MUST_HAVE, STUDY_TITLE,
-                          draw_columns, draw_handout, needs_converters, print_pdf, seed_in_theme, write_docx)
+from .convertutil import (
+    CHROMIUM,
+    HANDOUT_FOOTER,
+    HANDOUT_HEADER,
+    SEED,
+    STUDY,
+    STUDY_MUST_HAVE,
+    STUDY_TITLE,
+    draw_columns,
+    draw_handout,
+    needs_converters,
+    print_pdf,
+    seed_in_theme,
+    write_docx,
+)
 
 pytestmark = needs_converters
 SEED_TITLE = "Why Empathy is Crucial for Peer Support Specialists"

@@ -14,8 +14,7 @@ import pytest
 
 from generator.config import Settings
 from generator.export import note_to_json
-from generator.pipeline import parse_source
-from generator.pipeline import notes_for
+from generator.pipeline import notes_for, parse_source
 from generator.read import read_source
 
 GOLDEN = Path(__file__).parent / "golden"

@@ -106,7 +106,7 @@ HOSTILE_FIELDS = ['<script>alert(1)</script>x', '<img src="x.png" onerror="alert
                   'Plays [sound:evil.mp3] on open']
 
 
-def _retire_with(tmp_path: Path, edit: "callable") -> tuple[int, list[str], Path]:
+def _retire_with(tmp_path: Path, edit: callable) -> tuple[int, list[str], Path]:
     """Build TWO, edit the lock entry of the nucleus note, drop that sentence (the note retires and is packaged
     from the lock), build again; returns (status, stderr lines, cards JSON)."""
     art, out, cards = tmp_path / "a.md", tmp_path / "out", tmp_path / "c.json"

@@ -150,7 +150,7 @@ def _articles(folder: Path, prefix: str, count: int) -> None:
             f"A {prefix}{n}-body is an organelle that stores {n + 11} kinds of enzymes.\n", encoding="utf-8")
 
 
-def _certdeck(*args: str) -> "subprocess.Popen[str]":
+def _certdeck(*args: str) -> subprocess.Popen[str]:
     return subprocess.Popen([sys.executable, "-m", "generator", *args], text=True, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, env={**os.environ, "SOURCE_DATE_EPOCH": str(T1)})
 

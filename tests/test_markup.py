@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import re
 
-from generator.config import Settings
-from generator.parse import parse_markdown
 from generator.pipeline import build_cards
 
 

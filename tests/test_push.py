@@ -77,8 +77,8 @@ def test_first_push_adds_every_note_with_its_guid_and_leaves_no_package(project:
     guids = package_guids(project / "out" / APKG)
     assert f"anki: {len(guids)} added, 0 updated, 0 unchanged, 0 suspended" in out
     assert stand_in.log[:3] == ["version", "findNotes", "getMediaDirPath"]  # empty: no notesInfo
-    assert ["storeMediaFile", "importPackage", "deleteMediaFile"] == \
-        [a for a in stand_in.log if a in ("storeMediaFile", "importPackage", "deleteMediaFile")]
+    assert [a for a in stand_in.log if a in ("storeMediaFile", "importPackage", "deleteMediaFile")] == \
+        ["storeMediaFile", "importPackage", "deleteMediaFile"]
     with collection(project / "anki") as col:
         assert {col.get_note(n).guid for n in col.find_notes("")} == guids
         assert {col.decks.name(col.get_card(c).did) for c in col.find_cards("")} == {DECK}
@@ -255,7 +255,7 @@ def test_something_else_on_the_port(project: Path, status: int, body: bytes, mes
     from http.server import BaseHTTPRequestHandler, HTTPServer
 
     class Page(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             self.rfile.read(int(self.headers.get("Content-Length", 0)))
             self.send_response(status)
             self.send_header("Content-Length", str(len(body)))

@@ -20,44 +20,44 @@ from hypothesis import strategies as st
 import generator.extract  # noqa: F401  (loads the rule modules the package's names shadow)
 from generator.extract.prose import prose_sentences
 from generator.extract.spans import (
+    _EQUALS,
     _JOINERS,
+    _NEITHER_NOR,
+    _NOT_EVERY,
     _OBJECT_START,
+    _PASSIVE_PURPOSE,
     _PREPOSITIONS_OR_DETERMINERS,
+    _SUBORDINATOR,
     _TOKEN,
     AUXILIARIES,
     COPULAS,
     DETERMINERS,
+    EVALUATIVE,
     LEADING_PRONOUNS,
     MODALS,
     PREPOSITIONS,
     VERBS,
-    Token,
-    _is_adverb,
-    _tokens,
-    _verb_positions,
-    _chunks,
-    is_function_word,
-    nounish,
-    EVALUATIVE,
     DocStats,
     Span,
+    Token,
     _bare_subject,
+    _chunks,
     _complement,
     _copula_after_modals,
-    _EQUALS,
     _in_parentheses,
-    _NEITHER_NOR,
-    _NOT_EVERY,
-    _PASSIVE_PURPOSE,
+    _is_adverb,
     _salience,
-    _SUBORDINATOR,
+    _tokens,
     _verb_phrase,
+    _verb_positions,
     _whole_phrase,
     chunks,
     emphasis_spans,
     good_span,
+    is_function_word,
     iter_gaps,
     main_clause_start,
+    nounish,
     number_spans,
     rank_gaps,
     split_clause,
@@ -265,7 +265,7 @@ def reference_rank_gaps(
         if m_not:
             found.append(Span(m_not.start(1), m_not.end(1), "subject", 3.6))
         vp = _verb_phrase(text, clause.verb_start)
-        if vp and not pred[:1] or vp and pred and pred[0].start > vp.end:
+        if (vp and not pred[:1]) or (vp and pred and pred[0].start > vp.end):
             found.append(vp)
         predicate = text[clause.verb_start :].split(None, 1)
         complement = predicate[1] if len(predicate) > 1 else ""
@@ -588,7 +588,15 @@ REFERENCE_NUMBER = re.compile(
 
 def reference_number_spans(text: str) -> tuple[Span, ...]:
     from generator.extract.spans import (
-        _COMPARATIVE, _DATE, _DECADE, _DIGITS, _NUMBER_HINT, _QUALIFIER_WORDS, _WORD_NUMBER, _YEAR, _no_overlap,
+        _COMPARATIVE,
+        _DATE,
+        _DECADE,
+        _DIGITS,
+        _NUMBER_HINT,
+        _QUALIFIER_WORDS,
+        _WORD_NUMBER,
+        _YEAR,
+        _no_overlap,
     )
 
     if not _NUMBER_HINT.pattern.search(text):
@@ -649,7 +657,7 @@ QUANTITY_PIECES = st.sampled_from(
 @settings(max_examples=600)
 @given(st.lists(QUANTITY_PIECES, max_size=10).map("".join))
 def test_quantities_are_as_before_on_made_up_text(text: str) -> None:
-    from generator.extract.spans import _holds_number_hint, _NUMBER_HINT, _number_spans, lowered
+    from generator.extract.spans import _NUMBER_HINT, _holds_number_hint, _number_spans, lowered
 
     assert _holds_number_hint(text, lowered(text)) == bool(_NUMBER_HINT.pattern.search(text))
     assert _number_spans.__wrapped__(text) == reference_number_spans(text)

@@ -78,7 +78,7 @@ def fetch(url: str, timeout: float = TIMEOUT, max_bytes: int = MAX_BYTES) -> Fet
             chunks, size = [], 0
             while True:
                 if time.monotonic() > deadline:
-                    raise socket.timeout()
+                    raise TimeoutError()
                 chunk = response.read1(_CHUNK)  # what has arrived: a slow trickle still meets the deadline
                 if not chunk:
                     break
@@ -91,7 +91,7 @@ def fetch(url: str, timeout: float = TIMEOUT, max_bytes: int = MAX_BYTES) -> Fet
         raise
     except urllib.error.HTTPError as err:
         raise GeneratorError(f"the server answered {err.code} {err.reason}", url) from None
-    except (socket.timeout, TimeoutError):
+    except TimeoutError:
         raise GeneratorError(f"timed out after {timeout:g} s", url) from None
     except urllib.error.URLError as err:
         reason = err.reason

@@ -13,8 +13,9 @@ import io
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 from ..errors import GeneratorError
 from . import Converted, tidy_markdown

@@ -7,7 +7,8 @@ by horizontal overlap.
 """
 from __future__ import annotations
 
-from typing import Any, Iterator, Union
+from collections.abc import Iterator
+from typing import Any, Union
 
 SPAN = 0.55  # a box wider than this share of the page's text area runs across the columns
 ROW_TOLERANCE = 3.0  # points: boxes whose tops are this close sit on one table row

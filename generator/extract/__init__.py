@@ -5,7 +5,7 @@ RULES is ordered data: adding a rule is one module plus one entry here. Structur
 """
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 from ..model import Block, Document, Fact
 from .claim import claim

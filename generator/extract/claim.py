@@ -10,8 +10,8 @@ instruction, or else the span `spans.rank_gaps` prefers.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from itertools import chain
-from typing import Iterator
 
 from ..model import Document, Fact
 from ..text import content_stems, content_words

@@ -308,13 +308,13 @@ def _ask_item(item: str, lead: str) -> str:
 
 def _is_query(question: str) -> bool:
     words = question.split()
-    return len(words) > 3 and words[:3] == ["How", "do", "you"] and words[3] in QUERY_VERBS or \
+    return (len(words) > 3 and words[:3] == ["How", "do", "you"] and words[3] in QUERY_VERBS) or \
         question.lower().startswith(("how do you list", "which command shows", "which command lists"))
 
 
 def _lower_first(s: str) -> str:
     first = s.split()[0]
-    return s if first.isupper() and len(first) > 1 or any(c.isupper() for c in first[1:]) else s[0].lower() + s[1:]
+    return s if (first.isupper() and len(first) > 1) or any(c.isupper() for c in first[1:]) else s[0].lower() + s[1:]
 
 
 def _short(cmd: str) -> str:

@@ -19,8 +19,8 @@ import re
 from ..model import Block, Document, Fact
 from ..text import STOP_WORDS, stem_set
 from .roles import block_role, sentence_role
-from .structure import groups_of_blocks, memo_by_identity
 from .spans import GENERIC, VERBS, is_function_word, nounish, tokens, verb_positions
+from .structure import groups_of_blocks, memo_by_identity
 
 # Rules that read running prose: their answer must hold something specific to recall.
 PROSE_RULES = frozenset({"claim", "cause", "contrast", "procedure", "number", "enumeration"})
@@ -364,7 +364,7 @@ def _specific(answer: str) -> bool:
     words = _WORD.findall(answer)
     for word in words:
         low = word.lower()
-        if _vague(low) or low in GENERIC or is_function_word(low) or len(low) < 3 and not _CODEISH.search(word):
+        if _vague(low) or low in GENERIC or is_function_word(low) or (len(low) < 3 and not _CODEISH.search(word)):
             continue
         return True
     return False
