@@ -67,7 +67,8 @@ def build_cmd(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print errors only."),
     jobs: int = typer.Option(0, "--jobs", "-j", min=0, show_default=False,
                              help="Worker processes for new or changed articles [default: number of cores]."),
-    no_cache: bool = typer.Option(False, "--no-cache", help="Build every article afresh, ignoring OUT_DIR/.certdeck-cache."),
+    no_cache: bool = typer.Option(False, "--no-cache",
+                                  help="Build every article afresh, ignoring OUT_DIR/.certdeck-cache."),
     wait: int = typer.Option(DEFAULT_WAIT, "--wait", min=0, metavar="SECONDS",
                              help="How long to wait for another build writing to OUT_DIR before giving up."),
 ) -> None:
@@ -180,8 +181,8 @@ def add_cmd(
             from .convert.fetch import split_credentials
 
             detail = " ".join(str(err).split())[:200]
-            typer.echo(f"error: {one_line(split_credentials(source)[0])}: internal error ({type(err).__name__}: {one_line(detail)}); "
-                       "please report it", err=True)
+            typer.echo(f"error: {one_line(split_credentials(source)[0])}: internal error "
+                       f"({type(err).__name__}: {one_line(detail)}); please report it", err=True)
             failed = True
             continue
         typer.echo(f"{one_line(added.source)} -> {one_line(str(added.path))} ({added.title!r}, {added.words} words)")

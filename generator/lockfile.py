@@ -167,7 +167,8 @@ def snapshot_json(note: Note) -> str:
         if encoded_name is None:
             encoded_name = memo[name] = enc(name)
         fields.append(f"{encoded_name}: {encoded}")
-    cards = ", ".join(f'{{"ord": {int(c.ord)}, "prompt": {enc(c.prompt)}, "answers": [{", ".join(map(enc, c.answers))}]}}'
+    cards = ", ".join(f'{{"ord": {int(c.ord)}, "prompt": {enc(c.prompt)}, '
+                      f'"answers": [{", ".join(map(enc, c.answers))}]}}'
                       for c in note.cards)
     head, before_line, before_sentence = frame
     return (f'{head}{", ".join(fields)}}}, "cards": [{cards}{before_line}{int(src.line)}{before_sentence}'
@@ -424,9 +425,9 @@ def lock_chunks(lock: Mapping[str, LockEntry] | Iterable[LockEntry],
 
     The sections are sorted by article path; in each, the live notes sorted by lock id, then the retired
     ones. `carried`: article path -> the live lines of its section as an earlier lock had them (joined by
-    ",\n", a bytes-like object), copied as they are; `lock` then holds no live entry of that article. `stats`, if given, gets each section's count
-    and digest of live lines (what a later build needs to know a section again). `styles`: note type ->
-    (CSS hash, mod), written on the first line before the articles.
+    ",\n", a bytes-like object), copied as they are; `lock` then holds no live entry of that article.
+    `stats`, if given, gets each section's count and digest of live lines (what a later build needs to know
+    a section again). `styles`: note type -> (CSS hash, mod), written on the first line before the articles.
     """
     by_path: dict[str, list[LockEntry]] = {}
     for entry in lock.values() if isinstance(lock, Mapping) else lock:

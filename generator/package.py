@@ -284,7 +284,7 @@ def _batch_classes() -> tuple[type, type]:
                 finally:
                     conn.close()
                 names = getattr(self, "media_names", None) or [os.path.basename(str(p)) for p in self.media_files]
-                _zip_package(file, db_path, list(zip(names, self.media_files)), stamp)
+                _zip_package(file, db_path, list(zip(names, self.media_files, strict=True)), stamp)
             finally:
                 os.unlink(db_path)
 

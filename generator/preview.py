@@ -175,7 +175,8 @@ def _encode_attribute(value: str) -> str:
 
 _PAGE_CSS = """
 * { box-sizing: border-box; }
-body { margin: 0; overflow-wrap: anywhere; font: 16px/1.45 -apple-system, "Segoe UI", Roboto, "Noto Sans", Arial, sans-serif;
+body { margin: 0; overflow-wrap: anywhere;
+  font: 16px/1.45 -apple-system, "Segoe UI", Roboto, "Noto Sans", Arial, sans-serif;
   color: #1f2328; background: #eef1f4; }
 .pv-toggle { position: absolute; opacity: 0; pointer-events: none; }
 header { background: #24292f; color: #fff; padding: 10px 14px; }

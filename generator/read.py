@@ -293,7 +293,7 @@ def _tags(value: Any) -> tuple[list[str], str]:
     if isinstance(value, list):
         out = [_scalar_text(v) for v in value]
         if any(t is None for t in out):
-            return [], "a list holding " + next(_kind(v) for v, t in zip(value, out) if t is None)
+            return [], "a list holding " + next(_kind(v) for v, t in zip(value, out, strict=True) if t is None)
         return [t for t in out if t and t.strip()], ""
     scalar = _scalar_text(value)
     if scalar is not None:

@@ -145,8 +145,8 @@ def _own_url(tree: Any, data: bytes) -> str:
 
 def _license(tree: Any) -> str:
     """A Creative Commons license the page states: rel=license links, license meta, or its footer text."""
-    stated = [*tree.xpath('//*[@rel="license"]/@href'), *tree.xpath('//meta[@name="license" or '
-                                                                     '@name="dc.rights" or @name="DC.rights"]/@content')]
+    stated = [*tree.xpath('//*[@rel="license"]/@href'),
+              *tree.xpath('//meta[@name="license" or @name="dc.rights" or @name="DC.rights"]/@content')]
     found = find_license(" ".join(stated))
     if found:
         return found

@@ -22,8 +22,8 @@ from . import Converted, tidy_markdown
 from .pdf_layout import reading_order
 
 EDGE = 0.1  # share of the page height at the top and at the bottom where running heads and feet live
-HEADING_RATIO = 1.15
-SMALL_PRINT = 0.9  # a line at a page edge this much smaller than the body text is a running head or foot  # a line this much larger than the body text is a heading
+HEADING_RATIO = 1.15  # a line this much larger than the body text is a heading
+SMALL_PRINT = 0.9  # a line at a page edge this much smaller than the body text is a running head or foot
 _PAGE_NUMBER = re.compile(r"^(?:page\s+)?[-–—(]?\s*\d{1,4}\s*[-–—)]?(?:\s*(?:/|of)\s*\d{1,4})?$", re.I)
 _BULLET = re.compile(r"^\s*([•◦▪▫‣⁃●○■□–\-*·])\s+")
 _NUMBERED = re.compile(r"^\s*(\d{1,3})[.)]\s+")

@@ -8,12 +8,12 @@ by horizontal overlap.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any, Union
+from typing import Any
 
 SPAN = 0.55  # a box wider than this share of the page's text area runs across the columns
 ROW_TOLERANCE = 3.0  # points: boxes whose tops are this close sit on one table row
 
-Item = Union[tuple[str, Any], tuple[str, list[list[Any]]]]  # ("text", box) or ("table", rows of boxes)
+Item = tuple[str, Any] | tuple[str, list[list[Any]]]  # ("text", box) or ("table", rows of boxes)
 
 
 def reading_order(boxes: list[Any]) -> list[Item]:

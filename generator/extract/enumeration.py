@@ -95,7 +95,8 @@ def items(text: str) -> list[tuple[int, int]]:
         got = _series_items(text, series, series_start)
         if got:
             return got
-    bare = None if candidates or text.count(",") < 2 else _BARE_SERIES.search(text)  # "rings, watches, belts" has no "and"
+    # "rings, watches, belts" has no "and"
+    bare = None if candidates or text.count(",") < 2 else _BARE_SERIES.search(text)
     if not bare:
         return []
     out_bare = []
@@ -126,7 +127,7 @@ def _candidate_series(text: str) -> list[tuple[str, int]]:
     verbish = [
         any(w.split()[0].lower() in VERBS for w in re.split(r",\s*(?:and|or)?\s*", c) if w.split()) for c, _ in out
     ]
-    return [c for c, v in zip(out, verbish) if not v] + [c for c, v in zip(out, verbish) if v]
+    return [c for c, v in zip(out, verbish, strict=True) if not v] + [c for c, v in zip(out, verbish, strict=True) if v]
 
 
 def _series_items(text: str, series: str, series_start: int) -> list[tuple[int, int]]:

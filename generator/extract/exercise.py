@@ -133,7 +133,7 @@ def _facts(steps: dict[tuple[tuple[str, ...], str], list[tuple[str, Block]]]) ->
 def _naming_the_task(question: str, cmds: list[tuple[str, Block]]) -> list[tuple[str, Block]]:
     """The lines of a long script whose program or options share a word with the task ("change the tuning
     profile" names `tuned-adm profile virtual-guest`, not `dnf install tuned`)."""
-    words = {w for w in re.findall(r"[a-z]{4,}", question.lower())} - {"with", "that", "this", "from", "into"}
+    words = set(re.findall(r"[a-z]{4,}", question.lower())) - {"with", "that", "this", "from", "into"}
 
     def names(cmd: str) -> bool:  # "time zone" names `timedatectl set-timezone`: a word opens or ends one of its
         own = re.findall(r"[a-z]{4,}", " ".join(cmd.split()[:3]).lower())

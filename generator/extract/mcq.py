@@ -22,9 +22,10 @@ from .util import cloze_spans, question
 
 SCORE = 0.85
 MIN_OPTIONS = 3
-_OPTION = re.compile(r"^\s*(?:[-*+]\s+)?(?:\[[ xX]\]\s*)?(?:[✅✔☑✓]\s*)?\(?(?P<letter>[A-Ha-h])(?:[).:]|\s+[-–])\s+(?P<text>\S.*)$")
-_OPTION_A = re.compile(r"^[ \t]*(?:[-*+][ \t]+)?(?:\[[ xX]\][ \t]*)?(?:[✅✔☑✓][ \t]*)?(?:\*\*)?\(?[Aa](?:[).:]|[ \t]+[-–])[ \t]",
-                       re.M)
+_OPTION = re.compile(r"^\s*(?:[-*+]\s+)?(?:\[[ xX]\]\s*)?(?:[✅✔☑✓]\s*)?"
+                     r"\(?(?P<letter>[A-Ha-h])(?:[).:]|\s+[-–])\s+(?P<text>\S.*)$")
+_OPTION_A = re.compile(r"^[ \t]*(?:[-*+][ \t]+)?(?:\[[ xX]\][ \t]*)?(?:[✅✔☑✓][ \t]*)?"
+                       r"(?:\*\*)?\(?[Aa](?:[).:]|[ \t]+[-–])[ \t]", re.M)
 _ANSWER = re.compile(
     r"^\W*(?:the\s+)?(?:correct\s+|right\s+)?(?:answer|ans|solution|key)\s*(?:is)?\s*[:\-–—=]?\s*\**\s*"
     r"\(?(?P<letter>[A-Ha-h])\b(?![a-z'’])",

@@ -189,7 +189,7 @@ def _prose(blocks: tuple[Block, ...], title: str) -> tuple[ProseSentence, ...]:
                     continue  # a teaser's "Understanding X is key": the title again, in other words
             rhetoric = bool(RHETORIC_SCAN.search(raw)) and not raw.rstrip().endswith("?")
             if len(raw.split()) > MAX_WORDS or (rhetoric and not _LEAD_IN_COLON.search(raw)):
-                record_drop(sent.line, raw, "filter", "rhetoric (a question or aside to the reader)" if rhetoric else "longer than %d words (a run-on or a pasted table)" % MAX_WORDS)  # noqa: E501
+                record_drop(sent.line, raw, "filter", "rhetoric (a question or aside to the reader)" if rhetoric else f"longer than {MAX_WORDS} words (a run-on or a pasted table)")  # noqa: E501
                 subjects.append("")
                 continue
             cleaned = clean_sentence(raw)

@@ -84,8 +84,9 @@ _STUDY_TALK = re.compile(
     re.I,
 )
 # "Know the symptoms of ...", "Make sure you understand ...": what to study, not what is true.
-_STUDY_ORDER = re.compile(r"^(?:know|learn|memori[sz]e|revise|study|be (?:familiar|comfortable) with|make sure (?:you|to)|"
-                          r"focus on|don['’]t forget to|be sure to (?:know|review|learn))\b", re.I)
+_STUDY_ORDER = re.compile(r"^(?:know|learn|memori[sz]e|revise|study|be (?:familiar|comfortable) with|"
+                          r"make sure (?:you|to)|focus on|don['’]t forget to|be sure to (?:know|review|learn))\b",
+                          re.I)
 _SHORT_LINE_WORDS = 6
 _EXAMPLE = re.compile(
     r"^(?:in (?:this|that|the following|our|my) (?:example|scenario)|"

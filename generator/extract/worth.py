@@ -26,8 +26,8 @@ from .structure import groups_of_blocks, memo_by_identity
 PROSE_RULES = frozenset({"claim", "cause", "contrast", "procedure", "number", "enumeration"})
 STRUCTURE_RULES = frozenset({"table", "field", "glossary", "list", "component", "markup"})
 STEP_RULES = frozenset({"procedure", "enumeration"})  # "Take out a [glove]" under "Steps in Donning Gloves"
-TERM_RULES = frozenset({"definition", "question-heading"})
-CODE_RULES = frozenset({"exercise", "inline-command"})  # the answer is a command (`dnf remove`), not prose  # the answer is a term: never a vague word
+TERM_RULES = frozenset({"definition", "question-heading"})  # the answer is a term: never a vague word
+CODE_RULES = frozenset({"exercise", "inline-command"})  # the answer is a command (`dnf remove`), not prose
 # Words that say how the author feels about something, or stand for anything: never the thing to recall.
 VAGUE = frozenset(
     "good bad great nice fine little big small lot lots bunch stuff things thing way ways look looks idea "
@@ -99,7 +99,8 @@ def why_unworthy(fact: Fact, doc: Document) -> str:
         return "a fragment with no verb: it states nothing"
     if fact.rule in PROSE_RULES and fact.kind == "cloze" and _SUBJECTLESS.match(fact.text) and fact.rule != "procedure":
         return "no subject: the clause opens with its verb"
-    if fact.rule == "enumeration" and fact.kind == "cloze" and any(_in_parentheses(fact.text, g.start) for g in fact.gaps):
+    if fact.rule == "enumeration" and fact.kind == "cloze" \
+            and any(_in_parentheses(fact.text, g.start) for g in fact.gaps):
         return "the gap is in an aside, not the claim"
     if fact.rule in STEP_RULES and fact.block.section and all(_given_by(a, fact.block.section[-1]) for a in answers):
         return "a step's obvious object: the heading above names it"
@@ -220,7 +221,8 @@ def _bad_prose_gap(fact: Fact, answers: list[str]) -> str:
 
 
 # "ISO 10646", "SP 800-132", "RFC 2119", "[NIST 2017]": a number that names a document.
-_CITED = re.compile(r"(?:\b[A-Z]{2,}(?:/[A-Z]{2,})?(?:\s+(?i:standard|publication|no\.?|number))?|\b(?i:section|clause|article|part|chapter|rfc|appendix))[\s-]*$")
+_CITED = re.compile(r"(?:\b[A-Z]{2,}(?:/[A-Z]{2,})?(?:\s+(?i:standard|publication|no\.?|number))?"
+                    r"|\b(?i:section|clause|article|part|chapter|rfc|appendix))[\s-]*$")
 
 
 def _citation(fact: Fact) -> bool:
