@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime
 import threading
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from typer.testing import CliRunner
@@ -23,7 +25,7 @@ SLUG = "why-empathy-is-crucial-for-peer-support-specialists.md"
 
 class _Site(BaseHTTPRequestHandler):
     page = seed_in_theme().encode("utf-8")
-    logins: list[str] = []
+    logins: ClassVar[list[str]] = []  # shared: http.server makes a handler per request
 
     def do_GET(self) -> None:
         self.logins.append(self.headers.get("Authorization", ""))
@@ -68,10 +70,8 @@ class _Site(BaseHTTPRequestHandler):
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        try:
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             self.wfile.write(body)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
 
     def log_message(self, *args: object) -> None:
         pass

@@ -276,7 +276,8 @@ def test_the_folder_a_browser_saves_beside_a_page_is_not_read(tmp_path: Path) ->
     (src / "empathy.html").write_text(seed_in_theme(), encoding="utf-8")
     (src / "empathy_files" / "ad-frame.html").write_text("<html><body><a href='/'>Buy now</a></body></html>")
     (src / "other_files").mkdir()
-    (src / "other_files" / "notes.md").write_text("# Cells\n\nA ribosome is a molecular machine that builds proteins.\n")
+    (src / "other_files" / "notes.md").write_text(
+        "# Cells\n\nA ribosome is a molecular machine that builds proteins.\n")
     result, notes = build(tmp_path, src)
     assert result.exit_code == 0, result.output
     assert {n["deck"] for n in notes} == {SEED_TITLE, "Cells"}  # no page beside `other_files`: it is read

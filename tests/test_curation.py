@@ -120,6 +120,7 @@ def test_a_broken_curation_file_fails_its_article_but_retires_nothing(root: Path
     (root / "src" / "cells.curation.yaml").write_text("keep:\n  - x\n", encoding="utf-8")
     result = CliRunner().invoke(app, ["build", str(root / "src"), "-o", str(root / "out"), "-q"])
     assert result.exit_code == 1
-    assert result.stderr == f"error: {root / 'src' / 'cells.curation.yaml'}:1: unknown key 'keep' (use reject, pin or edit)\n"
+    assert result.stderr == \
+        f"error: {root / 'src' / 'cells.curation.yaml'}:1: unknown key 'keep' (use reject, pin or edit)\n"
     second = plan_build([root / "src"], Settings(now=1_700_086_400), root / "out")
     assert second.report.counts()["retired"] == 0 and len(first.decks["Cells"]) == 2

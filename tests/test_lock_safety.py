@@ -5,6 +5,7 @@ Decks are imported with the official anki package where the question is what a l
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -295,7 +296,7 @@ def test_a_damaged_lock_keeps_every_entry_that_still_parses(project: Path, damag
     write_build(plan, Path("out"))
     after = lock_in(project / "out")
     assert len(after) == len(before)  # one GUID per note again
-    assert len({g for g in after}) == len(after)
+    assert len(set(after)) == len(after)
     if new == 0:
         assert set(after) == set(before)
 
@@ -363,7 +364,7 @@ def test_a_git_merge_conflict_keeps_every_guid_of_both_sides(tmp_path: Path, mon
     starts = [n for n, line in enumerate(merged.split(b"\n"), 1) if line.startswith(b"<<<<<<<")]
     ends = [n for n, line in enumerate(merged.split(b"\n"), 1) if line.startswith(b">>>>>>>")]
     assert warnings == [f"out/{LOCK_NAME}:{start}: git merge conflict (to line {end}) resolved: every note of both "
-                        "sides kept" for start, end in zip(starts, ends)]
+                        "sides kept" for start, end in zip(starts, ends, strict=True)]
     write_build(plan, Path("out"))
     both = set(lock_in(tmp_path / "ours" / "out")) | set(lock_in(tmp_path / "theirs" / "out"))
     assert both <= set(lock_in(work / "out"))
@@ -432,7 +433,5 @@ def test_a_killed_builds_workers_do_not_hold_the_folder(tmp_path: Path) -> None:
         assert second.communicate(timeout=60)[1] == "" and second.returncode == 0
     finally:
         for pid in workers:
-            try:
+            with contextlib.suppress(OSError):
                 os.kill(int(pid), signal.SIGKILL)
-            except OSError:
-                pass

@@ -219,7 +219,7 @@ def test_errors_are_one_line(project: Path, anki: tuple, tmp_path: Path) -> None
     stand_in, url = anki
 
     def one_error(*args: str) -> str:
-        code, out, err = run("push", "src", "-o", "out", *args)
+        code, _, err = run("push", "src", "-o", "out", *args)
         assert code == 1
         lines = err.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith("error: "), err

@@ -39,11 +39,13 @@ def test_tokens_carry_the_folded_form() -> None:
 RANKED = [
     (
         'In most adults, not every burn will leave a scar.', (), '', '',
-        [('not every burn', 'subject', 3.6), ('scar', 'object', 3.0), ('burn', 'subject', 2.3), ('adults', 'chunk', 1.0)],
+        [('not every burn', 'subject', 3.6), ('scar', 'object', 3.0),
+         ('burn', 'subject', 2.3), ('adults', 'chunk', 1.0)],
     ),
     (
         'Neither ice nor butter is a safe treatment for burns.', (), '', '',
-        [('ice nor butter', 'subject', 3.6), ('safe treatment', 'object', 3.0), ('ice', 'subject', 1.8), ('burns', 'object', 1.55), ('butter', 'chunk', 1.0)],
+        [('ice nor butter', 'subject', 3.6), ('safe treatment', 'object', 3.0), ('ice', 'subject', 1.8),
+         ('burns', 'object', 1.55), ('butter', 'chunk', 1.0)],
     ),
     (
         'Silver sulfadiazine is used to treat deep burns in adults.', (), '', '',
@@ -63,11 +65,13 @@ RANKED = [
     ),
     (
         'Superficial burns (first degree) heal within about 7 days.', (), '', '',
-        [('about 7 days', 'number', 4.0), ('Superficial burns', 'chunk', 2.0), ('heal', 'chunk', 1.5), ('7 days', 'chunk', 1.0), ('degree', 'chunk', 0.0)],
+        [('about 7 days', 'number', 4.0), ('Superficial burns', 'chunk', 2.0), ('heal', 'chunk', 1.5),
+         ('7 days', 'chunk', 1.0), ('degree', 'chunk', 0.0)],
     ),
     (
         'Cool the burn with running water for at least 20 minutes.', ('running water',), '', '',
-        [('running water', 'emphasis', 4.5), ('at least 20 minutes', 'number', 4.0), ('20 minutes', 'object', 2.3), ('burn', 'object', 2.0)],
+        [('running water', 'emphasis', 4.5), ('at least 20 minutes', 'number', 4.0),
+         ('20 minutes', 'object', 2.3), ('burn', 'object', 2.0)],
     ),
     (
         'Active listening is the most important skill of a peer specialist.', (), '', 'Active listening',
@@ -75,7 +79,8 @@ RANKED = [
     ),
     (
         'While the wound heals, the patient may be less able to combat bacteria.', (), 'wound', '',
-        [('less able to combat bacteria', 'complement', 3.1), ('able', 'object', 3.0), ('combat bacteria', 'object', 2.3), ('patient', 'subject', 1.8)],
+        [('less able to combat bacteria', 'complement', 3.1), ('able', 'object', 3.0),
+         ('combat bacteria', 'object', 2.3), ('patient', 'subject', 1.8)],
     ),
     (
         'Studies suggest that early cooling reduces the depth of the injury.', (), '', '',

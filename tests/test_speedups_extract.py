@@ -200,6 +200,7 @@ def test_is_are_substrings_agree_with_the_scan(pieces: list[str]) -> None:
     assert definition._holds_is_are(text) == bool(definition._IS_ARE.search(text)), repr(text)
 
 
-@pytest.mark.parametrize("text", ["x is y", "x are y", "x\tis y", "x is\xa0y", "x\u2028are\u3000y", "x isare y", "is a"])
+@pytest.mark.parametrize("text", ["x is y", "x are y", "x\tis y", "x is\xa0y", "x\u2028are\u3000y", "x isare y",
+                                  "is a"])
 def test_is_are_substrings_on_examples(text: str) -> None:
     assert definition._holds_is_are(text) == bool(definition._IS_ARE.search(text)), repr(text)

@@ -40,7 +40,7 @@ def test_quick_init_keeps_each_data_class_signature_defaults_and_behaviour() -> 
         params = list(inspect.signature(cls).parameters.values())
         ref_params = list(inspect.signature(reference).parameters.values())
         assert [p.name for p in params] == [p.name for p in ref_params] == [f.name for f in dataclasses.fields(cls)]
-        for f, p in zip(dataclasses.fields(cls), params):
+        for f, p in zip(dataclasses.fields(cls), params, strict=True):
             if f.default is not dataclasses.MISSING:
                 assert p.default == f.default
             elif f.default_factory is dataclasses.MISSING:
@@ -354,7 +354,8 @@ def test_content_words_split_as_the_word_pattern_finds_them(pieces: list[str]) -
     assert _content_words.__wrapped__(text) == tuple(w for w in found if w not in STOP_WORDS)
 
 
-@given(st.lists(st.sampled_from(["bus", "buses", "class", "gas", "its", "disorders", "a", "this", "s", "ss"]), max_size=8))
+@given(st.lists(st.sampled_from(["bus", "buses", "class", "gas", "its", "disorders", "a", "this", "s", "ss"]),
+                max_size=8))
 def test_select_words_fold_plurals_as_before(words: list[str]) -> None:
     from generator.select import _words
     from generator.text import content_words
@@ -364,15 +365,16 @@ def test_select_words_fold_plurals_as_before(words: list[str]) -> None:
                             for w in content_words(text)}
 
 
-@given(st.lists(st.sampled_from(["a", "<", ">", "&", "&amp;", "&lt;", "&gt;", "&am", "&quot;", "amp;", "\x00", "\r", "\xa0",
-                                 "\ufeff", "\ud800", "\ue000", "<b>", "</b>", " "]), max_size=12))
+@given(st.lists(st.sampled_from(["a", "<", ">", "&", "&amp;", "&lt;", "&gt;", "&am", "&quot;", "amp;", "\x00", "\r",
+                                 "\xa0", "\ufeff", "\ud800", "\ue000", "<b>", "</b>", " "]), max_size=12))
 def test_sanitizer_checks_split_in_two_searches_find_what_the_alternation_found(pieces: list[str]) -> None:
     from generator.render import _BARE_AMPERSAND, _NEEDS_SANITIZER_CHAR, _NEEDS_SANITIZER_IN_TEXT_CHAR
 
     fragment = "".join(pieces)
     old = re.compile(r"[<>\x00\r\xa0\ufeff\ud800-\udfff]|&(?!(?:amp|lt|gt);)")
     old_in_text = re.compile(r"[\x00\r\xa0\ufeff\ud800-\udfff]|&(?!(?:amp|lt|gt);)")
-    assert bool(_NEEDS_SANITIZER_CHAR.search(fragment) or _BARE_AMPERSAND.search(fragment)) == bool(old.search(fragment))
+    assert bool(_NEEDS_SANITIZER_CHAR.search(fragment) or _BARE_AMPERSAND.search(fragment)) == \
+        bool(old.search(fragment))
     assert bool(_NEEDS_SANITIZER_IN_TEXT_CHAR.search(fragment) or _BARE_AMPERSAND.search(fragment)) == \
         bool(old_in_text.search(fragment))
 
@@ -397,7 +399,8 @@ def test_patterns_that_open_with_a_class_match_as_the_ones_they_replace(text: st
     changed = re.compile(r"\s{2,}|[^\S ]")
     assert [m.span() for m in _CHANGED_SPACE.finditer(text)] == [m.span() for m in changed.finditer(text)]
     for start in range(len(text) + 1):  # _collapsed searches from a position
-        assert [m.span() for m in _CHANGED_SPACE.finditer(text, start)] == [m.span() for m in changed.finditer(text, start)]
+        assert [m.span() for m in _CHANGED_SPACE.finditer(text, start)] == \
+            [m.span() for m in changed.finditer(text, start)]
 
 
 _SNAPSHOT_TEXT = st.text(alphabet=st.sampled_from(list('ab "\\/\n\t\x00\x1f›é') + ["\ud800", "\U0001f600"]), max_size=6)
