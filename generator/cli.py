@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import cast
 
 import typer
 
@@ -276,7 +277,7 @@ def preview_cmd(
 
     from .package import write_text_atomic
     from .pipeline import plan_build
-    from .preview import anki_available, preview_page, render_cards
+    from .preview import Renderer, anki_available, preview_page, render_cards
 
     if renderer not in ("auto", "anki", "builtin"):
         typer.echo(f"error: --renderer must be auto, anki or builtin, not {renderer!r}", err=True)
@@ -292,7 +293,7 @@ def preview_cmd(
             build = plan_build(sources, settings, Path(no_lock), root=DEFAULT_OUT.parent)
         report(build.errors, build.warnings)
         media = {f.name: f.path for f in build.media.values()}
-        cards, used = render_cards(build.decks, media, renderer)  # type: ignore[arg-type]
+        cards, used = render_cards(build.decks, media, cast(Renderer, renderer))  # checked above
         page = preview_page(cards, used, media, [f"warning: {w}" for w in build.warnings] +
                             [f"error: {e}" for e in build.errors])
         write_text_atomic(out, page)

@@ -156,6 +156,7 @@ def snapshot_json(note: Note) -> str:
     else:
         tail = _tail(rule, score)
     fields = []
+    encoded: str | None  # None only between a memo miss and its encoding
     for name, value in note.fields:
         if value == sentence:
             encoded = encoded_sentence
@@ -336,11 +337,12 @@ def _load_v2_lines(text: str) -> dict[str, LockEntry]:
     return lock_of(parse_line(line.removesuffix(","), None) for line in lines[1:-2])
 
 
-def _load_document(text: str) -> dict[str, LockEntry]:
+def _load_document(text: str | bytes) -> dict[str, LockEntry]:
     data = json.loads(text)
     schema = data.get("schema")
     if schema != LOCK_SCHEMA and schema not in _OLD_SCHEMAS:
         raise ValueError(f"schema is not {LOCK_SCHEMA}")
+    items: list[tuple[str, Any, str | None]]  # (lock id, entry, article path; None in old lock files)
     if schema == LOCK_SCHEMA:
         items = [(lock_id, v, str(path)) for path, section in data["articles"].items()
                  for lock_id, v in section.items()]

@@ -22,7 +22,7 @@ def article_cache(maxsize: int = 1 << 12) -> Callable[[_F], _F]:
     def wrap(function: _F) -> _F:
         cached = lru_cache(maxsize=maxsize)(function)
         _CLEARS.append(cached.cache_clear)
-        return cached  # type: ignore[return-value]
+        return cached  # type: ignore[return-value]  # lru_cache's wrapper takes and returns what `function` does
 
     return wrap
 

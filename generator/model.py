@@ -35,8 +35,8 @@ def _quick_init(cls: _T) -> _T:
     exec(source, names)  # our own field names, as dataclasses itself does
     init = names["__init__"]
     init.__qualname__ = f"{cls.__qualname__}.__init__"
-    init.__doc__ = cls.__init__.__doc__
-    cls.__init__ = init  # type: ignore[misc]
+    init.__doc__ = cls.__dict__["__init__"].__doc__  # the one @dataclass just wrote
+    cls.__init__ = init  # type: ignore[misc]  # replacing the method is this function's purpose
     return cls
 
 

@@ -97,7 +97,8 @@ def _tables(lines: list[str]) -> list[str]:
     out: list[str] = []
     i = 0
     while i < len(lines):
-        j, taken = i, []
+        j = i
+        taken: list[str] = []
         while j < len(lines) and ("\t" in lines[j].strip() or (taken and not lines[j].strip() and j + 1 < len(lines)
                                                                and "\t" in lines[j + 1].strip())):
             if lines[j].strip():
@@ -123,7 +124,7 @@ def _title_like(line: str, limit: int = 0) -> bool:
     return (0 < len(words) <= (limit or HEADING_WORDS) and bool(_TITLE_LIKE.match(line))
             and not _SENTENCE_END.search(line) and not line.startswith(("#", "-", "*", ">", "|"))
             and not _DATE_ONLY.match(line) and "\t" not in line and not _READ_TIME.search(line)
-            and (limit or len(_NUMBER.findall(line)) < 2))
+            and (bool(limit) or len(_NUMBER.findall(line)) < 2))
 
 
 _READ_TIME = re.compile(r"\b\d+\s*(?:-\s*)?min(?:ute)?s?\s+read\b|\bposted\b|\bupdated\b", re.I)

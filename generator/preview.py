@@ -21,10 +21,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from . import templates
 from .model import Note
+
+if TYPE_CHECKING:
+    from .media import MediaFile
 
 Renderer = Literal["auto", "anki", "builtin"]
 PHONE_WIDTH = 390  # px: the phone preview, and the width the tests screenshot at
@@ -90,7 +93,7 @@ def render_with_anki(decks: Mapping[str, Sequence[Note]], media: Mapping[str, Pa
             if (n.guid, c.ord - 1) in found]
 
 
-def _as_files(media: Mapping[str, Path]) -> dict[str, object]:
+def _as_files(media: Mapping[str, Path]) -> dict[str, MediaFile]:
     from .media import MediaFile
 
     return {name: MediaFile(name, path) for name, path in media.items()}

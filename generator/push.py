@@ -76,8 +76,8 @@ def packages_of(written: Iterable[tuple[str, Path, int, int]]) -> list[Package]:
                 continue
             seen.add(candidate)
             if candidate.is_file() and not candidate.is_symlink():
-                total, retired = count_notes(candidate)
-                out.append(Package(deck, candidate, total, retired))
+                total, retired_notes = count_notes(candidate)
+                out.append(Package(deck, candidate, total, retired_notes))
     return out
 
 

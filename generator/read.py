@@ -410,7 +410,7 @@ def _make_loader() -> type:
 
         def compose_node(self, parent: Any, index: Any) -> Any:
             if self.check_event(yaml.AliasEvent):
-                event = self.peek_event()  # type: ignore[no-untyped-call]
+                event = self.peek_event()  # type: ignore[no-untyped-call]  # unannotated in types-PyYAML
                 raise yaml.composer.ComposerError(
                     None, None, "aliases (*name) are not allowed in front matter", event.start_mark)
             return super().compose_node(parent, index)

@@ -203,10 +203,11 @@ def _markdown(lines: list[Line]) -> str:
             continue
         new_block = previous is None or line.page != previous.page or line.box != previous.box
         bullet, numbered = _BULLET.match(line.text), _NUMBERED.match(line.text)
-        if bullet or numbered:
+        marker = bullet or numbered
+        if marker:
             flush()
-            prefix = "- " if bullet else f"{numbered.group(1)}. "  # type: ignore[union-attr]
-            para = [line.text[(bullet or numbered).end():]]  # type: ignore[union-attr]
+            prefix = "- " if bullet else f"{marker.group(1)}. "
+            para = [line.text[marker.end():]]
         elif new_block and not _continues(para, line, previous):
             flush()
             para = [line.text]

@@ -62,7 +62,7 @@ def _table_row(row: list[Any]) -> bool:
 def _next_row(above: list[Any], below: list[Any]) -> bool:
     """Rows of one table: no wider apart than three lines of their text (a page's footer is not a row)."""
     line_height = max(b.height / _line_count(b) for b in above)
-    return above[0].y1 - below[0].y1 <= 3 * line_height + max(b.height for b in above)
+    return bool(above[0].y1 - below[0].y1 <= 3 * line_height + max(b.height for b in above))
 
 
 def _line_count(box: Any) -> int:
