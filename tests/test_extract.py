@@ -9,8 +9,9 @@ import pytest
 from generator.config import Settings
 from generator.extract.enumeration import items
 from generator.extract.filters import clean_sentence, is_noise, strip_citations
+from generator.extract.gaps import DocStats, choose_gap, leaks
+from generator.extract.phrases import chunks, number_spans, split_clause
 from generator.extract.prose import prose_sentences
-from generator.extract.spans import DocStats, choose_gap, chunks, leaks, number_spans, split_clause
 from generator.parse import parse_markdown
 from generator.pipeline import build_cards
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.extract.spans import leaks, leaks_around, tokens
+from generator.extract.gaps import leaks, leaks_around
+from generator.extract.words import tokens
 from generator.text import stems
 
 # Letters, digits, apostrophes and stop words, so that cuts fall inside words, possessives and stop words.
@@ -92,7 +93,7 @@ RANKED = [
 def test_rank_gaps_keeps_its_rankings() -> None:
     from collections import Counter
 
-    from generator.extract.spans import DocStats, rank_gaps
+    from generator.extract.gaps import DocStats, rank_gaps
 
     stats = DocStats(Counter({"burn": 5, "heal": 2}), frozenset({"burn"}), frozenset({"treat"}))
     for text, emphasis, avoid, term, expected in RANKED:
@@ -109,7 +110,7 @@ PIECES = st.sampled_from(
 
 @given(st.lists(PIECES, max_size=8).map("".join))
 def test_the_number_hint_is_in_every_quantity(text: str) -> None:
-    from generator.extract.spans import _COMPARATIVE, _DATE, _DECADE, _NUMBER_HINT, NUMBER
+    from generator.extract.phrases import _COMPARATIVE, _DATE, _DECADE, _NUMBER_HINT, NUMBER
 
     if any(p.search(text) for p in (NUMBER, _COMPARATIVE, _DATE, _DECADE)):
         assert _NUMBER_HINT.search(text)

@@ -117,9 +117,11 @@ def test_unmarked_text_takes_the_short_way_to_the_same_html(text: str, spans: li
 # over lower-cased ASCII text must hold one. Texts are made of the patterns' own words (each alternative,
 # in any case), near misses and filler, joined by the separators their \s and \b read.
 claim = sys.modules["generator.extract.claim"]
-spans = sys.modules["generator.extract.spans"]
-NEEDLED = {name: p for mod in (claim, spans) for name, p in vars(mod).items()
-           if isinstance(p, spans.FoldedPattern) and p.needles}
+words = sys.modules["generator.extract.words"]
+phrases = sys.modules["generator.extract.phrases"]
+gaps = sys.modules["generator.extract.gaps"]
+NEEDLED = {name: p for mod in (claim, phrases, gaps) for name, p in vars(mod).items()
+           if isinstance(p, words.FoldedPattern) and p.needles}
 PATTERN_WORDS = sorted({w for p in NEEDLED.values() for w in re.findall(r"[a-z']+", p.pattern.pattern)}
                        | {"causes", "leads", "results", "prevents", "reduces", "vs.", "isn't", "can't",
                           "needs", "so", "that", "not", "just", "but", "rather", "it", "water", "x", "3"})

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 import sys
 from collections import Counter
-from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -19,16 +18,39 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import generator.extract  # noqa: F401  (loads the rule modules the package's names shadow)
-from generator.extract.prose import prose_sentences
-from generator.extract.spans import (
+from generator.extract.gaps import (
     _EQUALS,
-    _JOINERS,
     _NEITHER_NOR,
     _NOT_EVERY,
-    _OBJECT_START,
     _PASSIVE_PURPOSE,
-    _PREPOSITIONS_OR_DETERMINERS,
     _SUBORDINATOR,
+    DocStats,
+    _bare_subject,
+    _complement,
+    _copula_after_modals,
+    _in_parentheses,
+    _salience,
+    _verb_phrase,
+    good_span,
+    iter_gaps,
+    rank_gaps,
+    stats_for,
+)
+from generator.extract.phrases import (
+    _JOINERS,
+    _OBJECT_START,
+    _PREPOSITIONS_OR_DETERMINERS,
+    _chunks,
+    _verb_positions,
+    _whole_phrase,
+    chunks,
+    emphasis_spans,
+    main_clause_start,
+    number_spans,
+    split_clause,
+)
+from generator.extract.prose import prose_sentences
+from generator.extract.words import (
     _TOKEN,
     AUXILIARIES,
     COPULAS,
@@ -38,31 +60,12 @@ from generator.extract.spans import (
     MODALS,
     PREPOSITIONS,
     VERBS,
-    DocStats,
     Span,
     Token,
-    _bare_subject,
-    _chunks,
-    _complement,
-    _copula_after_modals,
-    _in_parentheses,
     _is_adverb,
-    _salience,
     _tokens,
-    _verb_phrase,
-    _verb_positions,
-    _whole_phrase,
-    chunks,
-    emphasis_spans,
-    good_span,
     is_function_word,
-    iter_gaps,
-    main_clause_start,
     nounish,
-    number_spans,
-    rank_gaps,
-    split_clause,
-    stats_for,
 )
 from generator.parse import parse_markdown
 from generator.text import stem_set
@@ -266,7 +269,7 @@ def reference_rank_gaps(
         if m_not:
             found.append(Span(m_not.start(1), m_not.end(1), "subject", 3.6))
         vp = _verb_phrase(text, clause.verb_start)
-        if (vp and not pred[:1]) or (vp and pred and pred[0].start > vp.end):
+        if vp and not pred[:1] or vp and pred and pred[0].start > vp.end:
             found.append(vp)
         predicate = text[clause.verb_start :].split(None, 1)
         complement = predicate[1] if len(predicate) > 1 else ""
@@ -497,7 +500,7 @@ FOLDED_WORDS = st.sampled_from(
 
 @given(st.lists(FOLDED_WORDS, max_size=10).map(" ".join))
 def test_folded_patterns_find_what_their_patterns_find(text: str) -> None:
-    from generator.extract.spans import FoldedPattern
+    from generator.extract.words import FoldedPattern
 
     folded = {name: value for name, value in vars(claim).items() if isinstance(value, FoldedPattern)}
     assert len(folded) >= 8
@@ -514,7 +517,7 @@ def test_folded_patterns_find_what_their_patterns_find(text: str) -> None:
 def test_a_folded_pattern_needs_re_i_and_lower_case_letters() -> None:
     import re
 
-    from generator.extract.spans import FoldedPattern
+    from generator.extract.words import FoldedPattern
 
     assert FoldedPattern(re.compile(r"\bwe\S", re.I)).search("So WE! go").span() == (3, 6)
     for bad in (re.compile("we"), re.compile("We", re.I), re.compile("[A-Z]", re.I)):
@@ -588,7 +591,7 @@ REFERENCE_NUMBER = re.compile(
 
 
 def reference_number_spans(text: str) -> tuple[Span, ...]:
-    from generator.extract.spans import (
+    from generator.extract.phrases import (
         _COMPARATIVE,
         _DATE,
         _DECADE,
@@ -629,7 +632,7 @@ def reference_number_spans(text: str) -> tuple[Span, ...]:
 def test_number_in_lower_case_compiles_to_the_mixed_case_pattern() -> None:
     from re import _compiler, _parser  # type: ignore[attr-defined]
 
-    from generator.extract.spans import NUMBER
+    from generator.extract.phrases import NUMBER
 
     def code(p: re.Pattern[str]) -> list[int]:
         return _compiler._code(_parser.parse(p.pattern, p.flags), p.flags)
@@ -639,7 +642,7 @@ def test_number_in_lower_case_compiles_to_the_mixed_case_pattern() -> None:
 
 
 def test_quantities_are_as_before_on_the_articles() -> None:
-    from generator.extract.spans import _number_spans
+    from generator.extract.phrases import _number_spans
 
     for text, _, _ in SENTENCES:
         assert _number_spans.__wrapped__(text) == reference_number_spans(text), text
@@ -658,7 +661,8 @@ QUANTITY_PIECES = st.sampled_from(
 @settings(max_examples=600)
 @given(st.lists(QUANTITY_PIECES, max_size=10).map("".join))
 def test_quantities_are_as_before_on_made_up_text(text: str) -> None:
-    from generator.extract.spans import _NUMBER_HINT, _holds_number_hint, _number_spans, lowered
+    from generator.extract.phrases import _NUMBER_HINT, _holds_number_hint, _number_spans
+    from generator.extract.words import lowered
 
     assert _holds_number_hint(text, lowered(text)) == bool(_NUMBER_HINT.pattern.search(text))
     assert _number_spans.__wrapped__(text) == reference_number_spans(text)
@@ -685,7 +689,7 @@ def test_the_claim_rule_skips_only_leak_tests_that_would_pass(monkeypatch: pytes
     st.sampled_from(["", " ", "ab", "Ab 1"]),
 )
 def test_trimming_a_gap_keeps_its_leak_test(text: str, start: int, end: int, avoid: str) -> None:
-    from generator.extract.spans import leaks_around
+    from generator.extract.gaps import leaks_around
 
     start, end = sorted((min(start, len(text)), min(end, len(text))))
     trimmed_start, trimmed_end = start, end
@@ -700,7 +704,7 @@ def test_trimming_a_gap_keeps_its_leak_test(text: str, start: int, end: int, avo
 @given(st.lists(st.tuples(st.integers(0, 5), st.sampled_from([-1.0, -0.0, 0.0, 0.5, 1.0, 2.3, 3.0]),
                           st.sampled_from(["chunk", "object"]))))
 def test_two_stable_sorts_rank_as_the_rank_key(items: list[tuple[int, float, str]]) -> None:
-    from generator.extract.spans import _rank_key, _sort_ranked
+    from generator.extract.gaps import _rank_key, _sort_ranked
 
     spans = [Span(start, start + n, kind, score) for n, (start, score, kind) in enumerate(items)]
     fast = list(spans)
@@ -717,7 +721,7 @@ def test_doc_stats_give_topic_and_headings_as_given() -> None:
 
 @given(st.lists(VERB_WORDS, max_size=10).map(" ".join), st.integers(-1, 80))
 def test_the_tokens_from_an_offset_are_those_the_filter_keeps(text: str, start: int) -> None:
-    from generator.extract.spans import _tokens_after, _tokens_from
+    from generator.extract.words import _tokens_after, _tokens_from
 
     toks = _tokens(text)
     assert list(_tokens_from(text, start)) == [t for t in toks if t.start >= start]

@@ -4,7 +4,7 @@ Kinds (the rule name a note records): `number` (a quantity with its unit), `caus
 prevents Y; because; when/if X, Y), `contrast` (not X but Y; X rather than Y; neither/nor; more than),
 `procedure` (an instruction: an imperative or "should/must"), `claim` (any other statement about the
 article's key terms). The gap goes on the number, the effect, the contrasted term, the object of the
-instruction, or else the span `spans.rank_gaps` prefers.
+instruction, or else the span `gaps.rank_gaps` prefers.
 """
 
 from __future__ import annotations
@@ -15,23 +15,27 @@ from itertools import chain
 
 from ..model import Document, Fact
 from ..text import content_stems, content_words
-from .prose import ProseSentence, prose_sentences
-from .spans import (
-    VERBS,
+from .gaps import (
     DocStats,
-    FoldedPattern,
-    Span,
-    chunks,
-    emphasis_in,
     good_span,
     iter_gaps,
-    lowered,
-    main_clause_start,
-    number_spans,
     rank_gaps,
     stats_for,
 )
+from .phrases import (
+    chunks,
+    emphasis_in,
+    main_clause_start,
+    number_spans,
+)
+from .prose import ProseSentence, prose_sentences
 from .util import cloze_spans
+from .words import (
+    VERBS,
+    FoldedPattern,
+    Span,
+    lowered,
+)
 
 _CAUSE = FoldedPattern(re.compile(
     r"\b(causes?|caused by|leads? to|led to|results? in|resulting in|due to|because|since|"

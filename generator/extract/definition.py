@@ -18,9 +18,10 @@ from functools import lru_cache
 from ..model import Block, Document, Fact
 from ..text import LEADING_PRONOUNS
 from .filters import Opener, Scan, clean_sentence, strip_citations
+from .phrases import chunks, emphasis_in
 from .prose import ProseSentence, in_exercise_section, prose_sentences
-from .spans import GENERIC, chunks, emphasis_in
 from .util import cloze, cloze_spans, question
+from .words import GENERIC
 
 # Possessive runs (`*+`, `++`, `{m,n}+`): what follows each run cannot start with a character the run takes
 # (a word is followed by a space, "(" or ","; a space by a word; a parenthesis' or an appositive's run by its

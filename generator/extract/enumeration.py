@@ -12,9 +12,10 @@ import re
 
 from ..model import Document, Fact
 from ..text import content_words
+from .phrases import chunks, verb_positions
 from .prose import prose_sentences
-from .spans import AUXILIARIES, VERBS, chunks, tokens, verb_positions
 from .util import cloze_spans, good_answer
+from .words import AUXILIARIES, VERBS, tokens
 
 MAX_ITEMS = 3
 MAX_ITEM_WORDS = 5

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from ..model import Block, Document, Fact
 from .commands import EDITORS, arguments, command_lines, is_read_only, program
-from .spans import leaks
+from .gaps import leaks
 from .structure import memo_by_identity
 
 MAX_STEPS = 4  # more key commands for one task is a script: no card asks for it line by line

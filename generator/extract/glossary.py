@@ -15,10 +15,11 @@ from collections import Counter
 
 from ..model import Block, Document, Fact
 from .filters import is_noise, strip_citations
+from .gaps import iter_gaps, stats_for
 from .prose import in_exercise_section
-from .spans import DETERMINERS, VERBS, iter_gaps, stats_for
 from .structure import ADMONITION, glossary_parts, group_of, memo_by_identity
 from .util import cloze, cloze_spans, is_set
+from .words import DETERMINERS, VERBS
 
 _BOLD_LINE = re.compile(r"^\s*(?:[-*+]\s+)?\*\*(?P<term>[^*\n]{1,60}?):?\*\*:?\s*(?P<value>\S[^\n]*)$")
 _INLINE_MARKUP = re.compile(r"\*\*|__|(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w)|`")

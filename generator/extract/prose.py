@@ -16,9 +16,10 @@ from ..memo import article_cache
 from ..model import Block, Document
 from ..text import LEADING_PRONOUNS, stem_set
 from .filters import BOILERPLATE_SCAN, RHETORIC_SCAN, clean_sentence, is_noise, opening_word
-from .spans import AUXILIARIES, VERBS, is_function_word, split_clause, tokens, verb_positions
+from .phrases import split_clause, verb_positions
 from .structure import glossary_parts, groups_of_blocks, label_of, lead_in, list_fragments, memo_by_identity
 from .trace import record_block, record_drop, tracing
+from .words import AUXILIARIES, VERBS, is_function_word, tokens
 
 MAX_LEAD_WORDS = 10  # a list's lead-in is shown before each of its sentence items up to this length
 MAX_WORDS = 60  # longer sentences are run-ons or pasted tables: no card

@@ -18,9 +18,10 @@ import re
 
 from ..model import Block, Document, Fact
 from ..text import STOP_WORDS, stem_set
+from .phrases import verb_positions
 from .roles import block_role, sentence_role
-from .spans import GENERIC, VERBS, is_function_word, nounish, tokens, verb_positions
 from .structure import groups_of_blocks, memo_by_identity
+from .words import GENERIC, VERBS, is_function_word, nounish, tokens
 
 # Rules that read running prose: their answer must hold something specific to recall.
 PROSE_RULES = frozenset({"claim", "cause", "contrast", "procedure", "number", "enumeration"})
