@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import sys
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -269,7 +270,7 @@ def reference_rank_gaps(
         if m_not:
             found.append(Span(m_not.start(1), m_not.end(1), "subject", 3.6))
         vp = _verb_phrase(text, clause.verb_start)
-        if vp and not pred[:1] or vp and pred and pred[0].start > vp.end:
+        if (vp and not pred[:1]) or (vp and pred and pred[0].start > vp.end):
             found.append(vp)
         predicate = text[clause.verb_start :].split(None, 1)
         complement = predicate[1] if len(predicate) > 1 else ""

@@ -43,7 +43,8 @@ def build(wheels: Path) -> list[str]:
         if word.isascii() and word.isalpha() and word.islower() and zipf >= MIN_ZIPF:
             rows.append((-round(zipf, 1), word, "".join(sorted(pos.get(word, "-")))))
     rows.sort()
-    header = "# word\tzipf\tpos  (made by generator/extract/make_lexicon.py; sources MIT: spacy-lookups-data, lemminflect)"
+    header = ("# word\tzipf\tpos  (made by generator/extract/make_lexicon.py; "
+              "sources MIT: spacy-lookups-data, lemminflect)")
     return [header] + [f"{w}\t{-z:.1f}\t{p}" for z, w, p in rows]
 
 
