@@ -137,7 +137,7 @@ def plan_cmd(
         settings = _settings(sources)
         # Articles are built in parallel as `build` does; the cache is not used, since it writes.
         build = plan_build(sources, settings, out, jobs=_cores(), freeze=True)
-    except Exception as err:  # noqa: BLE001
+    except Exception as err:  # noqa: BLE001 - `fail` prints one line and exits 1, never a traceback
         fail(err, out)
     report(build.errors, build.warnings)
     _deck_warnings(build, out)
@@ -203,7 +203,7 @@ def lint_cmd(
     try:
         settings = _settings(sources)
         problems, errors, checked = lint_paths(sources, settings)
-    except Exception as err:  # noqa: BLE001
+    except Exception as err:  # noqa: BLE001 - `fail` prints one line and exits 1, never a traceback
         fail(err)
     report(errors, [])
     for problem in problems:
@@ -229,7 +229,7 @@ def explain_cmd(
             raise FileNotFoundError(2, "a folder: explain takes one article file" if file.is_dir()
                                     else "no such article file", str(file))
         explained = explain_file(file, settings, line)
-    except Exception as err:  # noqa: BLE001
+    except Exception as err:  # noqa: BLE001 - `fail` prints one line and exits 1, never a traceback
         fail(err)
     for verdict in explained.verdicts:
         typer.echo(one_line(f"{explained.path}:{verdict.unit.line}: {verdict.unit.kind}: {_quoted(verdict.unit.text)}"))
@@ -297,7 +297,7 @@ def preview_cmd(
         page = preview_page(cards, used, media, [f"warning: {w}" for w in build.warnings] +
                             [f"error: {e}" for e in build.errors])
         write_text_atomic(out, page)
-    except Exception as err:  # noqa: BLE001
+    except Exception as err:  # noqa: BLE001 - `fail` prints one line and exits 1, never a traceback
         fail(err, out)
     if not quiet:
         notes = len({c.note.guid for c in cards})
@@ -359,7 +359,7 @@ def push_cmd(
         write_text_atomic(out / PUSH_RECORD, record_text(decks_by_guid(lock_bytes)))
     except typer.Exit:
         raise
-    except Exception as err:  # noqa: BLE001
+    except Exception as err:  # noqa: BLE001 - `fail` prints one line and exits 1, never a traceback
         fail(err, out)
     if not quiet:
         for line in result.lines():
@@ -375,7 +375,7 @@ def init_cmd(
 
     try:
         made = init_project(folder)
-    except Exception as err:  # noqa: BLE001
+    except Exception as err:  # noqa: BLE001 - `fail` prints one line and exits 1, never a traceback
         fail(err, folder)
     for item in made:
         typer.echo(f"{item.what}: {item.path}")
