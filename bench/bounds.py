@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator.pipeline import build_cards  # noqa: E402
+from generator.build.article import build_cards  # noqa: E402
 from tests.hostile import big_article, huge_article, one_line  # noqa: E402
 
 S = "A ribosome is a molecular machine that builds proteins from amino acids. "

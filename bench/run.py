@@ -217,7 +217,7 @@ def package_worker(kind: str, n: int, pool_file: Path, out: Path) -> None:
     del pool
     import genanki
 
-    from generator.package import _batch_classes, package_timestamp, to_genanki, write_deck
+    from generator.package.apkg import _batch_classes, package_timestamp, to_genanki, write_deck
 
     _batch_classes()  # imports done before the clock starts, for every writer alike
     gc.collect()
@@ -490,7 +490,8 @@ def seed_profile(env: dict[str, str], runs: int) -> str:
         import typer
         import generator.cli
         t1 = time.perf_counter()
-        from generator import pipeline, package, cache, export  # what `build` imports
+        from generator.build import pipeline, cache  # what `build` imports
+        from generator.package import apkg, export
         import markdown_it, genanki
         t2 = time.perf_counter()
         from generator.config import load_settings
@@ -524,8 +525,8 @@ def seed_profile(env: dict[str, str], runs: int) -> str:
 def _note_pool(folder: Path, pool_file: Path) -> None:
     """Real notes from the corpus articles under `folder` (built in-process), pickled for the packagers."""
     from generator.config import Settings
-    from generator.pipeline import build_article
-    from generator.read import find_sources
+    from generator.build.article import build_article
+    from generator.read.sources import find_sources
 
     notes = [n for f in find_sources([folder]) for n in build_article(f, Settings()).notes]
     with open(pool_file, "wb") as fh:

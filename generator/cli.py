@@ -74,7 +74,8 @@ def build_cmd(
                              help="How long to wait for another build writing to OUT_DIR before giving up."),
 ) -> None:
     """Build one .apkg per deck from the articles under PATHS."""
-    from .pipeline import folder_lock, plan_build, write_build
+    from .build.folderlock import folder_lock
+    from .build.pipeline import plan_build, write_build
 
     _check_out_dir(out)
     to_stdout = json_path is not None and str(json_path) == "-"
@@ -112,7 +113,7 @@ def build_cmd(
         for deck, path in removed:
             typer.echo(f"removed: {path} (deck {deck!r} is no longer built)")
         if build.had_lock:
-            from .plan import plan_counts
+            from .identity.plan import plan_counts
 
             typer.echo(f"notes: {plan_counts(build)}")
             for change in sorted(build.report.of("retired"), key=lambda c: (c.path, c.line)):
@@ -128,8 +129,8 @@ def plan_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print the plan as JSON (schema certdeck.plan/1)."),
 ) -> None:
     """Dry run: what a build would change against the lock file (new, changed, unchanged, retired notes)."""
-    from .pipeline import plan_build
-    from .plan import plan_json, plan_lines
+    from .build.pipeline import plan_build
+    from .identity.plan import plan_json, plan_lines
 
     _check_out_dir(out)
     sources = _sources(paths, out)
@@ -167,8 +168,8 @@ def add_cmd(
     max_mb: int = typer.Option(20, "--max-mb", min=1, help="Largest download, in MB."),
 ) -> None:
     """Convert web pages, URLs, PDFs and Word files into Markdown articles (see _ADD_HELP)."""
-    from .convert.add import add_source
     from .errors import GeneratorError
+    from .read.convert.add import add_source
 
     failed = False
     for source in sources:
@@ -179,7 +180,7 @@ def add_cmd(
             failed = True
             continue
         except Exception as err:  # noqa: BLE001 - one line per source, never a traceback
-            from .convert.fetch import split_credentials
+            from .read.convert.fetch import split_credentials
 
             detail = " ".join(str(err).split())[:200]
             typer.echo(f"error: {one_line(split_credentials(source)[0])}: internal error "
@@ -275,9 +276,9 @@ def preview_cmd(
     """Write one self-contained HTML page with every card, front and back, as Anki renders it."""
     import tempfile
 
-    from .package import write_text_atomic
-    from .pipeline import plan_build
-    from .preview import Renderer, anki_available, preview_page, render_cards
+    from .build.pipeline import plan_build
+    from .notes.preview import Renderer, anki_available, preview_page, render_cards
+    from .package.apkg import write_text_atomic
 
     if renderer not in ("auto", "anki", "builtin"):
         typer.echo(f"error: --renderer must be auto, anki or builtin, not {renderer!r}", err=True)
@@ -321,11 +322,12 @@ def push_cmd(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print errors only."),
 ) -> None:
     """Build as `build` does, then send the decks to a running Anki (AnkiConnect add-on, API version 6)."""
-    from .ankiconnect import AnkiConnect, default_key, default_url
-    from .lockfile import LOCK_NAME
-    from .package import write_text_atomic
-    from .pipeline import folder_lock, plan_build, write_build
-    from .push import PUSH_RECORD, decks_by_guid, packages_of, push, read_record, record_text, renamed_decks
+    from .anki.ankiconnect import AnkiConnect, default_key, default_url
+    from .anki.push import PUSH_RECORD, decks_by_guid, packages_of, push, read_record, record_text, renamed_decks
+    from .build.folderlock import folder_lock
+    from .build.pipeline import plan_build, write_build
+    from .identity.lockfile import LOCK_NAME
+    from .package.apkg import write_text_atomic
 
     _check_out_dir(out)
     sources = _sources(paths, out)

@@ -108,7 +108,7 @@ def _sources(paths: list[Path] | None, out: Path | None = None) -> list[Path]:
 
     A file certdeck does not read (slides.pptx) is left out with a warning; nothing left, or no source/
     folder, is an error (with a hint to `certdeck init`)."""
-    from .read import SUFFIXES
+    from .read.sources import SUFFIXES
 
     if not paths:
         if not DEFAULT_SOURCE.is_dir():
@@ -142,7 +142,7 @@ def _stdin_article(out: Path | None) -> Path:
     import shutil
     import tempfile
 
-    from .cache import CACHE_DIR
+    from .build.cache import CACHE_DIR
 
     data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode()
     if out is not None and not out.is_symlink() and not (out / CACHE_DIR).is_symlink():
@@ -173,9 +173,9 @@ def _settings(sources: list[Path]) -> Any:
 def _deck_warnings(build: Any, out: Path) -> None:
     """`plan`'s warnings about decks: renamed since the last build (a learner who imports the file gets the
     notes' cards left in the old deck; `push` moves them), or no longer built (the build removes the file)."""
-    from .lockfile import LOCK_NAME
-    from .package import deck_file_name
-    from .push import decks_by_guid, renamed_decks
+    from .anki.push import decks_by_guid, renamed_decks
+    from .identity.lockfile import LOCK_NAME
+    from .package.apkg import deck_file_name
 
     lock_path = out / LOCK_NAME
     if not lock_path.is_file():
@@ -194,7 +194,7 @@ def _deck_warnings(build: Any, out: Path) -> None:
 
 def _remove_stale(build: Any, written: Any, out: Path) -> Any:
     """Remove the deck files of decks this build no longer makes (generator/stale.py); returns (deck, path)."""
-    from .stale import remove_stale
+    from .package.stale import remove_stale
 
     return remove_stale(build.stale, [entry[1] for entry in written], out)
 

@@ -338,8 +338,8 @@ def _show(prompt: str, answers: Sequence[str]) -> str:
 def lint_paths(paths: Sequence[Path], settings: Settings) -> tuple[list[Problem], list[GeneratorError], int]:
     """Problems of the notes a build of `paths` would make, the articles that could not be read, and how many
     notes were checked. Reads the articles and their curation files; writes nothing."""
-    from .pipeline import curated_notes, parse_source, read_curation
-    from .read import find_sources, read_source
+    from .build.article import curated_notes, parse_source, read_curation
+    from .read.sources import find_sources, read_source
 
     notes: list[Note] = []
     errors: list[GeneratorError] = []

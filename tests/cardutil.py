@@ -11,13 +11,13 @@ import zlib
 from dataclasses import replace
 from pathlib import Path
 
-from generator import render
-from generator.identity import assign_identity
-from generator.media import collect_media
+from generator.notes import render
+from generator.identity.match import assign_identity
+from generator.notes.media import collect_media
 from generator.model import Document, Fact, Gap, Note
-from generator.notes import make_notes
-from generator.package import write_deck
-from generator.parse import parse_markdown
+from generator.notes.make import make_notes
+from generator.package.apkg import write_deck
+from generator.parse.markdown import parse_markdown
 
 FIXTURE = Path(__file__).parent / "fixtures" / "cards" / "showcase.md"
 SHOWCASE_DECK = "certdeck showcase"

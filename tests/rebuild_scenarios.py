@@ -17,7 +17,7 @@ from anki.collection import Collection
 from anki.scheduler.v3 import CardAnswer
 
 from generator.config import Settings
-from generator.pipeline import Build, plan_build, write_build
+from generator.build.pipeline import Build, plan_build, write_build
 from tests.ankiutil import collection, import_package, plain
 
 V1_TIME = 1_700_000_000

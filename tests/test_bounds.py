@@ -16,9 +16,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from generator.extract.markup import parse_clozes
-from generator.parse import parse_markdown
-from generator.pipeline import build_cards
-from generator.render import _TABLE_RULE, _cloze_placeholders
+from generator.parse.markdown import parse_markdown
+from generator.build.article import build_cards
+from generator.notes.render import _TABLE_RULE, _cloze_placeholders
 from generator.text import _BOUNDARY, find_clozes, find_highlights, split_sentences
 
 # The regexes as they were: correct, but backtracking without bound on hostile lines.
@@ -126,7 +126,7 @@ word_set = st.sets(st.sampled_from("abcdefghij"), max_size=8)
 
 @given(st.lists(st.tuples(word_set, word_set), max_size=40))
 def test_overlap_index_finds_every_near_duplicate(facts: list[tuple[set[str], set[str]]]) -> None:
-    from generator.select import _duplicate, _OverlapIndex
+    from generator.select.selection import _duplicate, _OverlapIndex
 
     index = _OverlapIndex([w for w, _ in facts])
     for i, (words, answers) in enumerate(facts):

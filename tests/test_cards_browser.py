@@ -19,7 +19,7 @@ import pytest
 from typer.testing import CliRunner
 
 from generator.cli import app
-from generator.templates import CSS
+from generator.notes.templates import CSS
 from tests.ankiutil import collection, import_package, rendered_cards
 from tests.browser import (
     ARTIFACTS,
@@ -187,7 +187,7 @@ def test_showcase_renders_formatting_math_image_and_code(cards: list[dict[str, A
 
 
 def test_template_has_no_javascript() -> None:
-    from generator import templates
+    from generator.notes import templates
 
     for t in templates.CLOZE_TEMPLATES + templates.QA_TEMPLATES:
         for side in ("qfmt", "afmt"):

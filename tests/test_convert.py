@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from generator.cli import app
-from generator.convert import article_text, convert, find_license
+from generator.read.convert import article_text, convert, find_license
 
 from .convertutil import (
     CHROMIUM,

@@ -8,9 +8,9 @@ from typer.testing import CliRunner
 
 from generator.cli import app
 from generator.config import Settings
-from generator.curation import load_curation
+from generator.select.curation import load_curation
 from generator.errors import GeneratorError
-from generator.pipeline import plan_build, write_build
+from generator.build.pipeline import plan_build, write_build
 
 ARTICLE = """# Cells
 

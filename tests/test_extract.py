@@ -12,8 +12,8 @@ from generator.extract.filters import clean_sentence, is_noise, strip_citations
 from generator.extract.gaps import DocStats, choose_gap, leaks
 from generator.extract.phrases import chunks, number_spans, split_clause
 from generator.extract.prose import prose_sentences
-from generator.parse import parse_markdown
-from generator.pipeline import build_cards
+from generator.parse.markdown import parse_markdown
+from generator.build.article import build_cards
 
 NO_STATS = DocStats(Counter(), frozenset(), frozenset())
 

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from generator.build.article import notes_for, parse_source
 from generator.config import Settings
-from generator.export import note_to_json
-from generator.pipeline import notes_for, parse_source
-from generator.read import read_source
+from generator.package.export import note_to_json
+from generator.read.sources import read_source
 
 GOLDEN = Path(__file__).parent / "golden"
 CASES = sorted(p for p in GOLDEN.rglob("*") if p.suffix in (".md", ".txt"))

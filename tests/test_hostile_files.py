@@ -200,9 +200,9 @@ def test_a_lock_larger_than_the_bound_is_not_read(tmp_path: Path) -> None:
 # --- 8: a planted cache entry is never trusted -----------------------------------------------------------
 
 def test_a_forged_cache_entry_is_rebuilt_not_trusted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from generator import cache
-    from generator.identity import pending_of
-    from generator.package import note_row
+    from generator.build import cache
+    from generator.identity.match import pending_of
+    from generator.package.apkg import note_row
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
     reset = getattr(cache, "set_cache_secret", lambda _s: None)
@@ -292,9 +292,9 @@ def test_a_curation_file_nested_too_deeply_is_one_error_line(tmp_path: Path) -> 
 def test_curation_of_a_big_article_with_a_thousand_rejections_is_fast() -> None:
     import random
 
-    from generator.curation import apply_curation, load_curation
+    from generator.select.curation import apply_curation, load_curation
     from generator.extract import extract
-    from generator.parse import parse_markdown
+    from generator.parse.markdown import parse_markdown
     from tests.hostile import big_article
 
     doc = parse_markdown(big_article(256_000), "big.md", {})
@@ -315,9 +315,9 @@ def _reference_curation(facts: list, curation: object, doc: object) -> tuple[lis
     """apply_curation as it was (every decision compared with every sentence): what the index must equal."""
     from dataclasses import replace
 
-    from generator import curation as c
+    from generator.select import curation as c
     from generator.errors import GeneratorError
-    from generator.identity import sentence_similarity
+    from generator.identity.match import sentence_similarity
     from generator.model import Fact
     from generator.text import normalize
 
@@ -368,9 +368,9 @@ def _reference_curation(facts: list, curation: object, doc: object) -> tuple[lis
 def test_the_curation_index_decides_exactly_as_comparing_every_sentence(seed: int) -> None:
     import random
 
-    from generator.curation import apply_curation, load_curation
+    from generator.select.curation import apply_curation, load_curation
     from generator.extract import extract
-    from generator.parse import parse_markdown
+    from generator.parse.markdown import parse_markdown
     from tests.hostile import big_article
 
     doc = parse_markdown(big_article(6_000, seed=seed), "a.md", {})

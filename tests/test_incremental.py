@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from generator.config import Settings
-from generator.pipeline import Build, plan_build, write_build
+from generator.build.pipeline import Build, plan_build, write_build
 
 T0 = 1_700_000_000
 TOPICS = [("Osmosis", "movement of water across a membrane"), ("Diffusion", "spread of particles from high to low"),

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from generator.pipeline import build_cards
+from generator.build.article import build_cards
 
 
 def cards(text: str) -> list[tuple[str, str, tuple[str, ...]]]:

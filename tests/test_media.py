@@ -74,7 +74,7 @@ def test_images_are_packaged_checked_and_reported(source: Path, tmp_path: Path) 
 
 
 def test_same_bytes_same_name_changed_bytes_new_name(source: Path, tmp_path: Path) -> None:
-    from generator.media import resolve_image
+    from generator.notes.media import resolve_image
 
     article = source / "cells.md"
     first = resolve_image("img/ribosome.png", article, source, "cells.md", 7)

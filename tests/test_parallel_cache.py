@@ -12,8 +12,8 @@ import pytest
 from typer.testing import CliRunner
 
 import generator
-from generator import cache as cache_mod
-from generator import pipeline
+from generator.build import cache as cache_mod
+from generator.build import articles
 from generator.cli import _ProgressBar, app
 
 TOPICS = [("Osmosis", "movement of water across a membrane"), ("Diffusion", "spread of particles from high to low"),
@@ -60,13 +60,13 @@ def _outputs(out: Path) -> dict[str, bytes]:
 def _record_built(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Names of the articles the build actually reads and extracts (a cache hit does neither)."""
     built: list[str] = []
-    real = pipeline.build_article
+    real = articles.build_article
 
-    def spy(file: Path, *args: object) -> pipeline.ArticleResult:
+    def spy(file: Path, *args: object) -> articles.ArticleResult:
         built.append(file.name)
         return real(file, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(pipeline, "build_article", spy)
+    monkeypatch.setattr(articles, "build_article", spy)
     return built
 
 
@@ -275,9 +275,27 @@ def _killed(task: object) -> object:
 
 def test_a_worker_killed_mid_build_fails_the_build_instead_of_hanging(corpus: Path, tmp_path: Path,
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(pipeline, "_build_task", _killed)
+    monkeypatch.setattr(articles, "_build_task", _killed)
     result = CliRunner().invoke(app, ["build", str(corpus), "-o", str(tmp_path / "out"), "-q", "--jobs", "2",
                                       "--no-cache"])
     assert result.exit_code == 1
     assert "error:" in result.output and "worker process" in result.output
     assert not (tmp_path / "out" / "certdeck.lock.json").exists()  # nothing half-written
+
+
+def test_lexicon_change_changes_the_code_fingerprint(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The gap chooser reads extract/common_words.tsv: a new table must rebuild cached articles.
+    cache_mod._code_fingerprint.cache_clear()
+    before = cache_mod._code_fingerprint()
+    real = Path.read_bytes
+
+    def edited(self: Path) -> bytes:
+        return real(self) + b"\n# edited" if self.name == "common_words.tsv" else real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", edited)
+    cache_mod._code_fingerprint.cache_clear()
+    try:
+        assert cache_mod._code_fingerprint() != before
+    finally:
+        monkeypatch.undo()
+        cache_mod._code_fingerprint.cache_clear()

@@ -1,7 +1,7 @@
 """Parsing: blocks, sections, sentences and 1-based lines."""
 from __future__ import annotations
 
-from generator.parse import parse_markdown
+from generator.parse.markdown import parse_markdown
 from generator.text import split_sentences
 
 MD = """# Title

@@ -9,7 +9,7 @@ from typing import Any
 from typer.testing import CliRunner
 
 from generator.cli import app
-from generator.preview import render_builtin, render_with_anki
+from generator.notes.preview import render_builtin, render_with_anki
 from tests.browser import ARTIFACTS, DESKTOP, PHONE, chromium, require_browser, screenshot, set_viewport
 from tests.cardutil import write_showcase
 

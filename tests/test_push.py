@@ -14,10 +14,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from generator import package, templates
-from generator.ankiconnect import AnkiConnect
+from generator.package import apkg as package
+from generator.notes import templates
+from generator.anki.ankiconnect import AnkiConnect
 from generator.cli import app
-from generator.push import count_notes, push, renamed_decks, search
+from generator.anki.push import count_notes, push, renamed_decks, search
 from tests.ankiconnect_server import AnkiConnectStandIn, serve
 from tests.ankiutil import collection
 from tests.rebuild_scenarios import APKG, ARTICLE, DECK, V1, answer_every_card
@@ -184,7 +185,7 @@ def test_retired_package_beside_the_deck_is_imported(project: Path, anki: tuple)
     (project / "src" / ARTICLE).write_text(V1.replace(DELETED, ""), encoding="utf-8")
     assert run("build", "src", "-o", "out", "-q")[0] == 0
     # split the build's one package as a build that writes DECK.retired.apkg does
-    from generator.lockfile import LOCK_NAME, load_lock
+    from generator.identity.lockfile import LOCK_NAME, load_lock
 
     lock = load_lock((project / "out" / LOCK_NAME).read_bytes(), "lock")
     notes = [e.note() for e in lock.values()]
@@ -196,7 +197,7 @@ def test_retired_package_beside_the_deck_is_imported(project: Path, anki: tuple)
     split.mkdir()
     package.write_deck(live, split, DECK)
     package.write_deck(tagged, split, DECK, file_name=APKG.replace(".apkg", ".retired.apkg"))
-    from generator.push import packages_of
+    from generator.anki.push import packages_of
 
     packages = packages_of([(DECK, split / APKG, len(live), 0)])
     assert [(p.path.name, p.notes, p.retired) for p in packages] == [

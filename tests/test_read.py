@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from generator.errors import GeneratorError
-from generator.pipeline import parse_source
-from generator.read import decode, read_source, split_front_matter
+from generator.build.article import parse_source
+from generator.read.sources import decode, read_source, split_front_matter
 
 TEXT = "Café “quoted” — line one\nline two\n"
 

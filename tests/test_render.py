@@ -6,7 +6,7 @@ import re
 import pytest
 
 from generator.model import Gap
-from generator.render import cloze_field, field_problems, markdown_html, sanitize, source_field, text_field
+from generator.notes.render import cloze_field, field_problems, markdown_html, sanitize, source_field, text_field
 
 
 def gap(text: str, word: str, ordinal: int = 1, hint: str = "") -> Gap:

@@ -208,16 +208,16 @@ def test_a_file_name_that_is_not_utf8_is_printed_on_one_line(tmp_path: Path) -> 
 
 def test_a_block_that_breaks_a_rule_is_skipped_not_the_article(tmp_path: Path,
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    from generator import pipeline
+    from generator.build import article
 
-    real: Callable[..., object] = pipeline.extract
+    real: Callable[..., object] = article.extract
 
     def extract(doc: object) -> object:  # a rule with a bug that one block sets off
         if any("BOOM" in b.text for b in doc.blocks):  # type: ignore[attr-defined]
             raise ZeroDivisionError("division by zero")
         return real(doc)
 
-    monkeypatch.setattr(pipeline, "extract", extract)
+    monkeypatch.setattr(article, "extract", extract)
     (tmp_path / "a.md").write_text(f"# Cells\n\n{DEF}\n\nBOOM is a word.\n\nA nucleus is the organelle that "
                                    "holds the genome of the cell.\n")
     code, err, _ = build(str(tmp_path / "a.md"), "-o", str(tmp_path / "out"), "--json", str(tmp_path / "c.json"))
@@ -229,7 +229,7 @@ def test_a_block_that_breaks_a_rule_is_skipped_not_the_article(tmp_path: Path,
 
 
 def test_a_crash_anywhere_is_one_line_not_a_traceback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from generator import pipeline
+    from generator.build import pipeline
 
     def broken(*_a: object, **_k: object) -> None:
         raise KeyError("lost")

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.lockfile import load_lock
+from generator.identity.lockfile import load_lock
 from tests.ankiutil import collection, import_package, rendered_cards
 from tests.hostile import huge_article
 from tests.test_robust import build
@@ -78,7 +78,7 @@ def test_full_disk_leaves_the_previous_files_whole(tmp_path: Path, monkeypatch: 
     elif where == "fsync":
         monkeypatch.setattr(os, "fsync", enospc)
     else:  # decks written, then the lock file does not fit
-        from generator import pipeline
+        from generator.build import pipeline
 
         def chunks(*_args: object) -> object:  # the disk fills up half way through the lock file
             yield "{"
@@ -131,7 +131,7 @@ def test_a_really_full_disk(tmp_path: Path) -> None:
 
 KILLER = textwrap.dedent("""
     import os, shutil, signal, sys
-    import generator.package as package
+    import generator.package.apkg as package
     where = sys.argv.pop(1)
     if where == "zip":  # in the middle of writing the package's zip
         real = shutil.copyfileobj

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from generator import model
-from generator.parse import _collapse_spaces, _without_attrs
+from generator.parse.markdown import _collapse_spaces, _without_attrs
 
 SPACES = list(" \t\n\r\x0b\x0c\x1c\x85\xa0\u1680\u2000\u2028\u3000\ufeff\u200b") + ["a", "b", "{:", "}", "{: x}"]
 
@@ -76,7 +76,7 @@ OWN_PIECES = ["a", " ", "é", "&amp;", "&lt;", "&", "amp;", "<", ">", "\x00", "\
 
 @given(st.lists(st.sampled_from(OWN_PIECES), max_size=25))
 def test_own_tags_skip_the_sanitizer_only_when_it_would_return_them_unchanged(pieces: list[str]) -> None:
-    from generator.render import _only_own_tags, _sanitizer, sanitize
+    from generator.notes.render import _only_own_tags, _sanitizer, sanitize
 
     fragment = "".join(pieces)
     assert sanitize(fragment) == str(_sanitizer()(fragment))
@@ -86,7 +86,7 @@ def test_own_tags_skip_the_sanitizer_only_when_it_would_return_them_unchanged(pi
 
 @given(st.lists(st.sampled_from(["<b>", "</b>", "<i>", "</i>", "<code>", "</code>", "x", "&amp;"]), max_size=30))
 def test_nested_own_tags_are_recognised(pieces: list[str]) -> None:
-    from generator.render import _only_own_tags, _sanitizer
+    from generator.notes.render import _only_own_tags, _sanitizer
 
     fragment = "".join(pieces)
     if str(_sanitizer()(fragment)) != fragment:
@@ -101,7 +101,7 @@ def test_nested_own_tags_are_recognised(pieces: list[str]) -> None:
 def test_unmarked_runs_of_any_range_match_the_general_path(text: str, spans: list[tuple[int, int, int, str]],
                                                             a: int, b: int) -> None:
     from generator.model import Gap
-    from generator.render import NO_MARKS, _emit
+    from generator.notes.render import NO_MARKS, _emit
 
     start, end = min(a, b, len(text)), min(max(a, b), len(text))
     gaps = [Gap(min(x, y), max(x, y), n, hint) for x, y, n, hint in spans if min(x, y) < max(x, y) <= len(text)]
@@ -131,7 +131,7 @@ def test_matching_blocks_on_a_rewritten_sentence() -> None:
 def _assert_same_alignment(a: str, b: str) -> None:
     from difflib import SequenceMatcher
 
-    from generator.render import matching_blocks
+    from generator.notes.render import matching_blocks
 
     def pairs(blocks: list[tuple[int, int, int]]) -> list[tuple[int, int]]:
         return sorted((i + k, j + k) for i, j, n in blocks for k in range(n))
@@ -146,7 +146,7 @@ CUE_WORDS = ["Trust", "trusts", "peer", "Peers", "support", "the", "is", "it", "
 
 
 def _context_reference(fact: model.Fact, doc: model.Document) -> str:
-    from generator.notes import MAX_PROMPT_WORDS, _without_gaps
+    from generator.notes.make import MAX_PROMPT_WORDS, _without_gaps
     from generator.text import normalize, stems
 
     heading = fact.block.section[-1] if fact.block.section else doc.title
@@ -169,7 +169,7 @@ def _context_reference(fact: model.Fact, doc: model.Document) -> str:
        st.booleans(), st.sampled_from(["", "Trust", "support specialists"]))
 def test_context_matches_the_reference(words: list[str], title: list[str], heading: list[str],
                                        spans: list[tuple[int, int]], qa: bool, answer: str) -> None:
-    from generator.notes import _context
+    from generator.notes.make import _context
 
     text = " ".join(words)
     doc_title = " ".join(title) or "Untitled"
@@ -236,7 +236,7 @@ small_words = st.sets(st.sampled_from("abcdefghij"), max_size=8)
        st.sampled_from([0, 1, 3, 16]), st.lists(small_words, max_size=3))
 def test_overlap_index_candidates_are_the_reference_candidates(facts: list[tuple[set[str], set[str]]], limit: int,
                                                                strangers: list[set[str]]) -> None:
-    import generator.select as select
+    import generator.select.selection as select
 
     old_limit, select._SCAN_LIMIT = select._SCAN_LIMIT, limit
     try:
@@ -262,7 +262,7 @@ MARKDOWN_PIECES = ["a", "b c", " ", "\n", "*", "**", "_", "__", "`", "[", "]", "
 
 def _styled_by_parsing(markup: str) -> tuple[tuple[str, ...], tuple[frozenset[str], ...]]:
     """render._styled as it was: its own parse of `markup`, never parse.py's tokens."""
-    import generator.render as render
+    import generator.notes.render as render
 
     saved = render.inline_children
     render.inline_children = lambda content: None
@@ -274,8 +274,8 @@ def _styled_by_parsing(markup: str) -> tuple[tuple[str, ...], tuple[frozenset[st
 
 @given(st.lists(st.sampled_from(MARKDOWN_PIECES), max_size=30), st.booleans())
 def test_styled_from_the_article_parse_matches_its_own_parse(pieces: list[str], with_reference: bool) -> None:
-    import generator.parse as parse
-    import generator.render as render
+    import generator.parse.markdown as parse
+    import generator.notes.render as render
 
     markup = "".join(pieces)
     article = markup + ("\n\n[r]: http://x.y\n" if with_reference else "")
@@ -287,8 +287,8 @@ def test_styled_from_the_article_parse_matches_its_own_parse(pieces: list[str], 
 
 
 def test_styled_shares_tokens_only_below_the_nesting_limits() -> None:
-    import generator.parse as parse
-    import generator.render as render
+    import generator.parse.markdown as parse
+    import generator.notes.render as render
 
     for depth in (8, 9, 19, 20, 21, 39, 40, 41):
         for markup in ("[" * depth + "a" + "](b)" * depth, "[" * depth + "a", "![" * depth + "a" + "](b)" * depth,
@@ -337,7 +337,7 @@ def _collapsed_reference(text: str, marks: list[frozenset[str]]) -> tuple[str, t
 
 @given(st.lists(st.tuples(st.sampled_from(SPACES + ["x", "yz", "  ", " \n "]), st.sampled_from("-bi")), max_size=20))
 def test_collapsing_visits_only_changed_runs_and_keeps_the_same_marks(pieces: list[tuple[str, str]]) -> None:
-    from generator.render import _collapsed
+    from generator.notes.render import _collapsed
 
     text = "".join(p for p, _ in pieces)
     marks = [frozenset(mark.strip("-")) for p, mark in pieces for _ in p]
@@ -357,7 +357,7 @@ def test_content_words_split_as_the_word_pattern_finds_them(pieces: list[str]) -
 @given(st.lists(st.sampled_from(["bus", "buses", "class", "gas", "its", "disorders", "a", "this", "s", "ss"]),
                 max_size=8))
 def test_select_words_fold_plurals_as_before(words: list[str]) -> None:
-    from generator.select import _words
+    from generator.select.selection import _words
     from generator.text import content_words
 
     text = " ".join(words)
@@ -368,7 +368,7 @@ def test_select_words_fold_plurals_as_before(words: list[str]) -> None:
 @given(st.lists(st.sampled_from(["a", "<", ">", "&", "&amp;", "&lt;", "&gt;", "&am", "&quot;", "amp;", "\x00", "\r",
                                  "\xa0", "\ufeff", "\ud800", "\ue000", "<b>", "</b>", " "]), max_size=12))
 def test_sanitizer_checks_split_in_two_searches_find_what_the_alternation_found(pieces: list[str]) -> None:
-    from generator.render import _BARE_AMPERSAND, _NEEDS_SANITIZER_CHAR, _NEEDS_SANITIZER_IN_TEXT_CHAR
+    from generator.notes.render import _BARE_AMPERSAND, _NEEDS_SANITIZER_CHAR, _NEEDS_SANITIZER_IN_TEXT_CHAR
 
     fragment = "".join(pieces)
     old = re.compile(r"[<>\x00\r\xa0\ufeff\ud800-\udfff]|&(?!(?:amp|lt|gt);)")
@@ -381,7 +381,7 @@ def test_sanitizer_checks_split_in_two_searches_find_what_the_alternation_found(
 
 @given(st.text(alphabet=st.sampled_from(list("a1 \\$\n")), max_size=24), st.integers(0, 24), st.integers(0, 24))
 def test_math_is_found_in_a_range_only_where_it_holds_a_dollar(text: str, a: int, b: int) -> None:
-    from generator.render import _MATH, _ordered
+    from generator.notes.render import _MATH, _ordered
 
     start, end = sorted((min(a, len(text)), min(b, len(text))))
     if "$" not in text[start:end]:
@@ -391,7 +391,7 @@ def test_math_is_found_in_a_range_only_where_it_holds_a_dollar(text: str, a: int
 
 @given(st.text(alphabet=st.sampled_from(list("aA1 .!?…\"”’')]([“‘\n\t") + ["\u2028", "\xa0"]), max_size=30))
 def test_patterns_that_open_with_a_class_match_as_the_ones_they_replace(text: str) -> None:
-    from generator.render import _CHANGED_SPACE
+    from generator.notes.render import _CHANGED_SPACE
     from generator.text import _BOUNDARY
 
     boundary = re.compile(r"(?<![.!?…])[.!?…]+[\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])")
@@ -422,7 +422,7 @@ _SNAPSHOT_NOTE = st.builds(
 def test_snapshot_json_with_its_memo_is_what_json_dumps_gives(notes: list[model.Note], forget: bool) -> None:
     import json
 
-    from generator.lockfile import snapshot_bytes, snapshot_json, snapshot_of
+    from generator.identity.lockfile import snapshot_bytes, snapshot_json, snapshot_of
     from generator.memo import forget_article
 
     if forget:
@@ -435,8 +435,8 @@ def test_snapshot_json_with_its_memo_is_what_json_dumps_gives(notes: list[model.
 
 @given(_SNAPSHOT_NOTE)
 def test_pending_of_note_hash_and_signatures_are_what_the_general_code_gives(note: model.Note) -> None:
-    from generator.identity import Pending, _signatures, card_signatures, note_hash, pending_of
-    from generator.ids import content_hash
+    from generator.identity.match import Pending, _signatures, card_signatures, note_hash, pending_of
+    from generator.identity.ids import content_hash
 
     def outcome(hash_of: Callable[[], str]) -> tuple[str, object]:
         try:
@@ -458,7 +458,7 @@ def test_pending_of_note_hash_and_signatures_are_what_the_general_code_gives(not
        st.integers(1, 3), st.sampled_from(["", "h", "x y"]), st.sampled_from(["", "Title › Part"]))
 def test_cloze_cards_of_one_gap_are_what_the_general_loop_gives(text: str, a: int, b: int, ordinal: int, hint: str,
                                                                 context: str) -> None:
-    from generator.notes import _cue, cloze_cards
+    from generator.notes.make import _cue, cloze_cards
 
     start, end = sorted((min(a, len(text)), min(b, len(text))))
     gap = model.Gap(start, end, ordinal, hint)

@@ -11,12 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from generator import pipeline
-from generator.cache import ArticleCache
+from generator.build import pipeline
+from generator.build.article import ArticleResult, build_article, build_cards
+from generator.build.articles import _build_task, _cache_key, _Task
+from generator.build.entries import _result
+from generator.build.parts import _Article, _Carried, _Stamped
+from generator.build.cache import ArticleCache
 from generator.config import Settings
-from generator.export import cards_json, cards_json_chunks, note_to_json
-from generator.identity import assign_identity, pending_of
-from generator.package import note_row
+from generator.package.export import cards_json, cards_json_chunks, note_to_json
+from generator.identity.match import assign_identity, pending_of
+from generator.package.apkg import note_row
 
 T1, T2 = 1_700_000_000, 1_700_086_400
 CELLS = """---
@@ -41,7 +45,7 @@ def _write(src: Path, name: str, text: str) -> None:
 
 
 def test_cards_json_in_pieces_is_one_json_dump_of_the_document() -> None:
-    notes, _, _ = assign_identity(pipeline.build_cards(CELLS, "cells.md"), {}, T1)
+    notes, _, _ = assign_identity(build_cards(CELLS, "cells.md"), {}, T1)
     for some in (notes, notes[:1], []):
         reference = json.dumps({"schema": "certdeck.cards/1", "notes": [note_to_json(n) for n in some]},
                                indent=1, ensure_ascii=False) + "\n"
@@ -51,13 +55,13 @@ def test_cards_json_in_pieces_is_one_json_dump_of_the_document() -> None:
 def test_a_workers_entry_gives_the_pendings_and_rows_of_its_notes(tmp_path: Path) -> None:
     _write(tmp_path / "src", "cells.md", CELLS)
     file = tmp_path / "src" / "cells.md"
-    task = pipeline._Task(file, file.parent, Settings(), None, None)
-    result = pipeline._result(pipeline._build_task(task), None, packed=True, cache=ArticleCache(None, Settings()))
+    task = _Task(file, file.parent, Settings(), None, None)
+    result = _result(_build_task(task), None, packed=True, cache=ArticleCache(None, Settings()))
     assert result.packed is not None and not result.notes  # the notes came pickled
-    article = pipeline._Article(result, lambda: pipeline.build_article(file, Settings(), file.parent))
+    article = _Article(result, lambda: build_article(file, Settings(), file.parent))
     pendings = article.pendings()
     notes = article.notes()
-    assert notes == pipeline.build_article(file, Settings(), file.parent).notes
+    assert notes == build_article(file, Settings(), file.parent).notes
     assert pendings == [pending_of(n) for n in notes]
     assert article.rows() == [note_row(n) for n in notes]
 
@@ -67,9 +71,9 @@ def test_notes_left_in_the_cache_entry_are_read_back_or_rebuilt(tmp_path: Path, 
     _write(tmp_path / "src", "cells.md", CELLS)
     file, settings = tmp_path / "src" / "cells.md", Settings()
     cache = ArticleCache(tmp_path / "cache", settings)
-    key = pipeline._cache_key(cache, file, file.parent, settings.article_limit())
-    task = pipeline._Task(file, file.parent, settings, cache.folder, key)
-    result = pipeline._result(pipeline._build_task(task), key, packed=True, cache=cache)
+    key = _cache_key(cache, file, file.parent, settings.article_limit())
+    task = _Task(file, file.parent, settings, cache.folder, key)
+    result = _result(_build_task(task), key, packed=True, cache=cache)
     assert result.packed is None and result.notes_in is cache and not result.notes  # not held in memory
     entry = cache._file(key)
     if meanwhile == "removed":
@@ -77,15 +81,15 @@ def test_notes_left_in_the_cache_entry_are_read_back_or_rebuilt(tmp_path: Path, 
     elif meanwhile == "replaced":  # a whole, valid entry, but of other notes
         other = tmp_path / "src" / "other.md"
         other.write_text(CELLS.replace("ribosome", "centrosome"), encoding="utf-8")
-        entry.write_bytes(pipeline._build_task(pipeline._Task(other, other.parent, settings, None, None))[0])
+        entry.write_bytes(_build_task(_Task(other, other.parent, settings, None, None))[0])
     rebuilt: list[int] = []
 
-    def rebuild() -> pipeline.ArticleResult:
+    def rebuild() -> ArticleResult:
         rebuilt.append(1)
-        return pipeline.build_article(file, settings, file.parent)
+        return build_article(file, settings, file.parent)
 
-    notes = pipeline._Article(result, rebuild).notes()
-    assert notes == pipeline.build_article(file, settings, file.parent).notes
+    notes = _Article(result, rebuild).notes()
+    assert notes == build_article(file, settings, file.parent).notes
     assert rebuilt == ([] if meanwhile == "untouched" else [1])
 
 
@@ -114,10 +118,10 @@ def test_renumbered_carried_and_retired_notes_package_as_their_notes(tmp_path: P
                                                                                          "{{c1::chromosomes}}")
            .replace("- **Cytoplasm**: the jelly that fills the cell.\n", ""))
     second = pipeline.plan_build([src], Settings(now=T2), out, use_cache=cache)
-    renumbered = [p for parts in second.parts.values() for p in parts if isinstance(p, pipeline._Stamped)
+    renumbered = [p for parts in second.parts.values() for p in parts if isinstance(p, _Stamped)
                   and any(s.renumbered is not None for _, s in p._stamps())]
     assert renumbered, "the swapped cloze was renumbered"
-    assert any(isinstance(p, pipeline._Carried) for parts in second.parts.values() for p in parts) == cache
+    assert any(isinstance(p, _Carried) for parts in second.parts.values() for p in parts) == cache
     assert any(n.retired for notes in second.decks.values() for n in notes)
     _parts_hold_their_notes(second)
     cloze = next(n for notes in second.decks.values() for n in notes if "nucleus" in n.source.sentence

@@ -68,7 +68,7 @@ from generator.extract.words import (
     is_function_word,
     nounish,
 )
-from generator.parse import parse_markdown
+from generator.parse.markdown import parse_markdown
 from generator.text import stem_set
 
 claim = sys.modules["generator.extract.claim"]

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from generator import package, templates
-from generator.lockfile import LOCK_NAME, load_lock, load_styles, section_spans
+from generator.package import apkg as package
+from generator.notes import templates
+from generator.identity.lockfile import LOCK_NAME, load_lock, load_styles, section_spans
 from tests.ankiutil import collection, import_package
 from tests.rebuild_scenarios import APKG, V1_TIME, V2_TIME, build, make_v1
 

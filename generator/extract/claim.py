@@ -22,6 +22,8 @@ from .gaps import (
     rank_gaps,
     stats_for,
 )
+from .lexicon import RARE, zipf
+from .phrases import split_clause
 from .phrases import (
     chunks,
     emphasis_in,
@@ -153,6 +155,8 @@ def claim_fact(sent: ProseSentence, stats: DocStats, avoid: str = "") -> Fact | 
     kind = _classify(text, low)
     if _AUTHOR_FIRST_PERSON.match_lowered(text, low, main_clause_start(text)):
         return None  # "we all want to feel seen": the author's "we" shares a feeling, not a fact
+    if not sent.lead and _topic_line(sent.raw, text):
+        return None  # "accepted file types": a pasted outline's topic, not a statement
     emphasis = emphasis_in(text, sent.block.emphasis)  # only the bold phrases this sentence holds
     if sent.focus:  # "X is B, not A": ask within B
         start, end = sent.focus
@@ -183,6 +187,20 @@ def claim_fact(sent: ProseSentence, stats: DocStats, avoid: str = "") -> Fact | 
         # the sentence and that is cloze_spans's own leak test (a space added to `avoid` is no word).
         leak_checked=not sent.lead,
     )
+
+
+def _topic_line(raw: str, text: str) -> bool:
+    """A line that names a topic rather than stating a fact: it starts with an English word in lower case
+    (not a command such as "modinfo") and either has no verb, or is short and unpunctuated ("download
+    files from stage", as an outline pasted without its bullets reads)."""
+    raw = raw.strip()
+    first = raw.split(None, 1)[0].rstrip(",;:") if raw else ""
+    english = zipf(first) > RARE or first.endswith(("ing", "ed"))
+    if not first[:1].islower() or not first.isalpha() or not english:
+        return False
+    if split_clause(text).verb_start < 0:
+        return True
+    return len(raw.split()) <= 8 and not raw.endswith((".", "!", "?", ":", ";"))
 
 
 def _gaps(text: str, kind: str, stats: DocStats, emphasis: tuple[str, ...], avoid: str) -> list[Span]:

@@ -138,6 +138,19 @@ def good_span(text: str, span: Span, avoid: str = "") -> bool:
         return False  # "[data]", "[values]", "[access]": a word any sentence could hold, not the fact's key
     if span.kind in _PHRASAL and _verb_at_edge(words):
         return False  # "[SFTPPlus emits]", "[prevent heat exhaustion]": the verb belongs to the prompt
+    if (
+        span.kind in _PHRASAL
+        and len(words) > 1
+        and words[0] not in DETERMINERS
+        and not words[0].isdigit()
+        and words[0] not in _NUMBER_WORDS
+        and _verb_before_object(words[-1], text[span.end :])
+    ):
+        return False  # "when the [server flushes] the data": an -s verb with its object after the gap
+    if span.kind in _PHRASAL and len(words) > 1 and span.start < split_clause(text).verb_start < span.end:
+        return False  # "[window function returns] one row": the main verb belongs to the prompt too
+    if span.kind in _PHRASAL and span.start <= _instruction_verb_end(text) and len(words) > 1:
+        return False  # "[Implement procedures] for testing": ask what to do it to, not the instruction itself
     gap_words = count_content_words(answer)
     return gap_words < 3 or gap_words <= 0.6 * count_content_words(text)
 
@@ -170,6 +183,32 @@ def _verb_at_edge(words: tuple[str, ...]) -> bool:
         return False
     first, last = words[0], words[-1]
     return _finite_verb(first) or (_finite_verb(last) and words[-2] != "to")
+
+
+def _instruction_verb_end(text: str) -> int:
+    """End of the verb an instruction opens with ("Implement ...", "Bring ..."), or -1 when the text is
+    not an instruction."""
+    parts = text.split(None, 2)
+    if len(parts) < 2:
+        return -1
+    clause = split_clause(text)
+    return len(parts[0]) if clause.verb_start == 0 and not clause.subject else -1
+
+
+def _verb_before_object(word: str, after: str) -> bool:
+    """Whether `word` reads as a verb in its -s form because a determiner or pronoun follows it."""
+    following = after.split(None, 1)
+    return (
+        word.endswith("s")
+        and not word.endswith("ss")
+        and "v" in parts_of_speech(word)
+        and bool(following)
+        and following[0].lower() in _OBJECT_OPENERS
+    )
+
+
+_NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten several many few".split())
+_OBJECT_OPENERS = DETERMINERS | frozenset("it them him her us you its their his our your".split())
 
 
 def _finite_verb(word: str) -> bool:

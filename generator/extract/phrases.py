@@ -17,6 +17,7 @@ from typing import Any
 
 from ..memo import article_cache
 from ..text import LEADING_PRONOUNS
+from .lexicon import parts_of_speech
 from .words import (
     AUXILIARIES,
     COPULAS,
@@ -255,7 +256,31 @@ def _verb_positions(lows: tuple[str, ...]) -> frozenset[int]:
             out.add(i)
         if not _is_adverb(low):
             prev = low
-    return frozenset(out)
+    return frozenset(out or _lexicon_verbs(lows))
+
+
+def _lexicon_verbs(lows: tuple[str, ...]) -> set[int]:
+    """The verb of a sentence the word lists found none in, by the lexicon: an instruction's opening verb
+    ("Implement procedures for ...", "Bring tap water to a boil"), else the first word that can be a verb
+    in its -s form after a noun ("The window function returns one row", "MongoDB uses locking")."""
+    if len(lows) < 2:
+        return set()
+    first = lows[0]
+    if "v" in parts_of_speech(first) and first.isalpha() and not first.endswith(("ed", "s")) and not (
+        first.endswith("ing") and len(first) > 5
+    ):
+        return {0}
+    for i in range(1, len(lows) - 1):
+        low, prev = lows[i], lows[i - 1]
+        if (
+            low.endswith("s")
+            and not low.endswith("ss")
+            and "v" in parts_of_speech(low)
+            and prev not in _PREPOSITIONS_OR_DETERMINERS
+            and not is_function_word(prev)
+        ):
+            return {i}
+    return set()
 
 
 def number_spans(text: str) -> list[Span]:

@@ -10,11 +10,11 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", ".."))
 
 with atheris.instrument_imports():
     import generator.extract
-    import generator.notes
-    import generator.parse
-    import generator.read
-    import generator.render
-    import generator.select
+    import generator.notes.make
+    import generator.parse.markdown
+    import generator.read.sources
+    import generator.notes.render
+    import generator.select.selection
     import generator.text  # noqa: F401
 
 from tests.fuzz.harness import build_bytes, check_output

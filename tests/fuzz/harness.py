@@ -11,10 +11,10 @@ from typing import Any
 
 from generator.config import Settings
 from generator.errors import GeneratorError
-from generator.export import cards_json
-from generator.identity import assign_identity
-from generator.pipeline import checked_notes, parse_source
-from generator.read import source_from_bytes
+from generator.package.export import cards_json
+from generator.identity.match import assign_identity
+from generator.build.article import checked_notes, parse_source
+from generator.read.sources import source_from_bytes
 from tests.safety import unsafe_html
 
 SETTINGS = Settings(now=1_700_000_000)

@@ -1,0 +1,6 @@
+"""Notes stage: selected Facts -> Notes (HTML fields, card views, tags, media) of certdeck's two note types.
+
+In: Facts and their Document. Out: `model.Note`s. `make` builds each note; `render` writes field HTML
+from the facts' text and Markdown; `templates` is the frozen schema of the two note types; `media` finds
+the images an article references; `preview` shows every card as Anki renders it (`certdeck preview`).
+"""
