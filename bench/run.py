@@ -524,8 +524,8 @@ def seed_profile(env: dict[str, str], runs: int) -> str:
 
 def _note_pool(folder: Path, pool_file: Path) -> None:
     """Real notes from the corpus articles under `folder` (built in-process), pickled for the packagers."""
-    from generator.config import Settings
     from generator.build.article import build_article
+    from generator.config import Settings
     from generator.read.sources import find_sources
 
     notes = [n for f in find_sources([folder]) for n in build_article(f, Settings()).notes]

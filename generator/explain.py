@@ -68,8 +68,8 @@ class Explanation:
 
 def explain_file(file: Path, settings: Settings, line: int | None = None) -> Explanation:
     """Why each sentence or block of the article `file` did or did not become a card (only those at `line`)."""
-    from .memo import forget_article
     from .build.article import build_article, parse_source
+    from .memo import forget_article
     from .read.sources import display_path, read_source
 
     path = display_path(file)

@@ -6,11 +6,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from generator.build.pipeline import plan_build, write_build
 from generator.cli import app
 from generator.config import Settings
-from generator.select.curation import load_curation
 from generator.errors import GeneratorError
-from generator.build.pipeline import plan_build, write_build
+from generator.select.curation import load_curation
 
 ARTICLE = """# Cells
 

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from generator.config import Settings
-from generator.errors import GeneratorError
-from generator.identity.match import RETIRED_TAG, assign_identity
-from generator.identity.lockfile import LOCK_NAME, LockEntry, dump_lock, load_lock
-from generator.model import Note
 from generator.build.article import build_cards
 from generator.build.pipeline import plan_build, write_build
+from generator.config import Settings
+from generator.errors import GeneratorError
+from generator.identity.lockfile import LOCK_NAME, LockEntry, dump_lock, load_lock
+from generator.identity.match import RETIRED_TAG, assign_identity
+from generator.model import Note
 
 T1, T2, T3 = 1_700_000_000, 1_700_086_400, 1_700_172_800
 CELLS = """# Cells

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.config import Settings
 from generator.build.pipeline import Build, plan_build, write_build
+from generator.config import Settings
 
 T0 = 1_700_000_000
 TOPICS = [("Osmosis", "movement of water across a membrane"), ("Diffusion", "spread of particles from high to low"),

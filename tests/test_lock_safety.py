@@ -17,11 +17,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from generator.build.pipeline import plan_build, write_build
 from generator.cli import app
 from generator.config import Settings
 from generator.errors import GeneratorError
 from generator.identity.lockfile import LOCK_NAME, load_lock
-from generator.build.pipeline import plan_build, write_build
 from tests.ankiutil import collection, import_package
 
 T1, T2, T3 = 1_700_000_000, 1_700_086_400, 1_700_172_800

@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from generator.package import apkg as package
-from generator.notes import templates
 from generator.anki.ankiconnect import AnkiConnect
-from generator.cli import app
 from generator.anki.push import count_notes, push, renamed_decks, search
+from generator.cli import app
+from generator.notes import templates
+from generator.package import apkg as package
 from tests.ankiconnect_server import AnkiConnectStandIn, serve
 from tests.ankiutil import collection
 from tests.rebuild_scenarios import APKG, ARTICLE, DECK, V1, answer_every_card

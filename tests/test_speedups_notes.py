@@ -274,8 +274,8 @@ def _styled_by_parsing(markup: str) -> tuple[tuple[str, ...], tuple[frozenset[st
 
 @given(st.lists(st.sampled_from(MARKDOWN_PIECES), max_size=30), st.booleans())
 def test_styled_from_the_article_parse_matches_its_own_parse(pieces: list[str], with_reference: bool) -> None:
-    import generator.parse.markdown as parse
     import generator.notes.render as render
+    import generator.parse.markdown as parse
 
     markup = "".join(pieces)
     article = markup + ("\n\n[r]: http://x.y\n" if with_reference else "")
@@ -287,8 +287,8 @@ def test_styled_from_the_article_parse_matches_its_own_parse(pieces: list[str], 
 
 
 def test_styled_shares_tokens_only_below_the_nesting_limits() -> None:
-    import generator.parse.markdown as parse
     import generator.notes.render as render
+    import generator.parse.markdown as parse
 
     for depth in (8, 9, 19, 20, 21, 39, 40, 41):
         for markup in ("[" * depth + "a" + "](b)" * depth, "[" * depth + "a", "![" * depth + "a" + "](b)" * depth,
@@ -435,8 +435,8 @@ def test_snapshot_json_with_its_memo_is_what_json_dumps_gives(notes: list[model.
 
 @given(_SNAPSHOT_NOTE)
 def test_pending_of_note_hash_and_signatures_are_what_the_general_code_gives(note: model.Note) -> None:
-    from generator.identity.match import Pending, _signatures, card_signatures, note_hash, pending_of
     from generator.identity.ids import content_hash
+    from generator.identity.match import Pending, _signatures, card_signatures, note_hash, pending_of
 
     def outcome(hash_of: Callable[[], str]) -> tuple[str, object]:
         try:

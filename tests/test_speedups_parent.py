@@ -14,13 +14,13 @@ import pytest
 from generator.build import pipeline
 from generator.build.article import ArticleResult, build_article, build_cards
 from generator.build.articles import _build_task, _cache_key, _Task
+from generator.build.cache import ArticleCache
 from generator.build.entries import _result
 from generator.build.parts import _Article, _Carried, _Stamped
-from generator.build.cache import ArticleCache
 from generator.config import Settings
-from generator.package.export import cards_json, cards_json_chunks, note_to_json
 from generator.identity.match import assign_identity, pending_of
 from generator.package.apkg import note_row
+from generator.package.export import cards_json, cards_json_chunks, note_to_json
 
 T1, T2 = 1_700_000_000, 1_700_086_400
 CELLS = """---

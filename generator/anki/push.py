@@ -20,10 +20,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..notes import templates
-from .ankiconnect import AnkiConnect
 from ..errors import GeneratorError
 from ..identity.match import RETIRED_TAG
+from ..notes import templates
+from .ankiconnect import AnkiConnect
 
 PUSH_RECORD = "certdeck.push.json"  # beside the lock: each note's deck as last pushed (finds renamed decks)
 PUSH_SCHEMA = "certdeck.push/1"

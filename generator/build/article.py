@@ -5,9 +5,10 @@ its ArticleResult. `build_cards` is the pure core (Markdown text in, notes out) 
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from ..config import Settings, for_article
 from ..errors import GeneratorError

@@ -6,9 +6,9 @@ and stored. The parent reads what a worker built as it reads an entry from the c
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
 
 from ..config import Settings
 from ..errors import GeneratorError

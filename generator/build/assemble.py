@@ -4,8 +4,9 @@ as each deck's parts (parts.py).
 from __future__ import annotations
 
 import bisect
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from ..errors import GeneratorError
 from ..identity.lockfile import LockEntry

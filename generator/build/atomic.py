@@ -3,8 +3,9 @@ or killed build leaves the previous files whole; a failure names its file.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, Callable, Iterable, TypeVar
+from typing import Any, TypeVar
 
 from ..errors import GeneratorError
 from ..read.sources import display_path

@@ -4,8 +4,9 @@ build wrote them, or the deck's retired notes. An article's notes stay pickled u
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from ..errors import GeneratorError
 from ..identity.lockfile import parse_line

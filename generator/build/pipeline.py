@@ -8,10 +8,10 @@ its own module, named where it is called.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
-from typing import Sequence
 
 from ..config import Settings
 from ..errors import GeneratorError

@@ -79,9 +79,9 @@ def _warm_for_workers() -> None:
     it."""
     import yaml  # noqa: F401 - front matter
 
+    from ..notes.render import _inline_parser, _sanitizer
     from ..package.apkg import row_kinds
     from ..parse.markdown import _parser
-    from ..notes.render import _inline_parser, _sanitizer
 
     _parser()
     _inline_parser()

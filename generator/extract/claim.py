@@ -23,12 +23,12 @@ from .gaps import (
     stats_for,
 )
 from .lexicon import RARE, zipf
-from .phrases import split_clause
 from .phrases import (
     chunks,
     emphasis_in,
     main_clause_start,
     number_spans,
+    split_clause,
 )
 from .prose import ProseSentence, prose_sentences
 from .util import cloze_spans

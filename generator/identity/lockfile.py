@@ -21,10 +21,10 @@ from json.encoder import encode_basestring
 from typing import Any
 
 from ..errors import GeneratorError
-from ..package.export import note_to_json
 from ..memo import on_forget
 from ..model import CardView, Kind, Note, SourceRef
 from ..notes.templates import CLOZE_FIELDS, QA_FIELDS
+from ..package.export import note_to_json
 
 LOCK_NAME = "certdeck.lock.json"
 MAX_DECK_CHARS = 1000  # a deck name from the lock longer than this is not shipped

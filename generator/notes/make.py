@@ -9,12 +9,12 @@ import html
 import re
 from collections.abc import Mapping, Sequence
 
-from . import render
 from ..errors import GeneratorError
-from .media import MediaFile
 from ..memo import article_cache
 from ..model import CardView, Document, Fact, Gap, Note, SourceRef
 from ..text import clean_tag, normalize, stem_set, stems_outside, tag_slug
+from . import render
+from .media import MediaFile
 
 # Anki refuses to import a deck nested deeper than this ("deck nesting level too deep"; measured with the
 # anki 26.9 package: 11 levels import, 12 do not).

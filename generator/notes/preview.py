@@ -23,8 +23,8 @@ from itertools import groupby
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from . import templates
 from ..model import Note
+from . import templates
 
 if TYPE_CHECKING:
     from .media import MediaFile
@@ -65,8 +65,8 @@ def render_with_anki(decks: Mapping[str, Sequence[Note]], media: Mapping[str, Pa
     """Cards as Anki renders them: each deck imported into a fresh collection, every card rendered."""
     from anki.collection import Collection, ImportAnkiPackageRequest
 
-    from .media import media_in
     from ..package.apkg import write_deck
+    from .media import media_in
 
     by_guid = {n.guid: n for notes in decks.values() for n in notes}
     found: dict[tuple[str, int], RenderedCard] = {}

@@ -28,9 +28,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ..notes import templates
 from ..identity.ids import stable_id
 from ..model import Note
+from ..notes import templates
 
 ZIP_LEVEL = 1  # deflate level: level 1 already shrinks a collection 3-8x; higher levels cost far more time
 
