@@ -89,7 +89,7 @@ def checked_notes(doc: Document, settings: Settings, curation: Curation | None,
     for i, block in enumerate(doc.blocks):
         try:
             curated_notes(replace(doc, blocks=(block,)), settings, None, media)
-        except Exception as err:  # noqa: BLE001
+        except Exception as err:  # noqa: BLE001 - as above: find the blocks that set it off
             bad.append((i, err))
     if not bad:
         raise first
