@@ -193,7 +193,7 @@ def _deck_warnings(build: Any, out: Path) -> None:
 
 
 def _remove_stale(build: Any, written: Any, out: Path) -> Any:
-    """Remove the deck files of decks this build no longer makes (generator/stale.py); returns (deck, path)."""
+    """Remove the deck files of decks this build no longer makes (package/stale.py); returns (deck, path)."""
     from .package.stale import remove_stale
 
     return remove_stale(build.stale, [entry[1] for entry in written], out)

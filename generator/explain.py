@@ -1,6 +1,6 @@
 """Say why: for each sentence or block of an article, the card it became or what left it out.
 
-`explain_file` runs the build's own pipeline (`pipeline.build_article`) with a drop collector active
+`explain_file` runs the build's own pipeline (`build_article`, build/article.py) with a drop collector active
 (extract/trace.py), so what it reports is what a build does; nothing here decides anything again. Each
 note and each drop is then placed on the sentence it came from, by line and words. `coverage_warnings`
 is what a build warns about an article: most of its text skipped as page furniture or skipped sections,

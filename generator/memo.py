@@ -2,7 +2,7 @@
 
 Their reuse is within an article (a sentence asked about by several rules, a section's cue for each of
 its notes); across articles they would only grow. Forgetting them after each article (`forget_article`,
-called by pipeline.build_article) keeps a worker at one article's memory, a third of what bounded caches
+called by article.build_article) keeps a worker at one article's memory, a third of what bounded caches
 of thousands of sentences held after a few hundred articles, and is no slower. What outlives an article
 (word stems, compiled patterns) keeps a plain lru_cache.
 """

@@ -1,4 +1,4 @@
-"""Web pages, PDFs and Word files: converted to Markdown (generator/convert/), read in place by `build` and
+"""Web pages, PDFs and Word files: converted to Markdown (read/convert/), read in place by `build` and
 written as articles by `add`. Each input is made for real (a theme's page, Chromium's print, reportlab,
 python-docx) and must give the facts of the Markdown it came from."""
 from __future__ import annotations

@@ -316,7 +316,7 @@ def _reference_curation(facts: list, curation: object, doc: object) -> tuple[lis
     from dataclasses import replace
 
     from generator.errors import GeneratorError
-    from generator.identity.match import sentence_similarity
+    from generator.identity.similar import sentence_similarity
     from generator.model import Fact
     from generator.select import curation as c
     from generator.text import normalize

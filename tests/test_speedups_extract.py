@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 import generator.extract  # noqa: F401  (loads the rule modules the package's names shadow)
 from generator.extract.filters import BOILERPLATE_SCAN, RHETORIC_SCAN, is_noise
-from generator.notes.render import _sanitizer, sanitize
+from generator.notes.finish import _sanitizer, sanitize
 
 filters = sys.modules["generator.extract.filters"]
 definition = sys.modules["generator.extract.definition"]
@@ -106,7 +106,8 @@ def test_sanitize_skips_only_fragments_the_sanitizer_returns_unchanged(pieces: l
                 max_size=3))
 def test_unmarked_text_takes_the_short_way_to_the_same_html(text: str, spans: list[tuple[int, int, int, str]]) -> None:
     from generator.model import Gap
-    from generator.notes.render import NO_MARKS, _emit
+    from generator.notes.marks import NO_MARKS
+    from generator.notes.render import _emit
 
     gaps = [Gap(min(a, b), max(a, b), n, hint) for a, b, n, hint in spans if min(a, b) < max(a, b) <= len(text)]
     # Marks that are all empty send _emit down its general path, which must write the same HTML.

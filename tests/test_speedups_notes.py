@@ -76,7 +76,7 @@ OWN_PIECES = ["a", " ", "é", "&amp;", "&lt;", "&", "amp;", "<", ">", "\x00", "\
 
 @given(st.lists(st.sampled_from(OWN_PIECES), max_size=25))
 def test_own_tags_skip_the_sanitizer_only_when_it_would_return_them_unchanged(pieces: list[str]) -> None:
-    from generator.notes.render import _only_own_tags, _sanitizer, sanitize
+    from generator.notes.finish import _only_own_tags, _sanitizer, sanitize
 
     fragment = "".join(pieces)
     assert sanitize(fragment) == str(_sanitizer()(fragment))
@@ -86,7 +86,7 @@ def test_own_tags_skip_the_sanitizer_only_when_it_would_return_them_unchanged(pi
 
 @given(st.lists(st.sampled_from(["<b>", "</b>", "<i>", "</i>", "<code>", "</code>", "x", "&amp;"]), max_size=30))
 def test_nested_own_tags_are_recognised(pieces: list[str]) -> None:
-    from generator.notes.render import _only_own_tags, _sanitizer
+    from generator.notes.finish import _only_own_tags, _sanitizer
 
     fragment = "".join(pieces)
     if str(_sanitizer()(fragment)) != fragment:
@@ -101,7 +101,8 @@ def test_nested_own_tags_are_recognised(pieces: list[str]) -> None:
 def test_unmarked_runs_of_any_range_match_the_general_path(text: str, spans: list[tuple[int, int, int, str]],
                                                             a: int, b: int) -> None:
     from generator.model import Gap
-    from generator.notes.render import NO_MARKS, _emit
+    from generator.notes.marks import NO_MARKS
+    from generator.notes.render import _emit
 
     start, end = min(a, b, len(text)), min(max(a, b), len(text))
     gaps = [Gap(min(x, y), max(x, y), n, hint) for x, y, n, hint in spans if min(x, y) < max(x, y) <= len(text)]
@@ -131,7 +132,7 @@ def test_matching_blocks_on_a_rewritten_sentence() -> None:
 def _assert_same_alignment(a: str, b: str) -> None:
     from difflib import SequenceMatcher
 
-    from generator.notes.render import matching_blocks
+    from generator.notes.marks import matching_blocks
 
     def pairs(blocks: list[tuple[int, int, int]]) -> list[tuple[int, int]]:
         return sorted((i + k, j + k) for i, j, n in blocks for k in range(n))
@@ -261,20 +262,20 @@ MARKDOWN_PIECES = ["a", "b c", " ", "\n", "*", "**", "_", "__", "`", "[", "]", "
 
 
 def _styled_by_parsing(markup: str) -> tuple[tuple[str, ...], tuple[frozenset[str], ...]]:
-    """render._styled as it was: its own parse of `markup`, never parse.py's tokens."""
-    import generator.notes.render as render
+    """marks._styled as it was: its own parse of `markup`, never parse.py's tokens."""
+    import generator.notes.marks as marks
 
-    saved = render.inline_children
-    render.inline_children = lambda content: None
+    saved = marks.inline_children
+    marks.inline_children = lambda content: None
     try:
-        return render._styled.__wrapped__(markup)
+        return marks._styled.__wrapped__(markup)
     finally:
-        render.inline_children = saved
+        marks.inline_children = saved
 
 
 @given(st.lists(st.sampled_from(MARKDOWN_PIECES), max_size=30), st.booleans())
 def test_styled_from_the_article_parse_matches_its_own_parse(pieces: list[str], with_reference: bool) -> None:
-    import generator.notes.render as render
+    import generator.notes.marks as marks
     import generator.parse.markdown as parse
 
     markup = "".join(pieces)
@@ -283,18 +284,18 @@ def test_styled_from_the_article_parse_matches_its_own_parse(pieces: list[str], 
     contents = list(parse._LAST_INLINE) or [markup]
     assert not (with_reference and parse._LAST_INLINE)  # an article with a reference shares no tokens
     for content in contents + [markup.strip()]:
-        assert render._styled.__wrapped__(content) == _styled_by_parsing(content)
+        assert marks._styled.__wrapped__(content) == _styled_by_parsing(content)
 
 
 def test_styled_shares_tokens_only_below_the_nesting_limits() -> None:
-    import generator.notes.render as render
+    import generator.notes.marks as marks
     import generator.parse.markdown as parse
 
     for depth in (8, 9, 19, 20, 21, 39, 40, 41):
         for markup in ("[" * depth + "a" + "](b)" * depth, "[" * depth + "a", "![" * depth + "a" + "](b)" * depth,
                        "[a](b) " * depth):
             parse.parse_markdown(markup, "a.md")
-            assert render._styled.__wrapped__(markup) == _styled_by_parsing(markup)
+            assert marks._styled.__wrapped__(markup) == _styled_by_parsing(markup)
     parse.parse_markdown("plain *words*", "a.md")
     assert parse.inline_children("plain *words*") is not None  # the shortcut is taken where it can be
 
@@ -316,7 +317,7 @@ def test_stems_outside_is_the_stems_of_the_text_around_the_span(pieces: list[str
 
 
 def _collapsed_reference(text: str, marks: list[frozenset[str]]) -> tuple[str, tuple[frozenset[str], ...]]:
-    """render._styled's collapsing as it was: every run of white space visited."""
+    """marks._styled's collapsing as it was: every run of white space visited."""
     out_chars: list[str] = []
     out_marks: list[frozenset[str]] = []
     pos = 0
@@ -337,7 +338,7 @@ def _collapsed_reference(text: str, marks: list[frozenset[str]]) -> tuple[str, t
 
 @given(st.lists(st.tuples(st.sampled_from(SPACES + ["x", "yz", "  ", " \n "]), st.sampled_from("-bi")), max_size=20))
 def test_collapsing_visits_only_changed_runs_and_keeps_the_same_marks(pieces: list[tuple[str, str]]) -> None:
-    from generator.notes.render import _collapsed
+    from generator.notes.marks import _collapsed
 
     text = "".join(p for p, _ in pieces)
     marks = [frozenset(mark.strip("-")) for p, mark in pieces for _ in p]
@@ -368,7 +369,7 @@ def test_select_words_fold_plurals_as_before(words: list[str]) -> None:
 @given(st.lists(st.sampled_from(["a", "<", ">", "&", "&amp;", "&lt;", "&gt;", "&am", "&quot;", "amp;", "\x00", "\r",
                                  "\xa0", "\ufeff", "\ud800", "\ue000", "<b>", "</b>", " "]), max_size=12))
 def test_sanitizer_checks_split_in_two_searches_find_what_the_alternation_found(pieces: list[str]) -> None:
-    from generator.notes.render import _BARE_AMPERSAND, _NEEDS_SANITIZER_CHAR, _NEEDS_SANITIZER_IN_TEXT_CHAR
+    from generator.notes.finish import _BARE_AMPERSAND, _NEEDS_SANITIZER_CHAR, _NEEDS_SANITIZER_IN_TEXT_CHAR
 
     fragment = "".join(pieces)
     old = re.compile(r"[<>\x00\r\xa0\ufeff\ud800-\udfff]|&(?!(?:amp|lt|gt);)")
@@ -391,7 +392,7 @@ def test_math_is_found_in_a_range_only_where_it_holds_a_dollar(text: str, a: int
 
 @given(st.text(alphabet=st.sampled_from(list("aA1 .!?…\"”’')]([“‘\n\t") + ["\u2028", "\xa0"]), max_size=30))
 def test_patterns_that_open_with_a_class_match_as_the_ones_they_replace(text: str) -> None:
-    from generator.notes.render import _CHANGED_SPACE
+    from generator.notes.marks import _CHANGED_SPACE
     from generator.text import _BOUNDARY
 
     boundary = re.compile(r"(?<![.!?…])[.!?…]+[\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])")
@@ -436,7 +437,8 @@ def test_snapshot_json_with_its_memo_is_what_json_dumps_gives(notes: list[model.
 @given(_SNAPSHOT_NOTE)
 def test_pending_of_note_hash_and_signatures_are_what_the_general_code_gives(note: model.Note) -> None:
     from generator.identity.ids import content_hash
-    from generator.identity.match import Pending, _signatures, card_signatures, note_hash, pending_of
+    from generator.identity.match import Pending, note_hash, pending_of
+    from generator.identity.ordinals import _signatures, card_signatures
 
     def outcome(hash_of: Callable[[], str]) -> tuple[str, object]:
         try:

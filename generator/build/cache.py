@@ -327,7 +327,7 @@ def _unlink(path: Path) -> None:
 def deck_fingerprint(deck: str, parts: Iterable[str], media: Mapping[str, Path] | Iterable[Path] = ()) -> str:
     """Hash of everything a deck's package holds, to skip rewriting a package that would come out the same.
 
-    `parts`: digests of the deck's notes in order, a part at a time (pipeline.py: each note's GUID, mod and
+    `parts`: digests of the deck's notes in order, a part at a time (parts.py: each note's GUID, mod and
     content hash, which is what its rows in the package are made of); `media`: the files it packages.
     """
     h = hashlib.sha256(f"{code_fingerprint()}|{deck}".encode("utf-8", "surrogateescape"))
@@ -400,7 +400,7 @@ class DeckRecord:
 
 @dataclass(frozen=True, slots=True)
 class SectionRecord:
-    """What a build wrote for one article, for the next build to recognise it (pipeline.py, "carried")."""
+    """What a build wrote for one article, for the next build to recognise it (carry.py, "carried")."""
 
     path: str  # the article as shown
     live: int  # its live notes: the first `live` lines of its section in the lock

@@ -10,15 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import GeneratorError
 from ..identity.lockfile import parse_line
-from ..identity.match import (
-    Pending,
-    Stamp,
-    cloze_ordinals,
-    fix_ordinals,
-    note_hash,
-    pending_of,
-    stamped,
-)
+from ..identity.match import Pending, Stamp, note_hash, pending_of, stamped
+from ..identity.ordinals import cloze_ordinals, fix_ordinals
 from ..model import Note
 from ..notes.media import media_names
 from .article import ArticleResult

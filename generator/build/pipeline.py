@@ -17,9 +17,7 @@ from ..config import Settings
 from ..errors import GeneratorError
 from ..identity.lockfile import LOCK_NAME, Carried, LockEntry, SectionStats, lock_chunks
 from ..identity.match import IdentityReport
-from ..identity.match import (
-    assign as assign_identity,  # identity.assign_identity's work, on Pendings
-)
+from ..identity.match import assign as assign_identity  # assign_identity's work, on Pendings
 from ..model import Note
 from ..notes.media import MediaFile, source_roots
 from ..package.stale import stale_decks
@@ -67,7 +65,7 @@ def plan_build(paths: Sequence[Path], settings: Settings, out_dir: Path, jobs: i
     With `use_cache`, articles come from the cache in `out_dir` when nothing they depend on changed; new
     and changed ones are built with up to `jobs` processes. An article that comes from the cache and whose
     lines in the lock are as the last build wrote them is carried: identity would hand each of its notes
-    the entry that holds its fact key in its own article (identity.py matches there first, and after a
+    the entry that holds its fact key in its own article (identity/similar.py matches there first, and after a
     build the lock holds exactly each note's key), so its lines are copied instead. The result is the same
     either way (tests/test_incremental.py).
 

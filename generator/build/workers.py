@@ -78,7 +78,8 @@ def _warm_for_workers() -> None:
     it."""
     import yaml  # noqa: F401 - front matter
 
-    from ..notes.render import _inline_parser, _sanitizer
+    from ..notes.finish import _sanitizer
+    from ..notes.marks import _inline_parser
     from ..package.apkg import row_kinds
     from ..parse.markdown import _parser
 

@@ -136,7 +136,7 @@ def good_span(text: str, span: Span, avoid: str = "") -> bool:
         return False
     if span.kind in _PHRASAL and span.kind != "subject" and _everyday(answer):
         return False  # "[data]", "[values]", "[access]": a word any sentence could hold, not the fact's key
-    if span.kind in _PHRASAL and _verb_at_edge(words):
+    if span.kind in _PHRASAL and _verb_at_edge(_lower_case_words(answer, span.start == 0)):
         return False  # "[SFTPPlus emits]", "[prevent heat exhaustion]": the verb belongs to the prompt
     if (
         span.kind in _PHRASAL
@@ -173,6 +173,15 @@ def _everyday(answer: str) -> bool:
 
 
 _EDGE_PUNCTUATION = " \t.,;:!?\"'“”‘’()*`"
+
+
+def _lower_case_words(answer: str, at_start: bool) -> tuple[str, ...]:
+    """The answer's words, with any capitalised one (a name such as "Auto Unseal") blanked, except the
+    sentence's own first word."""
+    out = []
+    for i, word in enumerate(_ALNUM.findall(answer)):
+        out.append(word.lower() if word.islower() or (i == 0 and at_start) else "")
+    return tuple(out)
 
 
 def _verb_at_edge(words: tuple[str, ...]) -> bool:

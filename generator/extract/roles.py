@@ -80,9 +80,26 @@ _STUDY_TALK = re.compile(
     r"group|routine|tips)s?|practice (?:tests?|exams?)|mock (?:tests?|exams?)|brain ?dumps?|"
     r"(?:passed|passing|pass) (?:the|this|my|your) (?:exam|test|certification)|exam tips?|"
     r"(?:video|online|training|prep) courses?|udemy|youtube|cheat ?sheets?|memori[sz]e (?:it|them|this|these)|"
-    r"exam[- ]ready|ready for the (?:exam|test)|aim for (?:≥|>=|at least|a score|\d))\b",
+    r"exam[- ]ready|ready for the (?:exam|test)|aim for (?:≥|>=|at least|a score|\d)|"
+    # how to sit the exam: which questions to answer first, which to leave
+    r"questions? first|(?:harder|easier|difficult|remaining|unanswered|flagged|high[- ]points?) questions?|"
+    r"(?:flag|skip|mark) (?:the |a |those |any )?questions?|leave (?:any )?(?:questions? )?unanswered)\b",
     re.I,
 )
+# The page talking about itself: its examples, sections and code, not the subject they show.
+_SELF_REFERENCE = re.compile(
+    r"\b(?:(?:the|this|these|previous|following|next|earlier|last|above|below) (?:examples?|sections?|"
+    r"code (?:samples?|snippets?|listings?)|snippets?|listings?|figures?|chapters?)|"
+    r"as (?:shown|seen|mentioned|described|discussed|explained) (?:above|below|earlier|before|previously)|"
+    r"(?:just|only) (?:there )?(?:as|for) (?:an )?(?:example|illustration))\b",
+    re.I,
+)
+# An answer's explanation of why the other options of a multiple-choice question are wrong.
+_DISTRACTOR = re.compile(
+    r"\boption [A-E]\b|\bthe other (?:options|commands|answers|choices)\b|\b(?:does|do) not exist\b|"
+    r"\bwon['’]t help\b",
+)
+_EXAMPLE_LABEL = re.compile(r"^\W*(?:worked |for )?example\s*\d*\s*[:.–-]", re.I)
 # "Know the symptoms of ...", "Make sure you understand ...": what to study, not what is true.
 _STUDY_ORDER = re.compile(r"^(?:know|learn|memori[sz]e|revise|study|be (?:familiar|comfortable) with|"
                           r"make sure (?:you|to)|focus on|don['’]t forget to|be sure to (?:know|review|learn))\b",
@@ -129,7 +146,10 @@ _LOGISTICS_NEEDLES = ("test", "exam", "check", "proctor", "examiner", "invigilat
                       "identification", "webcam", "restroom", "bathroom", "break", "phone", "watch",
                       "arrive", "schedul", "voucher", "pearson", "prometric", "tutorial")
 _STUDY_NEEDLES = ("stud", "prepar", "cram", "practice", "mock", "dump", "flash", "pass", "exam tip", "course",
-                  "udemy", "youtube", "cheat", "memori", "ready", "aim for")
+                  "udemy", "youtube", "cheat", "memori", "ready", "aim for", "question", "unanswered")
+_SELF_REFERENCE_NEEDLES = ("example", "section", "code", "snippet", "listing", "figure", "chapter", "illustration",
+                           "above", "below", "earlier", "before", "previously")
+_DISTRACTOR_NEEDLES = ("option", "other", "not exist", "won")
 
 
 def _has(low: str, needles: tuple[str, ...]) -> bool:
@@ -163,8 +183,12 @@ def _sentence_role(sentence: str) -> str:
         return "study advice, not exam content"
     if _OUTLINE.match(s):
         return "outline label"
-    if _EXAMPLE.match(s):
+    if _EXAMPLE.match(s) or _EXAMPLE_LABEL.match(s):
         return "a worked example or scenario, not the rule it illustrates"
+    if _has(low, _SELF_REFERENCE_NEEDLES) and _SELF_REFERENCE.search(s):
+        return "about the page's own examples or sections, not the subject"
+    if _has(low, _DISTRACTOR_NEEDLES) and _DISTRACTOR.search(s):
+        return "why a wrong option is wrong (a quiz answer's explanation), not a fact"
     if _QUOTED.match(s):
         return "a quotation or slogan"
     words = s.split()

@@ -52,6 +52,11 @@ _LABEL = re.compile(
     re.I,
 )
 _WORD = re.compile(r"[A-Za-z0-9][\w'’.+#/-]*")
+# Words authors put before a colon to flag a line, not terms the line defines.
+_LABEL_WORDS = frozenset(
+    "rule note tip hint example important warning caution remember summary reminder key point "
+    "exam tip pro tip note well nb answer solution explanation".split(" ")
+) | frozenset(("key point", "exam tip", "pro tip", "note well", "golden rule", "rule of thumb"))
 _CODEISH = re.compile(r"[_=/\\.:+#@$<>{}\[\]]|\d|[a-z][A-Z]|^-")
 
 
@@ -89,6 +94,8 @@ def why_unworthy(fact: Fact, doc: Document) -> str:
         return "the answer is the label's own first letters"
     if fact.rule == "list" and fact.block.list_id in _outline_lists(doc.blocks):
         return "a list of topic labels, each with its own sub-list (an outline, not a list to recall)"
+    if fact.kind == "cloze" and any(a.strip(" :*!").lower() in _LABEL_WORDS for a in answers):
+        return "the answer is a label (\"RULE:\", \"Note:\"), not a term"
     if fact.rule in TERM_RULES and not any(_specific(a) for a in answers):
         return "the term asked is a vague word"
     if fact.kind == "cloze" and _citation(fact):

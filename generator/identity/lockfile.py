@@ -5,7 +5,7 @@ It is meant to be committed beside the decks: the text is deterministic and sort
 groups the notes by article: `{"schema": ..., "articles": {PATH: {LOCK_ID: ENTRY, ...}, ...}}`, articles
 sorted by path, in each the live notes sorted by lock id, then the retired ones. An article's section is
 therefore a run of lines that only that article's notes decide, and a rebuild that did not touch the
-article can copy it as it is (pipeline.py). A note's last content is kept as its JSON text and only parsed
+article can copy it as it is (build/carry.py). A note's last content is kept as its JSON text and only parsed
 when needed (a note that changed or retired). Schemas `certdeck.lock/2` (one section for all, the path in
 each entry) and `certdeck.lock/1` (the walking skeleton's, without last content: its facts can be retired
 but not shipped) are still read.
@@ -102,7 +102,7 @@ class LockEntry:
         names = [n for n in order if n in stored] + sorted(n for n in stored if n not in order)
         src = s["source"]
         # Hand-edited and reviewed in pull requests: what reaches a card passes the checks fresh notes do.
-        from ..notes.render import safe_field
+        from ..notes.finish import safe_field
         from ..text import clean_tag
 
         deck = str(s["deck"])

@@ -131,7 +131,7 @@ def row_kinds() -> dict[str, tuple[int, int, bool, list[tuple[int, bool, list[in
 
 def note_row(note: Note) -> PackRow:
     """The PackRow of a note: genanki's Note._format_tags and _format_fields, its sort field, and its card
-    ords without genanki's per-note regex scan (cloze: one card per cloze number, c1 is ord 0, which notes.py
+    ords without genanki's per-note regex scan (cloze: one card per cloze number, c1 is ord 0, which make.py
     lists in `note.cards` once each, ascending; Q&A: genanki's required-field rule)."""
     _, sort_field, cloze, required = row_kinds()[note.kind]
     values = [v for _, v in note.fields]
@@ -145,7 +145,7 @@ _ORIGIN = re.compile(r'<span class="cd-origin">(.*?)</span>')
 
 
 def deck_description(fields: Iterable[str]) -> str:
-    """The deck's description: where its converted articles came from and their licenses (notes.py puts
+    """The deck's description: where its converted articles came from and their licenses (make.py puts
     them in each note's Source field), one line each, in order of first use; '' when there are none."""
     seen: dict[str, None] = {}
     for flds in fields:

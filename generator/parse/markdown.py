@@ -35,7 +35,7 @@ def _parser() -> Any:
     return MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable("table").use(deflist_plugin)
 
 
-# The inline tokens of the last article parsed, by content: render.py reads the same inline Markdown again for
+# The inline tokens of the last article parsed, by content: marks.py reads the same inline Markdown again for
 # its formatting, and where its reading cannot differ (see `inline_children`) takes these instead of a parse.
 _LAST_INLINE: dict[str, list[Any]] = {}
 on_forget(_LAST_INLINE.clear)
