@@ -13,10 +13,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, NamedTuple
 
+from ..model import Note
+from ..notes.media import media_names
 from .ids import content_hash, guid_for
 from .lockfile import LOCK_NAME, LockEntry, dump_lock, load_lock, lock_of, snapshot_bytes, snapshot_json  # noqa: F401 (re-exported)
-from ..notes.media import media_names
-from ..model import Note
 from .ordinals import _emptied, _renumber, card_signatures, cloze_ordinals
 from .similar import _match
 
@@ -52,7 +52,7 @@ class IdentityReport:
 
     def counts(self) -> dict[str, int]:
         """How many notes are new, changed, unchanged and retired."""
-        counts = {s: 0 for s in ("new", "changed", "unchanged", "retired")}
+        counts = dict.fromkeys(("new", "changed", "unchanged", "retired"), 0)
         for c in self.changes:
             counts[c.status] += 1
         counts["unchanged"] += self.carried

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Any, Callable
+from typing import Any
 
 # Cloze syntax while HTML is built and sanitized: OPEN + ordinal digits + OPEN_END, HINT, CLOSE.
 OPEN, OPEN_END, HINT, CLOSE = "\ue000", "\ue001", "\ue002", "\ue003"

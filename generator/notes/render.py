@@ -13,10 +13,11 @@ from __future__ import annotations
 import html
 import re
 from bisect import bisect_right
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from itertools import compress
 from operator import ne
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any
 
 from ..memo import article_cache
 from ..model import Gap
