@@ -119,7 +119,7 @@ def assign_identity(notes: Sequence[Note], lock: Mapping[str, LockEntry], now: i
     """
     stamps, retired, new_lock, report = assign([pending_of(n) for n in notes], lock, now, notes.__getitem__,
                                                in_scope, taken)
-    live = [stamped(s.renumbered or note, s.guid, s.mod) for note, s in zip(notes, stamps)]
+    live = [stamped(s.renumbered or note, s.guid, s.mod) for note, s in zip(notes, stamps, strict=True)]
     return [*live, *retired], new_lock, report
 
 
