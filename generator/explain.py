@@ -15,6 +15,8 @@ from pathlib import Path
 
 from .config import Settings
 from .errors import GeneratorError
+from .extract.exercise import task_blocks
+from .extract.mcq import mcq_blocks
 from .extract.roles import block_role
 from .extract.trace import BLOCK_STAGES, Collector, Drop, collecting
 from .model import Block, Document, Note
@@ -181,9 +183,10 @@ def skipped_words(doc: Document, collector: Collector) -> dict[str, int]:
     """Words of the article's blocks left out whole, by reason: their page role (extract/roles.py), else a
     block drop the stages recorded (a skipped section)."""
     recorded = {d.line: d.reason for d in collector.drops if d.stage in BLOCK_STAGES}
+    asked = mcq_blocks(doc) | task_blocks(doc)  # a quiz's or exercise's lines: skipped by prose, asked as Q&A
     out: dict[str, int] = {}
     for block in doc.blocks:
-        if block.kind in _NOT_TEXT:
+        if block.kind in _NOT_TEXT or id(block) in asked:
             continue
         reason = block_role(block, doc) or recorded.get(block.line, "")
         if reason:

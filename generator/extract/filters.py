@@ -39,7 +39,7 @@ _VOCATIVE = re.compile(
 # "Note:", "Remember:", "Exam tip:" in front of a sentence: a label, not part of the fact.
 _ADMONITION = re.compile(
     r"^(?:(?:note|notes|tip|remember|important|warning|caution|key point|exam tip|pro tip|"
-    r"hint|n\.b\.)\s*[:—–-]\s*|(?:note|important|tip|warning)\s+(?=[A-Z]))",  # "Note The ..." as docs print it
+    r"hint|n\.b\.|rule|golden rule|rule of thumb|reminder)\s*[:—–-]\s*|(?:note|important|tip|warning)\s+(?=[A-Z]))",  # "Note The ..." as docs print it
     re.I,
 )
 _QUOTED_ASIDE = re.compile(r"\s*\(\s*[“\"][^”\"()]{0,200}[”\"]\s*\)")
@@ -178,7 +178,7 @@ def opening_word(text: str) -> str | None:
 
 _DID_YOU_KNOW_OPENER = Opener(_DID_YOU_KNOW, "did have")
 _ADMONITION_OPENER = Opener(
-    _ADMONITION, "note notes tip remember important warning caution key exam pro hint n")
+    _ADMONITION, "note notes tip remember important warning caution key exam pro hint n rule golden reminder")
 _FILLER = Opener(_FILLER_OPENER, """so but and now well remember look honestly basically after in of yes no
     okay ok plus also again still indeed for additionally moreover furthermore simply put sometimes often
     generally today too frequently as however therefore thus hence importantly on first second third finally

@@ -99,6 +99,8 @@ _DISTRACTOR = re.compile(
     r"\boption [A-E]\b|\bthe other (?:options|commands|answers|choices)\b|\b(?:does|do) not exist\b|"
     r"\bwon['’]t help\b",
 )
+# "Here are the steps to ...:": the line that introduces a list or block, not a fact of its own.
+_LEAD_IN = re.compile(r"^(?:here (?:are|is)|below (?:are|is)|the following (?:are|is)\b)", re.I)
 _EXAMPLE_LABEL = re.compile(r"^\W*(?:worked |for )?example\s*\d*\s*[:.–-]", re.I)
 # "Know the symptoms of ...", "Make sure you understand ...": what to study, not what is true.
 _STUDY_ORDER = re.compile(r"^(?:know|learn|memori[sz]e|revise|study|be (?:familiar|comfortable) with|"
@@ -185,6 +187,8 @@ def _sentence_role(sentence: str) -> str:
         return "outline label"
     if _EXAMPLE.match(s) or _EXAMPLE_LABEL.match(s):
         return "a worked example or scenario, not the rule it illustrates"
+    if low.startswith(("here ", "below ", "the following ")) and _LEAD_IN.match(s):
+        return "a lead-in to what follows, not a fact of its own"
     if _has(low, _SELF_REFERENCE_NEEDLES) and _SELF_REFERENCE.search(s):
         return "about the page's own examples or sections, not the subject"
     if _has(low, _DISTRACTOR_NEEDLES) and _DISTRACTOR.search(s):
@@ -267,11 +271,14 @@ def _whole_block_role(block: Block, headings: set[str]) -> str:
             return "page furniture: table of contents"
     if block.kind == "list_item" and normalize(_strip_number(text)) in headings and len(text.split()) <= 8:
         return "page furniture: table of contents"
+    if block.kind == "list_item" and _ANCHOR_ITEM.match(block.markup):
+        return "page furniture: table of contents"  # "[Speed Limits](#speed-limits)": a link within the page
     if len(block.sentences) <= 1:
         return _sentence_role(text)
     return ""
 
 
+_ANCHOR_ITEM = re.compile(r"^\s*\[[^\]\n]{1,120}\]\(#[^)\s]*\)\s*$")
 _NUMBER_PREFIX = re.compile(r"^\s*(?:\d+(?:\.\d+)*[.)]?|[-*•])\s+")
 
 

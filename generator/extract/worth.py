@@ -18,6 +18,7 @@ import re
 
 from ..model import Block, Document, Fact
 from ..text import STOP_WORDS, stem_set
+from .lexicon import parts_of_speech
 from .phrases import verb_positions
 from .roles import block_role, sentence_role
 from .structure import groups_of_blocks, memo_by_identity
@@ -96,6 +97,10 @@ def why_unworthy(fact: Fact, doc: Document) -> str:
         return "a list of topic labels, each with its own sub-list (an outline, not a list to recall)"
     if fact.kind == "cloze" and any(a.strip(" :*!").lower() in _LABEL_WORDS for a in answers):
         return "the answer is a label (\"RULE:\", \"Note:\"), not a term"
+    if fact.rule in ("glossary", "field") and fact.sentence.rstrip(" *_").endswith("?"):
+        return "a form's field and the question it asks, not a definition"
+    if fact.rule == "glossary" and any(_step_label(a) for a in answers):
+        return "a step of a how-to (\"Configure Conditions:\"), not a term"
     if fact.rule in TERM_RULES and not any(_specific(a) for a in answers):
         return "the term asked is a vague word"
     if fact.kind == "cloze" and _citation(fact):
@@ -378,6 +383,12 @@ def _specific(answer: str) -> bool:
             continue
         return True
     return False
+
+
+def _step_label(answer: str) -> bool:
+    """Whether the answer opens with a verb in its base form: an instruction, not a name."""
+    first = answer.split(None, 1)[0].lower() if answer.split() else ""
+    return parts_of_speech(first) == "v" and not first.endswith(("ing", "ed", "s"))
 
 
 def _vague(low: str) -> bool:

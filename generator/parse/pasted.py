@@ -125,10 +125,11 @@ def _tables(lines: list[str]) -> list[str]:
 def _title_like(line: str, limit: int = 0) -> bool:
     line = _TRAILING_SYMBOLS.sub("", line)
     words = line.split()
-    return (0 < len(words) <= (limit or HEADING_WORDS) and bool(_TITLE_LIKE.match(line))
-            and not _SENTENCE_END.search(line) and not line.startswith(("#", "-", "*", ">", "|"))
-            and not _DATE_ONLY.match(line) and "\t" not in line and not _READ_TIME.search(line)
-            and (bool(limit) or len(_NUMBER.findall(line)) < 2))
+    ends = _SENTENCE_END.search(line)
+    exclaimed = bool(ends) and line.endswith("!") and len(words) <= 4  # "I Passed!": a post's title, not a sentence
+    return (0 < len(words) <= (limit or HEADING_WORDS) and bool(_TITLE_LIKE.match(line)) and (not ends or exclaimed)
+            and not line.startswith(("#", "-", "*", ">", "|")) and not _DATE_ONLY.match(line)
+            and "\t" not in line and not _READ_TIME.search(line) and (limit or len(_NUMBER.findall(line)) < 2))
 
 
 _READ_TIME = re.compile(r"\b\d+\s*(?:-\s*)?min(?:ute)?s?\s+read\b|\bposted\b|\bupdated\b", re.I)
