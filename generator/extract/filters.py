@@ -39,7 +39,8 @@ _VOCATIVE = re.compile(
 # "Note:", "Remember:", "Exam tip:" in front of a sentence: a label, not part of the fact.
 _ADMONITION = re.compile(
     r"^(?:(?:note|notes|tip|remember|important|warning|caution|key point|exam tip|pro tip|"
-    r"hint|n\.b\.|rule|golden rule|rule of thumb|reminder)\s*[:—–-]\s*|(?:note|important|tip|warning)\s+(?=[A-Z]))",  # "Note The ..." as docs print it
+    r"hint|n\.b\.|rule|golden rule|rule of thumb|reminder)\s*[:—–-]\s*"
+    r"|(?:note|important|tip|warning)\s+(?=[A-Z]))",  # "Note The ..." as docs print it
     re.I,
 )
 _QUOTED_ASIDE = re.compile(r"\s*\(\s*[“\"][^”\"()]{0,200}[”\"]\s*\)")

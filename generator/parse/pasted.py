@@ -129,7 +129,7 @@ def _title_like(line: str, limit: int = 0) -> bool:
     exclaimed = bool(ends) and line.endswith("!") and len(words) <= 4  # "I Passed!": a post's title, not a sentence
     return (0 < len(words) <= (limit or HEADING_WORDS) and bool(_TITLE_LIKE.match(line)) and (not ends or exclaimed)
             and not line.startswith(("#", "-", "*", ">", "|")) and not _DATE_ONLY.match(line)
-            and "\t" not in line and not _READ_TIME.search(line) and (limit or len(_NUMBER.findall(line)) < 2))
+            and "\t" not in line and not _READ_TIME.search(line) and (bool(limit) or len(_NUMBER.findall(line)) < 2))
 
 
 _READ_TIME = re.compile(r"\b\d+\s*(?:-\s*)?min(?:ute)?s?\s+read\b|\bposted\b|\bupdated\b", re.I)
