@@ -72,8 +72,8 @@ STUDY_MUST_HAVE = [
     ("(Controlling Bleeding › Steps to Stop Bleeding) Call the [...] if the bleeding does not stop.",
      ("emergency number",)),
     ("[...] is a condition in which the organs do not get enough blood.", ("Shock",)),
-    ("(Controlling Bleeding › Shock) Lay the person down and [...] their legs by about thirty centimetres unless "
-     "this causes pain.", ("raise",)),
+    ("(Controlling Bleeding › Shock) Lay the person down and raise their legs by about [...] unless "
+     "this causes pain.", ("thirty centimetres",)),
 ]
 
 

@@ -22,6 +22,7 @@ from .gaps import (
     rank_gaps,
     stats_for,
 )
+from .enumeration import action_series
 from .lexicon import RARE, zipf
 from .phrases import (
     chunks,
@@ -155,6 +156,8 @@ def claim_fact(sent: ProseSentence, stats: DocStats, avoid: str = "") -> Fact | 
     kind = _classify(text, low)
     if _AUTHOR_FIRST_PERSON.match_lowered(text, low, main_clause_start(text)):
         return None  # "we all want to feel seen": the author's "we" shares a feeling, not a fact
+    if action_series(text):
+        return None  # "To scale, use more partitions, add consumers, enable compression, ...": a to-do run
     if not sent.lead and _topic_line(sent.raw, text):
         return None  # "accepted file types": a pasted outline's topic, not a statement
     emphasis = emphasis_in(text, sent.block.emphasis)  # only the bold phrases this sentence holds

@@ -14,10 +14,16 @@ from ..model import Document, Fact
 from ..text import content_words
 from .phrases import chunks, verb_positions
 from .prose import prose_sentences
+from .lexicon import parts_of_speech
 from .util import cloze_spans, good_answer
 from .words import AUXILIARIES, VERBS, tokens
 
 MAX_ITEMS = 3
+MAX_SERIES = 8  # a longer run is a list to read, not recall
+# "SSH daemon, cron daemon, logging daemons, and more": the author's sample of an open set
+_MODAL_BEFORE = re.compile(r"\b(?:should|must|shall|can|could|will|would|may|might|need to|needs to|have to|has to)\b",
+                           re.I)
+_OPEN_ENDED = re.compile(r"\b(?:and|or) (?:many )?(?:more|others|so on|the like)\b|\betc\b", re.I)
 MAX_ITEM_WORDS = 5
 # "A, B, and C" / "A, B or C": at least three comma-separated items, each up to ~50 characters.
 _SERIES = re.compile(
@@ -54,7 +60,7 @@ def enumeration(doc: Document) -> list[Fact]:
         if sent.lead and sent.block.kind == "list_item":
             continue  # an item of a named list is one element, not a list of its own
         spans = items(sent.text)
-        if len(spans) < 3:
+        if len(spans) < 3 or len(spans) > MAX_SERIES or _OPEN_ENDED.search(sent.text) or _actions(sent.text, spans):
             continue
         card, at = sent.card()
         if len(spans) == 3 and all(len(sent.text[s:e].split()) <= 3 for s, e in spans):
@@ -69,6 +75,26 @@ def enumeration(doc: Document) -> list[Fact]:
         if fact and len(fact.gaps) >= 2:
             facts.append(fact)
     return facts
+
+
+def action_series(text: str) -> bool:
+    """Whether the sentence is a run of three or more things to do ("use more partitions, add consumers,
+    enable compression"): no rule cards it, as any one item asked alone is a guess."""
+    spans = items(text)
+    return len(spans) >= 3 and _actions(text, spans)
+
+
+def _actions(text: str, spans: list[tuple[int, int]]) -> bool:
+    """Whether most items open with a verb ("use partitions, scale consumers, enable compression"): a list of
+    things to do, whose items asked one by one are guesses, not facts."""
+    if _MODAL_BEFORE.search(text[: spans[0][0]]):
+        return False  # "Workers should stop working, get cool and drink fluids": what they do, a fact
+    verbs = 0
+    for s, e in spans:
+        words = text[s:e].split()
+        first = words[0].lower().strip("(\"'“") if words else ""
+        verbs += "v" in parts_of_speech(first) and not first.endswith(("ing", "ed", "s"))  # "helps": a claim
+    return verbs * 2 >= len(spans)
 
 
 def too_wide(text: str, span: tuple[int, int]) -> bool:

@@ -126,6 +126,10 @@ def good_span(text: str, span: Span, avoid: str = "") -> bool:
     if span.kind not in ("number", "equation") and all(w.isdigit() for w in words):
         return False  # a bare number with no unit ("/24", "Class 3") is a label, not a quantity to recall
     before = text[: span.start].rsplit(None, 1)  # only the word just before the gap matters
+    if before and before[-1].lower() in _DEMONSTRATIVES and span.kind != "term":
+        return False  # "Failure to meet this [assumption]": what it points back to is not on the card
+    if answer.strip(" .,;:()").lower() in _LATIN_MARKERS:
+        return False  # "([e.g]., ...)": an abbreviation of the page's own wording, not a fact
     after_determiner = bool(before) and before[-1].lower() in DETERMINERS
     if (
         len(words) == 1
@@ -144,7 +148,7 @@ def good_span(text: str, span: Span, avoid: str = "") -> bool:
         and words[0] not in DETERMINERS
         and not words[0].isdigit()
         and words[0] not in _NUMBER_WORDS
-        and _verb_before_object(words[-1], text[span.end :])
+        and _verb_before_object(words[-1], text[span.end :], words[-2])
     ):
         return False  # "when the [server flushes] the data": an -s verb with its object after the gap
     if span.kind in _PHRASAL and len(words) > 1 and span.start < split_clause(text).verb_start < span.end:
@@ -155,6 +159,8 @@ def good_span(text: str, span: Span, avoid: str = "") -> bool:
     return gap_words < 3 or gap_words <= 0.6 * count_content_words(text)
 
 
+_DEMONSTRATIVES = frozenset(("this", "these", "that", "those", "such"))
+_LATIN_MARKERS = frozenset(("e.g", "eg", "i.e", "ie", "etc", "vs", "cf", "viz", "n.b", "nb"))
 _PHRASAL = frozenset(("chunk", "object", "subject", "complement"))
 
 
@@ -216,20 +222,21 @@ def _instruction_verb_end(text: str) -> int:
     return len(parts[0]) if clause.verb_start == 0 and not clause.subject else -1
 
 
-def _verb_before_object(word: str, after: str) -> bool:
-    """Whether `word` reads as a verb in its -s form because a determiner or pronoun follows it."""
+def _verb_before_object(word: str, after: str, before: str) -> bool:
+    """Whether `word` reads as a verb because a determiner, quantifier or pronoun follows it: in its -s form
+    ("the server flushes the data"), or in its base form after a plural ("servers run several processes")."""
     following = after.split(None, 1)
-    return (
-        word.endswith("s")
-        and not word.endswith("ss")
-        and "v" in parts_of_speech(word)
-        and bool(following)
-        and following[0].lower() in _OBJECT_OPENERS
-    )
+    if not following or following[0].lower() not in _OBJECT_OPENERS or "v" not in parts_of_speech(word):
+        return False
+    if word.endswith("s"):
+        return not word.endswith("ss")
+    return before.endswith("s") and not before.endswith("ss") and not word.endswith(("ing", "ed"))
 
 
 _NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten several many few".split())
-_OBJECT_OPENERS = DETERMINERS | frozenset("it them him her us you its their his our your".split())
+_OBJECT_OPENERS = DETERMINERS | frozenset(
+    "it them him her us you its their his our your several many some all most few each every any no".split()
+)
 
 
 def _finite_verb(word: str) -> bool:

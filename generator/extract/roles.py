@@ -47,7 +47,8 @@ _FOOTER = re.compile(
 )
 # Notes about the page itself rather than its subject ("Original article here", "Full content below").
 _PAGE_NOTE = re.compile(
-    r"\b(?:(?:this|the) (?:article|post|page|blog|site|guide|tutorial|video|newsletter|series)\s+"
+    r"\b(?:(?:this|the)(?: study| following| present)? (?:article|post|page|blog|site|guide|tutorial|video|newsletter|"
+    r"series|document|handout|sheet)\s+"
     r"(?:is|was|were|has been|will|covers|explains|describes|contains|walks|shows|lists|summari[sz]es|"
     r"gives|provides|offers|goes|helps|aims)\b|original(?:ly)? (?:article|post|published)|full "
     r"(?:content|article|post) (?:below|here)|continue reading|read the (?:full|original)|"
@@ -91,7 +92,8 @@ _SELF_REFERENCE = re.compile(
     r"\b(?:(?:the|this|these|previous|following|next|earlier|last|above|below) (?:examples?|sections?|"
     r"code (?:samples?|snippets?|listings?)|snippets?|listings?|figures?|chapters?)|"
     r"as (?:shown|seen|mentioned|described|discussed|explained) (?:above|below|earlier|before|previously)|"
-    r"(?:just|only) (?:there )?(?:as|for) (?:an )?(?:example|illustration))\b",
+    r"(?:just|only) (?:there )?(?:as|for) (?:an )?(?:example|illustration)|"
+    r"(?:more|additional|further) (?:information|details|reading) (?:on|about|can)\b.{0,80}\b(?:found|see|visit))\b",
     re.I,
 )
 # An answer's explanation of why the other options of a multiple-choice question are wrong.
@@ -103,9 +105,8 @@ _DISTRACTOR = re.compile(
 _LEAD_IN = re.compile(r"^(?:here (?:are|is)|below (?:are|is)|the following (?:are|is)\b)", re.I)
 _EXAMPLE_LABEL = re.compile(r"^\W*(?:worked |for )?example\s*\d*\s*[:.–-]", re.I)
 # "Know the symptoms of ...", "Make sure you understand ...": what to study, not what is true.
-_STUDY_ORDER = re.compile(r"^(?:know|learn|memori[sz]e|revise|study|be (?:familiar|comfortable) with|"
-                          r"make sure (?:you|to)|focus on|don['’]t forget to|be sure to (?:know|review|learn))\b",
-                          re.I)
+_STUDY_ORDER = re.compile(r"^(?:know|learn|memori[sz]e|revise|study|be (?:familiar|comfortable) with|make sure (?:you|to)|"
+                          r"focus on|don['’]t forget to|be sure to (?:know|review|learn|get|understand|read))\b", re.I)
 _SHORT_LINE_WORDS = 6
 _EXAMPLE = re.compile(
     r"^(?:in (?:this|that|the following|our|my) (?:example|scenario)|"
@@ -150,7 +151,7 @@ _LOGISTICS_NEEDLES = ("test", "exam", "check", "proctor", "examiner", "invigilat
 _STUDY_NEEDLES = ("stud", "prepar", "cram", "practice", "mock", "dump", "flash", "pass", "exam tip", "course",
                   "udemy", "youtube", "cheat", "memori", "ready", "aim for", "question", "unanswered")
 _SELF_REFERENCE_NEEDLES = ("example", "section", "code", "snippet", "listing", "figure", "chapter", "illustration",
-                           "above", "below", "earlier", "before", "previously")
+                           "above", "below", "earlier", "before", "previously", "information", "details", "reading")
 _DISTRACTOR_NEEDLES = ("option", "other", "not exist", "won")
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 
 from ..model import Block, Document, Fact
-from ..text import STOP_WORDS, stem_set
+from ..text import STOP_WORDS, normalize, stem_set
 from .lexicon import parts_of_speech
 from .phrases import verb_positions
 from .roles import block_role, sentence_role
@@ -93,6 +93,8 @@ def why_unworthy(fact: Fact, doc: Document) -> str:
         return "code, not a sentence: a gap in it asks a literal"
     if fact.kind == "cloze" and _initials_of_label(fact):
         return "the answer is the label's own first letters"
+    if fact.rule == "list" and any(normalize(a) in _parent_items(doc.blocks) for a in answers):
+        return "the item asked heads a sub-list: a label of the outline, not a fact"
     if fact.rule == "list" and fact.block.list_id in _outline_lists(doc.blocks):
         return "a list of topic labels, each with its own sub-list (an outline, not a list to recall)"
     if fact.kind == "cloze" and any(a.strip(" :*!").lower() in _LABEL_WORDS for a in answers):
@@ -248,6 +250,17 @@ def _citation(fact: Fact) -> bool:
 
 
 @memo_by_identity(8)
+@memo_by_identity(8)
+def _parent_items(blocks: tuple[Block, ...]) -> frozenset[str]:
+    """The texts of list items that have a sub-list of their own ("Generally includes three areas")."""
+    out = set()
+    for i, block in enumerate(blocks[:-1]):
+        following = blocks[i + 1]
+        if block.kind == "list_item" and following.kind == "list_item" and following.depth > block.depth:
+            out.add(normalize(block.text))
+    return frozenset(out)
+
+
 def _outline_lists(blocks: tuple[Block, ...]) -> frozenset[int]:
     """Lists most of whose items have a sub-list: their items are the outline's topics."""
     items: dict[int, int] = {}
