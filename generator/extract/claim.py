@@ -15,6 +15,7 @@ from itertools import chain
 
 from ..model import Document, Fact
 from ..text import content_stems, content_words
+from .enumeration import action_series
 from .gaps import (
     DocStats,
     good_span,
@@ -22,7 +23,6 @@ from .gaps import (
     rank_gaps,
     stats_for,
 )
-from .enumeration import action_series
 from .lexicon import RARE, zipf
 from .phrases import (
     chunks,

@@ -12,9 +12,9 @@ import re
 
 from ..model import Document, Fact
 from ..text import content_words
+from .lexicon import parts_of_speech
 from .phrases import chunks, verb_positions
 from .prose import prose_sentences
-from .lexicon import parts_of_speech
 from .util import cloze_spans, good_answer
 from .words import AUXILIARIES, VERBS, tokens
 
