@@ -13,7 +13,7 @@ import re
 from ..model import Document, Fact
 from ..text import content_words
 from .lexicon import parts_of_speech
-from .phrases import chunks, verb_positions
+from .phrases import chunks, split_clause, verb_positions
 from .prose import prose_sentences
 from .util import cloze_spans, good_answer
 from .words import AUXILIARIES, VERBS, tokens
@@ -21,8 +21,7 @@ from .words import AUXILIARIES, VERBS, tokens
 MAX_ITEMS = 3
 MAX_SERIES = 8  # a longer run is a list to read, not recall
 # "SSH daemon, cron daemon, logging daemons, and more": the author's sample of an open set
-_MODAL_BEFORE = re.compile(r"\b(?:should|must|shall|can|could|will|would|may|might|need to|needs to|have to|has to)\b",
-                           re.I)
+_PURPOSE_OPENER = re.compile(r"^To \w+(?: \w+){0,3}, ", re.I)  # "To scale, use more partitions, ..."
 _OPEN_ENDED = re.compile(r"\b(?:and|or) (?:many )?(?:more|others|so on|the like)\b|\betc\b", re.I)
 MAX_ITEM_WORDS = 5
 # "A, B, and C" / "A, B or C": at least three comma-separated items, each up to ~50 characters.
@@ -87,8 +86,8 @@ def action_series(text: str) -> bool:
 def _actions(text: str, spans: list[tuple[int, int]]) -> bool:
     """Whether most items open with a verb ("use partitions, scale consumers, enable compression"): a list of
     things to do, whose items asked one by one are guesses, not facts."""
-    if _MODAL_BEFORE.search(text[: spans[0][0]]):
-        return False  # "Workers should stop working, get cool and drink fluids": what they do, a fact
+    if not (split_clause(text).verb_start == 0 or _PURPOSE_OPENER.match(text)):
+        return False  # not an instruction: "Good soil holds air, water, and food" states what is
     verbs = 0
     for s, e in spans:
         words = text[s:e].split()

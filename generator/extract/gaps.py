@@ -29,7 +29,7 @@ from ..text import (
     stems,
     stems_outside,
 )
-from .lexicon import parts_of_speech, zipf
+from .lexicon import RARE, parts_of_speech, zipf
 from .phrases import (
     Clause,
     _chunks,
@@ -140,7 +140,7 @@ def good_span(text: str, span: Span, avoid: str = "") -> bool:
         return False
     if span.kind in _PHRASAL and span.kind != "subject" and _everyday(answer):
         return False  # "[data]", "[values]", "[access]": a word any sentence could hold, not the fact's key
-    if span.kind in _PHRASAL and _verb_at_edge(_lower_case_words(answer, span.start == 0)):
+    if span.kind in _PHRASAL and _verb_at_edge(_lower_case_words(answer, span.start == 0), span.kind != "complement"):
         return False  # "[SFTPPlus emits]", "[prevent heat exhaustion]": the verb belongs to the prompt
     if (
         span.kind in _PHRASAL
@@ -159,7 +159,7 @@ def good_span(text: str, span: Span, avoid: str = "") -> bool:
     return gap_words < 3 or gap_words <= 0.6 * count_content_words(text)
 
 
-_DEMONSTRATIVES = frozenset(("this", "these", "that", "those", "such"))
+_DEMONSTRATIVES = frozenset(("this", "these", "those", "such"))  # not "that": "suggest that [X]" is no pointer
 _LATIN_MARKERS = frozenset(("e.g", "eg", "i.e", "ie", "etc", "vs", "cf", "viz", "n.b", "nb"))
 _PHRASAL = frozenset(("chunk", "object", "subject", "complement"))
 
@@ -202,14 +202,39 @@ def _lower_case_words(answer: str, at_start: bool) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _verb_at_edge(words: tuple[str, ...]) -> bool:
+_INNER_CAPITAL = re.compile(r"\w[A-Z]|\d")
+# "X involves / provides / allows ... Y": what the sentence says X does; X is the term to recall.
+_DEFINING_VERBS = frozenset(
+    "involves involve provides provide allows allow enables enable lets let gives give offers offer means mean "
+    "refers refer focuses focus manages manage requires require supports support uses use is are".split()
+)
+
+
+def _term_like(subject: str, verb: str) -> bool:
+    """Whether a short subject before a defining verb is written as a term ("PaaS", "Multi-cloud", "RA-GRS",
+    "802.11ac"), not English words ("RETIRED", "Well-known")."""
+    words = subject.split()
+    if not 0 < len(words) <= 3 or verb not in _DEFINING_VERBS:
+        return False
+    for word in words:
+        word = word.strip(_EDGE_PUNCTUATION)
+        if _INNER_CAPITAL.search(word) and zipf(word) <= RARE:
+            return True
+        if "-" in word and word[:1].isupper() and any(zipf(part) < 3.5 for part in word.split("-") if part):
+            return True
+    return False
+
+
+def _verb_at_edge(words: tuple[str, ...], gerunds: bool = True) -> bool:
     """Whether a multi-word answer starts or ends with a finite verb: a word English uses only as a verb,
     not a participle ("active listening", "continued bleeding" are noun phrases) and not an infinitive
     ("ability to adapt")."""
     if len(words) < 2:
         return False
     first, last = words[0], words[-1]
-    return _finite_verb(first) or (_finite_verb(last) and words[-2] != "to")
+    # "[using services] from": a verb phrase; but "is about [shaping the plant]" asks the complement whole
+    gerund = gerunds and first.endswith("ing") and parts_of_speech(first) == "v"
+    return gerund or _finite_verb(first) or (_finite_verb(last) and words[-2] != "to")
 
 
 def _instruction_verb_end(text: str) -> int:
@@ -430,7 +455,8 @@ def _ranked_candidates(
                     subj[0].start,
                     subj[0].end,
                     "subject",
-                    1.2 if topic_only else 1.8 + 0.5 * _salience(clause.subject, stats),
+                    1.2 if topic_only else (3.4 if _term_like(text[subj[0].start : subj[0].end], clause.verb)
+                                            else 1.8 + 0.5 * _salience(clause.subject, stats)),
                 )
             )
     eq = _EQUALS.search(text) if "=" in text else None
