@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-import corpus
+import corpus  # noqa: E402 - found through the sys.path entry just above
 
 PY = sys.executable
 LAUNCHER = "import sys\nfrom generator.cli import main\nsys.exit(main())\n"
@@ -115,8 +115,13 @@ def med(values: Sequence[float]) -> float:
     return statistics.median(values)
 
 
+def log(msg: str) -> None:
+    """Progress on standard error, so that standard output holds only the table."""
+    print(msg, file=sys.stderr, flush=True)
+
+
 def pair_ratio(a: Sequence[Run], b: Sequence[Run]) -> float:
-    return med([x.wall / y.wall for x, y in zip(a, b)])
+    return med([x.wall / y.wall for x, y in zip(a, b, strict=True)])
 
 
 # --- the bare Typer app with certdeck's commands -------------------------------------------------------
@@ -176,7 +181,10 @@ class Table:
     def render(self) -> str:
         head = ("metric", "certdeck", "baseline / floor (same run)", "target", "met")
         widths = [max(len(r[i]) for r in [head, *self.rows]) for i in range(len(head))]
-        line = lambda r: "| " + " | ".join(c.ljust(w) for c, w in zip(r, widths)) + " |"
+
+        def line(r: Sequence[str]) -> str:
+            return "| " + " | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) + " |"
+
         return "\n".join([line(head), "|" + "|".join("-" * (w + 2) for w in widths) + "|",
                           *map(line, self.rows)])
 
@@ -330,7 +338,6 @@ def bench(work: Path, runs: int, sizes: tuple[int, int, int], package_n: int, jo
     bare_typer_app(bare)
     certdeck = [PY, str(launcher)]
     table = Table()
-    log = lambda msg: print(msg, file=sys.stderr, flush=True)
 
     # 1. start-up
     log("--help ...")
@@ -345,8 +352,10 @@ def bench(work: Path, runs: int, sizes: tuple[int, int, int], package_n: int, jo
     # 2. the seed deck
     log("seed deck ...")
     counter = iter(range(10**6))
-    seed = lambda: run([*certdeck, "build", str(ROOT / "source"), "-o", str(work / f"seed{next(counter)}"), "-q"],
-                       env)
+
+    def seed() -> Run:
+        return run([*certdeck, "build", str(ROOT / "source"), "-o", str(work / f"seed{next(counter)}"), "-q"], env)
+
     seeds = alternate({"seed": seed, "python": lambda: run([PY, "-c", "pass"], env)}, runs)
     t = med([r.wall for r in seeds["seed"]])
     table.add("seed deck, cold build (fresh output folder)", fmt_s(seeds["seed"]),
@@ -433,7 +442,6 @@ def bench_packaging(work: Path, env: dict[str, str], runs: int, package_n: int, 
                     table: Table) -> None:
     """Packaging `package_n` notes made from the notes of the articles in `pool_folder`: certdeck, stock
     genanki and the raw sqlite3 floor, alternated, each in its own process with its own TMPDIR."""
-    log = lambda msg: print(msg, file=sys.stderr, flush=True)
     log("packaging ...")
     pool_file = work / "pool.pickle"
     _note_pool(pool_folder, pool_file)
@@ -458,7 +466,7 @@ def bench_packaging(work: Path, env: dict[str, str], runs: int, package_n: int, 
     cpu_rate = {k: package_n / med(v) for k, v in cpu.items()}
     ours = pk["certdeck"]
     peak = med([r.peak_mib for _, _, r in ours])
-    ratios = {k: med([a[0] / b[0] for a, b in zip(ours, pk[k])]) for k in kinds[1:]}
+    ratios = {k: med([a[0] / b[0] for a, b in zip(ours, pk[k], strict=True)]) for k in kinds[1:]}
     table.add(f"packaging {package_n:,} notes (in-process time of the packaging call; whole-process peak)",
               f"{rate['certdeck']:,.0f} notes/s ({cpu_rate['certdeck']:,.0f} by CPU time), {peak:.0f} MiB, "
               f"{med([s for _, s, _ in ours]) / 1e6:.1f} MB deflated",
@@ -516,8 +524,8 @@ def seed_profile(env: dict[str, str], runs: int) -> str:
 
 def _note_pool(folder: Path, pool_file: Path) -> None:
     """Real notes from the corpus articles under `folder` (built in-process), pickled for the packagers."""
-    from generator.config import Settings
     from generator.build.article import build_article
+    from generator.config import Settings
     from generator.read.sources import find_sources
 
     notes = [n for f in find_sources([folder]) for n in build_article(f, Settings()).notes]

@@ -9,9 +9,9 @@ or no card at all. Pure: the CLI prints.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
 
 from .config import Settings
 from .errors import GeneratorError
@@ -70,8 +70,8 @@ class Explanation:
 
 def explain_file(file: Path, settings: Settings, line: int | None = None) -> Explanation:
     """Why each sentence or block of the article `file` did or did not become a card (only those at `line`)."""
-    from .memo import forget_article
     from .build.article import build_article, parse_source
+    from .memo import forget_article
     from .read.sources import display_path, read_source
 
     path = display_path(file)

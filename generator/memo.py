@@ -8,8 +8,9 @@ of thousands of sentences held after a few hundred articles, and is no slower. W
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 _CLEARS: list[Callable[[], None]] = []
@@ -21,7 +22,7 @@ def article_cache(maxsize: int = 1 << 12) -> Callable[[_F], _F]:
     def wrap(function: _F) -> _F:
         cached = lru_cache(maxsize=maxsize)(function)
         _CLEARS.append(cached.cache_clear)
-        return cached  # type: ignore[return-value]
+        return cached  # type: ignore[return-value]  # lru_cache's wrapper takes and returns what `function` does
 
     return wrap
 

@@ -176,7 +176,7 @@ def test_rank_gaps_keeps_its_rankings(
 # Words that reach every branch: numbers and units, copulas and evaluatives, objects, parentheses, an
 # equation, contrast, cause and condition markers, emphasis and topic words.
 PIECES = st.sampled_from(
-    "the a root roots water cool Cool soil is are key most important not every "  # noqa: SIM905
+    "the a root roots water cool Cool soil is are key most important not every "
     "neither nor because when deep roots near Fungi protect seedlings from pests in spring "
     "if , leads to than rather instead but ( ) = 3 g/m2 10 minutes at least about two days used feed to "
     "by seed tree of and Salt sand good may be less able grow growing quickly".split()
@@ -314,7 +314,7 @@ def test_chunks_on_examples() -> None:
 
 
 VERB_WORDS = st.sampled_from(
-    "is are can may to who which that treat treats treated use uses supports support "  # noqa: SIM905
+    "is are can may to who which that treat treats treated use uses supports support "
     "needs walked quickly "
     "really always not the a your of and or & in with roots root water soil pain rain washes topsoil "
     "children often open 3 20% x-ray it they helping growing , . - / ( ) Titrate Practice Keep less more "

@@ -160,7 +160,8 @@ def _examples(pattern: re.Pattern[str]) -> list[str]:
         if name == "IN":
             if str(arg[0][0]) == "NEGATE":  # type: ignore[index]
                 return [" "]
-            return [c for member_op, member in arg for c in member_of(str(member_op), member)]  # type: ignore
+            # IN's argument is a list of (op, member) pairs; the parser's stubs type it as object
+            return [c for member_op, member in arg for c in member_of(str(member_op), member)]  # type: ignore[attr-defined]
         if name == "ANY":
             return ["x"]
         if name == "AT" and str(arg) == "AT_BOUNDARY":

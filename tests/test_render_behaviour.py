@@ -335,7 +335,7 @@ def test_model_classes_keep_the_signature_dataclasses_would_write() -> None:
     for cls in MODEL_CLASSES:
         params = list(inspect.signature(cls).parameters.values())
         assert [p.name for p in params] == [f.name for f in dataclasses.fields(cls)]
-        for f, p in zip(dataclasses.fields(cls), params):
+        for f, p in zip(dataclasses.fields(cls), params, strict=True):
             if f.default is not dataclasses.MISSING:
                 assert p.default == f.default
             elif f.default_factory is dataclasses.MISSING:

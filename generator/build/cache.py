@@ -13,6 +13,7 @@ The cache only ever saves work: deleting the folder, or `--no-cache`, gives the 
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib
 import io
@@ -299,10 +300,8 @@ class ArticleCache:
             if stale or not key:
                 _unlink(Path(entry.path))
         for key in self.used:  # mark as used now, for the age rule
-            try:
+            with contextlib.suppress(OSError):
                 os.utime(self._file(key))
-            except OSError:
-                pass
 
 
 def _path_id(path: str) -> str:
@@ -321,10 +320,8 @@ def _write_atomic(path: Path, data: bytes) -> None:
 
 
 def _unlink(path: Path) -> None:
-    try:
+    with contextlib.suppress(OSError):
         path.unlink()
-    except OSError:
-        pass
 
 
 def deck_fingerprint(deck: str, parts: Iterable[str], media: Mapping[str, Path] | Iterable[Path] = ()) -> str:
@@ -448,7 +445,8 @@ class SectionRecords:
         try:
             raw = json.loads(data[head + 64:])
             self.records = {str(k): SectionRecord(str(p), int(n), str(sha), str(dig), int(c), str(d),
-                                                  tuple(str(m) for m in media), str(notes), tuple(str(g) for g in guids))
+                                                  tuple(str(m) for m in media), str(notes),
+                                                  tuple(str(g) for g in guids))
                             for k, (p, n, sha, dig, c, d, media, notes, guids) in raw.items()}
         except (ValueError, TypeError, AttributeError):
             self.records = {}

@@ -6,9 +6,10 @@ last build wrote them keeps those lines, copied, instead of being matched again 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from ..errors import GeneratorError
 from ..identity.lockfile import (

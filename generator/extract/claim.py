@@ -10,11 +10,12 @@ instruction, or else the span `gaps.rank_gaps` prefers.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from itertools import chain
-from typing import Iterator
 
 from ..model import Document, Fact
 from ..text import content_stems, content_words
+from .enumeration import action_series
 from .gaps import (
     DocStats,
     good_span,
@@ -22,14 +23,13 @@ from .gaps import (
     rank_gaps,
     stats_for,
 )
-from .enumeration import action_series
 from .lexicon import RARE, zipf
-from .phrases import split_clause
 from .phrases import (
     chunks,
     emphasis_in,
     main_clause_start,
     number_spans,
+    split_clause,
 )
 from .prose import ProseSentence, prose_sentences
 from .util import cloze_spans

@@ -12,9 +12,9 @@ import re
 
 from ..model import Document, Fact
 from ..text import content_words
+from .lexicon import parts_of_speech
 from .phrases import chunks, main_clause_start, split_clause, verb_positions
 from .prose import prose_sentences
-from .lexicon import parts_of_speech
 from .util import cloze_spans, good_answer
 from .words import AUXILIARIES, VERBS, tokens
 
@@ -122,7 +122,8 @@ def items(text: str) -> list[tuple[int, int]]:
         got = _series_items(text, series, series_start)
         if got:
             return got
-    bare = None if candidates or text.count(",") < 2 else _BARE_SERIES.search(text)  # "rings, watches, belts" has no "and"
+    # "rings, watches, belts" has no "and"
+    bare = None if candidates or text.count(",") < 2 else _BARE_SERIES.search(text)
     if not bare:
         return []
     out_bare = []
@@ -153,7 +154,7 @@ def _candidate_series(text: str) -> list[tuple[str, int]]:
     verbish = [
         any(w.split()[0].lower() in VERBS for w in re.split(r",\s*(?:and|or)?\s*", c) if w.split()) for c, _ in out
     ]
-    return [c for c, v in zip(out, verbish) if not v] + [c for c, v in zip(out, verbish) if v]
+    return [c for c, v in zip(out, verbish, strict=True) if not v] + [c for c, v in zip(out, verbish, strict=True) if v]
 
 
 def _series_items(text: str, series: str, series_start: int) -> list[tuple[int, int]]:

@@ -39,7 +39,8 @@ _VOCATIVE = re.compile(
 # "Note:", "Remember:", "Exam tip:" in front of a sentence: a label, not part of the fact.
 _ADMONITION = re.compile(
     r"^(?:(?:note|notes|tip|remember|important|warning|caution|key point|exam tip|pro tip|"
-    r"hint|n\.b\.|rule|golden rule|rule of thumb|reminder)\s*[:—–-]\s*|(?:note|important|tip|warning)\s+(?=[A-Z]))",  # "Note The ..." as docs print it
+    r"hint|n\.b\.|rule|golden rule|rule of thumb|reminder)\s*[:—–-]\s*"
+    r"|(?:note|important|tip|warning)\s+(?=[A-Z]))",  # "Note The ..." as docs print it
     re.I,
 )
 _QUOTED_ASIDE = re.compile(r"\s*\(\s*[“\"][^”\"()]{0,200}[”\"]\s*\)")
@@ -129,7 +130,7 @@ class Scan:
     def holds_needle(self, folded: str) -> bool:
         if self._any_needle is not None:
             return self._any_needle.search(folded) is not None
-        for needle in self.needles:  # a plain loop: any(<genexpr>) costs more than the tests
+        for needle in self.needles:  # noqa: SIM110 - a plain loop: any(<genexpr>) costs more than the tests
             if needle in folded:
                 return True
         return False
@@ -261,7 +262,7 @@ _FIGURE_SCAN = Scan(_FIGURE, ("photo", "chart", "graph", "diagram", "figure", "i
 _REFLEXIVE_SCAN = Scan(_REFLEXIVE, ("yourself", "ourselves"))
 _METAPHOR_SCAN = Scan(_METAPHOR, (" like", " all part of"))
 _NOISE_SCANS = (_FIGURE_SCAN, _REFLEXIVE_SCAN, BOILERPLATE_SCAN, RHETORIC_SCAN, _METAPHOR_SCAN)
-_NOISE_WHY = dict(zip(_NOISE_SCANS, ("describes a figure or picture", "pep talk to the reader", "boilerplate (subscribe, footer, call to action, \"this article covers\")", "rhetoric (a question or aside to the reader)", "a metaphor or comparison, not a fact")))  # noqa: E501
+_NOISE_WHY = dict(zip(_NOISE_SCANS, ("describes a figure or picture", "pep talk to the reader", "boilerplate (subscribe, footer, call to action, \"this article covers\")", "rhetoric (a question or aside to the reader)", "a metaphor or comparison, not a fact"), strict=True))  # noqa: E501
 _ANY_NOISE_NEEDLE = any_of(tuple(needle for scan in _NOISE_SCANS for needle in scan.needles))
 
 
@@ -269,7 +270,7 @@ _ANY_NOISE_NEEDLE = any_of(tuple(needle for scan in _NOISE_SCANS for needle in s
 def is_noise(sentence: str) -> bool:
     """Boilerplate, rhetoric, questions, exclamations, quoted speech, metaphors: text that makes no card."""
     s = sentence.strip()
-    if not s or s.endswith("?") or s.endswith("!") or ("!" in s and _EXCLAIM_TAIL.search(s)):
+    if not s or s.endswith(("?", "!")) or ("!" in s and _EXCLAIM_TAIL.search(s)):
         record_drop(0, s, "filter", "a question or exclamation, not a statement of fact")
         return True
     if ('"' in s or "“" in s) and _SPEECH.search(s):  # quoted speech needs a quotation mark

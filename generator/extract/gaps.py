@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import itemgetter
-from typing import Iterator, Sequence
 
 from ..memo import article_cache
 from ..model import Block, Document
@@ -405,7 +405,7 @@ def _ranked_candidates(
         if m_not:
             found.append(Span(m_not.start(1), m_not.end(1), "subject", 3.6))
         vp = _verb_phrase(text, clause.verb_start)
-        if vp and not pred[:1] or vp and pred and pred[0].start > vp.end:
+        if (vp and not pred[:1]) or (vp and pred and pred[0].start > vp.end):
             found.append(vp)
         predicate = text[clause.verb_start :].split(None, 1)
         complement = predicate[1] if len(predicate) > 1 else ""

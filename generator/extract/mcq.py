@@ -1,11 +1,11 @@
 """Structure rule: a multiple-choice question becomes a card only when the text marks its answer.
 
 A question (or a stem ending in ":" or a blank) followed by three or more options lettered in order
-("A) ...", "b. ...", "(C) ...", one per line or list item, or the lines of a code block) is asked as a Q&A whose answer is the correct
-option's text ("Which cloud benefit is this?" -> "Elasticity"); a stem that is not a question is a cloze
-with the option filled in. The correct option is the one named by an answer line after the options
-("Answer: B", "✅ Correct answer: C — ...", or a bare "Answer:" over the lettered option, as a `<details>`
-block shows it), or the one option marked (bold, ✅, ✓, [x], "(correct)").
+("A) ...", "b. ...", "(C) ...", one per line or list item, or the lines of a code block) is asked as a Q&A
+whose answer is the correct option's text ("Which cloud benefit is this?" -> "Elasticity"); a stem that is
+not a question is a cloze with the option filled in. The correct option is the one named by an answer line
+after the options ("Answer: B", "✅ Correct answer: C — ...", or a bare "Answer:" over the lettered option,
+as a `<details>` block shows it), or the one option marked (bold, ✅, ✓, [x], "(correct)").
 An unmarked question gives no card, and neither it nor its options give any other rule a card
 (`mcq_blocks`): an option alone is not a fact. The explanation on an answer line is handed to the prose
 rules without its label and the option it repeats.
@@ -23,9 +23,10 @@ from .util import cloze_spans, question
 
 SCORE = 0.85
 MIN_OPTIONS = 3
-_OPTION = re.compile(r"^\s*(?:[-*+]\s+)?(?:\[[ xX]\]\s*)?(?:[✅✔☑✓]\s*)?\(?(?P<letter>[A-Ha-h])(?:[).:]|\s+[-–])\s+(?P<text>\S.*)$")
-_OPTION_A = re.compile(r"^[ \t]*(?:[-*+][ \t]+)?(?:\[[ xX]\][ \t]*)?(?:[✅✔☑✓][ \t]*)?(?:\*\*)?\(?[Aa](?:[).:]|[ \t]+[-–])[ \t]",
-                       re.M)
+_OPTION = re.compile(r"^\s*(?:[-*+]\s+)?(?:\[[ xX]\]\s*)?(?:[✅✔☑✓]\s*)?"
+                     r"\(?(?P<letter>[A-Ha-h])(?:[).:]|\s+[-–])\s+(?P<text>\S.*)$")
+_OPTION_A = re.compile(r"^[ \t]*(?:[-*+][ \t]+)?(?:\[[ xX]\][ \t]*)?(?:[✅✔☑✓][ \t]*)?"
+                       r"(?:\*\*)?\(?[Aa](?:[).:]|[ \t]+[-–])[ \t]", re.M)
 _ANSWER = re.compile(
     r"^\W*(?:the\s+)?(?:correct\s+|right\s+)?(?:answer|ans|solution|key)\s*(?:is)?\s*[:\-–—=]?\s*\**\s*"
     r"\(?(?P<letter>[A-Ha-h])\b(?![a-z'’])",

@@ -9,10 +9,11 @@ callers cap sentence length.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from operator import itemgetter
-from typing import Any, Sequence
+from typing import Any
 
 from ..memo import article_cache
 from ..text import LEADING_PRONOUNS

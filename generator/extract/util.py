@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
-from typing import Sequence
 
 from ..model import Block, Fact, Gap
 from ..text import LEADING_PRONOUNS, PRONOUNS, STOP_WORDS
@@ -78,7 +78,7 @@ def cloze_spans(
         if gaps and start < gaps[-1].end:
             continue
         answer = text[start:end]
-        if not (good_answer(answer) or values and _symbol(answer)) or (
+        if not (good_answer(answer) or (values and _symbol(answer))) or (
             not leak_checked and leaks_around(text, start, end, avoid)
         ):
             continue

@@ -19,17 +19,17 @@ import re
 from ..model import Block, Document, Fact
 from ..text import STOP_WORDS, normalize, stem_set
 from .lexicon import parts_of_speech
+from .phrases import verb_positions
 from .roles import block_role, sentence_role
 from .structure import groups_of_blocks, memo_by_identity
-from .phrases import verb_positions
 from .words import GENERIC, VERBS, is_function_word, nounish, tokens
 
 # Rules that read running prose: their answer must hold something specific to recall.
 PROSE_RULES = frozenset({"claim", "cause", "contrast", "procedure", "number", "enumeration"})
 STRUCTURE_RULES = frozenset({"table", "field", "glossary", "list", "component", "markup"})
 STEP_RULES = frozenset({"procedure", "enumeration"})  # "Take out a [glove]" under "Steps in Donning Gloves"
-TERM_RULES = frozenset({"definition", "question-heading"})
-CODE_RULES = frozenset({"exercise", "inline-command"})  # the answer is a command (`dnf remove`), not prose  # the answer is a term: never a vague word
+TERM_RULES = frozenset({"definition", "question-heading"})  # the answer is a term: never a vague word
+CODE_RULES = frozenset({"exercise", "inline-command"})  # the answer is a command (`dnf remove`), not prose
 # Words that say how the author feels about something, or stand for anything: never the thing to recall.
 VAGUE = frozenset(
     "good bad great nice fine little big small lot lots bunch stuff things thing way ways look looks idea "
@@ -118,7 +118,8 @@ def why_unworthy(fact: Fact, doc: Document) -> str:
     if fact.rule in PROSE_RULES and fact.kind == "cloze" and fact.rule != "procedure" and (
             _SUBJECTLESS.match(fact.text) or _opens_on_predicate(fact.text)):
         return "no subject: the clause opens with its verb"
-    if fact.rule == "enumeration" and fact.kind == "cloze" and any(_in_parentheses(fact.text, g.start) for g in fact.gaps):
+    if fact.rule == "enumeration" and fact.kind == "cloze" \
+            and any(_in_parentheses(fact.text, g.start) for g in fact.gaps):
         return "the gap is in an aside, not the claim"
     if fact.rule in STEP_RULES and fact.block.section and all(_given_by(a, fact.block.section[-1]) for a in answers):
         return "a step's obvious object: the heading above names it"
@@ -149,7 +150,8 @@ _FRAGMENT_OPENER = re.compile(r"^(?:as|for|when|if|while|to|with|by|in|on|at|fro
 _NOTATION = re.compile(r"[=→:]")
 
 
-_CUT_OFF = re.compile(r"\b(?:the|a|an|of|if|and|or|with|by|from)\.?$", re.I)  # not "that", "in": "less than that", "log in"
+# Not "that" or "in": "less than that", "log in" end sentences.
+_CUT_OFF = re.compile(r"\b(?:the|a|an|of|if|and|or|with|by|from)\.?$", re.I)
 _PREDICATE_NEXT = frozenset("to by for with as in on from into when if only via through".split())
 
 
@@ -161,7 +163,8 @@ def _opens_on_predicate(text: str) -> bool:
         return False  # "Compared with X, Y is ...": an opener, the subject follows
     first, second = words[0].lower().strip("*_"), words[1].lower()
     inflected = first.endswith("ed") or (first.endswith("s") and not first.endswith("ss"))
-    return inflected and second in _PREDICATE_NEXT and "v" in parts_of_speech(first) and "n" not in parts_of_speech(first)
+    pos = parts_of_speech(first)
+    return inflected and second in _PREDICATE_NEXT and "v" in pos and "n" not in pos
 
 
 def _body(fact: Fact) -> str:
@@ -254,7 +257,8 @@ def _bad_prose_gap(fact: Fact, answers: list[str]) -> str:
 
 
 # "ISO 10646", "SP 800-132", "RFC 2119", "[NIST 2017]": a number that names a document.
-_CITED = re.compile(r"(?:\b[A-Z]{2,}(?:/[A-Z]{2,})?(?:\s+(?i:standard|publication|no\.?|number))?|\b(?i:section|clause|article|part|chapter|rfc|appendix))[\s-]*$")
+_CITED = re.compile(r"(?:\b[A-Z]{2,}(?:/[A-Z]{2,})?(?:\s+(?i:standard|publication|no\.?|number))?"
+                    r"|\b(?i:section|clause|article|part|chapter|rfc|appendix))[\s-]*$")
 
 
 def _citation(fact: Fact) -> bool:
@@ -409,7 +413,7 @@ def _specific(answer: str) -> bool:
     words = _WORD.findall(answer)
     for word in words:
         low = word.lower()
-        if _vague(low) or low in GENERIC or is_function_word(low) or len(low) < 3 and not _CODEISH.search(word):
+        if _vague(low) or low in GENERIC or is_function_word(low) or (len(low) < 3 and not _CODEISH.search(word)):
             continue
         return True
     return False

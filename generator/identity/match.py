@@ -13,10 +13,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, NamedTuple
 
+from ..model import Note
+from ..notes.media import media_names
 from .ids import content_hash, guid_for
 from .lockfile import LOCK_NAME, LockEntry, dump_lock, load_lock, lock_of, snapshot_bytes, snapshot_json  # noqa: F401 (re-exported)
-from ..notes.media import media_names
-from ..model import Note
 from .ordinals import _emptied, _renumber, card_signatures, cloze_ordinals
 from .similar import _match
 
@@ -52,7 +52,7 @@ class IdentityReport:
 
     def counts(self) -> dict[str, int]:
         """How many notes are new, changed, unchanged and retired."""
-        counts = {s: 0 for s in ("new", "changed", "unchanged", "retired")}
+        counts = dict.fromkeys(("new", "changed", "unchanged", "retired"), 0)
         for c in self.changes:
             counts[c.status] += 1
         counts["unchanged"] += self.carried
@@ -119,7 +119,7 @@ def assign_identity(notes: Sequence[Note], lock: Mapping[str, LockEntry], now: i
     """
     stamps, retired, new_lock, report = assign([pending_of(n) for n in notes], lock, now, notes.__getitem__,
                                                in_scope, taken)
-    live = [stamped(s.renumbered or note, s.guid, s.mod) for note, s in zip(notes, stamps)]
+    live = [stamped(s.renumbered or note, s.guid, s.mod) for note, s in zip(notes, stamps, strict=True)]
     return [*live, *retired], new_lock, report
 
 

@@ -78,7 +78,8 @@ def cloze_ordinals(signatures: Sequence[tuple[int, str]], held: LockEntry | None
     previous = sorted(_previous_ordinals(held))
     if previous and not set(previous) & set(mapping.values()):
         # Nothing of the note's last deletions survives: the new ones take over their cards, in order.
-        for (ord_, _), n in zip([x for x in signatures if x[0] not in mapping], previous):
+        # strict=False: new deletions beyond the old numbers are numbered below; old numbers left over stay unused
+        for (ord_, _), n in zip([x for x in signatures if x[0] not in mapping], previous, strict=False):
             mapping[ord_] = n
         for s in [s for s, n in keep.items() if n in previous]:
             del keep[s]

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Any, Callable
+from typing import Any
 
 # Cloze syntax while HTML is built and sanitized: OPEN + ordinal digits + OPEN_END, HINT, CLOSE.
 OPEN, OPEN_END, HINT, CLOSE = "\ue000", "\ue001", "\ue002", "\ue003"
@@ -96,8 +97,8 @@ def _sanitizer() -> Callable[[str], str]:
         strip_comments=True, url_schemes={"http", "https"}, allowed_classes=_CLASSES,
         filter_style_properties=_STYLE_PROPERTIES)
     if hasattr(nh3, "Cleaner"):
-        return nh3.Cleaner(**options).clean  # type: ignore[no-any-return]
-    return lambda fragment: nh3.clean(fragment, **options)  # type: ignore[no-any-return]
+        return nh3.Cleaner(**options).clean
+    return lambda fragment: nh3.clean(fragment, **options)
 
 
 def finish(fragment: str) -> str:

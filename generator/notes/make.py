@@ -7,16 +7,15 @@ from __future__ import annotations
 
 import html
 import re
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
-from . import render
-from .finish import finish
 from ..errors import GeneratorError
-from .media import MediaFile
 from ..memo import article_cache
 from ..model import CardView, Document, Fact, Gap, Note, SourceRef
 from ..text import clean_tag, normalize, stem_set, stems_outside, tag_slug
-
+from . import render
+from .finish import finish
+from .media import MediaFile
 
 # Anki refuses to import a deck nested deeper than this ("deck nesting level too deep"; measured with the
 # anki 26.9 package: 11 levels import, 12 do not).
@@ -100,7 +99,7 @@ def _restates(heading: str, question: str) -> bool:
     every word of the heading but its label ("Q3") is in the question."""
     words = [w for w in normalize(heading).split() if not any(c.isdigit() for c in w)]
     return bool(words) and (normalize(heading) == normalize(question) or
-                            len(words) >= 3 and set(words) <= set(normalize(question).split()))
+                            (len(words) >= 3 and set(words) <= set(normalize(question).split())))
 
 
 def note_fields(fact: Fact, doc: Document, context: str, media: Mapping[str, MediaFile]) -> tuple[tuple[str, str], ...]:

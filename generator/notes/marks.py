@@ -7,8 +7,9 @@ Besides parse/markdown.py, only this module and render.py import markdown_it.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from ..memo import article_cache
 from ..parse.markdown import inline_children

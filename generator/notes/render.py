@@ -13,10 +13,11 @@ from __future__ import annotations
 import html
 import re
 from bisect import bisect_right
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from itertools import compress
 from operator import ne
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any
 
 from ..memo import article_cache
 from ..model import Gap
@@ -106,8 +107,9 @@ def _lines(text: str, marks: Sequence[Marks], gaps: Sequence[Gap]) -> str:
     while i < len(spans):
         s, e = spans[i]
         line = text[s:e]
-        if _BULLET.match(line):
-            ordered = bool(_BULLET.match(line).group("num"))  # type: ignore[union-attr]
+        first = _BULLET.match(line)
+        if first:
+            ordered = bool(first.group("num"))
             tag = "ol" if ordered else "ul"
             items = []
             while i < len(spans) and (m := _BULLET.match(text[spans[i][0] : spans[i][1]])) \
@@ -117,7 +119,7 @@ def _lines(text: str, marks: Sequence[Marks], gaps: Sequence[Gap]) -> str:
             out.append(f"<{tag}>{''.join(items)}</{tag}>")
             continue
         if _TABLE_ROW.match(line):
-            rows = []
+            rows: list[str] = []
             header = i + 1 < len(spans) and bool(_TABLE_RULE.match(text[spans[i + 1][0] : spans[i + 1][1]]))
             while i < len(spans) and _TABLE_ROW.match(text[spans[i][0] : spans[i][1]]):
                 rs, re_ = spans[i]

@@ -22,14 +22,15 @@ import sqlite3
 import sys
 import tempfile
 import zipfile
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping, Sequence
+from typing import Any
 
-from ..notes import templates
 from ..identity.ids import stable_id
 from ..model import Note
+from ..notes import templates
 
 ZIP_LEVEL = 1  # deflate level: level 1 already shrinks a collection 3-8x; higher levels cost far more time
 
@@ -47,7 +48,7 @@ def _genanki() -> Any:
         import types
 
         stand_in = types.ModuleType("cached_property")
-        stand_in.cached_property = functools.cached_property  # type: ignore[attr-defined]
+        stand_in.cached_property = functools.cached_property  # type: ignore[attr-defined]  # a new module: no attributes yet
         sys.modules["cached_property"] = stand_in
         try:
             import genanki
@@ -161,7 +162,7 @@ def to_genanki(notes: Sequence[Note], deck: str) -> Any:
     g = _genanki()
     models = _models()
 
-    class StampedNote(g.Note):  # type: ignore[misc,name-defined]
+    class StampedNote(g.Note):  # type: ignore[misc,name-defined]  # g: genanki, imported on first use
         """A note that carries its own modification time instead of the build time."""
 
         def __init__(self, mod: int, **kw: Any) -> None:
@@ -184,7 +185,7 @@ def _batch_classes() -> tuple[type, type]:
     g = _genanki()
     tables, indexes = _split_schema(g.package.APKG_SCHEMA)
 
-    class BatchDeck(g.Deck):  # type: ignore[misc,name-defined]
+    class BatchDeck(g.Deck):  # type: ignore[misc,name-defined]  # g: genanki, imported on first use
         """A genanki Deck whose notes come as rows: (GUID, mod, PackRow) each, in deck order.
 
         genanki writes the deck and note-type JSON as usual; the notes and cards then go in with one
@@ -244,7 +245,7 @@ def _batch_classes() -> tuple[type, type]:
                     yield (cid, nid, ord_, mod, due)
                 nid = cid + 1
 
-    class BatchPackage(g.Package):  # type: ignore[misc,name-defined]
+    class BatchPackage(g.Package):  # type: ignore[misc,name-defined]  # g: genanki, imported on first use
         """A genanki Package written with its indexes after the inserts, deflated, leaving no temp files."""
 
         def write_to_db(self, cursor: Any, timestamp: float, id_gen: Any) -> None:
@@ -283,7 +284,7 @@ def _batch_classes() -> tuple[type, type]:
                 finally:
                     conn.close()
                 names = getattr(self, "media_names", None) or [os.path.basename(str(p)) for p in self.media_files]
-                _zip_package(file, db_path, list(zip(names, self.media_files)), stamp)
+                _zip_package(file, db_path, list(zip(names, self.media_files, strict=True)), stamp)
             finally:
                 os.unlink(db_path)
 

@@ -10,8 +10,8 @@ pinned facts (author markup, curation) first, then by score, then structure befo
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
-from typing import Sequence
 
 from ..extract.markup import has_markup
 from ..extract.trace import record_fact, record_unkept, tracing
