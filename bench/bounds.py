@@ -37,7 +37,8 @@ SHAPES = {
     "study guide (varied prose, lists, tables)": lambda n: big_article(n),
     "one paragraph on one line": lambda n: one_line(n),
     "short paragraphs": lambda n: "# T\n\n" + _repeat(S + "\n\n", n),
-    "table rows": lambda n: "| Term | Meaning |\n|---|---|\n" + _repeat("| Ribosome | a machine that builds proteins |\n", n),
+    "table rows": lambda n: "| Term | Meaning |\n|---|---|\n"
+                            + _repeat("| Ribosome | a machine that builds proteins |\n", n),
     "bold spans": lambda n: "# T\n\n" + _repeat("**a** ", n),
     "unclosed brackets [[[": lambda n: "[" * n,
     "unclosed links [a](": lambda n: _repeat("[a](", n),

@@ -5,7 +5,8 @@ build after the kills must keep every GUID (issue #13, item 13; the small versio
     PYTHONPATH=. python3 bench/kill_loop.py --articles 100 --kills 5
 
 Each kill comes at a random moment (fixed seed) of a `--no-cache` build, between its workers starting and
-70% of a whole `--no-cache` build's time. Linux only (reads /proc). Exit status 1 if anything was left or any GUID changed.
+70% of a whole `--no-cache` build's time. Linux only (reads /proc). Exit status 1 if anything was left or any
+GUID changed.
 """
 from __future__ import annotations
 

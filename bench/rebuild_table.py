@@ -17,7 +17,8 @@ from tests.rebuild_scenarios import SCENARIOS, make_v1, rebuild_and_reimport
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         v1 = make_v1(Path(tmp) / "v1")
-        print("| scenario | notes matched | updated | added | duplicated | reviews kept | plan (new/changed/unchanged/retired) |")
+        print("| scenario | notes matched | updated | added | duplicated | reviews kept "
+              "| plan (new/changed/unchanged/retired) |")
         print("|---|---|---|---|---|---|---|")
         for i, scenario in enumerate(SCENARIOS):
             o = rebuild_and_reimport(v1, Path(tmp) / f"s{i}", scenario)

@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-import corpus
+import corpus  # noqa: E402 - found through the sys.path entry just above
 
 PY = sys.executable
 LAUNCHER = "import sys\nfrom generator.cli import main\nsys.exit(main())\n"
@@ -116,8 +116,13 @@ def med(values: Sequence[float]) -> float:
     return statistics.median(values)
 
 
+def log(msg: str) -> None:
+    """Progress on standard error, so that standard output holds only the table."""
+    print(msg, file=sys.stderr, flush=True)
+
+
 def pair_ratio(a: Sequence[Run], b: Sequence[Run]) -> float:
-    return med([x.wall / y.wall for x, y in zip(a, b)])
+    return med([x.wall / y.wall for x, y in zip(a, b, strict=True)])
 
 
 # --- the bare Typer app with certdeck's commands -------------------------------------------------------
@@ -177,7 +182,10 @@ class Table:
     def render(self) -> str:
         head = ("metric", "certdeck", "baseline / floor (same run)", "target", "met")
         widths = [max(len(r[i]) for r in [head, *self.rows]) for i in range(len(head))]
-        line = lambda r: "| " + " | ".join(c.ljust(w) for c, w in zip(r, widths)) + " |"
+
+        def line(r: Sequence[str]) -> str:
+            return "| " + " | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) + " |"
+
         return "\n".join([line(head), "|" + "|".join("-" * (w + 2) for w in widths) + "|",
                           *map(line, self.rows)])
 
@@ -350,7 +358,6 @@ def bench(work: Path, runs: int, sizes: tuple[int, int, int], package_n: int, jo
 
 
 def _bench_help(certdeck: list[str], bare: Path, env: dict[str, str], runs: int, table: Table) -> None:
-    log = lambda msg: print(msg, file=sys.stderr, flush=True)
     log("--help ...")
     helps = alternate({"certdeck": lambda: run([*certdeck, "--help"], env),
                        "bare": lambda: run([PY, str(bare), "--help"], env),
@@ -363,11 +370,12 @@ def _bench_help(certdeck: list[str], bare: Path, env: dict[str, str], runs: int,
 
 def _bench_seed(certdeck: list[str], work: Path, env: dict[str, str], runs: int, table: Table) -> None:
     # 2. the seed deck
-    log = lambda msg: print(msg, file=sys.stderr, flush=True)
     log("seed deck ...")
     counter = iter(range(10**6))
-    seed = lambda: run([*certdeck, "build", str(ROOT / "source"), "-o", str(work / f"seed{next(counter)}"), "-q"],
-                       env)
+
+    def seed() -> Run:
+        return run([*certdeck, "build", str(ROOT / "source"), "-o", str(work / f"seed{next(counter)}"), "-q"], env)
+
     seeds = alternate({"seed": seed, "python": lambda: run([PY, "-c", "pass"], env)}, runs)
     t = med([r.wall for r in seeds["seed"]])
     table.add("seed deck, cold build (fresh output folder)", fmt_s(seeds["seed"]),
@@ -379,7 +387,6 @@ def _bench_seed(certdeck: list[str], work: Path, env: dict[str, str], runs: int,
 def _bench_corpus(certdeck: list[str], work: Path, env: dict[str, str], runs: int, sizes: tuple[int, int, int],
                   package_n: int, jobs: int, rows: frozenset[str], table: Table) -> None:
     # 3. the corpus
-    log = lambda msg: print(msg, file=sys.stderr, flush=True)
     log("corpus ...")
     full = work / "corpus"
     paths = corpus.generate(sizes[-1], full)
@@ -406,7 +413,6 @@ def _bench_corpus(certdeck: list[str], work: Path, env: dict[str, str], runs: in
 
 def _bench_serial(certdeck: list[str], work: Path, env: dict[str, str], folder: Path, jobs: int,
                   table: Table) -> None:
-    log = lambda msg: print(msg, file=sys.stderr, flush=True)
     log("serial build ...")
     serial_out = work / "serial"
     serial = run([*certdeck, "build", str(folder), "-o", str(serial_out), "-q", "--jobs", "1", "--no-cache",
@@ -426,7 +432,6 @@ def _bench_serial(certdeck: list[str], work: Path, env: dict[str, str], folder: 
 def _bench_incremental(certdeck: list[str], work: Path, env: dict[str, str], runs: int, folder: Path,
                        paths: list[Path], jobs: int, table: Table) -> None:
     # 5. incremental: change one article of the corpus, rebuild
-    log = lambda msg: print(msg, file=sys.stderr, flush=True)
     log("incremental ...")
     c = len(paths)
     # The copy gets an output folder of its own: notes are named by their path from the project root, so
@@ -480,7 +485,6 @@ def bench_packaging(work: Path, env: dict[str, str], runs: int, package_n: int, 
                     table: Table) -> None:
     """Packaging `package_n` notes made from the notes of the articles in `pool_folder`: certdeck, stock
     genanki and the raw sqlite3 floor, alternated, each in its own process with its own TMPDIR."""
-    log = lambda msg: print(msg, file=sys.stderr, flush=True)
     log("packaging ...")
     pool_file = work / "pool.pickle"
     _note_pool(pool_folder, pool_file)
@@ -505,7 +509,7 @@ def bench_packaging(work: Path, env: dict[str, str], runs: int, package_n: int, 
     cpu_rate = {k: package_n / med(v) for k, v in cpu.items()}
     ours = pk["certdeck"]
     peak = med([r.peak_mib for _, _, r in ours])
-    ratios = {k: med([a[0] / b[0] for a, b in zip(ours, pk[k])]) for k in kinds[1:]}
+    ratios = {k: med([a[0] / b[0] for a, b in zip(ours, pk[k], strict=True)]) for k in kinds[1:]}
     table.add(f"packaging {package_n:,} notes (in-process time of the packaging call; whole-process peak)",
               f"{rate['certdeck']:,.0f} notes/s ({cpu_rate['certdeck']:,.0f} by CPU time), {peak:.0f} MiB, "
               f"{med([s for _, s, _ in ours]) / 1e6:.1f} MB deflated",
@@ -563,8 +567,8 @@ def seed_profile(env: dict[str, str], runs: int) -> str:
 
 def _note_pool(folder: Path, pool_file: Path) -> None:
     """Real notes from the corpus articles under `folder` (built in-process), pickled for the packagers."""
-    from generator.config import Settings
     from generator.build.article import build_article
+    from generator.config import Settings
     from generator.read.sources import find_sources
 
     notes = [n for f in find_sources([folder]) for n in build_article(f, Settings()).notes]

@@ -8,13 +8,25 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import List, Optional
+from typing import cast
 
 import typer
 
-from .cliutil import (DEFAULT_SOURCE, _check_out_dir, _cores, _deck_warnings, _json_file, _print_file,  # noqa: F401
-                      _ProgressBar, _remove_stale, _settings, _sources, fail, one_line, report)
-
+from .cliutil import (
+    DEFAULT_SOURCE,
+    _check_out_dir,
+    _cores,
+    _deck_warnings,
+    _json_file,
+    _print_file,
+    _ProgressBar,
+    _remove_stale,
+    _settings,
+    _sources,
+    fail,
+    one_line,
+    report,
+)
 
 # Plain help (no rich markup): every Typer version we support then prints defaults the same way, and flags
 # without a `<bool>` type.
@@ -48,15 +60,16 @@ DEFAULT_WAIT = 300  # seconds a build waits for another one writing to the same 
 
 @app.command("build")
 def build_cmd(
-    paths: Optional[List[Path]] = typer.Argument(None, metavar="PATHS", show_default=False, help=PATHS_HELP),
+    paths: list[Path] | None = typer.Argument(None, metavar="PATHS", show_default=False, help=PATHS_HELP),
     out: Path = typer.Option(DEFAULT_OUT, "-o", "--out", help="Folder for the .apkg decks and the lock file."),
-    json_path: Optional[Path] = typer.Option(None, "--json",
-                                             help="Also write the cards JSON to this file (- : to standard output, "
-                                                  "and nothing else there)."),
+    json_path: Path | None = typer.Option(None, "--json",
+                                          help="Also write the cards JSON to this file (- : to standard output, "
+                                               "and nothing else there)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print errors only."),
     jobs: int = typer.Option(0, "--jobs", "-j", min=0, show_default=False,
                              help="Worker processes for new or changed articles [default: number of cores]."),
-    no_cache: bool = typer.Option(False, "--no-cache", help="Build every article afresh, ignoring OUT_DIR/.certdeck-cache."),
+    no_cache: bool = typer.Option(False, "--no-cache",
+                                  help="Build every article afresh, ignoring OUT_DIR/.certdeck-cache."),
     wait: int = typer.Option(DEFAULT_WAIT, "--wait", min=0, metavar="SECONDS",
                              help="How long to wait for another build writing to OUT_DIR before giving up."),
 ) -> None:
@@ -111,7 +124,7 @@ def build_cmd(
 
 @app.command("plan")
 def plan_cmd(
-    paths: Optional[List[Path]] = typer.Argument(None, metavar="PATHS", show_default=False, help=PATHS_HELP),
+    paths: list[Path] | None = typer.Argument(None, metavar="PATHS", show_default=False, help=PATHS_HELP),
     out: Path = typer.Option(DEFAULT_OUT, "-o", "--out", help="Folder whose lock file the build is compared with."),
     as_json: bool = typer.Option(False, "--json", help="Print the plan as JSON (schema certdeck.plan/1)."),
 ) -> None:
@@ -125,7 +138,7 @@ def plan_cmd(
         settings = _settings(sources)
         # Articles are built in parallel as `build` does; the cache is not used, since it writes.
         build = plan_build(sources, settings, out, jobs=_cores(), freeze=True)
-    except Exception as err:  # noqa: BLE001
+    except Exception as err:  # noqa: BLE001 - `fail` prints one line and exits 1, never a traceback
         fail(err, out)
     report(build.errors, build.warnings)
     _deck_warnings(build, out)
@@ -148,15 +161,15 @@ _ADD_HELP = (
 
 @app.command("add", help=_ADD_HELP)
 def add_cmd(
-    sources: List[str] = typer.Argument(..., help="Saved web pages (.html, .htm), URLs, PDFs or Word .docx files."),
+    sources: list[str] = typer.Argument(..., help="Saved web pages (.html, .htm), URLs, PDFs or Word .docx files."),
     folder: Path = typer.Option(DEFAULT_SOURCE, "-d", "--dir", help="Source folder the articles are written to."),
     force: bool = typer.Option(False, "--force", help="Replace an article of the same name."),
     timeout: int = typer.Option(30, "--timeout", min=1, help="Seconds a URL may take to download."),
     max_mb: int = typer.Option(20, "--max-mb", min=1, help="Largest download, in MB."),
 ) -> None:
     """Convert web pages, URLs, PDFs and Word files into Markdown articles (see _ADD_HELP)."""
-    from .read.convert.add import add_source
     from .errors import GeneratorError
+    from .read.convert.add import add_source
 
     failed = False
     for source in sources:
@@ -170,8 +183,8 @@ def add_cmd(
             from .read.convert.fetch import split_credentials
 
             detail = " ".join(str(err).split())[:200]
-            typer.echo(f"error: {one_line(split_credentials(source)[0])}: internal error ({type(err).__name__}: {one_line(detail)}); "
-                       "please report it", err=True)
+            typer.echo(f"error: {one_line(split_credentials(source)[0])}: internal error "
+                       f"({type(err).__name__}: {one_line(detail)}); please report it", err=True)
             failed = True
             continue
         typer.echo(f"{one_line(added.source)} -> {one_line(str(added.path))} ({added.title!r}, {added.words} words)")
@@ -181,7 +194,7 @@ def add_cmd(
 
 @app.command("lint")
 def lint_cmd(
-    paths: Optional[List[Path]] = typer.Argument(None, metavar="PATHS", show_default=False, help=PATHS_HELP),
+    paths: list[Path] | None = typer.Argument(None, metavar="PATHS", show_default=False, help=PATHS_HELP),
     strict: bool = typer.Option(False, "--strict", help="Exit non-zero when any card breaks a rule."),
 ) -> None:
     """Report each note whose cards break a card-quality rule, with the rule and the source line."""
@@ -191,7 +204,7 @@ def lint_cmd(
     try:
         settings = _settings(sources)
         problems, errors, checked = lint_paths(sources, settings)
-    except Exception as err:  # noqa: BLE001
+    except Exception as err:  # noqa: BLE001 - `fail` prints one line and exits 1, never a traceback
         fail(err)
     report(errors, [])
     for problem in problems:
@@ -217,7 +230,7 @@ def explain_cmd(
             raise FileNotFoundError(2, "a folder: explain takes one article file" if file.is_dir()
                                     else "no such article file", str(file))
         explained = explain_file(file, settings, line)
-    except Exception as err:  # noqa: BLE001
+    except Exception as err:  # noqa: BLE001 - `fail` prints one line and exits 1, never a traceback
         fail(err)
     for verdict in explained.verdicts:
         typer.echo(one_line(f"{explained.path}:{verdict.unit.line}: {verdict.unit.kind}: {_quoted(verdict.unit.text)}"))
@@ -254,7 +267,7 @@ def _quoted(text: str) -> str:
 
 @app.command("preview")
 def preview_cmd(
-    paths: Optional[List[Path]] = typer.Argument(None, metavar="PATHS", show_default=False, help=PATHS_HELP),
+    paths: list[Path] | None = typer.Argument(None, metavar="PATHS", show_default=False, help=PATHS_HELP),
     out: Path = typer.Option(Path("preview.html"), "-o", "--out", help="The HTML page to write."),
     renderer: str = typer.Option("auto", "--renderer",
                                  help="auto (anki if installed), anki, or builtin (our copy of the templates)."),
@@ -263,9 +276,9 @@ def preview_cmd(
     """Write one self-contained HTML page with every card, front and back, as Anki renders it."""
     import tempfile
 
-    from .package.apkg import write_text_atomic
     from .build.pipeline import plan_build
-    from .notes.preview import anki_available, preview_page, render_cards
+    from .notes.preview import Renderer, anki_available, preview_page, render_cards
+    from .package.apkg import write_text_atomic
 
     if renderer not in ("auto", "anki", "builtin"):
         typer.echo(f"error: --renderer must be auto, anki or builtin, not {renderer!r}", err=True)
@@ -281,11 +294,11 @@ def preview_cmd(
             build = plan_build(sources, settings, Path(no_lock), root=DEFAULT_OUT.parent)
         report(build.errors, build.warnings)
         media = {f.name: f.path for f in build.media.values()}
-        cards, used = render_cards(build.decks, media, renderer)  # type: ignore[arg-type]
+        cards, used = render_cards(build.decks, media, cast(Renderer, renderer))  # checked above
         page = preview_page(cards, used, media, [f"warning: {w}" for w in build.warnings] +
                             [f"error: {e}" for e in build.errors])
         write_text_atomic(out, page)
-    except Exception as err:  # noqa: BLE001
+    except Exception as err:  # noqa: BLE001 - `fail` prints one line and exits 1, never a traceback
         fail(err, out)
     if not quiet:
         notes = len({c.note.guid for c in cards})
@@ -297,24 +310,24 @@ def preview_cmd(
 
 @app.command("push")
 def push_cmd(
-    paths: Optional[List[Path]] = typer.Argument(None, metavar="PATHS", show_default=False, help=PATHS_HELP),
+    paths: list[Path] | None = typer.Argument(None, metavar="PATHS", show_default=False, help=PATHS_HELP),
     out: Path = typer.Option(DEFAULT_OUT, "-o", "--out", help="Folder for the .apkg decks and the lock file."),
-    url: Optional[str] = typer.Option(None, "--url", show_default=False,
-                                      help="AnkiConnect's address [default: $ANKICONNECT_URL or "
-                                           "http://127.0.0.1:8765]."),
-    key: Optional[str] = typer.Option(None, "--key", show_default=False,
-                                      help="AnkiConnect's API key, if it has one [default: $ANKICONNECT_KEY]."),
+    url: str | None = typer.Option(None, "--url", show_default=False,
+                                   help="AnkiConnect's address [default: $ANKICONNECT_URL or "
+                                        "http://127.0.0.1:8765]."),
+    key: str | None = typer.Option(None, "--key", show_default=False,
+                                   help="AnkiConnect's API key, if it has one [default: $ANKICONNECT_KEY]."),
     delete_retired: bool = typer.Option(False, "--delete-retired",
                                         help="Delete retired notes from Anki instead of suspending their cards."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print errors only."),
 ) -> None:
     """Build as `build` does, then send the decks to a running Anki (AnkiConnect add-on, API version 6)."""
     from .anki.ankiconnect import AnkiConnect, default_key, default_url
-    from .identity.lockfile import LOCK_NAME
-    from .package.apkg import write_text_atomic
+    from .anki.push import PUSH_RECORD, decks_by_guid, packages_of, push, read_record, record_text, renamed_decks
     from .build.folderlock import folder_lock
     from .build.pipeline import plan_build, write_build
-    from .anki.push import PUSH_RECORD, decks_by_guid, packages_of, push, read_record, record_text, renamed_decks
+    from .identity.lockfile import LOCK_NAME
+    from .package.apkg import write_text_atomic
 
     _check_out_dir(out)
     sources = _sources(paths, out)
@@ -348,7 +361,7 @@ def push_cmd(
         write_text_atomic(out / PUSH_RECORD, record_text(decks_by_guid(lock_bytes)))
     except typer.Exit:
         raise
-    except Exception as err:  # noqa: BLE001
+    except Exception as err:  # noqa: BLE001 - `fail` prints one line and exits 1, never a traceback
         fail(err, out)
     if not quiet:
         for line in result.lines():
@@ -364,7 +377,7 @@ def init_cmd(
 
     try:
         made = init_project(folder)
-    except Exception as err:  # noqa: BLE001
+    except Exception as err:  # noqa: BLE001 - `fail` prints one line and exits 1, never a traceback
         fail(err, folder)
     for item in made:
         typer.echo(f"{item.what}: {item.path}")

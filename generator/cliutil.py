@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any, List, NoReturn, Optional
+from typing import Any, NoReturn
 
 import typer
 
@@ -102,7 +102,7 @@ class _ProgressBar:
         self.enabled = False
 
 
-def _sources(paths: Optional[List[Path]], out: Optional[Path] = None) -> List[Path]:
+def _sources(paths: list[Path] | None, out: Path | None = None) -> list[Path]:
     """The articles and folders to read: PATHS (`-`: one article from standard input, kept in `out`'s cache
     folder so that its path stays the same from build to build), else source/.
 
@@ -134,14 +134,13 @@ def _sources(paths: Optional[List[Path]], out: Optional[Path] = None) -> List[Pa
 _STDIN: dict[Path, Path] = {}  # the file an article read from standard input was saved to -> the folder it stands for
 
 
-def _stdin_article(out: Optional[Path]) -> Path:
+def _stdin_article(out: Path | None) -> Path:
     """Standard input, saved as `stdin.md` in OUT_DIR/.certdeck-cache (else a temporary folder removed when
     the process ends), so that it is built as any file; its settings come from the working folder."""
     import atexit
+    import os
     import shutil
     import tempfile
-
-    import os
 
     from .build.cache import CACHE_DIR
 
@@ -161,7 +160,7 @@ def _stdin_article(out: Optional[Path]) -> Path:
     return article
 
 
-def _settings(sources: List[Path]) -> Any:
+def _settings(sources: list[Path]) -> Any:
     """Settings for `sources` ([tool.certdeck] of the nearest pyproject.toml); a key that is not a setting
     gets a warning."""
     from .config import load_settings, settings_warnings
@@ -174,9 +173,9 @@ def _settings(sources: List[Path]) -> Any:
 def _deck_warnings(build: Any, out: Path) -> None:
     """`plan`'s warnings about decks: renamed since the last build (a learner who imports the file gets the
     notes' cards left in the old deck; `push` moves them), or no longer built (the build removes the file)."""
+    from .anki.push import decks_by_guid, renamed_decks
     from .identity.lockfile import LOCK_NAME
     from .package.apkg import deck_file_name
-    from .anki.push import decks_by_guid, renamed_decks
 
     lock_path = out / LOCK_NAME
     if not lock_path.is_file():
@@ -194,7 +193,7 @@ def _deck_warnings(build: Any, out: Path) -> None:
 
 
 def _remove_stale(build: Any, written: Any, out: Path) -> Any:
-    """Remove the deck files of decks this build no longer makes (generator/stale.py); returns (deck, path)."""
+    """Remove the deck files of decks this build no longer makes (package/stale.py); returns (deck, path)."""
     from .package.stale import remove_stale
 
     return remove_stale(build.stale, [entry[1] for entry in written], out)

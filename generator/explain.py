@@ -1,6 +1,6 @@
 """Say why: for each sentence or block of an article, the card it became or what left it out.
 
-`explain_file` runs the build's own pipeline (`pipeline.build_article`) with a drop collector active
+`explain_file` runs the build's own pipeline (`build_article`, build/article.py) with a drop collector active
 (extract/trace.py), so what it reports is what a build does; nothing here decides anything again. Each
 note and each drop is then placed on the sentence it came from, by line and words. `coverage_warnings`
 is what a build warns about an article: most of its text skipped as page furniture or skipped sections,
@@ -9,12 +9,14 @@ or no card at all. Pure: the CLI prints.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
 
 from .config import Settings
 from .errors import GeneratorError
+from .extract.exercise import task_blocks
+from .extract.mcq import mcq_blocks
 from .extract.roles import block_role
 from .extract.trace import BLOCK_STAGES, Collector, Drop, collecting
 from .model import Block, Document, Note
@@ -68,8 +70,8 @@ class Explanation:
 
 def explain_file(file: Path, settings: Settings, line: int | None = None) -> Explanation:
     """Why each sentence or block of the article `file` did or did not become a card (only those at `line`)."""
-    from .memo import forget_article
     from .build.article import build_article, parse_source
+    from .memo import forget_article
     from .read.sources import display_path, read_source
 
     path = display_path(file)
@@ -181,9 +183,10 @@ def skipped_words(doc: Document, collector: Collector) -> dict[str, int]:
     """Words of the article's blocks left out whole, by reason: their page role (extract/roles.py), else a
     block drop the stages recorded (a skipped section)."""
     recorded = {d.line: d.reason for d in collector.drops if d.stage in BLOCK_STAGES}
+    asked = mcq_blocks(doc) | task_blocks(doc)  # a quiz's or exercise's lines: skipped by prose, asked as Q&A
     out: dict[str, int] = {}
     for block in doc.blocks:
-        if block.kind in _NOT_TEXT:
+        if block.kind in _NOT_TEXT or id(block) in asked:
             continue
         reason = block_role(block, doc) or recorded.get(block.line, "")
         if reason:

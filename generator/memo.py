@@ -2,7 +2,7 @@
 
 Their reuse is within an article (a sentence asked about by several rules, a section's cue for each of
 its notes); across articles they would only grow. Forgetting them after each article (`forget_article`,
-called by pipeline.build_article) keeps a worker at one article's memory, a third of what bounded caches
+called by article.build_article) keeps a worker at one article's memory, a third of what bounded caches
 of thousands of sentences held after a few hundred articles, and is no slower. What outlives an article
 (word stems, compiled patterns) keeps a plain lru_cache.
 
@@ -12,8 +12,9 @@ Fifteen that saved 1% together were removed; a memo stays only where it pays 5% 
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 _CLEARS: list[Callable[[], None]] = []
@@ -25,7 +26,7 @@ def article_cache(maxsize: int = 1 << 12) -> Callable[[_F], _F]:
     def wrap(function: _F) -> _F:
         cached = lru_cache(maxsize=maxsize)(function)
         _CLEARS.append(cached.cache_clear)
-        return cached  # type: ignore[return-value]
+        return cached  # type: ignore[return-value]  # lru_cache's wrapper takes and returns what `function` does
 
     return wrap
 

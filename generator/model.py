@@ -1,8 +1,9 @@
 """Frozen dataclasses passed between the pipeline stages (read -> parse -> extract -> notes -> package)."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import MISSING, dataclass, field, fields
-from typing import Any, Literal, Mapping, TypeVar
+from typing import Any, Literal, TypeVar
 
 Kind = Literal["cloze", "qa"]
 _T = TypeVar("_T", bound=type)
@@ -31,11 +32,11 @@ def _quick_init(cls: _T) -> _T:
             params.append(f.name)
         body.append(f"    set_{f.name}(self, {f.name})")
     source = f"def __init__(self, {', '.join(params)}) -> None:\n" + "\n".join(body)
-    exec(source, names)  # noqa: S102 - our own field names, as dataclasses itself does
+    exec(source, names)  # our own field names, as dataclasses itself does
     init = names["__init__"]
     init.__qualname__ = f"{cls.__qualname__}.__init__"
-    init.__doc__ = cls.__init__.__doc__
-    cls.__init__ = init  # type: ignore[misc]
+    init.__doc__ = cls.__dict__["__init__"].__doc__  # the one @dataclass just wrote
+    cls.__init__ = init  # type: ignore[misc]  # replacing the method is this function's purpose
     return cls
 
 

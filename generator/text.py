@@ -4,9 +4,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from itertools import filterfalse
-from typing import Iterable, Iterator, NamedTuple
+from typing import NamedTuple
 
 from .memo import article_cache
 
@@ -182,7 +183,7 @@ def stems_outside(text: str, start: int, end: int, wanted: Iterable[str]) -> boo
     if j and index.ends[j - 1] > end:  # `end` falls inside a word: the suffix starts mid-word
         after, j = _stems(text[end:]), n
     first, last = index.first, index.last
-    for w in wanted:  # a plain loop: this runs for every candidate gap, and all(<genexpr>) costs more
+    for w in wanted:  # noqa: SIM110 - a plain loop: this runs for every candidate gap, and all(<genexpr>) costs more
         if not (first.get(w, n) < k or last.get(w, -1) >= j or w in cut or w in after):
             return False
     return True

@@ -19,6 +19,7 @@ from typing import Any
 
 import anki.utils
 from anki.collection import Collection
+
 # What the add-on's `from anki.importing import AnkiPackageImporter` gives in Anki 26.9 (that name is a
 # deprecated alias of this class: imported by its own name here, so no deprecation warning is raised).
 from anki.importing import _LegacyAnkiPackageImporter as AnkiPackageImporter
@@ -135,7 +136,7 @@ def serve(stand_in: AnkiConnectStandIn) -> Iterator[str]:
     """Serve `stand_in` on 127.0.0.1 at a free port, in a thread; yields its URL, stops it afterwards."""
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 - http.server's name
+        def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
             if not body:
                 self._send(b"AnkiConnect v.6")

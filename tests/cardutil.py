@@ -11,11 +11,11 @@ import zlib
 from dataclasses import replace
 from pathlib import Path
 
-from generator.notes import render
 from generator.identity.match import assign_identity
-from generator.notes.media import collect_media
 from generator.model import Document, Fact, Gap, Note
+from generator.notes import render
 from generator.notes.make import make_notes
+from generator.notes.media import collect_media
 from generator.package.apkg import write_deck
 from generator.parse.markdown import parse_markdown
 

@@ -72,8 +72,8 @@ STUDY_MUST_HAVE = [
     ("(Controlling Bleeding › Steps to Stop Bleeding) Call the [...] if the bleeding does not stop.",
      ("emergency number",)),
     ("[...] is a condition in which the organs do not get enough blood.", ("Shock",)),
-    ("(Controlling Bleeding › Shock) Lay the person down and [...] their legs by about thirty centimetres unless "
-     "this causes pain.", ("raise",)),
+    ("(Controlling Bleeding › Shock) Lay the person down and raise their legs by about [...] unless "
+     "this causes pain.", ("thirty centimetres",)),
 ]
 
 
@@ -173,7 +173,7 @@ def draw_handout(target: Path, encrypt: str | None = None, text: bool = True) ->
             pdf.setFont("Helvetica", 11)
             if style == "table":  # cells side by side, one row per line
                 for row in lines:
-                    for x, cell in zip((72, 260), row.split("|")):
+                    for x, cell in zip((72, 260), row.split("|"), strict=False):  # a third cell is not drawn
                         pdf.drawString(x, y, cell)
                     y -= 18
                 continue
@@ -190,7 +190,7 @@ def draw_columns(target: Path) -> None:
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas
 
-    width, height = A4
+    _, height = A4
     pdf = canvas.Canvas(str(target), pagesize=A4, invariant=1)
     pdf.setFont("Helvetica-Bold", 16)
     pdf.drawString(72, height - 80, "Blood Vessels Compared Side by Side in Two Columns of Text")

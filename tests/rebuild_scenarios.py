@@ -16,8 +16,8 @@ from typing import Any
 from anki.collection import Collection
 from anki.scheduler.v3 import CardAnswer
 
-from generator.config import Settings
 from generator.build.pipeline import Build, plan_build, write_build
+from generator.config import Settings
 from tests.ankiutil import collection, import_package, plain
 
 V1_TIME = 1_700_000_000

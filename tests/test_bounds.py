@@ -8,17 +8,17 @@ from __future__ import annotations
 
 import re
 import signal
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.extract.markup import parse_clozes
-from generator.parse.markdown import parse_markdown
 from generator.build.article import build_cards
+from generator.extract.markup import parse_clozes
 from generator.notes.render import _TABLE_RULE, _cloze_placeholders
+from generator.parse.markdown import parse_markdown
 from generator.text import _BOUNDARY, find_clozes, find_highlights, split_sentences
 
 # The regexes as they were: correct, but backtracking without bound on hostile lines.

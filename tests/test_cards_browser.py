@@ -3,16 +3,17 @@
 Every card of the seed deck and of the showcase deck (tests/cardutil.py) is loaded front and back at
 390x844 (phone) and 1280x800 (desktop), light and night, and measured: no horizontal overflow, no
 visible text under 16 px, the cloze gap visible on the front, the answer on the back, the source
-sentence and breadcrumb (article › section, file) on the back, night colours at night. Screenshots of the seed's "Trust" card and
-every showcase card go to test-artifacts/screenshots/ (git-ignored), with measured sizes in sizes.txt.
+sentence and breadcrumb (article › section, file) on the back, night colours at night. Screenshots of the
+seed's "Trust" card and every showcase card go to test-artifacts/screenshots/ (git-ignored), with measured
+sizes in sizes.txt.
 """
 from __future__ import annotations
 
 import json
 import re
 import shutil
-from pathlib import Path
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -20,8 +21,18 @@ from typer.testing import CliRunner
 from generator.cli import app
 from generator.notes.templates import CSS
 from tests.ankiutil import collection, import_package, rendered_cards
-from tests.browser import ARTIFACTS, ROOT, DESKTOP, MEASURE_JS, PHONE, card_page, chromium, require_browser, \
-    screenshot, set_viewport
+from tests.browser import (
+    ARTIFACTS,
+    DESKTOP,
+    MEASURE_JS,
+    PHONE,
+    ROOT,
+    card_page,
+    chromium,
+    require_browser,
+    screenshot,
+    set_viewport,
+)
 from tests.cardutil import write_showcase
 
 SEED_DECK = "Medi-Cal_Peer_Support_Specialist__Empathy.apkg"
@@ -126,7 +137,7 @@ def _check_colours(m: dict[str, Any], theme: str, where: str) -> None:
 
 
 def _check_cloze(m: dict[str, Any], card: dict[str, Any], side: str, where: str) -> None:
-    active = [c for c in m["clozes"]]
+    active = list(m["clozes"])
     in_math = "\\(" in card["question_html"] and not active
     if in_math:  # a gap inside MathJax is typeset by MathJax itself, without a span
         assert "[...]" in m["text"] if side == "front" else all(a in m["text"] for a in card["answers"]), where
@@ -170,7 +181,7 @@ def test_showcase_renders_formatting_math_image_and_code(cards: list[dict[str, A
     assert "<i>mass</i>" in einstein[0]["question_html"]  # the other gap is shown, in its emphasis
     steps = sorted(by_text("Stage"), key=lambda c: c["ord"])
     assert len(steps) == 3 and "<ol><li>" in steps[0]["question_html"] and "[verb]" in steps[1]["question_html"]
-    qa = [c for c in showcase.values() if c["kind"] == "qa"][0]
+    qa = next(c for c in showcase.values() if c["kind"] == "qa")
     assert '<pre class="cd-code"><code>' in qa["answer_html"] and 'style="color:' in qa["answer_html"]
     assert "&#123;draft&#125;" in qa["answer_html"]  # braces in code cannot open a cloze or a field
 

@@ -1,4 +1,4 @@
-"""Web pages, PDFs and Word files: converted to Markdown (generator/convert/), read in place by `build` and
+"""Web pages, PDFs and Word files: converted to Markdown (read/convert/), read in place by `build` and
 written as articles by `add`. Each input is made for real (a theme's page, Chromium's print, reportlab,
 python-docx) and must give the facts of the Markdown it came from."""
 from __future__ import annotations
@@ -13,8 +13,21 @@ from typer.testing import CliRunner
 from generator.cli import app
 from generator.read.convert import article_text, convert, find_license
 
-from .convertutil import (CHROMIUM, HANDOUT_FOOTER, HANDOUT_HEADER, SEED, STUDY, STUDY_MUST_HAVE, STUDY_TITLE,
-                          draw_columns, draw_handout, needs_converters, print_pdf, seed_in_theme, write_docx)
+from .convertutil import (
+    CHROMIUM,
+    HANDOUT_FOOTER,
+    HANDOUT_HEADER,
+    SEED,
+    STUDY,
+    STUDY_MUST_HAVE,
+    STUDY_TITLE,
+    draw_columns,
+    draw_handout,
+    needs_converters,
+    print_pdf,
+    seed_in_theme,
+    write_docx,
+)
 
 pytestmark = needs_converters
 SEED_TITLE = "Why Empathy is Crucial for Peer Support Specialists"
@@ -263,7 +276,8 @@ def test_the_folder_a_browser_saves_beside_a_page_is_not_read(tmp_path: Path) ->
     (src / "empathy.html").write_text(seed_in_theme(), encoding="utf-8")
     (src / "empathy_files" / "ad-frame.html").write_text("<html><body><a href='/'>Buy now</a></body></html>")
     (src / "other_files").mkdir()
-    (src / "other_files" / "notes.md").write_text("# Cells\n\nA ribosome is a molecular machine that builds proteins.\n")
+    (src / "other_files" / "notes.md").write_text(
+        "# Cells\n\nA ribosome is a molecular machine that builds proteins.\n")
     result, notes = build(tmp_path, src)
     assert result.exit_code == 0, result.output
     assert {n["deck"] for n in notes} == {SEED_TITLE, "Cells"}  # no page beside `other_files`: it is read

@@ -6,11 +6,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from generator.build.pipeline import plan_build, write_build
 from generator.cli import app
 from generator.config import Settings
-from generator.select.curation import load_curation
 from generator.errors import GeneratorError
-from generator.build.pipeline import plan_build, write_build
+from generator.select.curation import load_curation
 
 ARTICLE = """# Cells
 
@@ -120,6 +120,7 @@ def test_a_broken_curation_file_fails_its_article_but_retires_nothing(root: Path
     (root / "src" / "cells.curation.yaml").write_text("keep:\n  - x\n", encoding="utf-8")
     result = CliRunner().invoke(app, ["build", str(root / "src"), "-o", str(root / "out"), "-q"])
     assert result.exit_code == 1
-    assert result.stderr == f"error: {root / 'src' / 'cells.curation.yaml'}:1: unknown key 'keep' (use reject, pin or edit)\n"
+    assert result.stderr == \
+        f"error: {root / 'src' / 'cells.curation.yaml'}:1: unknown key 'keep' (use reject, pin or edit)\n"
     second = plan_build([root / "src"], Settings(now=1_700_086_400), root / "out")
     assert second.report.counts()["retired"] == 0 and len(first.decks["Cells"]) == 2

@@ -6,6 +6,7 @@ from collections import Counter
 
 import pytest
 
+from generator.build.article import build_cards
 from generator.config import Settings
 from generator.extract.enumeration import items
 from generator.extract.filters import clean_sentence, is_noise, strip_citations
@@ -13,7 +14,6 @@ from generator.extract.gaps import DocStats, choose_gap, leaks
 from generator.extract.phrases import chunks, number_spans, split_clause
 from generator.extract.prose import prose_sentences
 from generator.parse.markdown import parse_markdown
-from generator.build.article import build_cards
 
 NO_STATS = DocStats(Counter(), frozenset(), frozenset())
 

@@ -12,10 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from generator.build.article import notes_for, parse_source
 from generator.config import Settings
 from generator.package.export import note_to_json
-from generator.build.article import parse_source
-from generator.build.article import notes_for
 from generator.read.sources import read_source
 
 GOLDEN = Path(__file__).parent / "golden"

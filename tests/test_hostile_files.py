@@ -106,7 +106,7 @@ HOSTILE_FIELDS = ['<script>alert(1)</script>x', '<img src="x.png" onerror="alert
                   'Plays [sound:evil.mp3] on open']
 
 
-def _retire_with(tmp_path: Path, edit: "callable") -> tuple[int, list[str], Path]:
+def _retire_with(tmp_path: Path, edit: callable) -> tuple[int, list[str], Path]:
     """Build TWO, edit the lock entry of the nucleus note, drop that sentence (the note retires and is packaged
     from the lock), build again; returns (status, stderr lines, cards JSON)."""
     art, out, cards = tmp_path / "a.md", tmp_path / "out", tmp_path / "c.json"
@@ -127,7 +127,7 @@ def test_lock_content_reaches_cards_only_through_the_sanitizer(tmp_path: Path) -
         entry = json.loads("{" + line.rstrip(",") + "}")
         (lock_id, value), = entry.items()
         fields = value["note"]["fields"]
-        for name, bad in zip(fields, HOSTILE_FIELDS):
+        for name, bad in zip(fields, HOSTILE_FIELDS, strict=False):  # as many as the note has fields
             fields[name] = bad + fields[name]
         fields["Text"] = fields["Text"] + " " + " ".join(HOSTILE_FIELDS)
         value["note"]["tags"] = ["two words", 'quo"te']
@@ -292,9 +292,9 @@ def test_a_curation_file_nested_too_deeply_is_one_error_line(tmp_path: Path) -> 
 def test_curation_of_a_big_article_with_a_thousand_rejections_is_fast() -> None:
     import random
 
-    from generator.select.curation import apply_curation, load_curation
     from generator.extract import extract
     from generator.parse.markdown import parse_markdown
+    from generator.select.curation import apply_curation, load_curation
     from tests.hostile import big_article
 
     doc = parse_markdown(big_article(256_000), "big.md", {})
@@ -315,10 +315,10 @@ def _reference_curation(facts: list, curation: object, doc: object) -> tuple[lis
     """apply_curation as it was (every decision compared with every sentence): what the index must equal."""
     from dataclasses import replace
 
-    from generator.select import curation as c
     from generator.errors import GeneratorError
-    from generator.identity.match import sentence_similarity
+    from generator.identity.similar import sentence_similarity
     from generator.model import Fact
+    from generator.select import curation as c
     from generator.text import normalize
 
     def facts_on(sentence: str, facts: list) -> list:
@@ -368,9 +368,9 @@ def _reference_curation(facts: list, curation: object, doc: object) -> tuple[lis
 def test_the_curation_index_decides_exactly_as_comparing_every_sentence(seed: int) -> None:
     import random
 
-    from generator.select.curation import apply_curation, load_curation
     from generator.extract import extract
     from generator.parse.markdown import parse_markdown
+    from generator.select.curation import apply_curation, load_curation
     from tests.hostile import big_article
 
     doc = parse_markdown(big_article(6_000, seed=seed), "a.md", {})

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from generator.config import Settings
-from generator.errors import GeneratorError
-from generator.identity.match import RETIRED_TAG, assign_identity
-from generator.identity.lockfile import LOCK_NAME, LockEntry, dump_lock, load_lock
-from generator.model import Note
 from generator.build.article import build_cards
 from generator.build.pipeline import plan_build, write_build
+from generator.config import Settings
+from generator.errors import GeneratorError
+from generator.identity.lockfile import LOCK_NAME, LockEntry, dump_lock, load_lock
+from generator.identity.match import RETIRED_TAG, assign_identity
+from generator.model import Note
 
 T1, T2, T3 = 1_700_000_000, 1_700_086_400, 1_700_172_800
 CELLS = """# Cells
@@ -64,7 +64,8 @@ def test_an_unrelated_fact_does_not_take_a_deleted_facts_note() -> None:
     again, _, report = run(notes_of(text), lock, T2)
     lysosome = by_sentence(first)["A lysosome is an organelle that breaks down waste material inside the cell."]
     assert [c.guid for c in report.of("retired")] == [lysosome.guid]
-    assert [c.sentence for c in report.of("new")] == ["A vacuole is a sac that stores water and nutrients in plant cells."]
+    assert [c.sentence for c in report.of("new")] == [
+        "A vacuole is a sac that stores water and nutrients in plant cells."]
     assert len({n.guid for n in again}) == len(again)
 
 
@@ -76,7 +77,8 @@ def test_facts_sharing_a_key_keep_distinct_stable_guids() -> None:
     again, lock2, _ = run(a + b, lock, T2)
     assert [n.guid for n in again] == [n.guid for n in first] and dump_lock(lock2) == dump_lock(lock)
     # a.md loses its copy of the ribosome sentence: b.md's note keeps its own GUID.
-    a2 = notes_of(CELLS.replace("A ribosome is a molecular machine that builds proteins from amino acids.\n", ""), "a.md")
+    ribosome = "A ribosome is a molecular machine that builds proteins from amino acids.\n"
+    a2 = notes_of(CELLS.replace(ribosome, ""), "a.md")
     third, _, report = run(a2 + b, lock, T3)
     ribo = "A ribosome is a molecular machine that builds proteins from amino acids."
     b_ribo = next(n for n in first if n.source.path == "b.md" and n.source.sentence == ribo)

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.config import Settings
 from generator.build.pipeline import Build, plan_build, write_build
+from generator.config import Settings
 
 T0 = 1_700_000_000
 TOPICS = [("Osmosis", "movement of water across a membrane"), ("Diffusion", "spread of particles from high to low"),
@@ -104,7 +104,8 @@ def test_incremental_build_equals_a_full_build_on_the_same_lock(built: tuple[Pat
         incremental = _build(src, out, T0 + 86_400 * n, cache=True)
         full = _build(src, ref, T0 + 86_400 * n, cache=False)
         assert incremental.report.carried > 0 and full.report.carried == 0, name
-        assert incremental.report.counts() == full.report.counts(), name  # the cached build did carry articles: the comparison means something
+        # the cached build did carry articles: the comparison means something
+        assert incremental.report.counts() == full.report.counts(), name
         assert _outputs(out) == _outputs(ref), name
         assert (out / "certdeck.lock.json").read_bytes() == (ref / "certdeck.lock.json").read_bytes(), name
 

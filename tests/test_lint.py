@@ -112,7 +112,8 @@ CASES = [
      "(Trust) Therapists are the [...] of peer support.", ("cornerstone",)),
     ("answer-in-prompt", "cloze", "The ozone layer ([...]) absorbs ultraviolet light.", ("ozone layer",),
      "The [...] absorbs ultraviolet light.", ("ozone layer",)),
-    ("answer-in-prompt", "cloze", "Since v2 you define the provider version: [...] is advised.", ("Defining provider versions",),
+    ("answer-in-prompt", "cloze", "Since v2 you define the provider version: [...] is advised.",
+     ("Defining provider versions",),
      "Since v2 you pin the release: [...] is advised.", ("Defining provider versions",)),
     ("answer-in-prompt", "cloze", "Adults have twenty ([...]) baby teeth replaced.", ("20",),
      "Children have [...] baby teeth.", ("20",)),
@@ -175,7 +176,8 @@ def test_every_rule_has_a_case() -> None:
 
 def test_the_same_answer_asked_twice_of_one_sentence_is_a_duplicate() -> None:
     sentence = "Blood returns to the heart through the vena cava, a large vein."
-    a = replace(_note("[...]: a large vein that carries blood.", "vena cava", 6), source=SourceRef("x.md", 6, (), sentence))
+    a = replace(_note("[...]: a large vein that carries blood.", "vena cava", 6),
+                source=SourceRef("x.md", 6, (), sentence))
     b = replace(_note("Blood returns to the heart through the [...].", "vena cava", 6),
                 source=SourceRef("x.md", 6, (), sentence), key="other")
     c = replace(_note("Blood returns to the [...] through the vena cava.", "heart", 6),

@@ -5,6 +5,7 @@ Decks are imported with the official anki package where the question is what a l
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -16,11 +17,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from generator.build.pipeline import plan_build, write_build
 from generator.cli import app
 from generator.config import Settings
 from generator.errors import GeneratorError
 from generator.identity.lockfile import LOCK_NAME, load_lock
-from generator.build.pipeline import plan_build, write_build
 from tests.ankiutil import collection, import_package
 
 T1, T2, T3 = 1_700_000_000, 1_700_086_400, 1_700_172_800
@@ -150,7 +151,7 @@ def _articles(folder: Path, prefix: str, count: int) -> None:
             f"A {prefix}{n}-body is an organelle that stores {n + 11} kinds of enzymes.\n", encoding="utf-8")
 
 
-def _certdeck(*args: str) -> "subprocess.Popen[str]":
+def _certdeck(*args: str) -> subprocess.Popen[str]:
     return subprocess.Popen([sys.executable, "-m", "generator", *args], text=True, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, env={**os.environ, "SOURCE_DATE_EPOCH": str(T1)})
 
@@ -295,7 +296,7 @@ def test_a_damaged_lock_keeps_every_entry_that_still_parses(project: Path, damag
     write_build(plan, Path("out"))
     after = lock_in(project / "out")
     assert len(after) == len(before)  # one GUID per note again
-    assert len({g for g in after}) == len(after)
+    assert len(set(after)) == len(after)
     if new == 0:
         assert set(after) == set(before)
 
@@ -363,7 +364,7 @@ def test_a_git_merge_conflict_keeps_every_guid_of_both_sides(tmp_path: Path, mon
     starts = [n for n, line in enumerate(merged.split(b"\n"), 1) if line.startswith(b"<<<<<<<")]
     ends = [n for n, line in enumerate(merged.split(b"\n"), 1) if line.startswith(b">>>>>>>")]
     assert warnings == [f"out/{LOCK_NAME}:{start}: git merge conflict (to line {end}) resolved: every note of both "
-                        "sides kept" for start, end in zip(starts, ends)]
+                        "sides kept" for start, end in zip(starts, ends, strict=True)]
     write_build(plan, Path("out"))
     both = set(lock_in(tmp_path / "ours" / "out")) | set(lock_in(tmp_path / "theirs" / "out"))
     assert both <= set(lock_in(work / "out"))
@@ -432,7 +433,5 @@ def test_a_killed_builds_workers_do_not_hold_the_folder(tmp_path: Path) -> None:
         assert second.communicate(timeout=60)[1] == "" and second.returncode == 0
     finally:
         for pid in workers:
-            try:
+            with contextlib.suppress(OSError):
                 os.kill(int(pid), signal.SIGKILL)
-            except OSError:
-                pass

@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import re
 
-from generator.config import Settings
-from generator.parse.markdown import parse_markdown
 from generator.build.article import build_cards
 
 
@@ -18,7 +16,8 @@ def test_cloze_with_hint_and_highlight_make_one_note_with_numbered_cards() -> No
     notes = build_cards("# Cells\n\nThe {{c1::nucleus::organelle}} holds the DNA, and ==mitochondria== make ATP.\n",
                         "t.md")
     assert len(notes) == 1 and notes[0].rule == "markup"
-    assert dict(notes[0].fields)["Text"] == "The {{c1::nucleus::organelle}} holds the DNA, and {{c2::mitochondria}} make ATP."
+    assert dict(notes[0].fields)["Text"] == \
+        "The {{c1::nucleus::organelle}} holds the DNA, and {{c2::mitochondria}} make ATP."
     assert [(c.ord, c.prompt, c.answers) for c in notes[0].cards] == [
         (1, "(Cells) The [...: organelle] holds the DNA, and mitochondria make ATP.", ("nucleus",)),
         (2, "(Cells) The nucleus holds the DNA, and [...] make ATP.", ("mitochondria",))]  # prompts: DESIGN.md

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from generator.package import apkg as package
+from generator.build.pipeline import plan_build
 from generator.config import Settings
 from generator.model import CardView, Gap, Note, SourceRef
 from generator.notes.make import cloze_cards, cloze_html
-from generator.build.pipeline import plan_build
+from generator.package import apkg as package
 from tests.ankiutil import collection, import_package, rendered_cards
 
 TABLES = ("col", "notes", "cards", "revlog", "graves")

@@ -12,8 +12,8 @@ import pytest
 from typer.testing import CliRunner
 
 import generator
-from generator.build import cache as cache_mod
 from generator.build import articles
+from generator.build import cache as cache_mod
 from generator.cli import _ProgressBar, app
 
 TOPICS = [("Osmosis", "movement of water across a membrane"), ("Diffusion", "spread of particles from high to low"),

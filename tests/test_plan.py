@@ -30,8 +30,8 @@ def test_plan_without_a_lock_says_every_note_is_new_and_writes_nothing(project: 
     result = CliRunner().invoke(app, ["plan"])
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[0] == "plan: 2 new, 0 changed, 0 unchanged, 0 retired (no lock file at decks/certdeck.lock.json yet: " \
-                       "every note is new)"
+    assert lines[0] == "plan: 2 new, 0 changed, 0 unchanged, 0 retired " \
+                       "(no lock file at decks/certdeck.lock.json yet: every note is new)"
     assert len(lines) == 3 and all(line.startswith("new        cloze  ") for line in lines[1:])
     assert "source/cells.md:3" in lines[1] and "source/cells.md:5" in lines[2]
     assert not (project / "decks").exists()

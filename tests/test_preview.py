@@ -20,7 +20,7 @@ def test_builtin_renderer_matches_anki(tmp_path: Path) -> None:
     decks = {"certdeck showcase": notes}
     anki, builtin = render_with_anki(decks, media), render_builtin(decks)
     assert len(anki) == len(builtin) == sum(len(n.cards) for n in notes)
-    for a, b in zip(anki, builtin):
+    for a, b in zip(anki, builtin, strict=True):
         assert (a.note.guid, a.ord, a.question, a.answer) == (b.note.guid, b.ord, b.question, b.answer)
 
 
@@ -39,7 +39,8 @@ def test_preview_page_shows_every_card(tmp_path: Path, root: Path) -> None:
     assert text.count('class="pv-face pv-front"') == sum(len(n["cards"]) for n in notes)
     for note in notes:
         assert f'data-guid="{note["guid"]}"' in text
-        assert f'<b>line {note["source"]["line"]}</b> · rule <b>{note["rule"]}</b> · score <b>{note["score"]:.2f}</b>' in text
+        assert (f'<b>line {note["source"]["line"]}</b> · rule <b>{note["rule"]}</b> '
+                f'· score <b>{note["score"]:.2f}</b>') in text
     assert "<h3>Why Empathy is Crucial for Peer Support Specialists › Trust is Key</h3>" in text
     assert '[...]</span> is the cornerstone of the peer support relationship.' in text
 

@@ -17,7 +17,8 @@ PIECES = ["# Title\n", "## Section?\n", "\n", "\n\n", "- ", "1. ", "> ", "    ",
           "Q: What is a cell?\nA: The unit of life.\n", "<script>alert(1)</script>", "<b onclick=\"x()\">b</b> ",
           "<a href=\"javascript:alert(1)\">x</a> ", "<img src=\"data:image/png;base64,AA\" onerror=\"alert(1)\">",
           "<iframe src=\"http://e\"></iframe>", "<style>p{}</style>", "![img](../x.png) ", "$x^2$ ", "`code` ",
-          "```\ncode\n```\n", "---\ndeck: [1]\n---\n", "---\ntags: {a: 1}\ntitle: T\n---\n", "<!-- certdeck: skip -->\n",
+          "```\ncode\n```\n", "---\ndeck: [1]\n---\n", "---\ntags: {a: 1}\ntitle: T\n---\n",
+          "<!-- certdeck: skip -->\n",
           "{{Text}} ", "&lt;&amp; ", "\r\n", "\r", "\t", "é “quoted” — ", "\x00", "\ufeff", "\ud7ff"]
 articles = st.one_of(
     st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=20)), max_size=40).map("".join),

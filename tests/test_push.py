@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from generator.package import apkg as package
-from generator.notes import templates
 from generator.anki.ankiconnect import AnkiConnect
-from generator.cli import app
 from generator.anki.push import count_notes, push, renamed_decks, search
+from generator.cli import app
+from generator.notes import templates
+from generator.package import apkg as package
 from tests.ankiconnect_server import AnkiConnectStandIn, serve
 from tests.ankiutil import collection
 from tests.rebuild_scenarios import APKG, ARTICLE, DECK, V1, answer_every_card
@@ -78,8 +78,8 @@ def test_first_push_adds_every_note_with_its_guid_and_leaves_no_package(project:
     guids = package_guids(project / "out" / APKG)
     assert f"anki: {len(guids)} added, 0 updated, 0 unchanged, 0 suspended" in out
     assert stand_in.log[:3] == ["version", "findNotes", "getMediaDirPath"]  # empty: no notesInfo
-    assert ["storeMediaFile", "importPackage", "deleteMediaFile"] == \
-        [a for a in stand_in.log if a in ("storeMediaFile", "importPackage", "deleteMediaFile")]
+    assert [a for a in stand_in.log if a in ("storeMediaFile", "importPackage", "deleteMediaFile")] == \
+        ["storeMediaFile", "importPackage", "deleteMediaFile"]
     with collection(project / "anki") as col:
         assert {col.get_note(n).guid for n in col.find_notes("")} == guids
         assert {col.decks.name(col.get_card(c).did) for c in col.find_cards("")} == {DECK}
@@ -220,7 +220,7 @@ def test_errors_are_one_line(project: Path, anki: tuple, tmp_path: Path) -> None
     stand_in, url = anki
 
     def one_error(*args: str) -> str:
-        code, out, err = run("push", "src", "-o", "out", *args)
+        code, _, err = run("push", "src", "-o", "out", *args)
         assert code == 1
         lines = err.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith("error: "), err
@@ -256,7 +256,7 @@ def test_something_else_on_the_port(project: Path, status: int, body: bytes, mes
     from http.server import BaseHTTPRequestHandler, HTTPServer
 
     class Page(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             self.rfile.read(int(self.headers.get("Content-Length", 0)))
             self.send_response(status)
             self.send_header("Content-Length", str(len(body)))

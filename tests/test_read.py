@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.errors import GeneratorError
 from generator.build.article import parse_source
+from generator.errors import GeneratorError
 from generator.read.sources import decode, read_source, split_front_matter
 
 TEXT = "Café “quoted” — line one\nline two\n"

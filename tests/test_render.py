@@ -1,4 +1,4 @@
-"""Field HTML (generator/render.py): formatting, math, lists and tables, code, and the sanitizer."""
+"""Field HTML (generator/notes/render.py): formatting, math, lists and tables, code, and the sanitizer."""
 from __future__ import annotations
 
 import re
@@ -6,7 +6,8 @@ import re
 import pytest
 
 from generator.model import Gap
-from generator.notes.render import cloze_field, field_problems, markdown_html, sanitize, source_field, text_field
+from generator.notes.finish import field_problems, sanitize
+from generator.notes.render import cloze_field, markdown_html, source_field, text_field
 
 
 def gap(text: str, word: str, ordinal: int = 1, hint: str = "") -> Gap:

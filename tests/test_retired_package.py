@@ -11,8 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from generator.cli import app
-from generator.identity.match import RETIRED_TAG
 from generator.identity.lockfile import LOCK_NAME
+from generator.identity.match import RETIRED_TAG
 from tests.ankiutil import collection, import_package
 from tests.rebuild_scenarios import APKG, RETIRED_APKG, SCENARIOS, V2_TIME, _cards, _notes, build, make_v1
 

@@ -46,7 +46,8 @@ CASES: list[tuple[str, bytes | str, list[str], int]] = [
     ("controls.md", bytes(range(1, 32)) * 64, ["error: {p}: binary file, not text"], 1),
     ("alias-bomb.md", "---\na: &a [x, x]\nb: &b [*a, *a, *a]\nc: [*b, *b, *b]\n---\n# B\n",
      ["error: {p}:3: bad front matter: aliases (*name) are not allowed in front matter"], 1),
-    ("deck-list.md", "---\ndeck: [1,2]\n---\n" + GOOD, ["error: {p}:2: front matter `deck` must be text, not a list"], 1),
+    ("deck-list.md", "---\ndeck: [1,2]\n---\n" + GOOD,
+     ["error: {p}:2: front matter `deck` must be text, not a list"], 1),
     ("title-map.md", "---\ntitle: {a: 1}\n---\n" + GOOD,
      ["error: {p}:2: front matter `title` must be text, not a mapping"], 1),
     ("tags-map.md", "---\ntags: {a: 1}\n---\n" + GOOD,
@@ -97,10 +98,7 @@ def test_every_encoding_gives_the_same_card(tmp_path: Path, data: bytes) -> None
 @pytest.mark.parametrize("newline", ["\n", "\r\n", "\r", "mixed"])
 def test_line_endings_keep_line_numbers(tmp_path: Path, newline: str) -> None:
     lines = ["# Cells", "", "Intro text here.", "", DEF, ""]
-    if newline == "mixed":
-        text = "# Cells\r\n\rIntro text here.\n\r\n" + DEF + "\r"
-    else:
-        text = newline.join(lines)
+    text = "# Cells\r\n\rIntro text here.\n\r\n" + DEF + "\r" if newline == "mixed" else newline.join(lines)
     (tmp_path / "a.md").write_bytes(text.encode("utf-8"))
     code, err, _ = build(str(tmp_path / "a.md"), "-o", str(tmp_path / "out"), "--json", str(tmp_path / "c.json"))
     assert (code, err) == (0, [])
@@ -116,7 +114,7 @@ def test_hostile_html_never_reaches_a_field(tmp_path: Path) -> None:
                "- A **sprocket** is a <a href=\"data:text/html,<script>x</script>\">wheel</a> with teeth.\n"
                "- A **gear** is a wheel that {{Text}} passes force <style>body{}</style> to another gear.\n")
     (tmp_path / "w.md").write_text(article, encoding="utf-8")
-    code, err, _ = build(str(tmp_path / "w.md"), "-o", str(tmp_path / "out"), "--json", str(tmp_path / "c.json"))
+    code, _, _ = build(str(tmp_path / "w.md"), "-o", str(tmp_path / "out"), "--json", str(tmp_path / "c.json"))
     notes = json.loads((tmp_path / "c.json").read_text(encoding="utf-8"))["notes"]
     assert code == 0 and notes
     fields = [(n["kind"], k, v) for n in notes for k, v in n["fields"].items()]
@@ -129,7 +127,7 @@ def test_hostile_html_never_reaches_a_field(tmp_path: Path) -> None:
 def test_two_articles_with_one_deck_and_one_fact_make_one_deck_with_two_notes(tmp_path: Path) -> None:
     for name in ("a", "b"):
         (tmp_path / f"{name}.md").write_text(f"---\ndeck: Shared::Deck\n---\n# {name.upper()}\n\n{DEF}\n")
-    code, err, out = build(str(tmp_path), "-o", str(tmp_path / "out"), "--json", str(tmp_path / "c.json"))
+    code, err, _ = build(str(tmp_path), "-o", str(tmp_path / "out"), "--json", str(tmp_path / "c.json"))
     notes = json.loads((tmp_path / "c.json").read_text(encoding="utf-8"))["notes"]
     assert (code, err) == (0, [])
     assert sorted(p.name for p in (tmp_path / "out").glob("*.apkg")) == ["Shared__Deck.apkg"]

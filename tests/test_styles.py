@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.package import apkg as package
-from generator.notes import templates
 from generator.identity.lockfile import LOCK_NAME, load_lock, load_styles, section_spans
+from generator.notes import templates
+from generator.package import apkg as package
 from tests.ankiutil import collection, import_package
 from tests.rebuild_scenarios import APKG, V1_TIME, V2_TIME, build, make_v1
 

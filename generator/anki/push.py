@@ -20,10 +20,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..notes import templates
-from .ankiconnect import AnkiConnect
 from ..errors import GeneratorError
 from ..identity.match import RETIRED_TAG
+from ..notes import templates
+from .ankiconnect import AnkiConnect
 
 PUSH_RECORD = "certdeck.push.json"  # beside the lock: each note's deck as last pushed (finds renamed decks)
 PUSH_SCHEMA = "certdeck.push/1"
@@ -76,8 +76,8 @@ def packages_of(written: Iterable[tuple[str, Path, int, int]]) -> list[Package]:
                 continue
             seen.add(candidate)
             if candidate.is_file() and not candidate.is_symlink():
-                total, retired = count_notes(candidate)
-                out.append(Package(deck, candidate, total, retired))
+                total, retired_notes = count_notes(candidate)
+                out.append(Package(deck, candidate, total, retired_notes))
     return out
 
 

@@ -5,9 +5,10 @@ its ArticleResult. `build_cards` is the pure core (Markdown text in, notes out) 
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from ..config import Settings, for_article
 from ..errors import GeneratorError
@@ -88,7 +89,7 @@ def checked_notes(doc: Document, settings: Settings, curation: Curation | None,
     for i, block in enumerate(doc.blocks):
         try:
             curated_notes(replace(doc, blocks=(block,)), settings, None, media)
-        except Exception as err:  # noqa: BLE001
+        except Exception as err:  # noqa: BLE001 - as above: find the blocks that set it off
             bad.append((i, err))
     if not bad:
         raise first

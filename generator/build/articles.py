@@ -6,9 +6,9 @@ and stored. The parent reads what a worker built as it reads an entry from the c
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
 
 from ..config import Settings
 from ..errors import GeneratorError
@@ -39,7 +39,7 @@ def build_articles(files: Sequence[Path], settings: Settings, cache: ArticleCach
     names = names if names is not None else [None] * len(files)
     results: list[ArticleResult | None] = [None] * len(files)
     todo: list[tuple[int, _Task]] = []
-    for i, (file, root, name) in enumerate(zip(files, roots, names)):
+    for i, (file, root, name) in enumerate(zip(files, roots, names, strict=True)):
         key = _cache_key(cache, file, root, settings.article_limit(), name)
         if key is not None:
             try:
@@ -51,7 +51,7 @@ def build_articles(files: Sequence[Path], settings: Settings, cache: ArticleCach
     done = len(files) - len(todo)
     if progress:
         progress("articles", done, len(files))
-    for i, result in zip((i for i, _ in todo), _run(todo, jobs, packed, cache)):
+    for i, result in zip((i for i, _ in todo), _run(todo, jobs, packed, cache), strict=True):  # one per task
         results[i] = result
         done += 1
         if progress:
@@ -151,7 +151,7 @@ def _run(todo: list[tuple[int, _Task]], jobs: int, packed: bool, cache: ArticleC
     try:
         with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method), initializer=_worker_start,
                                  initargs=(os.getpid(), cache_secret())) as pool:
-            for task, value in zip(tasks, pool.map(_build_task, tasks, chunksize=chunk)):
+            for task, value in zip(tasks, pool.map(_build_task, tasks, chunksize=chunk), strict=True):
                 yield _result(value, task.key, packed, cache)
     except BrokenProcessPool:
         raise GeneratorError(f"a worker process building the articles died (out of memory?); try fewer "

@@ -4,8 +4,9 @@ as each deck's parts (parts.py).
 from __future__ import annotations
 
 import bisect
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from ..errors import GeneratorError
 from ..identity.lockfile import LockEntry
@@ -65,7 +66,10 @@ def deck_parts(articles: Sequence[_Article], gathered: Gathered, stamps: Sequenc
     pendings, starts, matched = gathered.pendings, gathered.starts, gathered.matched
     parts: dict[str, list[DeckPart]] = {}
     sections_made: dict[str, SectionRecord] = {}
-    note_spans = dict(zip(map(id, matched), zip(starts, [*starts[1:], len(pendings)])))
+    # each matched article's (start, end) in `pendings`; strict=False: with no article matched, `starts` is
+    # empty and the ends still hold len(pendings)
+    ends = [*starts[1:], len(pendings)]
+    note_spans = dict(zip(map(id, matched), zip(starts, ends, strict=False), strict=True))
     for article in articles:
         result = article.result
         if result.error is not None:
@@ -83,7 +87,7 @@ def deck_parts(articles: Sequence[_Article], gathered: Gathered, stamps: Sequenc
             by_deck.setdefault(pendings[i].deck, []).append(i)
         made = [_Stamped(article, [i - start for i in group], [pendings[i] for i in group], [stamps[i] for i in group])
                 for group in by_deck.values()]
-        for deck, part in zip(by_deck, made):
+        for deck, part in zip(by_deck, made, strict=True):
             parts.setdefault(deck, []).append(part)
         if result.key and result.notes_sha and len(made) <= 1:
             whole = made[0] if made else _Stamped(article, [], [], [])

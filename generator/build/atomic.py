@@ -3,8 +3,10 @@ or killed build leaves the previous files whole; a failure names its file.
 """
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, Callable, Iterable, TypeVar
+from typing import Any, TypeVar
 
 from ..errors import GeneratorError
 from ..read.sources import display_path
@@ -51,7 +53,7 @@ def _discard(made: Any) -> None:
 
     try:
         tmp = made.result()
-    except BaseException:  # noqa: BLE001
+    except BaseException:  # noqa: BLE001 - an earlier failure is the one reported
         return
     if os.path.exists(tmp):
         os.unlink(tmp)
@@ -75,7 +77,5 @@ def _write(target: Path, what: str, write: Callable[..., _T], *args: Any) -> _T:
 def _remove_leftovers(out_dir: Path) -> None:
     """Delete temporary files (`.certdeck-*.tmp`) that a build killed while writing left in `out_dir`."""
     for leftover in out_dir.glob(".certdeck-*.tmp"):
-        try:
+        with contextlib.suppress(OSError):
             leftover.unlink()
-        except OSError:
-            pass

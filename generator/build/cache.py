@@ -13,6 +13,7 @@ The cache only ever saves work: deleting the folder, or `--no-cache`, gives the 
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib
 import io
@@ -299,10 +300,8 @@ class ArticleCache:
             if stale or not key:
                 _unlink(Path(entry.path))
         for key in self.used:  # mark as used now, for the age rule
-            try:
+            with contextlib.suppress(OSError):
                 os.utime(self._file(key))
-            except OSError:
-                pass
 
 
 def _path_id(path: str) -> str:
@@ -321,16 +320,14 @@ def _write_atomic(path: Path, data: bytes) -> None:
 
 
 def _unlink(path: Path) -> None:
-    try:
+    with contextlib.suppress(OSError):
         path.unlink()
-    except OSError:
-        pass
 
 
 def deck_fingerprint(deck: str, parts: Iterable[str], media: Mapping[str, Path] | Iterable[Path] = ()) -> str:
     """Hash of everything a deck's package holds, to skip rewriting a package that would come out the same.
 
-    `parts`: digests of the deck's notes in order, a part at a time (pipeline.py: each note's GUID, mod and
+    `parts`: digests of the deck's notes in order, a part at a time (parts.py: each note's GUID, mod and
     content hash, which is what its rows in the package are made of); `media`: the files it packages.
     """
     h = hashlib.sha256(f"{code_fingerprint()}|{deck}".encode("utf-8", "surrogateescape"))
@@ -403,7 +400,7 @@ class DeckRecord:
 
 @dataclass(frozen=True, slots=True)
 class SectionRecord:
-    """What a build wrote for one article, for the next build to recognise it (pipeline.py, "carried")."""
+    """What a build wrote for one article, for the next build to recognise it (carry.py, "carried")."""
 
     path: str  # the article as shown
     live: int  # its live notes: the first `live` lines of its section in the lock
@@ -448,7 +445,8 @@ class SectionRecords:
         try:
             raw = json.loads(data[head + 64:])
             self.records = {str(k): SectionRecord(str(p), int(n), str(sha), str(dig), int(c), str(d),
-                                                  tuple(str(m) for m in media), str(notes), tuple(str(g) for g in guids))
+                                                  tuple(str(m) for m in media), str(notes),
+                                                  tuple(str(g) for g in guids))
                             for k, (p, n, sha, dig, c, d, media, notes, guids) in raw.items()}
         except (ValueError, TypeError, AttributeError):
             self.records = {}

@@ -10,9 +10,10 @@ against 236 MiB peak); one article changed, 1.74 s against 4.70 s. It pays, so i
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from ..errors import GeneratorError
 from ..identity.lockfile import (

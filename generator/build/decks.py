@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from .articles import Progress
 from .atomic import _write
@@ -26,9 +27,9 @@ def _write_decks_and_json(build: Build, out_dir: Path, json_path: Path | None, u
     imports that package to have them tagged certdeck::retired. A deck without retired notes leaves no
     such package behind from an earlier build.
     """
-    from .cache import DeckRecord, deck_fingerprint
-    from ..package.export import cards_json_chunks
     from ..package.apkg import write_text_atomic
+    from ..package.export import cards_json_chunks
+    from .cache import DeckRecord, deck_fingerprint
 
     record = DeckRecord(out_dir / CACHE_DIR if use_cache else None)
     by_name = {f.name: f.path for f in build.media.values()}

@@ -6,9 +6,10 @@ that does not need an article's notes (identity matches Pendings, packaging writ
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from ..errors import GeneratorError
 from ..identity.match import pending_of
@@ -22,8 +23,8 @@ def _to_entry(result: ArticleResult) -> tuple[Any, ...]:
     """A cache entry's value: plain containers and certdeck's data classes; images with their file stats;
     the notes, their Pendings and their package rows each pickled on their own, so that an article whose
     notes a build does not need is read without them (the entry's checksum covers them all the same)."""
-    from .cache import pack
     from ..package.apkg import note_row
+    from .cache import pack
 
     media = tuple((src, f.name, str(f.path), *_stat(f.path)) for src, f in result.media.items())
     return (result.path, result.warnings, result.error, result.errors, media, pack(result.notes),

@@ -1,8 +1,8 @@
 """The cycle collector's settings while a build makes objects by the hundred thousand that form no cycles."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 # Building an article makes objects by the hundred thousand and no cyclic garbage (none found on the bench
 # corpus), yet the default thresholds run a collection every 700 of them, each walking what the caches

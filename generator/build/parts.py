@@ -4,20 +4,14 @@ build wrote them, or the deck's retired notes. An article's notes stay pickled u
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from ..errors import GeneratorError
 from ..identity.lockfile import parse_line
-from ..identity.match import (
-    Pending,
-    Stamp,
-    cloze_ordinals,
-    fix_ordinals,
-    note_hash,
-    pending_of,
-    stamped,
-)
+from ..identity.match import Pending, Stamp, note_hash, pending_of, stamped
+from ..identity.ordinals import cloze_ordinals, fix_ordinals
 from ..model import Note
 from ..notes.media import media_names
 from .article import ArticleResult
@@ -147,11 +141,11 @@ class _Stamped(_ArticlePart):
     def __init__(self, article: _Article, indexes: list[int], pendings: Sequence[Pending], stamps: Sequence[Stamp]
                  ) -> None:
         self.article = article
-        self._pairs = list(zip(indexes, stamps))
+        self._pairs = list(zip(indexes, stamps, strict=True))
         self.digest = note_digest((s.guid, s.mod, s.hash) for s in stamps)
         self.count = len(stamps)
         self.cards = sum(len(p.signatures) for p in pendings)
-        self._media = [name for p, s in zip(pendings, stamps)
+        self._media = [name for p, s in zip(pendings, stamps, strict=True)
                        for name in (p.media if s.renumbered is None else
                                     media_names(v for _, v in s.renumbered.fields))]
 

@@ -8,18 +8,16 @@ its own module, named where it is called.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
-from typing import Sequence
 
 from ..config import Settings
 from ..errors import GeneratorError
 from ..identity.lockfile import LOCK_NAME, Carried, LockEntry, SectionStats, lock_chunks
 from ..identity.match import IdentityReport
-from ..identity.match import (
-    assign as assign_identity,  # identity.assign_identity's work, on Pendings
-)
+from ..identity.match import assign as assign_identity  # assign_identity's work, on Pendings
 from ..model import Note
 from ..notes.media import MediaFile, source_roots
 from ..package.stale import stale_decks
@@ -67,7 +65,7 @@ def plan_build(paths: Sequence[Path], settings: Settings, out_dir: Path, jobs: i
     With `use_cache`, articles come from the cache in `out_dir` when nothing they depend on changed; new
     and changed ones are built with up to `jobs` processes. An article that comes from the cache and whose
     lines in the lock are as the last build wrote them is carried: identity would hand each of its notes
-    the entry that holds its fact key in its own article (identity.py matches there first, and after a
+    the entry that holds its fact key in its own article (identity/similar.py matches there first, and after a
     build the lock holds exactly each note's key), so its lines are copied instead. The result is the same
     either way (tests/test_incremental.py).
 
@@ -88,14 +86,14 @@ def plan_build(paths: Sequence[Path], settings: Settings, out_dir: Path, jobs: i
     top = project_root(out_dir) if root is None else os.path.realpath(root)
     folders: dict[str, str] = {}
     names = [article_name(f, top, folders) for f in files]
-    shown = {name: display_path(f) for name, f in zip(names, files)}
+    shown = {name: display_path(f) for name, f in zip(names, files, strict=True)}
     results = build_articles(files, settings, cache, jobs, progress, roots, packed=True, names=names)
     cache.tidy()
     # From here on, objects by the hundred thousand that form no cycles (see paused_gc).
     with paused_gc(freeze):
         previous = read_previous(out_dir / LOCK_NAME, results, records, settings, warnings)
         articles = [_Article(result, _rebuilder(file, source, settings, name))
-                    for file, source, name, result in zip(files, roots, names, results)]
+                    for file, source, name, result in zip(files, roots, names, results, strict=True)]
         del results  # each article's pickled Pendings go as soon as identity has read them
         gathered = gather(articles, previous.carried, shown, warnings)
 
@@ -145,7 +143,8 @@ def write_build(build: Build, out_dir: Path, json_path: Path | None = None, use_
         names = deck_file_names(sorted(build.parts))
         refuse_symlinks([*(out_dir / n for n in names.values()),
                          *(out_dir / n for n in retired_file_names(names).values()), out_dir / LOCK_NAME,
-                         *([json_path] if json_path is not None else []), *(_cache_paths(out_dir) if use_cache else [])],
+                         *([json_path] if json_path is not None else []),
+                         *(_cache_paths(out_dir) if use_cache else [])],
                         display_path)
         lock_path = out_dir / LOCK_NAME
         try:

@@ -4,9 +4,10 @@ the articles carried over as their lock lines (carry.py).
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from ..config import Settings
 from ..errors import GeneratorError

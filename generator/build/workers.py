@@ -10,6 +10,7 @@ settings); `_warm_for_workers` builds once in the parent what forked workers the
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sys
@@ -39,7 +40,7 @@ def _death_signal() -> bool:
         import ctypes
 
         libc = ctypes.CDLL(None, use_errno=True)
-        return libc.prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0) == 0
+        return bool(libc.prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0) == 0)
     except (OSError, AttributeError):
         return False
 
@@ -60,10 +61,8 @@ def _worker_start(parent: int | None = None, secret: bytes | None = None) -> Non
     from .cache import set_cache_secret
 
     for fd in list(_LOCK_FDS):  # the folder lock is the parent's: it goes away with the parent
-        try:
+        with contextlib.suppress(OSError):
             os.close(fd)
-        except OSError:
-            pass
     _LOCK_FDS.clear()
     if parent is not None:
         exit_with_parent(parent)
@@ -79,9 +78,10 @@ def _warm_for_workers() -> None:
     it."""
     import yaml  # noqa: F401 - front matter
 
+    from ..notes.finish import _sanitizer
+    from ..notes.marks import _inline_parser
     from ..package.apkg import row_kinds
     from ..parse.markdown import _parser
-    from ..notes.render import _inline_parser, _sanitizer
 
     _parser()
     _inline_parser()

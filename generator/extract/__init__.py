@@ -5,7 +5,7 @@ RULES is ordered data: adding a rule is one module plus one entry here. Structur
 """
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 from ..model import Block, Document, Fact
 from .claim import claim
@@ -53,7 +53,7 @@ def extract(doc: Document, rules: Sequence[tuple[str, Rule]] = RULES) -> list[Fa
             block = fact.block
             if (block.skip or owner.get(id(block), name) != name or cuts_command(fact)
                     or names_own_exam(fact, own)):
-                if tracing(): record_fact(fact, "author" if block.skip else "select", "excluded by the author (<!-- certdeck: skip --> or off)" if block.skip else "the %s rule reads this block whole" % owner[id(block)] if owner.get(id(block), name) != name else "the gap would cut a command in two" if cuts_command(fact) else "names the deck's own exam or certification")  # noqa: E701,E501
+                if tracing(): record_fact(fact, "author" if block.skip else "select", "excluded by the author (<!-- certdeck: skip --> or off)" if block.skip else f"the {owner[id(block)]} rule reads this block whole" if owner.get(id(block), name) != name else "the gap would cut a command in two" if cuts_command(fact) else "names the deck's own exam or certification")  # noqa: E701,E501
                 continue
             seen = echoes.get(id(block))
             if seen is None or seen[0] is not block:

@@ -10,11 +10,12 @@ instruction, or else the span `gaps.rank_gaps` prefers.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from itertools import chain
-from typing import Iterator
 
 from ..model import Document, Fact
 from ..text import content_stems, content_words
+from .enumeration import action_series
 from .gaps import (
     DocStats,
     good_span,
@@ -23,12 +24,12 @@ from .gaps import (
     stats_for,
 )
 from .lexicon import RARE, zipf
-from .phrases import split_clause
 from .phrases import (
     chunks,
     emphasis_in,
     main_clause_start,
     number_spans,
+    split_clause,
 )
 from .prose import ProseSentence, prose_sentences
 from .util import cloze_spans
@@ -155,6 +156,8 @@ def claim_fact(sent: ProseSentence, stats: DocStats, avoid: str = "") -> Fact | 
     kind = _classify(text, low)
     if _AUTHOR_FIRST_PERSON.match_lowered(text, low, main_clause_start(text)):
         return None  # "we all want to feel seen": the author's "we" shares a feeling, not a fact
+    if action_series(text):
+        return None  # "To scale, use more partitions, add consumers, enable compression, ...": a to-do run
     if not sent.lead and _topic_line(sent.raw, text):
         return None  # "accepted file types": a pasted outline's topic, not a statement
     emphasis = emphasis_in(text, sent.block.emphasis)  # only the bold phrases this sentence holds

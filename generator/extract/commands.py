@@ -38,7 +38,8 @@ nmap tcpdump netcat nc ethtool iw iwconfig arp dig whois mtr ufw auditctl ausear
 # Programs that only look: in a task that changes something they are the author's checks, not the answer.
 READ_ONLY = frozenset("cat less more head tail ls ll echo pwd clear history curl wc getenforce sestatus id "
                       "groups who whoami w uptime date df du free lsblk blkid findmnt file stat".split())
-READ_ONLY_SUBCOMMANDS = frozenset("status show list ls repolist sources --list-all -l print images ps info get describe top".split())
+READ_ONLY_SUBCOMMANDS = frozenset("status show list ls repolist sources --list-all -l print images ps info get "
+                                  "describe top".split())
 # Moving about and leaving: steps of a session, never the answer to a task.
 NOT_KEY = frozenset("cd pushd popd clear exit logout su ssh".split())
 # Choosing where to work (a lab's cluster or context) is a step of the session, not the answer to a task.

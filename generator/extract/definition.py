@@ -176,7 +176,7 @@ def _sentence_definition(text: str, emphasis: tuple[str, ...], sent: ProseSenten
 
 
 def _holds_any(text: str, words: tuple[str, ...]) -> bool:
-    for word in words:  # a plain loop: any(<genexpr>) costs more than the tests
+    for word in words:  # noqa: SIM110 - a plain loop: any(<genexpr>) costs more than the tests
         if word in text:
             return True
     return False

@@ -12,12 +12,17 @@ import re
 
 from ..model import Document, Fact
 from ..text import content_words
-from .phrases import chunks, verb_positions
+from .lexicon import parts_of_speech
+from .phrases import chunks, main_clause_start, split_clause, verb_positions
 from .prose import prose_sentences
 from .util import cloze_spans, good_answer
 from .words import AUXILIARIES, VERBS, tokens
 
 MAX_ITEMS = 3
+MAX_SERIES = 8  # a longer run is a list to read, not recall
+# "SSH daemon, cron daemon, logging daemons, and more": the author's sample of an open set
+_PURPOSE_OPENER = re.compile(r"^To \w+(?: \w+){0,3}, ", re.I)  # "To scale, use more partitions, ..."
+_OPEN_ENDED = re.compile(r"\b(?:and|or) (?:many )?(?:more|others|so on|the like)\b|\betc\b", re.I)
 MAX_ITEM_WORDS = 5
 # "A, B, and C" / "A, B or C": at least three comma-separated items, each up to ~50 characters.
 _SERIES = re.compile(
@@ -53,8 +58,9 @@ def enumeration(doc: Document) -> list[Fact]:
     for sent in prose_sentences(doc):
         if sent.lead and sent.block.kind == "list_item":
             continue  # an item of a named list is one element, not a list of its own
-        spans = items(sent.text)
-        if len(spans) < 3:
+        opener = main_clause_start(sent.text)  # "If using the same prep table, ...": the opener is no item
+        spans = [sp for sp in items(sent.text) if sp[0] >= opener]
+        if len(spans) < 3 or len(spans) > MAX_SERIES or _OPEN_ENDED.search(sent.text) or _actions(sent.text, spans):
             continue
         card, at = sent.card()
         if len(spans) == 3 and all(len(sent.text[s:e].split()) <= 3 for s, e in spans):
@@ -69,6 +75,26 @@ def enumeration(doc: Document) -> list[Fact]:
         if fact and len(fact.gaps) >= 2:
             facts.append(fact)
     return facts
+
+
+def action_series(text: str) -> bool:
+    """Whether the sentence is a run of three or more things to do ("use more partitions, add consumers,
+    enable compression"): no rule cards it, as any one item asked alone is a guess."""
+    spans = items(text)
+    return len(spans) >= 3 and _actions(text, spans)
+
+
+def _actions(text: str, spans: list[tuple[int, int]]) -> bool:
+    """Whether most items open with a verb ("use partitions, scale consumers, enable compression"): a list of
+    things to do, whose items asked one by one are guesses, not facts."""
+    if not (split_clause(text).verb_start == 0 or _PURPOSE_OPENER.match(text)):
+        return False  # not an instruction: "Good soil holds air, water, and food" states what is
+    verbs = 0
+    for s, e in spans:
+        words = text[s:e].split()
+        first = words[0].lower().strip("(\"'“") if words else ""
+        verbs += "v" in parts_of_speech(first) and not first.endswith(("ing", "ed", "s"))  # "helps": a claim
+    return verbs * 2 >= len(spans)
 
 
 def too_wide(text: str, span: tuple[int, int]) -> bool:
@@ -96,7 +122,8 @@ def items(text: str) -> list[tuple[int, int]]:
         got = _series_items(text, series, series_start)
         if got:
             return got
-    bare = None if candidates or text.count(",") < 2 else _BARE_SERIES.search(text)  # "rings, watches, belts" has no "and"
+    # "rings, watches, belts" has no "and"
+    bare = None if candidates or text.count(",") < 2 else _BARE_SERIES.search(text)
     if not bare:
         return []
     out_bare = []
@@ -127,7 +154,7 @@ def _candidate_series(text: str) -> list[tuple[str, int]]:
     verbish = [
         any(w.split()[0].lower() in VERBS for w in re.split(r",\s*(?:and|or)?\s*", c) if w.split()) for c, _ in out
     ]
-    return [c for c, v in zip(out, verbish) if not v] + [c for c, v in zip(out, verbish) if v]
+    return [c for c, v in zip(out, verbish, strict=True) if not v] + [c for c, v in zip(out, verbish, strict=True) if v]
 
 
 def _series_items(text: str, series: str, series_start: int) -> list[tuple[int, int]]:

@@ -131,7 +131,7 @@ def _facts(steps: dict[tuple[tuple[str, ...], str], list[tuple[str, Block]]]) ->
 def _naming_the_task(question: str, cmds: list[tuple[str, Block]]) -> list[tuple[str, Block]]:
     """The lines of a long script whose program or options share a word with the task ("change the tuning
     profile" names `tuned-adm profile virtual-guest`, not `dnf install tuned`)."""
-    words = {w for w in re.findall(r"[a-z]{4,}", question.lower())} - {"with", "that", "this", "from", "into"}
+    words = set(re.findall(r"[a-z]{4,}", question.lower())) - {"with", "that", "this", "from", "into"}
 
     def names(cmd: str) -> bool:  # "time zone" names `timedatectl set-timezone`: a word opens or ends one of its
         own = re.findall(r"[a-z]{4,}", " ".join(cmd.split()[:3]).lower())
@@ -306,13 +306,13 @@ def _ask_item(item: str, lead: str) -> str:
 
 def _is_query(question: str) -> bool:
     words = question.split()
-    return len(words) > 3 and words[:3] == ["How", "do", "you"] and words[3] in QUERY_VERBS or \
+    return (len(words) > 3 and words[:3] == ["How", "do", "you"] and words[3] in QUERY_VERBS) or \
         question.lower().startswith(("how do you list", "which command shows", "which command lists"))
 
 
 def _lower_first(s: str) -> str:
     first = s.split()[0]
-    return s if first.isupper() and len(first) > 1 or any(c.isupper() for c in first[1:]) else s[0].lower() + s[1:]
+    return s if (first.isupper() and len(first) > 1) or any(c.isupper() for c in first[1:]) else s[0].lower() + s[1:]
 
 
 def _short(cmd: str) -> str:

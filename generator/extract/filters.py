@@ -38,7 +38,8 @@ _VOCATIVE = re.compile(
 # "Note:", "Remember:", "Exam tip:" in front of a sentence: a label, not part of the fact.
 _ADMONITION = re.compile(
     r"^(?:(?:note|notes|tip|remember|important|warning|caution|key point|exam tip|pro tip|"
-    r"hint|n\.b\.)\s*[:—–-]\s*|(?:note|important|tip|warning)\s+(?=[A-Z]))",  # "Note The ..." as docs print it
+    r"hint|n\.b\.|rule|golden rule|rule of thumb|reminder)\s*[:—–-]\s*"
+    r"|(?:note|important|tip|warning)\s+(?=[A-Z]))",  # "Note The ..." as docs print it
     re.I,
 )
 _QUOTED_ASIDE = re.compile(r"\s*\(\s*[“\"][^”\"()]{0,200}[”\"]\s*\)")
@@ -128,7 +129,7 @@ class Scan:
     def holds_needle(self, folded: str) -> bool:
         if self._any_needle is not None:
             return self._any_needle.search(folded) is not None
-        for needle in self.needles:  # a plain loop: any(<genexpr>) costs more than the tests
+        for needle in self.needles:  # noqa: SIM110 - a plain loop: any(<genexpr>) costs more than the tests
             if needle in folded:
                 return True
         return False
@@ -177,7 +178,7 @@ def opening_word(text: str) -> str | None:
 
 _DID_YOU_KNOW_OPENER = Opener(_DID_YOU_KNOW, "did have")
 _ADMONITION_OPENER = Opener(
-    _ADMONITION, "note notes tip remember important warning caution key exam pro hint n")
+    _ADMONITION, "note notes tip remember important warning caution key exam pro hint n rule golden reminder")
 _FILLER = Opener(_FILLER_OPENER, """so but and now well remember look honestly basically after in of yes no
     okay ok plus also again still indeed for additionally moreover furthermore simply put sometimes often
     generally today too frequently as however therefore thus hence importantly on first second third finally
@@ -258,14 +259,14 @@ _FIGURE_SCAN = Scan(_FIGURE, ("photo", "chart", "graph", "diagram", "figure", "i
 _REFLEXIVE_SCAN = Scan(_REFLEXIVE, ("yourself", "ourselves"))
 _METAPHOR_SCAN = Scan(_METAPHOR, (" like", " all part of"))
 _NOISE_SCANS = (_FIGURE_SCAN, _REFLEXIVE_SCAN, BOILERPLATE_SCAN, RHETORIC_SCAN, _METAPHOR_SCAN)
-_NOISE_WHY = dict(zip(_NOISE_SCANS, ("describes a figure or picture", "pep talk to the reader", "boilerplate (subscribe, footer, call to action, \"this article covers\")", "rhetoric (a question or aside to the reader)", "a metaphor or comparison, not a fact")))  # noqa: E501
+_NOISE_WHY = dict(zip(_NOISE_SCANS, ("describes a figure or picture", "pep talk to the reader", "boilerplate (subscribe, footer, call to action, \"this article covers\")", "rhetoric (a question or aside to the reader)", "a metaphor or comparison, not a fact"), strict=True))  # noqa: E501
 _ANY_NOISE_NEEDLE = any_of(tuple(needle for scan in _NOISE_SCANS for needle in scan.needles))
 
 
 def is_noise(sentence: str) -> bool:
     """Boilerplate, rhetoric, questions, exclamations, quoted speech, metaphors: text that makes no card."""
     s = sentence.strip()
-    if not s or s.endswith("?") or s.endswith("!") or ("!" in s and _EXCLAIM_TAIL.search(s)):
+    if not s or s.endswith(("?", "!")) or ("!" in s and _EXCLAIM_TAIL.search(s)):
         record_drop(0, s, "filter", "a question or exclamation, not a statement of fact")
         return True
     if ('"' in s or "“" in s) and _SPEECH.search(s):  # quoted speech needs a quotation mark

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
-from typing import Iterator, Sequence
 
 from ..model import Block, Document
 from ..text import (
@@ -27,7 +27,7 @@ from ..text import (
     stems,
     stems_outside,
 )
-from .lexicon import parts_of_speech, zipf
+from .lexicon import RARE, parts_of_speech, zipf
 from .phrases import (
     Clause,
     _chunks,
@@ -122,6 +122,10 @@ def good_span(text: str, span: Span, avoid: str = "") -> bool:
     if span.kind not in ("number", "equation") and all(w.isdigit() for w in words):
         return False  # a bare number with no unit ("/24", "Class 3") is a label, not a quantity to recall
     before = text[: span.start].rsplit(None, 1)  # only the word just before the gap matters
+    if before and before[-1].lower() in _DEMONSTRATIVES and span.kind != "term":
+        return False  # "Failure to meet this [assumption]": what it points back to is not on the card
+    if answer.strip(" .,;:()").lower() in _LATIN_MARKERS:
+        return False  # "([e.g]., ...)": an abbreviation of the page's own wording, not a fact
     after_determiner = bool(before) and before[-1].lower() in DETERMINERS
     if (
         len(words) == 1
@@ -132,7 +136,7 @@ def good_span(text: str, span: Span, avoid: str = "") -> bool:
         return False
     if span.kind in _PHRASAL and span.kind != "subject" and _everyday(answer):
         return False  # "[data]", "[values]", "[access]": a word any sentence could hold, not the fact's key
-    if span.kind in _PHRASAL and _verb_at_edge(words):
+    if span.kind in _PHRASAL and _verb_at_edge(_lower_case_words(answer, span.start == 0), span.kind != "complement"):
         return False  # "[SFTPPlus emits]", "[prevent heat exhaustion]": the verb belongs to the prompt
     if (
         span.kind in _PHRASAL
@@ -140,7 +144,7 @@ def good_span(text: str, span: Span, avoid: str = "") -> bool:
         and words[0] not in DETERMINERS
         and not words[0].isdigit()
         and words[0] not in _NUMBER_WORDS
-        and _verb_before_object(words[-1], text[span.end :])
+        and _verb_before_object(words[-1], text[span.end :], words[-2])
     ):
         return False  # "when the [server flushes] the data": an -s verb with its object after the gap
     if span.kind in _PHRASAL and len(words) > 1 and span.start < split_clause(text).verb_start < span.end:
@@ -151,6 +155,8 @@ def good_span(text: str, span: Span, avoid: str = "") -> bool:
     return gap_words < 3 or gap_words <= 0.6 * count_content_words(text)
 
 
+_DEMONSTRATIVES = frozenset(("this", "these", "those", "such"))  # not "that": "suggest that [X]" is no pointer
+_LATIN_MARKERS = frozenset(("e.g", "eg", "i.e", "ie", "etc", "vs", "cf", "viz", "n.b", "nb"))
 _PHRASAL = frozenset(("chunk", "object", "subject", "complement"))
 
 
@@ -165,20 +171,66 @@ def _everyday(answer: str) -> bool:
     if len(words) != 1:
         return False
     word = words[0].strip(_EDGE_PUNCTUATION)
-    return word.isalpha() and word.islower() and zipf(word) >= EVERYDAY_ZIPF
+    return word.isalpha() and word.islower() and (zipf(word) >= EVERYDAY_ZIPF or word in _CATEGORY_NOUNS)
+
+
+# Nouns technical writing uses for a kind of thing, not a thing: "the -X option specifies the [command]",
+# "the same [parameters] as", "a [variable] is given a value". Alone in a gap they ask for nothing.
+_CATEGORY_NOUNS = frozenset(
+    "command commands option options parameter parameters argument arguments variable variables value values "
+    "setting settings operation operations feature features function functions method methods object objects "
+    "property properties element elements item items component components mechanism mechanisms "
+    "resource resources tool tools service services file files field fields entry entries record records "
+    "statement statements keyword keywords syntax code data information details content contents "
+    "task tasks action actions activity activities procedure procedures process processes step steps".split()
+)
 
 
 _EDGE_PUNCTUATION = " \t.,;:!?\"'“”‘’()*`"
 
 
-def _verb_at_edge(words: tuple[str, ...]) -> bool:
+def _lower_case_words(answer: str, at_start: bool) -> tuple[str, ...]:
+    """The answer's words, with any capitalised one (a name such as "Auto Unseal") blanked, except the
+    sentence's own first word."""
+    out = []
+    for i, word in enumerate(_ALNUM.findall(answer)):
+        out.append(word.lower() if word.islower() or (i == 0 and at_start) else "")
+    return tuple(out)
+
+
+_INNER_CAPITAL = re.compile(r"\w[A-Z]|\d")
+# "X involves / provides / allows ... Y": what the sentence says X does; X is the term to recall.
+_DEFINING_VERBS = frozenset(
+    "involves involve provides provide allows allow enables enable lets let gives give offers offer means mean "
+    "refers refer focuses focus manages manage requires require supports support uses use is are".split()
+)
+
+
+def _term_like(subject: str, verb: str) -> bool:
+    """Whether a short subject before a defining verb is written as a term ("PaaS", "Multi-cloud", "RA-GRS",
+    "802.11ac"), not English words ("RETIRED", "Well-known")."""
+    words = subject.split()
+    if not 0 < len(words) <= 3 or verb not in _DEFINING_VERBS:
+        return False
+    for word in words:
+        word = word.strip(_EDGE_PUNCTUATION)
+        if _INNER_CAPITAL.search(word) and zipf(word) <= RARE:
+            return True
+        if "-" in word and word[:1].isupper() and any(zipf(part) < 3.5 for part in word.split("-") if part):
+            return True
+    return False
+
+
+def _verb_at_edge(words: tuple[str, ...], gerunds: bool = True) -> bool:
     """Whether a multi-word answer starts or ends with a finite verb: a word English uses only as a verb,
     not a participle ("active listening", "continued bleeding" are noun phrases) and not an infinitive
     ("ability to adapt")."""
     if len(words) < 2:
         return False
     first, last = words[0], words[-1]
-    return _finite_verb(first) or (_finite_verb(last) and words[-2] != "to")
+    # "[using services] from": a verb phrase; but "is about [shaping the plant]" asks the complement whole
+    gerund = gerunds and first.endswith("ing") and parts_of_speech(first) == "v"
+    return gerund or _finite_verb(first) or (_finite_verb(last) and words[-2] != "to")
 
 
 def _instruction_verb_end(text: str) -> int:
@@ -191,20 +243,21 @@ def _instruction_verb_end(text: str) -> int:
     return len(parts[0]) if clause.verb_start == 0 and not clause.subject else -1
 
 
-def _verb_before_object(word: str, after: str) -> bool:
-    """Whether `word` reads as a verb in its -s form because a determiner or pronoun follows it."""
+def _verb_before_object(word: str, after: str, before: str) -> bool:
+    """Whether `word` reads as a verb because a determiner, quantifier or pronoun follows it: in its -s form
+    ("the server flushes the data"), or in its base form after a plural ("servers run several processes")."""
     following = after.split(None, 1)
-    return (
-        word.endswith("s")
-        and not word.endswith("ss")
-        and "v" in parts_of_speech(word)
-        and bool(following)
-        and following[0].lower() in _OBJECT_OPENERS
-    )
+    if not following or following[0].lower() not in _OBJECT_OPENERS or "v" not in parts_of_speech(word):
+        return False
+    if word.endswith("s"):
+        return not word.endswith("ss")
+    return before.endswith("s") and not before.endswith("ss") and not word.endswith(("ing", "ed"))
 
 
 _NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten several many few".split())
-_OBJECT_OPENERS = DETERMINERS | frozenset("it them him her us you its their his our your".split())
+_OBJECT_OPENERS = DETERMINERS | frozenset(
+    "it them him her us you its their his our your several many some all most few each every any no".split()
+)
 
 
 def _finite_verb(word: str) -> bool:
@@ -347,7 +400,7 @@ def _ranked_candidates(
         if m_not:
             found.append(Span(m_not.start(1), m_not.end(1), "subject", 3.6))
         vp = _verb_phrase(text, clause.verb_start)
-        if vp and not pred[:1] or vp and pred and pred[0].start > vp.end:
+        if (vp and not pred[:1]) or (vp and pred and pred[0].start > vp.end):
             found.append(vp)
         predicate = text[clause.verb_start :].split(None, 1)
         complement = predicate[1] if len(predicate) > 1 else ""
@@ -397,7 +450,8 @@ def _ranked_candidates(
                     subj[0].start,
                     subj[0].end,
                     "subject",
-                    1.2 if topic_only else 1.8 + 0.5 * _salience(clause.subject, stats),
+                    1.2 if topic_only else (3.4 if _term_like(text[subj[0].start : subj[0].end], clause.verb)
+                                            else 1.8 + 0.5 * _salience(clause.subject, stats)),
                 )
             )
     eq = _EQUALS.search(text) if "=" in text else None

@@ -72,7 +72,7 @@ def _list_notes(group: ListGroup) -> list[Fact]:
     return [f for f in facts if f]
 
 
-_Shown = tuple  # (item text, gap offsets or None, line, place in the whole list)
+_Shown = tuple[str, tuple[int, int] | None, int, int]  # (item text, gap offsets or None, line, place in the list)
 
 
 def _part(chunk: list[_Shown], total: int) -> str:

@@ -53,7 +53,8 @@ def build(wheels: Path) -> list[str]:
         if "v" in kinds and word not in listed and word.isascii() and word.isalpha() and word.islower():
             rows.append((-round(min(zipf_of(probs, word), MIN_ZIPF - 0.1), 1), word, "".join(sorted(kinds))))
     rows.sort()
-    header = "# word\tzipf\tpos  (made by generator/extract/make_lexicon.py; sources MIT: spacy-lookups-data, lemminflect)"
+    header = ("# word\tzipf\tpos  (made by generator/extract/make_lexicon.py; "
+              "sources MIT: spacy-lookups-data, lemminflect)")
     return [header] + [f"{w}\t{-z:.1f}\t{p}" for z, w, p in rows]
 
 

@@ -1,10 +1,11 @@
 """Structure rule: a multiple-choice question becomes a card only when the text marks its answer.
 
 A question (or a stem ending in ":" or a blank) followed by three or more options lettered in order
-("A) ...", "b. ...", "(C) ...", one per line or list item) is asked as a Q&A whose answer is the correct
-option's text ("Which cloud benefit is this?" -> "Elasticity"); a stem that is not a question is a cloze
-with the option filled in. The correct option is the one named by an answer line after the options
-("Answer: B", "✅ Correct answer: C — ..."), or the one option marked (bold, ✅, ✓, [x], "(correct)").
+("A) ...", "b. ...", "(C) ...", one per line or list item, or the lines of a code block) is asked as a Q&A
+whose answer is the correct option's text ("Which cloud benefit is this?" -> "Elasticity"); a stem that is
+not a question is a cloze with the option filled in. The correct option is the one named by an answer line
+after the options ("Answer: B", "✅ Correct answer: C — ...", or a bare "Answer:" over the lettered option,
+as a `<details>` block shows it), or the one option marked (bold, ✅, ✓, [x], "(correct)").
 An unmarked question gives no card, and neither it nor its options give any other rule a card
 (`mcq_blocks`): an option alone is not a fact. The explanation on an answer line is handed to the prose
 rules without its label and the option it repeats.
@@ -21,9 +22,10 @@ from .util import cloze_spans, question
 
 SCORE = 0.85
 MIN_OPTIONS = 3
-_OPTION = re.compile(r"^\s*(?:[-*+]\s+)?(?:\[[ xX]\]\s*)?(?:[✅✔☑✓]\s*)?\(?(?P<letter>[A-Ha-h])(?:[).:]|\s+[-–])\s+(?P<text>\S.*)$")
-_OPTION_A = re.compile(r"^[ \t]*(?:[-*+][ \t]+)?(?:\[[ xX]\][ \t]*)?(?:[✅✔☑✓][ \t]*)?(?:\*\*)?\(?[Aa](?:[).:]|[ \t]+[-–])[ \t]",
-                       re.M)
+_OPTION = re.compile(r"^\s*(?:[-*+]\s+)?(?:\[[ xX]\]\s*)?(?:[✅✔☑✓]\s*)?"
+                     r"\(?(?P<letter>[A-Ha-h])(?:[).:]|\s+[-–])\s+(?P<text>\S.*)$")
+_OPTION_A = re.compile(r"^[ \t]*(?:[-*+][ \t]+)?(?:\[[ xX]\][ \t]*)?(?:[✅✔☑✓][ \t]*)?"
+                       r"(?:\*\*)?\(?[Aa](?:[).:]|[ \t]+[-–])[ \t]", re.M)
 _ANSWER = re.compile(
     r"^\W*(?:the\s+)?(?:correct\s+|right\s+)?(?:answer|ans|solution|key)\s*(?:is)?\s*[:\-–—=]?\s*\**\s*"
     r"\(?(?P<letter>[A-Ha-h])\b(?![a-z'’])",
@@ -34,6 +36,7 @@ _ANSWER_LABEL = re.compile(
     r"\(?[A-Ha-h]\b[).]?\s*(?:[:\-–—]\s*)?",
     re.I,
 )
+_ANSWER_ONLY = re.compile(r"^\W*(?:the\s+)?(?:correct\s+|right\s+)?(?:answer|ans|solution)\s*:?\W*$", re.I)
 _MARKED = re.compile(r"[✅✔☑✓]|\[[xX]\]|\((?:correct|right answer)\)|\bcorrect\s*$", re.I)
 _LABEL = re.compile(r"^\W*(?:(?:q|question)\s*\d+\s*[.:)\-–—]?|\d+[.)])\s*", re.I)
 _BLANK = re.compile(r"_{3,}|\.{4,}")
@@ -70,7 +73,7 @@ def mcq_blocks(doc: Document) -> frozenset[int]:
 
 
 def _analyse(blocks: tuple[Block, ...]) -> tuple[tuple[Fact, ...], frozenset[int], tuple[Block, ...]]:
-    if not any(_OPTION_A.search(b.markup) for b in blocks if b.kind != "code"):
+    if not any(_OPTION_A.search(b.text if b.kind == "code" else b.markup) for b in blocks):
         return (), frozenset(), ()  # no line opens with an "A)" option: no question here (most articles)
     lines = _lines(blocks)
     facts: list[Fact] = []
@@ -124,6 +127,11 @@ def _lines(blocks: tuple[Block, ...]) -> list[_Line]:
         if b.kind == "html":  # "<details><summary>Answer</summary> B </details>": its words, as one line
             out.append(_Line(_plain(" ".join(b.text.split())), False, b, b.line))
             continue
+        if b.kind == "code":  # options, or the answer, set in a code block: each lettered line is one line
+            rows = [ln.strip() for ln in b.text.split("\n") if ln.strip()]
+            if rows and all(_OPTION.match(r) for r in rows):
+                out.extend(_Line(r, False, b, b.line + 1 + k) for k, r in enumerate(rows))
+            continue
         if b.kind not in ("paragraph", "list_item", "heading", "quote"):
             continue
         raw = [ln for ln in b.markup.split("\n") if ln.strip()] if b.kind != "heading" else [b.text]
@@ -168,8 +176,14 @@ def _is_stem(text: str) -> bool:
 def _correct(options: list[_Line], after: list[_Line]) -> tuple[_Line | None, _Line | None]:
     """The option the text marks as the answer (an answer line names its letter, or one option is marked),
     and the answer line that names it."""
+    labelled = False  # the line before was a bare "Answer:" (as a <details> summary is)
     for ln in after:
-        if _OPTION.match(ln.text) and not _ANSWER.match(ln.text):
+        option = _OPTION.match(ln.text)
+        if labelled and option:
+            k = ord(option.group("letter").lower()) - ord("a")
+            return (options[k], None) if k < len(options) else (None, None)
+        labelled = bool(_ANSWER_ONLY.match(ln.text))
+        if option and not _ANSWER.match(ln.text):
             break
         m = _ANSWER.match(ln.text)
         if m and (m.group("letter").isupper() or ln.text[m.end() : m.end() + 1] in (")", ".", "")):  # not "a cloud"

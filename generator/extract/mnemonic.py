@@ -151,7 +151,7 @@ def _spell(acronym: str, parts: list[tuple[str, int]]) -> list[tuple[int, int]]:
     if len(words) != len(acronym):
         return []
     spans = []
-    for letter, (word, at) in zip(acronym, words):
+    for letter, (word, at) in zip(acronym, words, strict=True):
         if not word or word[0].upper() != letter or len(word) > 60:
             return []
         spans.append((at, at + len(word)))

@@ -9,9 +9,10 @@ callers cap sentence length.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from operator import itemgetter
-from typing import Any, Sequence
+from typing import Any
 
 from ..memo import article_cache
 from ..text import LEADING_PRONOUNS
@@ -255,6 +256,9 @@ def _verb_positions(lows: tuple[str, ...]) -> frozenset[int]:
     return frozenset(out or _lexicon_verbs(lows))
 
 
+_QUANTIFIERS = DETERMINERS | frozenset("several many some all most few each every any no".split())
+
+
 def _lexicon_verbs(lows: tuple[str, ...]) -> set[int]:
     """The verb of a sentence the word lists found none in, by the lexicon: an instruction's opening verb
     ("Implement procedures for ...", "Bring tap water to a boil"), else the first word that can be a verb
@@ -268,6 +272,11 @@ def _lexicon_verbs(lows: tuple[str, ...]) -> set[int]:
         return {0}
     for i in range(1, len(lows) - 1):
         low, prev = lows[i], lows[i - 1]
+        if (  # "Brokers run several services": a base form after a plural, before its object
+            prev.endswith("s") and not prev.endswith("ss") and lows[i + 1] in _QUANTIFIERS
+            and "v" in parts_of_speech(low) and not low.endswith(("s", "ing", "ed"))
+        ):
+            return {i}
         if (
             low.endswith("s")
             and not low.endswith("ss")

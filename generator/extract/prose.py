@@ -17,9 +17,9 @@ from ..model import Block, Document
 from ..text import LEADING_PRONOUNS, stem_set
 from .filters import BOILERPLATE_SCAN, RHETORIC_SCAN, clean_sentence, is_noise, opening_word
 from .phrases import split_clause, verb_positions
-from .words import AUXILIARIES, VERBS, is_function_word, tokens
-from .trace import record_block, record_drop, tracing
 from .structure import glossary_parts, groups_of_blocks, label_of, lead_in, list_fragments, memo_by_identity
+from .trace import record_block, record_drop, tracing
+from .words import AUXILIARIES, VERBS, is_function_word, tokens
 
 MAX_LEAD_WORDS = 10  # a list's lead-in is shown before each of its sentence items up to this length
 MAX_WORDS = 60  # longer sentences are run-ons or pasted tables: no card
@@ -189,8 +189,8 @@ def _prose(blocks: tuple[Block, ...], title: str) -> tuple[ProseSentence, ...]:
                     subjects.append("")
                     continue  # a teaser's "Understanding X is key": the title again, in other words
             rhetoric = bool(RHETORIC_SCAN.search(raw)) and not raw.rstrip().endswith("?")
-            if len(raw.split()) > MAX_WORDS or rhetoric and not _LEAD_IN_COLON.search(raw):
-                record_drop(sent.line, raw, "filter", "rhetoric (a question or aside to the reader)" if rhetoric else "longer than %d words (a run-on or a pasted table)" % MAX_WORDS)  # noqa: E501
+            if len(raw.split()) > MAX_WORDS or (rhetoric and not _LEAD_IN_COLON.search(raw)):
+                record_drop(sent.line, raw, "filter", "rhetoric (a question or aside to the reader)" if rhetoric else f"longer than {MAX_WORDS} words (a run-on or a pasted table)")  # noqa: E501
                 subjects.append("")
                 continue
             cleaned = clean_sentence(raw)
@@ -265,7 +265,7 @@ def _merge_contrast(clauses: list[str]) -> list[tuple[str, tuple[int, int] | Non
         m = _PRONOUN_IS.match(clause) if c else None
         if m and c:
             subject = _subject(prev) or prev[: c.start()].strip()
-            if subject and _plain_subject(subject) or (subject and len(subject.split()) <= 6):
+            if (subject and _plain_subject(subject)) or (subject and len(subject.split()) <= 6):
                 negation = "not just" if _JUST.search(c.group(0)) else "not"
                 head = f"{subject} is "
                 merged = f"{head}{m.group('rest')}, {negation} {prev[c.end() :].strip(' .')}."

@@ -47,7 +47,8 @@ _FOOTER = re.compile(
 )
 # Notes about the page itself rather than its subject ("Original article here", "Full content below").
 _PAGE_NOTE = re.compile(
-    r"\b(?:(?:this|the) (?:article|post|page|blog|site|guide|tutorial|video|newsletter|series)\s+"
+    r"\b(?:(?:this|the)(?: study| following| present)? (?:article|post|page|blog|site|guide|tutorial|video|newsletter|"
+    r"series|document|handout|sheet)\s+"
     r"(?:is|was|were|has been|will|covers|explains|describes|contains|walks|shows|lists|summari[sz]es|"
     r"gives|provides|offers|goes|helps|aims)\b|original(?:ly)? (?:article|post|published)|full "
     r"(?:content|article|post) (?:below|here)|continue reading|read the (?:full|original)|"
@@ -80,12 +81,33 @@ _STUDY_TALK = re.compile(
     r"group|routine|tips)s?|practice (?:tests?|exams?)|mock (?:tests?|exams?)|brain ?dumps?|"
     r"(?:passed|passing|pass) (?:the|this|my|your) (?:exam|test|certification)|exam tips?|"
     r"(?:video|online|training|prep) courses?|udemy|youtube|cheat ?sheets?|memori[sz]e (?:it|them|this|these)|"
-    r"exam[- ]ready|ready for the (?:exam|test)|aim for (?:≥|>=|at least|a score|\d))\b",
+    r"exam[- ]ready|ready for the (?:exam|test)|aim for (?:≥|>=|at least|a score|\d)|"
+    # how to sit the exam: which questions to answer first, which to leave
+    r"questions? first|(?:harder|easier|difficult|remaining|unanswered|flagged|high[- ]points?) questions?|"
+    r"(?:flag|skip|mark) (?:the |a |those |any )?questions?|leave (?:any )?(?:questions? )?unanswered)\b",
     re.I,
 )
+# The page talking about itself: its examples, sections and code, not the subject they show.
+_SELF_REFERENCE = re.compile(
+    r"\b(?:(?:the|this|these|previous|following|next|earlier|last|above|below) (?:examples?|sections?|"
+    r"code (?:samples?|snippets?|listings?)|snippets?|listings?|figures?|chapters?)|"
+    r"as (?:shown|seen|mentioned|described|discussed|explained) (?:above|below|earlier|before|previously)|"
+    r"(?:just|only) (?:there )?(?:as|for) (?:an )?(?:example|illustration)|"
+    r"(?:more|additional|further) (?:information|details|reading) (?:on|about|can)\b.{0,80}\b(?:found|see|visit))\b",
+    re.I,
+)
+# An answer's explanation of why the other options of a multiple-choice question are wrong.
+_DISTRACTOR = re.compile(
+    r"\boption [A-E]\b|\bthe other (?:options|commands|answers|choices)\b|\b(?:does|do) not exist\b|"
+    r"\bwon['’]t help\b",
+)
+# "Here are the steps to ...:": the line that introduces a list or block, not a fact of its own.
+_LEAD_IN = re.compile(r"^(?:here (?:are|is)|below (?:are|is)|the following (?:are|is)\b)", re.I)
+_EXAMPLE_LABEL = re.compile(r"^\W*(?:worked |for )?example\s*\d*\s*[:.–-]", re.I)
 # "Know the symptoms of ...", "Make sure you understand ...": what to study, not what is true.
-_STUDY_ORDER = re.compile(r"^(?:know|learn|memori[sz]e|revise|study|be (?:familiar|comfortable) with|make sure (?:you|to)|"
-                          r"focus on|don['’]t forget to|be sure to (?:know|review|learn))\b", re.I)
+_STUDY_ORDER = re.compile(r"^(?:know|learn|memori[sz]e|revise|study|be (?:familiar|comfortable) with|"
+                          r"make sure (?:you|to)|focus on|don['’]t forget to|"
+                          r"be sure to (?:know|review|learn|get|understand|read))\b", re.I)
 _SHORT_LINE_WORDS = 6
 _EXAMPLE = re.compile(
     r"^(?:in (?:this|that|the following|our|my) (?:example|scenario)|"
@@ -128,7 +150,10 @@ _LOGISTICS_NEEDLES = ("test", "exam", "check", "proctor", "examiner", "invigilat
                       "identification", "webcam", "restroom", "bathroom", "break", "phone", "watch",
                       "arrive", "schedul", "voucher", "pearson", "prometric", "tutorial")
 _STUDY_NEEDLES = ("stud", "prepar", "cram", "practice", "mock", "dump", "flash", "pass", "exam tip", "course",
-                  "udemy", "youtube", "cheat", "memori", "ready", "aim for")
+                  "udemy", "youtube", "cheat", "memori", "ready", "aim for", "question", "unanswered")
+_SELF_REFERENCE_NEEDLES = ("example", "section", "code", "snippet", "listing", "figure", "chapter", "illustration",
+                           "above", "below", "earlier", "before", "previously", "information", "details", "reading")
+_DISTRACTOR_NEEDLES = ("option", "other", "not exist", "won")
 
 
 def _has(low: str, needles: tuple[str, ...]) -> bool:
@@ -162,8 +187,14 @@ def _sentence_role(sentence: str) -> str:
         return "study advice, not exam content"
     if _OUTLINE.match(s):
         return "outline label"
-    if _EXAMPLE.match(s):
+    if _EXAMPLE.match(s) or _EXAMPLE_LABEL.match(s):
         return "a worked example or scenario, not the rule it illustrates"
+    if low.startswith(("here ", "below ", "the following ")) and _LEAD_IN.match(s):
+        return "a lead-in to what follows, not a fact of its own"
+    if _has(low, _SELF_REFERENCE_NEEDLES) and _SELF_REFERENCE.search(s):
+        return "about the page's own examples or sections, not the subject"
+    if _has(low, _DISTRACTOR_NEEDLES) and _DISTRACTOR.search(s):
+        return "why a wrong option is wrong (a quiz answer's explanation), not a fact"
     if _QUOTED.match(s):
         return "a quotation or slogan"
     words = s.split()
@@ -243,11 +274,18 @@ def _whole_block_role(block: Block, headings: set[str]) -> str:
             return "page furniture: table of contents"
     if block.kind == "list_item" and normalize(_strip_number(text)) in headings and len(text.split()) <= 8:
         return "page furniture: table of contents"
+    if block.kind in ("list_item", "paragraph") and len(text.split()) <= 25 and _IDENTIFIER_ENTRY.match(text):
+        return "an entry of a reference list (an identifier and its title), not a fact"
+    if block.kind == "list_item" and _ANCHOR_ITEM.match(block.markup):
+        return "page furniture: table of contents"  # "[Speed Limits](#speed-limits)": a link within the page
     if len(block.sentences) <= 1:
         return _sentence_role(text)
     return ""
 
 
+# "CWE-22 Improper Limitation of a Pathname ...", "CVE-2021-44228 ...", "RFC 1918 ...": a catalogue's entry.
+_IDENTIFIER_ENTRY = re.compile(r"^\s*(?:\[)?[A-Z]{2,6}[- ]\d+(?:[-:.]\d+)*\b(?:\])?(?:\([^)]*\))?\s*[:–—-]?\s+[A-Z]")
+_ANCHOR_ITEM = re.compile(r"^\s*\[[^\]\n]{1,120}\]\(#[^)\s]*\)\s*$")
 _NUMBER_PREFIX = re.compile(r"^\s*(?:\d+(?:\.\d+)*[.)]?|[-*•])\s+")
 
 

@@ -7,9 +7,9 @@ Every stage that leaves text out says so in one line at the place it does:
     record_block(block, "page", "page furniture: navigation breadcrumb")
 
 With no collector listening to every drop (a build watches only block drops, for its warnings) each call
-is one context-variable read and a return; the message is formatted only when someone listens, so call sites pass constants and
-arguments, never an f-string. `line` is 0 when the caller does not know it: the text alone then says which
-sentence it was. Stages, in the order text meets them:
+is one context-variable read and a return; the message is formatted only when someone listens, so call
+sites pass constants and arguments, never an f-string. `line` is 0 when the caller does not know it: the
+text alone then says which sentence it was. Stages, in the order text meets them:
 
     author    <!-- certdeck: skip --> and friends          page      page roles (navigation, byline, ...)
     section   a whole section skipped (exercises, ...)     filter    sentence filters (noise, rhetoric, ...)
@@ -20,10 +20,11 @@ sentence it was. Stages, in the order text meets them:
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from typing import Any
 
 from ..model import Block, Fact
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from collections.abc import Sequence
 
 from ..model import Block, Fact, Gap
 from ..text import LEADING_PRONOUNS, PRONOUNS, STOP_WORDS
@@ -76,7 +76,7 @@ def cloze_spans(
         if gaps and start < gaps[-1].end:
             continue
         answer = text[start:end]
-        if not (good_answer(answer) or values and _symbol(answer)) or (
+        if not (good_answer(answer) or (values and _symbol(answer))) or (
             not leak_checked and leaks_around(text, start, end, avoid)
         ):
             continue

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Iterator
 from operator import itemgetter
-from typing import Iterable, Iterator, NamedTuple
+from typing import NamedTuple
 
 from ..memo import article_cache
 from ..text import LEADING_PRONOUNS, STOP_WORDS
@@ -24,7 +25,7 @@ class FoldedPattern:
     letters. A match from ASCII text holds the lower-cased text: read offsets and group names, not letters.
     """
 
-    __slots__ = ("pattern", "_folded", "needles")
+    __slots__ = ("_folded", "needles", "pattern")
 
     def __init__(self, pattern: re.Pattern[str], needles: tuple[str, ...] = ()) -> None:
         """`needles`: lower-case strings one of which every match of the pattern over lower-cased ASCII text
@@ -63,7 +64,7 @@ class FoldedPattern:
         """Whether lower-cased ASCII text holds one of the needles (or there are none)."""
         if not self.needles:
             return True
-        for needle in self.needles:  # a plain loop: a substring test costs a tenth of the scan
+        for needle in self.needles:  # noqa: SIM110 - a plain loop: a substring test costs a tenth of the scan
             if needle in low:
                 return True
         return False

@@ -17,18 +17,19 @@ from __future__ import annotations
 import re
 
 from ..model import Block, Document, Fact
-from ..text import STOP_WORDS, stem_set
-from .roles import block_role, sentence_role
-from .structure import groups_of_blocks
+from ..text import STOP_WORDS, normalize, stem_set
+from .lexicon import parts_of_speech
 from .phrases import verb_positions
+from .roles import block_role, sentence_role
+from .structure import groups_of_blocks, memo_by_identity
 from .words import GENERIC, VERBS, is_function_word, nounish, tokens
 
 # Rules that read running prose: their answer must hold something specific to recall.
 PROSE_RULES = frozenset({"claim", "cause", "contrast", "procedure", "number", "enumeration"})
 STRUCTURE_RULES = frozenset({"table", "field", "glossary", "list", "component", "markup"})
 STEP_RULES = frozenset({"procedure", "enumeration"})  # "Take out a [glove]" under "Steps in Donning Gloves"
-TERM_RULES = frozenset({"definition", "question-heading"})
-CODE_RULES = frozenset({"exercise", "inline-command"})  # the answer is a command (`dnf remove`), not prose  # the answer is a term: never a vague word
+TERM_RULES = frozenset({"definition", "question-heading"})  # the answer is a term: never a vague word
+CODE_RULES = frozenset({"exercise", "inline-command"})  # the answer is a command (`dnf remove`), not prose
 # Words that say how the author feels about something, or stand for anything: never the thing to recall.
 VAGUE = frozenset(
     "good bad great nice fine little big small lot lots bunch stuff things thing way ways look looks idea "
@@ -52,6 +53,12 @@ _LABEL = re.compile(
     re.I,
 )
 _WORD = re.compile(r"[A-Za-z0-9][\w'’.+#/-]*")
+# Words authors put before a colon to flag a line, not terms the line defines.
+_LABEL_WORDS = frozenset(
+    "rule note tip hint example important warning caution remember summary reminder answer solution "
+    "explanation limitation limitations advantage advantages disadvantage disadvantages benefit benefits "
+    "drawback drawbacks pros cons caveat gotcha purpose goal result outcome problem info update status".split()
+) | frozenset(("key point", "exam tip", "pro tip", "note well", "golden rule", "rule of thumb"))
 _CODEISH = re.compile(r"[_=/\\.:+#@$<>{}\[\]]|\d|[a-z][A-Z]|^-")
 
 
@@ -87,8 +94,16 @@ def why_unworthy(fact: Fact, doc: Document) -> str:
         return "code, not a sentence: a gap in it asks a literal"
     if fact.kind == "cloze" and _initials_of_label(fact):
         return "the answer is the label's own first letters"
+    if fact.rule == "list" and any(normalize(a) in _parent_items(doc.blocks) for a in answers):
+        return "the item asked heads a sub-list: a label of the outline, not a fact"
     if fact.rule == "list" and fact.block.list_id in _outline_lists(doc.blocks):
         return "a list of topic labels, each with its own sub-list (an outline, not a list to recall)"
+    if fact.kind == "cloze" and any(a.strip(" :*!").lower() in _LABEL_WORDS for a in answers):
+        return "the answer is a label (\"RULE:\", \"Note:\"), not a term"
+    if fact.rule in ("glossary", "field") and fact.sentence.rstrip(" *_").endswith("?"):
+        return "a form's field and the question it asks, not a definition"
+    if fact.rule == "glossary" and any(_step_label(a) for a in answers):
+        return "a step of a how-to (\"Configure Conditions:\"), not a term"
     if fact.rule in TERM_RULES and not any(_specific(a) for a in answers):
         return "the term asked is a vague word"
     if fact.kind == "cloze" and _citation(fact):
@@ -98,9 +113,13 @@ def why_unworthy(fact: Fact, doc: Document) -> str:
     if fact.rule == "claim" and _FRAGMENT_OPENER.match(_body(fact)) and not verb_positions(tokens(fact.text)) \
             and not _AUXILIARY.search(fact.text) and not _NOTATION.search(fact.text):
         return "a fragment with no verb: it states nothing"
-    if fact.rule in PROSE_RULES and fact.kind == "cloze" and _SUBJECTLESS.match(fact.text) and fact.rule != "procedure":
+    if fact.rule in PROSE_RULES and _CUT_OFF.search(fact.text.rstrip()):
+        return "a sentence cut off mid-way (it ends on \"the\", \"if\", \"of\" ...)"
+    if fact.rule in PROSE_RULES and fact.kind == "cloze" and fact.rule != "procedure" and (
+            _SUBJECTLESS.match(fact.text) or _opens_on_predicate(fact.text)):
         return "no subject: the clause opens with its verb"
-    if fact.rule == "enumeration" and fact.kind == "cloze" and any(_in_parentheses(fact.text, g.start) for g in fact.gaps):
+    if fact.rule == "enumeration" and fact.kind == "cloze" \
+            and any(_in_parentheses(fact.text, g.start) for g in fact.gaps):
         return "the gap is in an aside, not the claim"
     if fact.rule in STEP_RULES and fact.block.section and all(_given_by(a, fact.block.section[-1]) for a in answers):
         return "a step's obvious object: the heading above names it"
@@ -129,6 +148,23 @@ _SUBJECTLESS = re.compile(
 _FRAGMENT_OPENER = re.compile(r"^(?:as|for|when|if|while|to|with|by|in|on|at|from|of|since|because|after|before|"
                               r"during|without|through|via)\b", re.I)
 _NOTATION = re.compile(r"[=→:]")
+
+
+# Not "that" or "in": "less than that", "log in" end sentences.
+_CUT_OFF = re.compile(r"\b(?:the|a|an|of|if|and|or|with|by|from)\.?$", re.I)
+_PREDICATE_NEXT = frozenset("to by for with as in on from into when if only via through".split())
+
+
+def _opens_on_predicate(text: str) -> bool:
+    """Whether a clause opens on a verb with no subject before it: "Shaped to provide airspace for ...",
+    "Varies by region" (a note's fragment whose subject is the heading, not on the card)."""
+    words = text.split(None, 2)
+    if len(words) < 2 or "," in " ".join(text.split()[:6]):
+        return False  # "Compared with X, Y is ...": an opener, the subject follows
+    first, second = words[0].lower().strip("*_"), words[1].lower()
+    inflected = first.endswith("ed") or (first.endswith("s") and not first.endswith("ss"))
+    pos = parts_of_speech(first)
+    return inflected and second in _PREDICATE_NEXT and "v" in pos and "n" not in pos
 
 
 def _body(fact: Fact) -> str:
@@ -219,7 +255,8 @@ def _bad_prose_gap(fact: Fact, answers: list[str]) -> str:
 
 
 # "ISO 10646", "SP 800-132", "RFC 2119", "[NIST 2017]": a number that names a document.
-_CITED = re.compile(r"(?:\b[A-Z]{2,}(?:/[A-Z]{2,})?(?:\s+(?i:standard|publication|no\.?|number))?|\b(?i:section|clause|article|part|chapter|rfc|appendix))[\s-]*$")
+_CITED = re.compile(r"(?:\b[A-Z]{2,}(?:/[A-Z]{2,})?(?:\s+(?i:standard|publication|no\.?|number))?"
+                    r"|\b(?i:section|clause|article|part|chapter|rfc|appendix))[\s-]*$")
 
 
 def _citation(fact: Fact) -> bool:
@@ -229,6 +266,18 @@ def _citation(fact: Fact) -> bool:
         if inner.replace("-", "").replace(".", "").isdigit() and _CITED.search(text[max(0, gap.start - 20):gap.start]):
             return True
     return False
+
+
+@memo_by_identity(8)
+@memo_by_identity(8)
+def _parent_items(blocks: tuple[Block, ...]) -> frozenset[str]:
+    """The texts of list items that have a sub-list of their own ("Generally includes three areas")."""
+    out = set()
+    for i, block in enumerate(blocks[:-1]):
+        following = blocks[i + 1]
+        if block.kind == "list_item" and following.kind == "list_item" and following.depth > block.depth:
+            out.add(normalize(block.text))
+    return frozenset(out)
 
 
 def _outline_lists(blocks: tuple[Block, ...]) -> frozenset[int]:
@@ -362,10 +411,16 @@ def _specific(answer: str) -> bool:
     words = _WORD.findall(answer)
     for word in words:
         low = word.lower()
-        if _vague(low) or low in GENERIC or is_function_word(low) or len(low) < 3 and not _CODEISH.search(word):
+        if _vague(low) or low in GENERIC or is_function_word(low) or (len(low) < 3 and not _CODEISH.search(word)):
             continue
         return True
     return False
+
+
+def _step_label(answer: str) -> bool:
+    """Whether the answer opens with a verb in its base form: an instruction, not a name."""
+    first = answer.split(None, 1)[0].lower() if answer.split() else ""
+    return parts_of_speech(first) == "v" and not first.endswith(("ing", "ed", "s"))
 
 
 def _vague(low: str) -> bool:

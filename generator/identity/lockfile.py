@@ -5,7 +5,7 @@ It is meant to be committed beside the decks: the text is deterministic and sort
 groups the notes by article: `{"schema": ..., "articles": {PATH: {LOCK_ID: ENTRY, ...}, ...}}`, articles
 sorted by path, in each the live notes sorted by lock id, then the retired ones. An article's section is
 therefore a run of lines that only that article's notes decide, and a rebuild that did not touch the
-article can copy it as it is (pipeline.py). A note's last content is kept as its JSON text and only parsed
+article can copy it as it is (build/carry.py). A note's last content is kept as its JSON text and only parsed
 when needed (a note that changed or retired). Schemas `certdeck.lock/2` (one section for all, the path in
 each entry) and `certdeck.lock/1` (the walking skeleton's, without last content: its facts can be retired
 but not shipped) are still read.
@@ -15,16 +15,16 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Mapping
-from json.encoder import encode_basestring
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Sequence
+from json.encoder import encode_basestring
+from typing import Any
 
 from ..errors import GeneratorError
-from ..package.export import note_to_json
 from ..memo import on_forget
 from ..model import CardView, Kind, Note, SourceRef
 from ..notes.templates import CLOZE_FIELDS, QA_FIELDS
+from ..package.export import note_to_json
 
 LOCK_NAME = "certdeck.lock.json"
 MAX_DECK_CHARS = 1000  # a deck name from the lock longer than this is not shipped
@@ -102,7 +102,7 @@ class LockEntry:
         names = [n for n in order if n in stored] + sorted(n for n in stored if n not in order)
         src = s["source"]
         # Hand-edited and reviewed in pull requests: what reaches a card passes the checks fresh notes do.
-        from ..notes.render import safe_field
+        from ..notes.finish import safe_field
         from ..text import clean_tag
 
         deck = str(s["deck"])
@@ -156,6 +156,7 @@ def snapshot_json(note: Note) -> str:
     else:
         tail = _tail(rule, score)
     fields = []
+    encoded: str | None  # None only between a memo miss and its encoding
     for name, value in note.fields:
         if value == sentence:
             encoded = encoded_sentence
@@ -167,7 +168,8 @@ def snapshot_json(note: Note) -> str:
         if encoded_name is None:
             encoded_name = memo[name] = enc(name)
         fields.append(f"{encoded_name}: {encoded}")
-    cards = ", ".join(f'{{"ord": {int(c.ord)}, "prompt": {enc(c.prompt)}, "answers": [{", ".join(map(enc, c.answers))}]}}'
+    cards = ", ".join(f'{{"ord": {int(c.ord)}, "prompt": {enc(c.prompt)}, '
+                      f'"answers": [{", ".join(map(enc, c.answers))}]}}'
                       for c in note.cards)
     head, before_line, before_sentence = frame
     return (f'{head}{", ".join(fields)}}}, "cards": [{cards}{before_line}{int(src.line)}{before_sentence}'
@@ -335,11 +337,12 @@ def _load_v2_lines(text: str) -> dict[str, LockEntry]:
     return lock_of(parse_line(line.removesuffix(","), None) for line in lines[1:-2])
 
 
-def _load_document(text: str) -> dict[str, LockEntry]:
+def _load_document(text: str | bytes) -> dict[str, LockEntry]:
     data = json.loads(text)
     schema = data.get("schema")
     if schema != LOCK_SCHEMA and schema not in _OLD_SCHEMAS:
         raise ValueError(f"schema is not {LOCK_SCHEMA}")
+    items: list[tuple[str, Any, str | None]]  # (lock id, entry, article path; None in old lock files)
     if schema == LOCK_SCHEMA:
         items = [(lock_id, v, str(path)) for path, section in data["articles"].items()
                  for lock_id, v in section.items()]
@@ -348,7 +351,7 @@ def _load_document(text: str) -> dict[str, LockEntry]:
     entries = []
     for lock_id, v, path in items:
         snapshot = v.get("note")
-        if snapshot is not None and not (isinstance(snapshot, dict) and _SNAPSHOT_KEYS <= snapshot.keys()):
+        if snapshot is not None and not (isinstance(snapshot, dict) and snapshot.keys() >= _SNAPSHOT_KEYS):
             raise TypeError(f"{lock_id!r}: note lacks {sorted(_SNAPSHOT_KEYS - set(snapshot or ()))}")
         content = json.dumps(snapshot, ensure_ascii=False, separators=(", ", ": ")).encode("utf-8", "surrogatepass") \
             if snapshot is not None else None
@@ -424,9 +427,9 @@ def lock_chunks(lock: Mapping[str, LockEntry] | Iterable[LockEntry],
 
     The sections are sorted by article path; in each, the live notes sorted by lock id, then the retired
     ones. `carried`: article path -> the live lines of its section as an earlier lock had them (joined by
-    ",\n", a bytes-like object), copied as they are; `lock` then holds no live entry of that article. `stats`, if given, gets each section's count
-    and digest of live lines (what a later build needs to know a section again). `styles`: note type ->
-    (CSS hash, mod), written on the first line before the articles.
+    ",\n", a bytes-like object), copied as they are; `lock` then holds no live entry of that article.
+    `stats`, if given, gets each section's count and digest of live lines (what a later build needs to know
+    a section again). `styles`: note type -> (CSS hash, mod), written on the first line before the articles.
     """
     by_path: dict[str, list[LockEntry]] = {}
     for entry in lock.values() if isinstance(lock, Mapping) else lock:

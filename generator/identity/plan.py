@@ -8,9 +8,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .match import Change
-from .lockfile import LOCK_NAME
 from ..build.pipeline import Build
+from .lockfile import LOCK_NAME
+from .match import Change
 
 PLAN_SCHEMA = "certdeck.plan/1"
 STATUSES = ("new", "changed", "unchanged", "retired")

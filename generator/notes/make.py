@@ -1,21 +1,21 @@
 """Notes stage: selected Facts -> Notes with HTML fields, card views, tags and an identity key.
 
-The card views (`CardView`) are the plain-text fronts and answers the templates in package.py show, so
+The card views (`CardView`) are the plain-text fronts and answers the templates in templates.py show, so
 the cards JSON says what a learner sees.
 """
 from __future__ import annotations
 
 import html
 import re
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
-from . import render
 from ..errors import GeneratorError
-from .media import MediaFile
 from ..memo import article_cache
 from ..model import CardView, Document, Fact, Gap, Note, SourceRef
 from ..text import clean_tag, normalize, stem_set, stems_outside, tag_slug
-
+from . import render
+from .finish import finish
+from .media import MediaFile
 
 # Anki refuses to import a deck nested deeper than this ("deck nesting level too deep"; measured with the
 # anki 26.9 package: 11 levels import, 12 do not).
@@ -99,7 +99,7 @@ def _restates(heading: str, question: str) -> bool:
     every word of the heading but its label ("Q3") is in the question."""
     words = [w for w in normalize(heading).split() if not any(c.isdigit() for c in w)]
     return bool(words) and (normalize(heading) == normalize(question) or
-                            len(words) >= 3 and set(words) <= set(normalize(question).split()))
+                            (len(words) >= 3 and set(words) <= set(normalize(question).split())))
 
 
 def note_fields(fact: Fact, doc: Document, context: str, media: Mapping[str, MediaFile]) -> tuple[tuple[str, str], ...]:
@@ -110,12 +110,12 @@ def note_fields(fact: Fact, doc: Document, context: str, media: Mapping[str, Med
     source = render.source_field(doc.title, fact.block.section, doc.path)
     attribution = _attribution(doc)
     if attribution:  # a converted page's origin and license: CC BY wants them on every card made from it
-        source += render.finish(f' <span class="cd-origin">{_esc(attribution)}</span>')
+        source += finish(f' <span class="cd-origin">{_esc(attribution)}</span>')
     sentence = render.text_field(fact.sentence, markup)
     images = [(media[i.src].name, i.alt) for i in fact.block.images if i.src in media]
     extra = render.text_field(fact.extra, markup) if fact.extra else ""
     if images:
-        extra += render.finish(f'<div class="cd-images">{render.images_html(images)}</div>')
+        extra += finish(f'<div class="cd-images">{render.images_html(images)}</div>')
     cue = render.text_field(context)
     if fact.kind == "cloze":
         return (("Text", render.cloze_field(fact.text, fact.gaps, markup)), ("Extra", extra), ("Context", cue),
@@ -224,7 +224,7 @@ def _meta_tags(doc: Document) -> list[str]:
         tags = re.split(r"[,\s]+", tags)
     if not isinstance(tags, list):
         return []
-    # read.py has cleaned front matter tags already (with a warning); clean_tag again for meta given directly.
+    # sources.py has cleaned front matter tags already (with a warning); clean_tag again for meta given directly.
     # `a/b` is written as the Anki tag hierarchy `a::b`.
     return [clean_tag("::".join(p for p in re.split(r"/|::", str(t)) if p.strip()) or str(t))
             for t in tags if str(t).strip()]

@@ -17,13 +17,17 @@ import html
 import mimetypes
 import re
 import tempfile
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
-from typing import Literal, Mapping, Sequence
+from typing import TYPE_CHECKING, Literal
 
-from . import templates
 from ..model import Note
+from . import templates
+
+if TYPE_CHECKING:
+    from .media import MediaFile
 
 Renderer = Literal["auto", "anki", "builtin"]
 PHONE_WIDTH = 390  # px: the phone preview, and the width the tests screenshot at
@@ -61,8 +65,8 @@ def render_with_anki(decks: Mapping[str, Sequence[Note]], media: Mapping[str, Pa
     """Cards as Anki renders them: each deck imported into a fresh collection, every card rendered."""
     from anki.collection import Collection, ImportAnkiPackageRequest
 
-    from .media import media_in
     from ..package.apkg import write_deck
+    from .media import media_in
 
     by_guid = {n.guid: n for notes in decks.values() for n in notes}
     found: dict[tuple[str, int], RenderedCard] = {}
@@ -89,7 +93,7 @@ def render_with_anki(decks: Mapping[str, Sequence[Note]], media: Mapping[str, Pa
             if (n.guid, c.ord - 1) in found]
 
 
-def _as_files(media: Mapping[str, Path]) -> dict[str, object]:
+def _as_files(media: Mapping[str, Path]) -> dict[str, MediaFile]:
     from .media import MediaFile
 
     return {name: MediaFile(name, path) for name, path in media.items()}
@@ -174,7 +178,8 @@ def _encode_attribute(value: str) -> str:
 
 _PAGE_CSS = """
 * { box-sizing: border-box; }
-body { margin: 0; overflow-wrap: anywhere; font: 16px/1.45 -apple-system, "Segoe UI", Roboto, "Noto Sans", Arial, sans-serif;
+body { margin: 0; overflow-wrap: anywhere;
+  font: 16px/1.45 -apple-system, "Segoe UI", Roboto, "Noto Sans", Arial, sans-serif;
   color: #1f2328; background: #eef1f4; }
 .pv-toggle { position: absolute; opacity: 0; pointer-events: none; }
 header { background: #24292f; color: #fff; padding: 10px 14px; }

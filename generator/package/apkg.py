@@ -22,13 +22,14 @@ import sqlite3
 import sys
 import tempfile
 import zipfile
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping, Sequence
+from typing import Any
 
-from ..notes import templates
 from ..identity.ids import stable_id
 from ..model import Note
+from ..notes import templates
 
 ZIP_LEVEL = 1  # deflate level: level 1 already shrinks a collection 3-8x; higher levels cost far more time
 
@@ -46,7 +47,7 @@ def _genanki() -> Any:
         import types
 
         stand_in = types.ModuleType("cached_property")
-        stand_in.cached_property = functools.cached_property  # type: ignore[attr-defined]
+        stand_in.cached_property = functools.cached_property  # type: ignore[attr-defined]  # a new module: no attributes yet
         sys.modules["cached_property"] = stand_in
         try:
             import genanki
@@ -129,7 +130,7 @@ def row_kinds() -> dict[str, tuple[int, int, bool, list[tuple[int, bool, list[in
 
 def note_row(note: Note) -> PackRow:
     """The PackRow of a note: genanki's Note._format_tags and _format_fields, its sort field, and its card
-    ords without genanki's per-note regex scan (cloze: one card per cloze number, c1 is ord 0, which notes.py
+    ords without genanki's per-note regex scan (cloze: one card per cloze number, c1 is ord 0, which make.py
     lists in `note.cards` once each, ascending; Q&A: genanki's required-field rule)."""
     _, sort_field, cloze, required = row_kinds()[note.kind]
     values = [v for _, v in note.fields]
@@ -143,7 +144,7 @@ _ORIGIN = re.compile(r'<span class="cd-origin">(.*?)</span>')
 
 
 def deck_description(fields: Iterable[str]) -> str:
-    """The deck's description: where its converted articles came from and their licenses (notes.py puts
+    """The deck's description: where its converted articles came from and their licenses (make.py puts
     them in each note's Source field), one line each, in order of first use; '' when there are none."""
     seen: dict[str, None] = {}
     for flds in fields:
@@ -160,7 +161,7 @@ def to_genanki(notes: Sequence[Note], deck: str) -> Any:
     g = _genanki()
     models = _models()
 
-    class StampedNote(g.Note):  # type: ignore[misc,name-defined]
+    class StampedNote(g.Note):  # type: ignore[misc,name-defined]  # g: genanki, imported on first use
         """A note that carries its own modification time instead of the build time."""
 
         def __init__(self, mod: int, **kw: Any) -> None:
@@ -183,7 +184,7 @@ def _batch_classes() -> tuple[type, type]:
     g = _genanki()
     tables, indexes = _split_schema(g.package.APKG_SCHEMA)
 
-    class BatchDeck(g.Deck):  # type: ignore[misc,name-defined]
+    class BatchDeck(g.Deck):  # type: ignore[misc,name-defined]  # g: genanki, imported on first use
         """A genanki Deck whose notes come as rows: (GUID, mod, PackRow) each, in deck order.
 
         genanki writes the deck and note-type JSON as usual; the notes and cards then go in with one
@@ -243,7 +244,7 @@ def _batch_classes() -> tuple[type, type]:
                     yield (cid, nid, ord_, mod, due)
                 nid = cid + 1
 
-    class BatchPackage(g.Package):  # type: ignore[misc,name-defined]
+    class BatchPackage(g.Package):  # type: ignore[misc,name-defined]  # g: genanki, imported on first use
         """A genanki Package written with its indexes after the inserts, deflated, leaving no temp files."""
 
         def write_to_db(self, cursor: Any, timestamp: float, id_gen: Any) -> None:
@@ -281,7 +282,7 @@ def _batch_classes() -> tuple[type, type]:
                 finally:
                     conn.close()
                 names = getattr(self, "media_names", None) or [os.path.basename(str(p)) for p in self.media_files]
-                _zip_package(file, db_path, list(zip(names, self.media_files)), stamp)
+                _zip_package(file, db_path, list(zip(names, self.media_files, strict=True)), stamp)
             finally:
                 os.unlink(db_path)
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Mapping
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import PurePath
-from typing import Any, Mapping
+from typing import Any
 
 from ..errors import GeneratorError
 from ..memo import on_forget
@@ -34,7 +35,7 @@ def _parser() -> Any:
     return MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable("table").use(deflist_plugin)
 
 
-# The inline tokens of the last article parsed, by content: render.py reads the same inline Markdown again for
+# The inline tokens of the last article parsed, by content: marks.py reads the same inline Markdown again for
 # its formatting, and where its reading cannot differ (see `inline_children`) takes these instead of a parse.
 _LAST_INLINE: dict[str, list[Any]] = {}
 on_forget(_LAST_INLINE.clear)
@@ -90,8 +91,8 @@ def parse_markdown(text: str, path: str, meta: Mapping[str, Any] | None = None) 
             while section and section[-1][0] >= level:
                 section.pop()
             section.append((level, plain))
-            blocks.append(_block("heading", plain, line, heading_path[: len(section) - 1], [], emph, tokens[i + 1].content,
-                                 level=level))
+            blocks.append(_block("heading", plain, line, heading_path[: len(section) - 1], [], emph,
+                                 tokens[i + 1].content, level=level))
             heading_path = tuple([s for _, s in section])
             i += 3
             continue
@@ -117,8 +118,8 @@ def parse_markdown(text: str, path: str, meta: Mapping[str, Any] | None = None) 
                 header = tuple(row)
             elif any(row):
                 text_row = " | ".join(c for c in row)
-                blocks.append(_block("table_row", text_row, row_line, heading_path, [Sentence(text_row, row_line)], (), text_row,
-                                     cells=tuple(row), header=header))
+                blocks.append(_block("table_row", text_row, row_line, heading_path, [Sentence(text_row, row_line)],
+                                     (), text_row, cells=tuple(row), header=header))
         elif t == "dt_open":
             dt = _inline_text(tokens[i + 1])[0]
         elif t == "html_block":

@@ -101,7 +101,8 @@ def _tables(lines: list[str]) -> list[str]:
     out: list[str] = []
     i = 0
     while i < len(lines):
-        j, taken = i, []
+        j = i
+        taken: list[str] = []
         while j < len(lines) and ("\t" in lines[j].strip() or (taken and not lines[j].strip() and j + 1 < len(lines)
                                                                and "\t" in lines[j + 1].strip())):
             if lines[j].strip():
@@ -124,9 +125,10 @@ def _tables(lines: list[str]) -> list[str]:
 def _title_like(line: str, limit: int = 0) -> bool:
     line = _TRAILING_SYMBOLS.sub("", line)
     words = line.split()
-    return (0 < len(words) <= (limit or HEADING_WORDS) and bool(_TITLE_LIKE.match(line)) and not _SENTENCE_END.search(line)
+    return (0 < len(words) <= (limit or HEADING_WORDS) and bool(_TITLE_LIKE.match(line))
+            and not _SENTENCE_END.search(line)
             and not line.startswith(("#", "-", "*", ">", "|")) and not _DATE_ONLY.match(line)
-            and "\t" not in line and not _READ_TIME.search(line) and (limit or len(_NUMBER.findall(line)) < 2))
+            and "\t" not in line and not _READ_TIME.search(line) and (bool(limit) or len(_NUMBER.findall(line)) < 2))
 
 
 _READ_TIME = re.compile(r"\b\d+\s*(?:-\s*)?min(?:ute)?s?\s+read\b|\bposted\b|\bupdated\b", re.I)
@@ -176,13 +178,16 @@ def _title_line(lines: list[str], kinds: list[str], stem: str) -> int:
     the file name, else the first heading of three words or more (a site's menu is a few bare names),
     else the first heading."""
     full = [i for i, k in enumerate(kinds) if k][:TITLE_WINDOW]
-    early = [i for i in full if _title_like(lines[i].strip(), TITLE_WORDS) and not _ORDERED.match(lines[i].strip())]
+    early = [i for i in full if (_title_like(lines[i].strip(), TITLE_WORDS) or _exclaimed_title(lines, i))
+             and not _ORDERED.match(lines[i].strip())]
     named = set(_WORD.findall(stem.lower())) - {str(n) for n in range(100)}
     if early and named:
-        def shared(i: int) -> tuple[int, bool, float, int]:
+        def shared(i: int) -> tuple[bool, bool, int, int]:
             words = _WORD.findall(lines[i].lower())
             common = len(named & set(words))
-            return common, _dated(lines, i), common / max(1, len(words)), -i
+            # A line the file name shares a word with and that has a byline or date under it is the title,
+            # before a later heading that shares more ("The CISM exam" far down the page).
+            return common > 0 and _dated(lines, i, 1), common > 0 and _dated(lines, i), common, -i
 
         best = max(early, key=shared)
         if named & set(_WORD.findall(lines[best].lower())):
@@ -197,7 +202,14 @@ def _title_line(lines: list[str], kinds: list[str], stem: str) -> int:
     return next((i for i in headings[:5] if len(lines[i].split()) >= 3), headings[0])
 
 
-_DATE = re.compile(r"\b(?:\d{4}-\d{2}-\d{2}|[A-Z][a-z]{2,8}\.? \d{1,2}(?:st|nd|rd|th)?,? \d{4}|\d{1,2} [A-Z][a-z]{2,8},? \d{4})\b")
+_DATE = re.compile(r"\b(?:\d{4}-\d{2}-\d{2}|\d{1,2}[-/]\d{1,2}[-/]\d{4}"
+                   r"|[A-Z][a-z]{2,8}\.? \d{1,2}(?:st|nd|rd|th)?,? \d{4}|\d{1,2} [A-Z][a-z]{2,8},? \d{4})\b")
+
+
+def _exclaimed_title(lines: list[str], i: int) -> bool:
+    """"I Passed!" over "18 Jan 2021": a short exclaimed line with a date right under it is a post's title."""
+    line = lines[i].strip()
+    return line.endswith("!") and 0 < len(line.split()) <= 4 and bool(_title_like(line[:-1])) and _dated(lines, i, 1)
 
 
 def _dated(lines: list[str], i: int, reach: int = 2) -> bool:

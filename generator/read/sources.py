@@ -11,9 +11,10 @@ import difflib
 import os
 import re
 import stat
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from ..errors import GeneratorError
 
@@ -292,7 +293,7 @@ def _tags(value: Any) -> tuple[list[str], str]:
     if isinstance(value, list):
         out = [_scalar_text(v) for v in value]
         if any(t is None for t in out):
-            return [], "a list holding " + next(_kind(v) for v, t in zip(value, out) if t is None)
+            return [], "a list holding " + next(_kind(v) for v, t in zip(value, out, strict=True) if t is None)
         return [t for t in out if t and t.strip()], ""
     scalar = _scalar_text(value)
     if scalar is not None:
@@ -409,7 +410,7 @@ def _make_loader() -> type:
 
         def compose_node(self, parent: Any, index: Any) -> Any:
             if self.check_event(yaml.AliasEvent):
-                event = self.peek_event()  # type: ignore[no-untyped-call]
+                event = self.peek_event()  # type: ignore[no-untyped-call]  # unannotated in types-PyYAML
                 raise yaml.composer.ComposerError(
                     None, None, "aliases (*name) are not allowed in front matter", event.start_mark)
             return super().compose_node(parent, index)

@@ -151,7 +151,7 @@ def apply_curation(facts: Sequence[Fact], curation: Curation, doc: Document
     index = _SentenceIndex(keys)
     for i, key in enumerate(keys):
         index.add(key, i)
-    text_index: _SentenceIndex | None = None  # the article's sentences, for edits no rule found
+    text_index: _TextIndex | None = None  # the article's sentences, for edits no rule found
     warnings: list[GeneratorError] = []
     rejected: set[str] = set()
     order = {a: n for n, a in enumerate(_ACTIONS)}  # rejections first: a rejected sentence stays rejected
@@ -164,14 +164,18 @@ def apply_curation(facts: Sequence[Fact], curation: Curation, doc: Document
             for i in at:
                 out[i] = None
         elif d.action == "pin":
-            for i in at:
-                out[i] = replace(out[i], pinned=True)  # type: ignore[arg-type]
+            for i, f in zip(at, hits, strict=True):  # `at` holds only live facts: `hits` are they
+                out[i] = replace(f, pinned=True)
         else:
-            kept = [i for i in at if normalize(out[i].sentence) not in rejected]  # type: ignore[union-attr]
-            hits = [out[i] for i in kept]  # type: ignore[misc]
-            if not hits and text_index is None:
-                text_index = _text_index(doc)
-            base = hits[0] if hits else _fact_from_text(d.sentence, text_index, rejected)  # type: ignore[arg-type]
+            live = [(i, f) for i, f in zip(at, hits, strict=True) if normalize(f.sentence) not in rejected]
+            kept = [i for i, _ in live]
+            hits = [f for _, f in live]
+            if hits:
+                base: Fact | None = hits[0]
+            else:
+                if text_index is None:
+                    text_index = _text_index(doc)
+                base = _fact_from_text(d.sentence, text_index, rejected)
             edited = _edited(d, base)
             if edited is not None:
                 for i in kept:
@@ -268,7 +272,11 @@ def _tokens(words: Sequence[str]) -> list[tuple[str, int]]:
     return out
 
 
-def _text_index(doc: Document) -> tuple[list[tuple[Any, Any]], _SentenceIndex]:
+# The article's sentences that an edit can be placed on (block, sentence), and an index of their texts.
+_TextIndex = tuple[list[tuple[Any, Any]], _SentenceIndex]
+
+
+def _text_index(doc: Document) -> _TextIndex:
     """The article's sentences that an edit can be placed on, in order, and an index of them."""
     sentences = [(block, sent) for block in doc.blocks if not (block.skip or block.kind in ("heading", "code"))
                  for sent in block.sentences or ()]
@@ -276,11 +284,10 @@ def _text_index(doc: Document) -> tuple[list[tuple[Any, Any]], _SentenceIndex]:
     index = _SentenceIndex(keys)
     for i, key in enumerate(keys):
         index.add(key, i)
-    return sentences, index  # type: ignore[return-value]
+    return sentences, index
 
 
-def _fact_from_text(sentence: str, text_index: tuple[list[tuple[Any, Any]], _SentenceIndex], rejected: set[str]
-                    ) -> Fact | None:
+def _fact_from_text(sentence: str, text_index: _TextIndex, rejected: set[str]) -> Fact | None:
     """A placeholder fact on the article's sentence most like `sentence` (the first of the best), for an edit
     no rule found."""
     sentences, index = text_index

@@ -2,7 +2,7 @@
 asked twice. It runs on notes (their cards as a learner sees them), after selection and note making."""
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from ..extract.trace import record_fact
 from ..lint import card_problems, duplicate_keys
@@ -21,7 +21,7 @@ def sound_notes(facts: Sequence[Fact], notes: list[Note]) -> list[Note]:
     (pinned facts) are the author's decision and always pass."""
     kept = []
     seen: set[str] = set()  # a card asked again (two rules, one sentence) is a duplicate
-    for fact, note in zip(facts, notes):
+    for fact, note in zip(facts, notes, strict=True):  # make_notes: one note per fact
         problems = [] if fact.pinned else [p for c in note.cards for p in card_problems(note.kind, c.prompt, c.answers)
                                            if not (p[0] == "empty-answer" and all(map(is_symbol, c.answers)))]
         keys = {key for c in note.cards for key in duplicate_keys(note, c)}

@@ -10,7 +10,7 @@ pinned facts (author markup, curation) first, then by score, then structure befo
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from ..extract.markup import has_markup
 from ..extract.trace import record_fact, record_unkept, tracing

@@ -11,9 +11,9 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", ".."))
 with atheris.instrument_imports():
     import generator.extract
     import generator.notes.make
+    import generator.notes.render
     import generator.parse.markdown
     import generator.read.sources
-    import generator.notes.render
     import generator.select.selection
     import generator.text  # noqa: F401
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from generator.build.article import checked_notes, parse_source
 from generator.config import Settings
 from generator.errors import GeneratorError
-from generator.package.export import cards_json
 from generator.identity.match import assign_identity
-from generator.build.article import checked_notes, parse_source
+from generator.package.export import cards_json
 from generator.read.sources import source_from_bytes
 from tests.safety import unsafe_html
 

@@ -132,8 +132,8 @@ def article_text(conv: Converted, date: datetime.date | None = None) -> str:
     return "\n".join(lines) + "\n\n" + body + "\n"
 
 
-_LICENSE_URL = re.compile(r"creativecommons\.org/(?:licenses/(by(?:-(?:nc|sa|nd))*)/(\d\.\d)|publicdomain/zero/(\d\.\d))",
-                          re.I)
+_LICENSE_URL = re.compile(r"creativecommons\.org/"
+                          r"(?:licenses/(by(?:-(?:nc|sa|nd))*)/(\d\.\d)|publicdomain/zero/(\d\.\d))", re.I)
 _LICENSE_TEXT = re.compile(r"\b(?:CC[ -](BY(?:-(?:NC|SA|ND))*)|CC0)(?:[ -](\d\.\d))?\b")
 
 

@@ -11,6 +11,8 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
+from http.client import HTTPMessage
+from typing import IO
 from urllib.parse import urlsplit
 
 from ...errors import GeneratorError
@@ -47,7 +49,8 @@ def is_url(text: str) -> bool:
 
 
 class _HttpOnly(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
+    def redirect_request(self, req: urllib.request.Request, fp: IO[bytes], code: int, msg: str,
+                         headers: HTTPMessage, newurl: str) -> urllib.request.Request | None:
         if not is_url(newurl):
             raise GeneratorError(f"redirected to {newurl!r}, which is not an http(s) address", req.full_url)
         new = super().redirect_request(req, fp, code, msg, headers, newurl)
@@ -78,7 +81,7 @@ def fetch(url: str, timeout: float = TIMEOUT, max_bytes: int = MAX_BYTES) -> Fet
             chunks, size = [], 0
             while True:
                 if time.monotonic() > deadline:
-                    raise socket.timeout()
+                    raise TimeoutError()
                 chunk = response.read1(_CHUNK)  # what has arrived: a slow trickle still meets the deadline
                 if not chunk:
                     break
@@ -91,7 +94,7 @@ def fetch(url: str, timeout: float = TIMEOUT, max_bytes: int = MAX_BYTES) -> Fet
         raise
     except urllib.error.HTTPError as err:
         raise GeneratorError(f"the server answered {err.code} {err.reason}", url) from None
-    except (socket.timeout, TimeoutError):
+    except TimeoutError:
         raise GeneratorError(f"timed out after {timeout:g} s", url) from None
     except urllib.error.URLError as err:
         reason = err.reason

@@ -90,7 +90,7 @@ def _stand_in_for_tables(tree: Any) -> list[Any]:
     """
     import lxml.html
 
-    tables = []
+    tables: list[Any] = []  # lxml elements, as `tree` is
     for table in list(tree.iter("table")):
         if table.getparent() is None or any(a.tag == "table" for a in table.iterancestors()):
             continue
@@ -138,15 +138,15 @@ def _own_url(tree: Any, data: bytes) -> str:
     for xpath in ('//link[@rel="canonical"]/@href', '//meta[@property="og:url"]/@content'):
         for value in tree.xpath(xpath):
             if re.match(r"^https?://\S+$", value.strip()):
-                return value.strip()
+                return str(value).strip()
     m = _SAVED_FROM.search(data[:8192])
     return m.group(1).decode("ascii", "replace") if m else ""
 
 
 def _license(tree: Any) -> str:
     """A Creative Commons license the page states: rel=license links, license meta, or its footer text."""
-    stated = [*tree.xpath('//*[@rel="license"]/@href'), *tree.xpath('//meta[@name="license" or '
-                                                                     '@name="dc.rights" or @name="DC.rights"]/@content')]
+    stated = [*tree.xpath('//*[@rel="license"]/@href'),
+              *tree.xpath('//meta[@name="license" or @name="dc.rights" or @name="DC.rights"]/@content')]
     found = find_license(" ".join(stated))
     if found:
         return found

@@ -13,16 +13,17 @@ import io
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 from ...errors import GeneratorError
 from . import Converted, tidy_markdown
 from .pdf_layout import reading_order
 
 EDGE = 0.1  # share of the page height at the top and at the bottom where running heads and feet live
-HEADING_RATIO = 1.15
-SMALL_PRINT = 0.9  # a line at a page edge this much smaller than the body text is a running head or foot  # a line this much larger than the body text is a heading
+HEADING_RATIO = 1.15  # a line this much larger than the body text is a heading
+SMALL_PRINT = 0.9  # a line at a page edge this much smaller than the body text is a running head or foot
 _PAGE_NUMBER = re.compile(r"^(?:page\s+)?[-–—(]?\s*\d{1,4}\s*[-–—)]?(?:\s*(?:/|of)\s*\d{1,4})?$", re.I)
 _BULLET = re.compile(r"^\s*([•◦▪▫‣⁃●○■□–\-*·])\s+")
 _NUMBERED = re.compile(r"^\s*(\d{1,3})[.)]\s+")
@@ -202,10 +203,11 @@ def _markdown(lines: list[Line]) -> str:
             continue
         new_block = previous is None or line.page != previous.page or line.box != previous.box
         bullet, numbered = _BULLET.match(line.text), _NUMBERED.match(line.text)
-        if bullet or numbered:
+        marker = bullet or numbered
+        if marker:
             flush()
-            prefix = "- " if bullet else f"{numbered.group(1)}. "  # type: ignore[union-attr]
-            para = [line.text[(bullet or numbered).end():]]  # type: ignore[union-attr]
+            prefix = "- " if bullet else f"{marker.group(1)}. "
+            para = [line.text[marker.end():]]
         elif new_block and not _continues(para, line, previous):
             flush()
             para = [line.text]

@@ -7,12 +7,13 @@ by horizontal overlap.
 """
 from __future__ import annotations
 
-from typing import Any, Iterator, Union
+from collections.abc import Iterator
+from typing import Any
 
 SPAN = 0.55  # a box wider than this share of the page's text area runs across the columns
 ROW_TOLERANCE = 3.0  # points: boxes whose tops are this close sit on one table row
 
-Item = Union[tuple[str, Any], tuple[str, list[list[Any]]]]  # ("text", box) or ("table", rows of boxes)
+Item = tuple[str, Any] | tuple[str, list[list[Any]]]  # ("text", box) or ("table", rows of boxes)
 
 
 def reading_order(boxes: list[Any]) -> list[Item]:
@@ -61,7 +62,7 @@ def _table_row(row: list[Any]) -> bool:
 def _next_row(above: list[Any], below: list[Any]) -> bool:
     """Rows of one table: no wider apart than three lines of their text (a page's footer is not a row)."""
     line_height = max(b.height / _line_count(b) for b in above)
-    return above[0].y1 - below[0].y1 <= 3 * line_height + max(b.height for b in above)
+    return bool(above[0].y1 - below[0].y1 <= 3 * line_height + max(b.height for b in above))
 
 
 def _line_count(box: Any) -> int:
