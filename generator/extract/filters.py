@@ -218,7 +218,11 @@ def clean_sentence(sentence: str) -> str:
         s = claim[0].upper() + claim[1:] + "."
         word = opening_word(s)
     if _ADMONITION_OPENER.may_match(word):
-        s = _ADMONITION.sub("", s)
+        for _ in range(3):  # "Note: Tip: ...": labels can stack, and cleaning must settle in one call
+            trimmed = _ADMONITION.sub("", s)
+            if trimmed == s:
+                break
+            s = trimmed
     if "," in s:
         s = _VOCATIVE.sub("", s)
     for _ in range(3):  # "So, remember, ..." — openers can stack
