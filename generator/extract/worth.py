@@ -94,6 +94,9 @@ def why_unworthy(fact: Fact, doc: Document) -> str:
         return "code, not a sentence: a gap in it asks a literal"
     if fact.kind == "cloze" and _initials_of_label(fact):
         return "the answer is the label's own first letters"
+    if fact.rule == "list" and not fact.block.ordered and sum(map(_states, answers)) * 2 > len(answers) \
+            and not _COUNTED.search(_lead_of(fact.block, doc) or ""):
+        return "items that say what the subject does or has: any of them could fill the gap"
     if fact.rule == "list" and any(normalize(a) in _parent_items(doc.blocks) for a in answers):
         return "the item asked heads a sub-list: a label of the outline, not a fact"
     if fact.rule == "list" and fact.block.list_id in _outline_lists(doc.blocks):
@@ -152,6 +155,18 @@ _NOTATION = re.compile(r"[=→:]")
 
 # Not "that" or "in": "less than that", "log in" end sentences.
 _CUT_OFF = re.compile(r"\b(?:the|a|an|of|if|and|or|with|by|from)\.?$", re.I)
+_STATEMENT_OPENERS = frozenset("can cannot can't is are has have does doesn't must may will should".split())
+
+
+def _states(item: str) -> bool:
+    """Whether a list item is a statement about the list's subject ("Requires two-way communications",
+    "Can be hidden or broadcast"), not a name: it opens on a verb or an auxiliary."""
+    first = item.split(None, 1)[0].lower().strip("*_") if item.split() else ""
+    return first in _STATEMENT_OPENERS or (
+        parts_of_speech(first) == "v" and not first.endswith(("ing", "ed")) and len(item.split()) > 1)
+
+
+_COUNTED = re.compile(r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b", re.I)
 _PREDICATE_NEXT = frozenset("to by for with as in on from into when if only via through".split())
 
 
