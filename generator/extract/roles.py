@@ -69,7 +69,9 @@ _LOGISTICS = re.compile(
     r"webcam|restroom|bathroom|(?:unscheduled |scheduled )?breaks?\b(?= (?:during|between|are|is|of)\b)|"
     r"(?:cell ?)?phones?|smart ?watch(?:es)?|wrist ?watch(?:es)?|arrive (?:at least )?\d+ minutes|"
     r"(?:re)?schedul(?:e|ing) (?:your|the|an) (?:exam|test)|exam vouchers?|pearson vue|prometric|"
-    r"online proctoring|the tutorial)\b",
+    r"online proctoring|the tutorial|"
+    r"(?:official )?(?:results?|scores?) (?:will be |are |is |get )?(?:processed|emailed|mailed|released|posted)|"
+    r"provisional(?:ly)? pass(?:ed|ing)?|\"?provisional\"? (?:pass(?:ing)? )?result|score report)\b",
     re.I,
 )
 # The author's own story and plan: first person singular. ("We" is often the textbook's voice.)
@@ -148,7 +150,8 @@ _PAGE_NOTE_NEEDLES = ("this ", "the ", "original", "full ", "continue reading", 
 _LOGISTICS_NEEDLES = ("test", "exam", "check", "proctor", "examiner", "invigilator", "locker", "pocket",
                       "belonging", "personal item", "scratch", "whiteboard", "erasable", "earplug", " id",
                       "identification", "webcam", "restroom", "bathroom", "break", "phone", "watch",
-                      "arrive", "schedul", "voucher", "pearson", "prometric", "tutorial")
+                      "arrive", "schedul", "voucher", "pearson", "prometric", "tutorial", "result", "score",
+                      "provisional")
 _STUDY_NEEDLES = ("stud", "prepar", "cram", "practice", "mock", "dump", "flash", "pass", "exam tip", "course",
                   "udemy", "youtube", "cheat", "memori", "ready", "aim for", "question", "unanswered")
 _SELF_REFERENCE_NEEDLES = ("example", "section", "code", "snippet", "listing", "figure", "chapter", "illustration",
