@@ -2,6 +2,7 @@
 
     python bench/run.py              # the full table (a few minutes on 2 cores)
     python bench/run.py --quick      # small sizes and 3 runs: a smoke test of the script, not a measurement
+    python bench/run.py --rows seed,corpus,incremental,packaging   # only these rows
 
 Every number is a whole cold process (interpreter start-up included) unless the row says "in-process",
 the median of --runs runs (default 5) after one warm-up. Things compared are run alternately (A B A B ...)
@@ -285,6 +286,8 @@ def main() -> None:
     parser.add_argument("--packaging-only", action="store_true",
                         help="only the packaging rows (100 generated articles' notes, repeated to --package-n)")
     parser.add_argument("--package-n", type=int, default=None, help="notes to package (default 100,000)")
+    parser.add_argument("--rows", default=",".join(ROWS),
+                        help=f"comma-separated rows to run, of {','.join(ROWS)} (default: all)")
     parser.add_argument("--package", nargs=4, metavar=("KIND", "N", "POOL", "OUT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.package:
@@ -292,6 +295,9 @@ def main() -> None:
         package_worker(kind, int(n), Path(pool), Path(out))
         return
     runs = 3 if args.quick else args.runs
+    rows = frozenset(args.rows.split(","))
+    if rows - set(ROWS):
+        parser.error(f"unknown rows: {','.join(sorted(rows - set(ROWS)))}")
     sizes = (5, 20, 60) if args.quick else (10, 100, 1000)
     package_n = args.package_n or (5_000 if args.quick else 100_000)
     work = Path(tempfile.mkdtemp(prefix="certdeck-bench-"))
@@ -301,7 +307,7 @@ def main() -> None:
             env, _ = bench_env(work)
             bench_packaging(work, env, runs, package_n, corpus_folder(work, sizes[1]), table)
         else:
-            table = bench(work, runs, sizes, package_n, args.jobs)
+            table = bench(work, runs, sizes, package_n, args.jobs, rows)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
@@ -332,14 +338,26 @@ def corpus_folder(work: Path, n: int) -> Path:
     return folder
 
 
-def bench(work: Path, runs: int, sizes: tuple[int, int, int], package_n: int, jobs: int) -> Table:
+ROWS = ("help", "seed", "corpus", "serial", "incremental", "packaging")
+
+
+def bench(work: Path, runs: int, sizes: tuple[int, int, int], package_n: int, jobs: int,
+          rows: frozenset[str] = frozenset(ROWS)) -> Table:
     env, launcher = bench_env(work)
     bare = work / "bare_typer.py"
     bare_typer_app(bare)
     certdeck = [PY, str(launcher)]
     table = Table()
+    if "help" in rows:
+        _bench_help(certdeck, bare, env, runs, table)
+    if "seed" in rows:
+        _bench_seed(certdeck, work, env, runs, table)
+    if rows & {"corpus", "serial", "incremental", "packaging"}:
+        _bench_corpus(certdeck, work, env, runs, sizes, package_n, jobs, rows, table)
+    return table
 
-    # 1. start-up
+
+def _bench_help(certdeck: list[str], bare: Path, env: dict[str, str], runs: int, table: Table) -> None:
     log("--help ...")
     helps = alternate({"certdeck": lambda: run([*certdeck, "--help"], env),
                        "bare": lambda: run([PY, str(bare), "--help"], env),
@@ -349,6 +367,8 @@ def bench(work: Path, runs: int, sizes: tuple[int, int, int], package_n: int, jo
               f"bare Typer app, same commands: {fmt_s(helps['bare'])}; ratio {ratio:.2f}; `python -c pass` "
               f"{fmt_s(helps['python'])}", "<= 1.3x bare Typer", ratio <= 1.3)
 
+
+def _bench_seed(certdeck: list[str], work: Path, env: dict[str, str], runs: int, table: Table) -> None:
     # 2. the seed deck
     log("seed deck ...")
     counter = iter(range(10**6))
@@ -363,6 +383,9 @@ def bench(work: Path, runs: int, sizes: tuple[int, int, int], package_n: int, jo
     profile = seed_profile(env, runs)
     table.add("seed deck, where the time goes (in-process)", profile, "", "", None)
 
+
+def _bench_corpus(certdeck: list[str], work: Path, env: dict[str, str], runs: int, sizes: tuple[int, int, int],
+                  package_n: int, jobs: int, rows: frozenset[str], table: Table) -> None:
     # 3. the corpus
     log("corpus ...")
     full = work / "corpus"
@@ -375,6 +398,62 @@ def bench(work: Path, runs: int, sizes: tuple[int, int, int], package_n: int, jo
         for p in paths[:n]:
             os.link(p, folder / p.name)
         folders[n] = folder
+    _, b, c = sizes
+    if "corpus" in rows:
+        _bench_sizes(certdeck, work, env, runs, sizes, folders, words, jobs, table)
+
+    # 4. parallel = serial, and the single-process time
+    if "serial" in rows:
+        _bench_serial(certdeck, work, env, folders[c], jobs, table)
+    if "incremental" in rows:
+        _bench_incremental(certdeck, work, env, runs, folders[c], paths, jobs, table)
+    if "packaging" in rows:
+        bench_packaging(work, env, runs, package_n, folders[b], table)
+
+
+def _bench_serial(certdeck: list[str], work: Path, env: dict[str, str], folder: Path, jobs: int,
+                  table: Table) -> None:
+    log("serial build ...")
+    serial_out = work / "serial"
+    serial = run([*certdeck, "build", str(folder), "-o", str(serial_out), "-q", "--jobs", "1", "--no-cache",
+                  "--json", str(work / "serial.json")], env)
+    parallel_out = work / "parallel"
+    parallel = run([*certdeck, "build", str(folder), "-o", str(parallel_out), "-q", "--jobs", str(jobs),
+                    "--no-cache", "--json", str(work / "parallel.json")], env)
+    same = _same_output(serial_out, parallel_out) and \
+        (work / "serial.json").read_bytes() == (work / "parallel.json").read_bytes()
+    decks = len(list(serial_out.glob("*.apkg")))
+    table.add(f"--jobs {jobs} output == --jobs 1 output ({decks} decks, lock, cards JSON; 1 run each)",
+              "identical" if same else "DIFFERENT",
+              f"--jobs 1: {serial.wall:.2f} s, {serial.peak_mib:.0f} MiB; --jobs {jobs}: {parallel.wall:.2f} s",
+              "identical", same)
+
+
+def _bench_incremental(certdeck: list[str], work: Path, env: dict[str, str], runs: int, folder: Path,
+                       paths: list[Path], jobs: int, table: Table) -> None:
+    # 5. incremental: change one article of the corpus, rebuild
+    log("incremental ...")
+    c = len(paths)
+    # The copy gets an output folder of its own: notes are named by their path from the project root, so
+    # building it into the cold build's folder would leave that lock holding both folders' 1,000 articles,
+    # the other half read and kept on every rebuild (a partial build's cost, not an incremental one's).
+    inc_out = work / "incremental-out"
+    inc_src = work / "incremental"
+    shutil.copytree(folder, inc_src)
+    run([*certdeck, "build", str(inc_src), "-o", str(inc_out), "-q", "--jobs", str(jobs)], env)  # lock and cache
+    incs = []
+    for r in range(runs):
+        corpus.edit(inc_src / paths[(r * 7919) % c].name, r + 1)
+        incs.append(run([*certdeck, "build", str(inc_src), "-o", str(inc_out), "-q", "--jobs", str(jobs)], env))
+    nochange = [run([*certdeck, "build", str(inc_src), "-o", str(inc_out), "-q"], env) for _ in range(runs)]
+    t = med([x.wall for x in incs])
+    table.add(f"incremental: one of {c:,} articles changed, rebuild", fmt_s(incs),
+              f"{fmt_mib(incs)} peak; nothing changed: {fmt_s(nochange)}", "<= 2 s", t <= 2)
+
+    # 6. packaging: see bench_packaging
+
+def _bench_sizes(certdeck: list[str], work: Path, env: dict[str, str], runs: int, sizes: tuple[int, int, int],
+                 folders: dict[int, Path], words: int, jobs: int, table: Table) -> None:
     builds: dict[int, list[Run]] = {n: [] for n in sizes}
     for r in range(runs + 1):  # sizes alternate; round 0 is the warm-up
         for n in sizes:
@@ -382,8 +461,7 @@ def bench(work: Path, runs: int, sizes: tuple[int, int, int], package_n: int, jo
             res = run([*certdeck, "build", str(folders[n]), "-o", str(out), "-q", "--jobs", str(jobs)], env)
             if r:
                 builds[n].append(res)
-            if n != sizes[-1] or r != runs:
-                shutil.rmtree(out)
+            shutil.rmtree(out)
     big = builds[sizes[-1]]
     t_big = med([x.wall for x in big])
     peak = med([x.peak_mib for x in big])
@@ -401,41 +479,6 @@ def bench(work: Path, runs: int, sizes: tuple[int, int, int], package_n: int, jo
     table.add("time per article, marginal (T(N)-T(10))/(N-10)",
               f"{a}->{b}: {per_b * 1000:.1f} ms; {a}->{c}: {per_c * 1000:.1f} ms; {b}->{c}: {per_bc * 1000:.1f} ms",
               f"spread {spread * 100:.0f}%", "within 20%", spread <= 0.20)
-
-    # 4. parallel = serial, and the single-process time
-    log("serial build ...")
-    serial_out = work / "serial"
-    serial = run([*certdeck, "build", str(folders[c]), "-o", str(serial_out), "-q", "--jobs", "1", "--no-cache",
-                  "--json", str(work / "serial.json")], env)
-    parallel_out = work / "parallel"
-    parallel = run([*certdeck, "build", str(folders[c]), "-o", str(parallel_out), "-q", "--jobs", str(jobs),
-                    "--no-cache", "--json", str(work / "parallel.json")], env)
-    same = _same_output(serial_out, parallel_out) and \
-        (work / "serial.json").read_bytes() == (work / "parallel.json").read_bytes()
-    decks = len(list(serial_out.glob("*.apkg")))
-    table.add(f"--jobs {jobs} output == --jobs 1 output ({decks} decks, lock, cards JSON; 1 run each)",
-              "identical" if same else "DIFFERENT",
-              f"--jobs 1: {serial.wall:.2f} s, {serial.peak_mib:.0f} MiB; --jobs {jobs}: {parallel.wall:.2f} s",
-              "identical", same)
-
-    # 5. incremental: change one article of the corpus, rebuild
-    log("incremental ...")
-    inc_out = work / f"out{c}-{runs}"  # kept from the last cold build above: lock and cache in place
-    inc_src = work / "incremental"
-    shutil.copytree(folders[c], inc_src)
-    run([*certdeck, "build", str(inc_src), "-o", str(inc_out), "-q", "--jobs", str(jobs)], env)  # warm the paths
-    incs = []
-    for r in range(runs):
-        corpus.edit(inc_src / paths[(r * 7919) % c].name, r + 1)
-        incs.append(run([*certdeck, "build", str(inc_src), "-o", str(inc_out), "-q", "--jobs", str(jobs)], env))
-    nochange = [run([*certdeck, "build", str(inc_src), "-o", str(inc_out), "-q"], env) for _ in range(runs)]
-    t = med([x.wall for x in incs])
-    table.add(f"incremental: one of {c:,} articles changed, rebuild", fmt_s(incs),
-              f"{fmt_mib(incs)} peak; nothing changed: {fmt_s(nochange)}", "<= 2 s", t <= 2)
-
-    # 6. packaging
-    bench_packaging(work, env, runs, package_n, folders[b], table)
-    return table
 
 
 def bench_packaging(work: Path, env: dict[str, str], runs: int, package_n: int, pool_folder: Path,

@@ -5,6 +5,10 @@ its notes); across articles they would only grow. Forgetting them after each art
 called by article.build_article) keeps a worker at one article's memory, a third of what bounded caches
 of thousands of sentences held after a few hundred articles, and is no slower. What outlives an article
 (word stems, compiled patterns) keeps a plain lru_cache.
+
+Measured with bench/ (100 articles, --jobs 2, 5 interleaved runs each, 2026-12-07): 5.5 s of CPU with the
+article memos and structure.memo_by_identity, 22.9 s with none (medians); the smaller ones together 10%.
+Fifteen that saved 1% together were removed; a memo stays only where it pays 5% (issue #16).
 """
 from __future__ import annotations
 

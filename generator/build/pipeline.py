@@ -97,10 +97,15 @@ def plan_build(paths: Sequence[Path], settings: Settings, out_dir: Path, jobs: i
         del results  # each article's pickled Pendings go as soon as identity has read them
         gathered = gather(articles, previous.carried, shown, warnings)
 
+        scope: dict[str, bool] = {}
+
         def in_scope(path: str) -> bool:
             # A fact can only be retired from an article this build read, or from one that is gone; an
             # article left out of this build (or that failed to read) keeps its entries as they are.
-            return path in gathered.built or not os.path.lexists(os.path.join(top, path))
+            # Asked for every lock entry: the disk is looked at once per article, not once per note.
+            if path not in scope:
+                scope[path] = path in gathered.built or not os.path.lexists(os.path.join(top, path))
+            return scope[path]
 
         stamps, retired_notes, new_lock, report = assign_identity(gathered.pendings, previous.lock,
                                                                   settings.build_time(), gathered.note_of,

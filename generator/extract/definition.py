@@ -13,7 +13,6 @@ Kinds handled (the gap always goes on the term being defined):
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from ..model import Block, Document, Fact
 from ..text import LEADING_PRONOUNS
@@ -191,7 +190,6 @@ def _holds_is_are(text: str) -> bool:
     return not text.isprintable() and _IS_ARE.search(text) is not None
 
 
-@lru_cache(maxsize=1 << 10)
 def _as_word(phrase: str) -> re.Pattern[str]:
     """`phrase` where no word character touches it (compiled once: a block's bold phrases recur)."""
     return re.compile(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)")

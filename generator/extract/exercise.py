@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from ..model import Block, Document, Fact
 from .commands import EDITORS, arguments, command_lines, is_read_only, program
 from .gaps import leaks
-from .structure import memo_by_identity
 
 MAX_STEPS = 4  # more key commands for one task is a script: no card asks for it line by line
 MAX_ANSWER_WORDS = 12
@@ -76,7 +75,6 @@ def task_blocks(doc: Document) -> frozenset[int]:
     return _analyse(doc.blocks)[1]
 
 
-@memo_by_identity(8)
 def _analyse(blocks: tuple[Block, ...]) -> tuple[tuple[Fact, ...], frozenset[int]]:
     used: set[int] = set()
     sections: dict[tuple[str, ...], tuple[str, list[_Unit]]] = {}

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 
-from ..memo import article_cache
 from ..model import Block, Document
 from ..text import normalize, normalizes_to_any
 from .trace import record_drop
@@ -190,7 +189,6 @@ _HEDGE = Opener(_HEDGE_OPENER, "research studies evidence expert experts data it
 _URL = re.compile(r"\s*(?:<(?:https?://|www\.)[^\s<>]*>_?|\(?(?:https?://|www\.)[^\s<>()]*(?:\([^\s()]*\))?[^\s<>()]*\)?_?)")
 
 
-@article_cache(1 << 12)  # the definition rule strips each sentence, and clean_sentence strips it again
 def strip_citations(text: str) -> str:
     """The text without author-year citations, bare link references and pasted URLs."""
     if "://" in text or "www." in text:  # a pasted link ("SANS Institute <https://...>_") is not part of the fact
@@ -203,7 +201,6 @@ def strip_citations(text: str) -> str:
     return " ".join(text.split())  # `_SPACES.sub(" ", text).strip()`: both split where str.isspace() holds
 
 
-@article_cache(1 << 12)  # a sentence of one clause comes back as its own clause: often the very same text
 def clean_sentence(sentence: str) -> str:
     """The sentence without citations, vocatives, filler openers and hedges; a claim asked as a question
     ("Did you know that X?") is restated as the claim X."""
@@ -270,7 +267,6 @@ _NOISE_WHY = dict(zip(_NOISE_SCANS, ("describes a figure or picture", "pep talk 
 _ANY_NOISE_NEEDLE = any_of(tuple(needle for scan in _NOISE_SCANS for needle in scan.needles))
 
 
-@article_cache(1 << 12)  # the prose rules ask this of a sentence and again of its clauses
 def is_noise(sentence: str) -> bool:
     """Boilerplate, rhetoric, questions, exclamations, quoted speech, metaphors: text that makes no card."""
     s = sentence.strip()
@@ -295,7 +291,6 @@ def is_title_echo(block: Block, doc: Document) -> bool:
     return _is_echo(block.text, doc.title, block.section)
 
 
-@article_cache(64)
 def _is_echo(text: str, title: str, section: tuple[str, ...]) -> bool:
     # Cached: every fact of a block asks this, and normalizing a long block once per fact is quadratic.
     return normalizes_to_any(text, [normalize(name) for name in (title, *section)])

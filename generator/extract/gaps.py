@@ -13,10 +13,8 @@ import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from operator import itemgetter
 
-from ..memo import article_cache
 from ..model import Block, Document
 from ..text import (
     LEADING_PRONOUNS,
@@ -72,7 +70,6 @@ class DocStats:
         object.__setattr__(self, "given", self.topic | self.headings)  # asked of every ranked sentence
 
 
-@article_cache(8)
 def doc_stats(blocks: tuple[Block, ...], title: str) -> DocStats:
     counts: Counter[str] = Counter()
     headings: set[str] = set()
@@ -108,7 +105,6 @@ _ALNUM = re.compile(r"[A-Za-z0-9]+")
 _VAGUE_WORDS = STOP_WORDS | GENERIC | LEADING_PRONOUNS
 
 
-@article_cache(1 << 12)
 def _answer_words(answer: str) -> tuple[str, ...]:
     return tuple(w.lower() for w in _ALNUM.findall(answer))
 
@@ -276,7 +272,6 @@ _COMPARATIVES = frozenset(
 )
 
 
-@lru_cache(maxsize=1 << 12)
 def _weak_word(word: str) -> bool:
     """A one-word answer that is a verb form, an adverb or a bare comparative: nothing to recall alone."""
     low = word.lower().strip(".,;:")
@@ -590,7 +585,7 @@ def _in_parentheses(text: str, span: Span) -> bool:
 
 def _salience(phrase: str, stats: DocStats) -> float:
     """0..1: how much the phrase's words recur in the article (a key term) without being its bare topic."""
-    words = content_stems(phrase)  # memoised: every chunk of every sentence is scored, some twice
+    words = content_stems(phrase)
     if not words:
         return 0.0
     counts, topic = stats.counts, stats.topic

@@ -17,7 +17,7 @@ from ..model import Block, Document, Fact
 from .filters import is_noise, strip_citations
 from .gaps import iter_gaps, stats_for
 from .prose import in_exercise_section
-from .structure import ADMONITION, glossary_parts, group_of, memo_by_identity
+from .structure import ADMONITION, glossary_parts, group_of
 from .util import cloze, cloze_spans, is_set
 from .words import DETERMINERS, VERBS
 
@@ -156,7 +156,6 @@ def _comparison(block: Block, doc: Document) -> bool:
     return _compares(doc.blocks, block.header)
 
 
-@memo_by_identity(16)
 def _compares(blocks: tuple[Block, ...], header: tuple[str, ...]) -> bool:
     head = [h.strip() for h in header]
     if len(head) < 2 or not all(head):

@@ -9,7 +9,6 @@ uname -r"), is never kept: `cuts_command` tells extract() which facts those are.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from ..model import Block, Document, Fact
 from .commands import COMMANDS, is_command, program
@@ -47,7 +46,6 @@ def command_spans(block: Block) -> tuple[str, ...]:
     return _spans(block.markup)
 
 
-@lru_cache(maxsize=1 << 12)
 def _spans(markup: str) -> tuple[str, ...]:
     found = []
     for m in _CODE_SPAN.finditer(markup):
@@ -95,7 +93,6 @@ def cuts_command(fact: Fact) -> bool:
     return False
 
 
-@lru_cache(maxsize=1 << 12)
 def _code(markup: str) -> tuple[str, ...]:
     found = (" ".join(m.group(1).split()) for m in _CODE_SPAN.finditer(markup))
     return tuple(dict.fromkeys(c for c in found if len(c) >= 2))

@@ -18,7 +18,6 @@ from dataclasses import dataclass, replace
 
 from ..model import Block, Document, Fact, Sentence
 from ..text import split_sentences
-from .structure import memo_by_identity
 from .util import cloze_spans, question
 
 SCORE = 0.85
@@ -73,7 +72,6 @@ def mcq_blocks(doc: Document) -> frozenset[int]:
     return _analyse(doc.blocks)[1]
 
 
-@memo_by_identity(8)
 def _analyse(blocks: tuple[Block, ...]) -> tuple[tuple[Fact, ...], frozenset[int], tuple[Block, ...]]:
     if not any(_OPTION_A.search(b.text if b.kind == "code" else b.markup) for b in blocks):
         return (), frozenset(), ()  # no line opens with an "A)" option: no question here (most articles)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from ..model import Block, Document, Fact
-from .structure import groups_of_blocks, memo_by_identity
+from .structure import groups_of_blocks
 from .util import cloze_spans, question
 
 SCORE = 0.85
@@ -47,7 +47,6 @@ def _analyse(doc: Document) -> tuple[tuple[Fact, ...], frozenset[int]]:
     return _of_blocks(doc.blocks, own_acronyms(doc))
 
 
-@memo_by_identity(8)
 def _of_blocks(blocks: tuple[Block, ...], own: frozenset[str]) -> tuple[tuple[Fact, ...], frozenset[int]]:
     facts: list[Fact] = []
     taken: set[int] = set()

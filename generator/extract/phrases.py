@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
@@ -79,9 +78,7 @@ def chunks(text: str, max_words: int = 6) -> list[Span]:
     return list(_chunks(text, max_words))
 
 
-@article_cache(1 << 12)
 def _chunks(text: str, max_words: int) -> tuple[Span, ...]:
-    # Memoised: the claim, definition and enumeration rules chunk the same sentence (callers get a list).
     toks = _tokens(text)
     out: list[Span] = []
     run: list[Token] = []
@@ -431,7 +428,6 @@ _REPORTING = re.compile(
 )
 
 
-@article_cache(1 << 12)
 def main_clause_start(text: str) -> int:
     """Offset where the main clause starts: after a leading subordinate or prepositional phrase, and after
     "Studies suggest that" (what is reported is the fact)."""
@@ -445,7 +441,6 @@ def main_clause_start(text: str) -> int:
 _THAT = re.compile("that", re.I)  # the same flags as _REPORTING, so the same case folding
 
 
-@article_cache(1 << 12)
 def split_clause(text: str) -> Clause:
     """Subject and main verb of a declarative sentence: the first verb after a noun run of the main clause,
     skipping verbs inside a relative clause ("A person who is addicted ... has")."""
@@ -481,10 +476,5 @@ def split_clause(text: str) -> Clause:
 
 
 def _whole_phrase(phrase: str) -> re.Pattern[str]:
-    """`phrase` as a whole-word pattern (compiled once per phrase)."""
-    return _compiled(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)")
-
-
-@lru_cache(maxsize=1 << 12)
-def _compiled(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
+    """`phrase` as a whole-word pattern (re's own cache keeps it compiled)."""
+    return re.compile(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)")

@@ -232,14 +232,15 @@ _META_LABEL = re.compile(
 )
 
 
-@article_cache(256)
 def _section_role(section: tuple[str, ...]) -> str:
     if section and (_META_SECTION.search(section[-1]) or _META_LABEL.match(section[-1].strip(" :#"))):
         return f"a section about the exam, the author or an analogy, not the subject (\"{section[-1]}\")"
     return ""
 
 
-@memo_by_identity(8)  # every rule's facts ask for their block's role
+# Every rule's facts ask for their block's role: 13,700 hits for 101 misses on 100 articles; without the
+# memo_by_identity memos the 100-article build took 14.8 s of CPU against 4.9 s (bench/, 2026-12-07).
+@memo_by_identity(8)
 def _block_roles(blocks: tuple[Block, ...]) -> dict[int, str]:
     return _find_block_roles(blocks)
 

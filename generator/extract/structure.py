@@ -95,7 +95,6 @@ def list_groups(doc: Document) -> tuple[ListGroup, ...]:
     return groups_of_blocks(doc.blocks)
 
 
-@memo_by_identity(8)
 def groups_of_blocks(blocks: tuple[Block, ...]) -> tuple[ListGroup, ...]:
     groups: list[ListGroup] = []
     by_list: dict[int, list[int]] = {}

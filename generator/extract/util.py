@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from functools import lru_cache
 
 from ..model import Block, Fact, Gap
 from ..text import LEADING_PRONOUNS, PRONOUNS, STOP_WORDS
@@ -18,7 +17,6 @@ _SYMBOL = re.compile(r"[A-Z][A-Za-z0-9]{0,2}")
 _FIRST_WORD = re.compile(r"[A-Za-z']+")
 
 
-@lru_cache(maxsize=1 << 12)
 def _whole_term(term: str) -> re.Pattern[str]:
     """`term` as a whole-word pattern, compiled once per term."""
     return re.compile(r"(?<![\w])" + re.escape(term) + r"(?![\w])")

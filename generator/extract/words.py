@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
-from functools import lru_cache
 from operator import itemgetter
 from typing import NamedTuple
 
@@ -173,7 +172,6 @@ NOUNISH = frozenset(
 )
 
 
-@lru_cache(maxsize=1 << 14)
 def nounish(low: str) -> bool:
     """A verb form whose base is as often a noun ("needs", "supports", "changes")."""
     return any(low[: len(low) - k] in NOUNISH for k in (0, 1, 2, 3) if len(low) - k >= 3)
@@ -262,7 +260,6 @@ def _tokens_after(text: str, start: int) -> tuple[Token, ...]:
     return toks[bisect_right(toks, start, key=_TOKEN_START) :]
 
 
-@lru_cache(maxsize=1 << 14)
 def is_function_word(low: str) -> bool:
     # Memoised: a pure test on a word, asked of every token by every rule (the vocabulary is small).
     low = low.replace("’", "'")
@@ -280,7 +277,6 @@ _FUNCTION_WORDS = (
 )
 
 
-@lru_cache(maxsize=1 << 14)
 def _is_adverb(low: str) -> bool:
     return low in ADVERBS or (
         low.endswith("ly") and len(low) > 4 and low not in ("family", "supply", "apply")

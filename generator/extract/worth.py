@@ -197,7 +197,6 @@ MAX_LIST_ITEMS = 12  # a longer list is a reference to look up, not a set to lea
 _CODE_MARK = re.compile(r"[()\[\]{}=<>*+:'\"]|\b(?:print|lambda|def|return|if|else|elif|for|in|range|len)\b")
 
 
-@memo_by_identity(8)
 def _list_lengths(blocks: tuple[Block, ...]) -> dict[int, int]:
     lengths: dict[int, int] = {}
     for block in blocks:
@@ -233,7 +232,6 @@ def _lead_of(block: Block, doc: Document) -> str:
     return _leads(doc.blocks).get(id(block), "")
 
 
-@memo_by_identity(8)
 def _leads(blocks: tuple[Block, ...]) -> dict[int, str]:
     """Each list item's lead, made once per article (group_of would scan every list for each fact)."""
     return {id(item): group.lead for group in groups_of_blocks(blocks) for item in group.items}

@@ -14,7 +14,6 @@ import html
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
-from functools import lru_cache
 from itertools import compress
 from operator import ne
 from typing import Any
@@ -239,7 +238,6 @@ def _emit(text: str, start: int, end: int, marks: Sequence[Marks], gaps: Sequenc
     return "".join(out)
 
 
-@lru_cache(maxsize=256)  # a few combinations of marks, asked at every change of marks
 def _ordered(marks: Marks) -> tuple[str, ...]:
     return tuple(m for m in _MARK_ORDER if m in marks)
 

@@ -11,7 +11,6 @@ pinned facts (author markup, curation) first, then by score, then structure befo
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import lru_cache
 
 from ..extract.markup import has_markup
 from ..extract.trace import record_fact, record_unkept, tracing
@@ -91,7 +90,6 @@ def _words(text: str) -> set[str]:
     return set(map(_plural_folded, content_words(text)))
 
 
-@lru_cache(maxsize=1 << 14)  # a word's fold, like its stem, is the same in every article
 def _plural_folded(word: str) -> str:
     return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
 
