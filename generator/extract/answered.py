@@ -17,6 +17,7 @@ from .util import question
 SCORE = 0.85
 MAX_ANSWER_WORDS = 12
 _NUMBER = re.compile(r"^\s*(?:q(?:uestion)?\s*)?\d+\s*[.):-]\s*", re.I)
+_AUTHOR_QA = re.compile(r"^\s*Q\s*:", re.I)
 _OPTIONS = re.compile(r"(?:^|\n)\s*(?:[-*+]\s+)?\(?[bB][).]\s")
 _ANSWERED = re.compile(
     r"^(?P<q>[^?\n]{8,300}\?)\s*(?:\*\*|__)?\s*(?:ans(?:wer)?\s*[:.=\-–—]|a\s*:)\s*(?P<a>[^\n]{1,200}?)\s*(?:\*\*|__)?\s*$",
@@ -41,6 +42,8 @@ def _analyse(blocks: tuple[Block, ...]) -> tuple[tuple[Fact, ...], frozenset[int
     for block in blocks:
         if block.kind not in ("paragraph", "list_item") or "?" not in block.text or _OPTIONS.search(block.markup):
             continue  # lettered options make it a multiple-choice question (mcq.py)
+        if _AUTHOR_QA.match(block.text):
+            continue  # "Q: ... A: ...": the author's own card (markup.py)
         m = _ANSWERED.match(" ".join(block.text.split()))
         if not m:
             continue
