@@ -177,12 +177,12 @@ def _everyday(answer: str) -> bool:
     if len(words) != 1:
         return False
     word = words[0].strip(_EDGE_PUNCTUATION)
-    return word.isalpha() and word.islower() and (zipf(word) >= EVERYDAY_ZIPF or word in _CATEGORY_NOUNS)
+    return word.isalpha() and word.islower() and (zipf(word) >= EVERYDAY_ZIPF or word in CATEGORY_NOUNS)
 
 
 # Nouns technical writing uses for a kind of thing, not a thing: "the -X option specifies the [command]",
 # "the same [parameters] as", "a [variable] is given a value". Alone in a gap they ask for nothing.
-_CATEGORY_NOUNS = frozenset(
+CATEGORY_NOUNS = frozenset(
     "command commands option options parameter parameters argument arguments variable variables value values "
     "setting settings operation operations feature features function functions method methods object objects "
     "property properties element elements item items component components mechanism mechanisms "

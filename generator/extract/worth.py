@@ -18,6 +18,7 @@ import re
 
 from ..model import Block, Document, Fact
 from ..text import STOP_WORDS, normalize, stem_set
+from .gaps import CATEGORY_NOUNS
 from .lexicon import parts_of_speech
 from .phrases import verb_positions
 from .roles import block_role, sentence_role
@@ -101,6 +102,10 @@ def why_unworthy(fact: Fact, doc: Document) -> str:
         return "the item asked heads a sub-list: a label of the outline, not a fact"
     if fact.rule == "list" and fact.block.list_id in _outline_lists(doc.blocks):
         return "a list of topic labels, each with its own sub-list (an outline, not a list to recall)"
+    if fact.rule in ("glossary", "field") and _study_aid(fact):
+        return "a study aid's label (\"Easy to Remember:\", \"Answer —\"), not a term and its definition"
+    if fact.rule == "glossary" and any(a.strip(" :*").lower() in CATEGORY_NOUNS for a in answers):
+        return "the term asked is a kind of thing (\"Fields:\", \"Options:\"), a label, not a term"
     if fact.kind == "cloze" and any(a.strip(" :*!").lower() in _LABEL_WORDS for a in answers):
         return "the answer is a label (\"RULE:\", \"Note:\"), not a term"
     if fact.rule in ("glossary", "field") and fact.sentence.rstrip(" *_").endswith("?"):
@@ -430,6 +435,14 @@ def _specific(answer: str) -> bool:
             continue
         return True
     return False
+
+
+_STUDY_AID = re.compile(r"^\W*(?:easy to remember|in short|tl;?dr|mnemonic|memory aid|remember|answer)\s*[:—–-]", re.I)
+
+
+def _study_aid(fact: Fact) -> bool:
+    """Whether the fact's line is a study aid's label with its paraphrase, not a term with its definition."""
+    return bool(_STUDY_AID.match(fact.sentence) or _STUDY_AID.match(fact.text))
 
 
 def _step_label(answer: str) -> bool:
