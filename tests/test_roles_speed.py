@@ -7,6 +7,14 @@ import pytest
 from generator.extract import roles
 
 CASES = {
+    "_SELF_REFERENCE": ["In the examples of the previous sections, x is set.", "The following example shows it.",
+                        "As shown above, it works.", "It is just there as an example.", "See the code snippets.",
+                        "Additional information on it can be found in this post.", "This figure is old.",
+                        "As explained earlier, it fails."],
+    "_DISTRACTOR": ["Option B is wrong.", "The other options are not valid.", "That command does not exist.",
+                    "Restarting won't help."],
+    "_DOCUMENT_HEADER": ["REVISED: 04-01-25 SUPERSEDES: 07-01-23", "EFFECTIVE DATE: 01-01-25", "PAGE 2 OF 9",
+                         "Reference No. 1302"],
     "_BYLINE": ["Posted by Dana Reyes | 6 min read", "Written by the staff", "Published on March 3",
                 "Last updated 2024", "Reviewed by a nurse", "Edited by Sam", "12 min read", "By Jane Doe |",
                 "Reading time: 5 minutes"],
@@ -32,15 +40,20 @@ CASES = {
                    "Breaks during the exam are short.", "No cell phones.", "No smart watches.",
                    "Arrive 30 minutes early.", "Reschedule your exam online.", "Buy an exam voucher.",
                    "Pearson VUE runs it.", "Prometric runs it.", "Online proctoring is allowed.",
-                   "The tutorial lasts 15 minutes."],
+                   "The tutorial lasts 15 minutes.", "Official results will be emailed in 10 days.",
+                   "The result is a \"Provisional\" passing result.", "Print your score report."],
     "_STUDY_TALK": ["My study plan was simple.", "I was studying for the exam.", "Prepared for it well.",
                     "Take practice tests.", "Mock exams help.", "Brain dumps are bad.",
                     "I passed the exam.", "Exam tips follow.", "Video courses help.", "Udemy has one.",
                     "YouTube has one.", "Print cheat sheets.", "Memorize these ports.", "Cramming for it fails.",
-                    "Aim for ≥ 80% to feel exam-ready.", "You are ready for the exam."],
+                    "Aim for ≥ 80% to feel exam-ready.", "You are ready for the exam.",
+                    "0xdf's blog is also very useful.", "Their videos were really helpful.",
+                    "It is not a very challenging exam.", "A tough certification."],
 }
 NEEDLES = {"_BYLINE": "_BYLINE_NEEDLES", "_FOOTER": "_FOOTER_NEEDLES", "_PAGE_NOTE": "_PAGE_NOTE_NEEDLES",
-           "_LOGISTICS": "_LOGISTICS_NEEDLES", "_STUDY_TALK": "_STUDY_NEEDLES"}
+           "_LOGISTICS": "_LOGISTICS_NEEDLES", "_STUDY_TALK": "_STUDY_NEEDLES",
+           "_SELF_REFERENCE": "_SELF_REFERENCE_NEEDLES", "_DISTRACTOR": "_DISTRACTOR_NEEDLES",
+           "_DOCUMENT_HEADER": "_HEADER_NEEDLES"}
 
 
 @pytest.mark.parametrize("name", sorted(CASES))

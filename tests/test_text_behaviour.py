@@ -74,11 +74,12 @@ def test_normalize_of_ascii_text_is_what_the_general_path_gives(text: str) -> No
 
 
 @given(TEXT)
-def test_normalize_does_not_depend_on_the_article_memos(text: str) -> None:
+def test_normalize_does_not_depend_on_its_memo(text: str) -> None:
     first = normalize(text)
     assert normalize(text) == first
     forget_article()
-    assert normalize(text) == first
+    bare = getattr(normalize, "__wrapped__", normalize)  # the memo may be gone (docs/speed.md): then it is itself
+    assert normalize(text) == first == bare(text)
 
 
 def test_content_words_on_examples() -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from ..model import Block, Document, Fact
+from .answered import answered, answered_blocks
 from .claim import claim
 from .components import components
 from .definition import definition
@@ -32,6 +33,7 @@ RULES: Sequence[tuple[str, Rule]] = (
     ("question-heading", question_heading),
     ("exercise", exercise),
     ("mcq", mcq),
+    ("answered", answered),
     ("mnemonic", mnemonic),
     ("inline-command", inline_commands),
     ("definition", definition),
@@ -46,7 +48,7 @@ def extract(doc: Document, rules: Sequence[tuple[str, Rule]] = RULES) -> list[Fa
     echoes: dict[int, tuple[Block, bool]] = {}  # facts share blocks; each held, so its id stays its own
     # Blocks a structure rule reads as a whole (an exercise's task, a multiple-choice question): theirs alone.
     owner = (dict.fromkeys(task_blocks(doc), "exercise") | dict.fromkeys(mcq_blocks(doc), "mcq")
-             | dict.fromkeys(mnemonic_blocks(doc), "mnemonic"))
+             | dict.fromkeys(mnemonic_blocks(doc), "mnemonic") | dict.fromkeys(answered_blocks(doc), "answered"))
     own = own_acronyms(doc)  # the deck's own exam: its name is never asked
     for name, rule in rules:
         for fact in rule(doc):

@@ -36,6 +36,7 @@ _VOCATIVE = re.compile(
     re.I,
 )
 # "Note:", "Remember:", "Exam tip:" in front of a sentence: a label, not part of the fact.
+_SHORTCODE = re.compile(r"\{\{[<%].{0,200}?[%>]\}\}")
 _ADMONITION = re.compile(
     r"^(?:(?:note|notes|tip|remember|important|warning|caution|key point|exam tip|pro tip|"
     r"hint|n\.b\.|rule|golden rule|rule of thumb|reminder)\s*[:—–-]\s*"
@@ -205,6 +206,8 @@ def clean_sentence(sentence: str) -> str:
     """The sentence without citations, vocatives, filler openers and hedges; a claim asked as a question
     ("Did you know that X?") is restated as the claim X."""
     s = strip_citations(sentence.strip())
+    if "{{" in s:  # a static site's shortcodes ("{{< /admonition >}}") are markup, not words
+        s = " ".join(_SHORTCODE.sub(" ", s).split())
     # From here on `s` holds no whitespace but single spaces, and each step only deletes from it.
     if "(" in s and ('"' in s or "“" in s):
         s = _QUOTED_ASIDE.sub("", s)  # an example thought in quotes, in parentheses: not part of the claim
@@ -215,7 +218,11 @@ def clean_sentence(sentence: str) -> str:
         s = claim[0].upper() + claim[1:] + "."
         word = opening_word(s)
     if _ADMONITION_OPENER.may_match(word):
-        s = _ADMONITION.sub("", s)
+        for _ in range(3):  # "Note: Tip: ...": labels can stack, and cleaning must settle in one call
+            trimmed = _ADMONITION.sub("", s)
+            if trimmed == s:
+                break
+            s = trimmed
     if "," in s:
         s = _VOCATIVE.sub("", s)
     for _ in range(3):  # "So, remember, ..." — openers can stack

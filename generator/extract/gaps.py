@@ -124,6 +124,11 @@ def good_span(text: str, span: Span, avoid: str = "") -> bool:
     before = text[: span.start].rsplit(None, 1)  # only the word just before the gap matters
     if before and before[-1].lower() in _DEMONSTRATIVES and span.kind != "term":
         return False  # "Failure to meet this [assumption]": what it points back to is not on the card
+    if _EXAMPLE_BEFORE.search(text, 0, span.start):
+        return False  # "one per type, e.g. [amq.fanout]": an example the author picked, any other would do
+    if (span.kind in _PHRASAL and len(words) >= 3 and words[1] == "of"
+            and stems_outside(text, span.start, span.end, stem_set(words[0]))):
+        return False  # "the paths of ... follow the [paths of sodium ions]": the head repeats; ask its tail
     if answer.strip(" .,;:()").lower() in _LATIN_MARKERS:
         return False  # "([e.g]., ...)": an abbreviation of the page's own wording, not a fact
     after_determiner = bool(before) and before[-1].lower() in DETERMINERS
@@ -155,6 +160,7 @@ def good_span(text: str, span: Span, avoid: str = "") -> bool:
     return gap_words < 3 or gap_words <= 0.6 * count_content_words(text)
 
 
+_EXAMPLE_BEFORE = re.compile(r"(?:\be\.g\.|\bfor (?:example|instance))[,:]?\s*[(\"“']?$", re.I)
 _DEMONSTRATIVES = frozenset(("this", "these", "those", "such"))  # not "that": "suggest that [X]" is no pointer
 _LATIN_MARKERS = frozenset(("e.g", "eg", "i.e", "ie", "etc", "vs", "cf", "viz", "n.b", "nb"))
 _PHRASAL = frozenset(("chunk", "object", "subject", "complement"))
@@ -171,12 +177,12 @@ def _everyday(answer: str) -> bool:
     if len(words) != 1:
         return False
     word = words[0].strip(_EDGE_PUNCTUATION)
-    return word.isalpha() and word.islower() and (zipf(word) >= EVERYDAY_ZIPF or word in _CATEGORY_NOUNS)
+    return word.isalpha() and word.islower() and (zipf(word) >= EVERYDAY_ZIPF or word in CATEGORY_NOUNS)
 
 
 # Nouns technical writing uses for a kind of thing, not a thing: "the -X option specifies the [command]",
 # "the same [parameters] as", "a [variable] is given a value". Alone in a gap they ask for nothing.
-_CATEGORY_NOUNS = frozenset(
+CATEGORY_NOUNS = frozenset(
     "command commands option options parameter parameters argument arguments variable variables value values "
     "setting settings operation operations feature features function functions method methods object objects "
     "property properties element elements item items component components mechanism mechanisms "

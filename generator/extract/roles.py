@@ -28,6 +28,11 @@ _BYLINE = re.compile(
     r"\s*(?:[|,·•—–-]|$)|\bread(?:ing)? time\b",
     re.I,
 )
+# A printed guideline's running header: "REVISED: 04-01-25 SUPERSEDES: 07-01-23", "EFFECTIVE DATE:", "PAGE 2 OF 9".
+_DOCUMENT_HEADER = re.compile(
+    r"\b(?:effective date|revised|supersedes)\s*:|\b(?:reference|ref\.) no\.?\s*:?\s*\d|\bpage \d+ of \d+\b", re.I)
+_HEADER_NEEDLES = ("effective", "revised", "supersedes", "reference", "ref.", "page ")
+_SHORTCODE = re.compile(r"\{\{[<%].{0,200}?[%>]\}\}")
 _MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
           r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
 _DATE = re.compile(
@@ -57,7 +62,8 @@ _PAGE_NOTE = re.compile(
     r"(?:see|check out) (?:my|our|the) (?:other|previous|next)|let me know|feel free to|"
     r"i hope (?:this|it|my)|hope (?:this|it) helps|(?:comments?|questions?) below|"
     r"^(?:created|adapted|taken|copied|summari[sz]ed) (?:/ \w+ )?from\b|^sources?:|"
-    r"^(?:for (?:more |further |additional )?(?:information|details|pricing|examples?)\b[^,]*,\s*)?(?:see|refer to|"
+    r"^(?:for (?:an? )?(?:more |further |additional |practical |detailed |complete |full )*(?:information|details|"
+    r"pricing|examples?|explanation|walkthrough|tutorial)\b[^,]*,\s*)?(?:see|refer to|"
     r"visit|check out|go to)\s)",
     re.I,
 )
@@ -69,7 +75,9 @@ _LOGISTICS = re.compile(
     r"webcam|restroom|bathroom|(?:unscheduled |scheduled )?breaks?\b(?= (?:during|between|are|is|of)\b)|"
     r"(?:cell ?)?phones?|smart ?watch(?:es)?|wrist ?watch(?:es)?|arrive (?:at least )?\d+ minutes|"
     r"(?:re)?schedul(?:e|ing) (?:your|the|an) (?:exam|test)|exam vouchers?|pearson vue|prometric|"
-    r"online proctoring|the tutorial)\b",
+    r"online proctoring|the tutorial|"
+    r"(?:official )?(?:results?|scores?) (?:will be |are |is |get )?(?:processed|emailed|mailed|released|posted)|"
+    r"provisional(?:ly)? pass(?:ed|ing)?|\"?provisional\"? (?:pass(?:ing)? )?result|score report)\b",
     re.I,
 )
 # The author's own story and plan: first person singular. ("We" is often the textbook's voice.)
@@ -84,7 +92,11 @@ _STUDY_TALK = re.compile(
     r"exam[- ]ready|ready for the (?:exam|test)|aim for (?:≥|>=|at least|a score|\d)|"
     # how to sit the exam: which questions to answer first, which to leave
     r"questions? first|(?:harder|easier|difficult|remaining|unanswered|flagged|high[- ]points?) questions?|"
-    r"(?:flag|skip|mark) (?:the |a |those |any )?questions?|leave (?:any )?(?:questions? )?unanswered)\b",
+    r"(?:flag|skip|mark) (?:the |a |those |any )?questions?|leave (?:any )?(?:questions? )?unanswered|"
+    # which resource helped and how hard the exam felt: the author's verdicts, not the subject
+    r"(?:blog|course|book|video|channel|resources?|write-?ups?)['’]?s?\b[^.]{0,40}\b(?:is|are|was|were) (?:also )?"
+    r"(?:very |really |super |extremely )?(?:useful|helpful|great|recommended|valuable)|"
+    r"(?:not )?(?:a )?(?:very |really )?(?:challenging|difficult|hard|easy|tough) (?:exam|test|certification))\b",
     re.I,
 )
 # The page talking about itself: its examples, sections and code, not the subject they show.
@@ -98,8 +110,9 @@ _SELF_REFERENCE = re.compile(
 )
 # An answer's explanation of why the other options of a multiple-choice question are wrong.
 _DISTRACTOR = re.compile(
-    r"\boption [A-E]\b|\bthe other (?:options|commands|answers|choices)\b|\b(?:does|do) not exist\b|"
+    r"\b(?:option|choice) (?-i:[A-E])\b|\bthe other (?:options|commands|answers|choices)\b|\b(?:does|do) not exist\b|"
     r"\bwon['’]t help\b",
+    re.I,
 )
 # "Here are the steps to ...:": the line that introduces a list or block, not a fact of its own.
 _LEAD_IN = re.compile(r"^(?:here (?:are|is)|below (?:are|is)|the following (?:are|is)\b)", re.I)
@@ -148,9 +161,11 @@ _PAGE_NOTE_NEEDLES = ("this ", "the ", "original", "full ", "continue reading", 
 _LOGISTICS_NEEDLES = ("test", "exam", "check", "proctor", "examiner", "invigilator", "locker", "pocket",
                       "belonging", "personal item", "scratch", "whiteboard", "erasable", "earplug", " id",
                       "identification", "webcam", "restroom", "bathroom", "break", "phone", "watch",
-                      "arrive", "schedul", "voucher", "pearson", "prometric", "tutorial")
+                      "arrive", "schedul", "voucher", "pearson", "prometric", "tutorial", "result", "score",
+                      "provisional")
 _STUDY_NEEDLES = ("stud", "prepar", "cram", "practice", "mock", "dump", "flash", "pass", "exam tip", "course",
-                  "udemy", "youtube", "cheat", "memori", "ready", "aim for", "question", "unanswered")
+                  "udemy", "youtube", "cheat", "memori", "ready", "aim for", "question", "unanswered", "blog",
+                  "book", "video", "channel", "resource", "write", "exam", "test", "certification")
 _SELF_REFERENCE_NEEDLES = ("example", "section", "code", "snippet", "listing", "figure", "chapter", "illustration",
                            "above", "below", "earlier", "before", "previously", "information", "details", "reading")
 _DISTRACTOR_NEEDLES = ("option", "other", "not exist", "won")
@@ -168,11 +183,15 @@ def sentence_role(sentence: str) -> str:
 @article_cache(1 << 12)
 def _sentence_role(sentence: str) -> str:
     s = sentence.strip()
+    if "{{" in s:  # a static site's shortcodes ("{{< admonition >}}") are markup around the sentence
+        s = " ".join(_SHORTCODE.sub(" ", s).split())
     if not s:
         return ""
     low = s.lower()
     if _BREADCRUMB.match(s):
         return "page furniture: navigation breadcrumb"
+    if _has(low, _HEADER_NEEDLES) and _DOCUMENT_HEADER.search(s):
+        return "page furniture: a document's header (revision, effective date, page number)"
     if _has(low, _BYLINE_NEEDLES) and _BYLINE.search(s) and len(s.split()) <= 20:
         return "page furniture: byline or read time"
     if _has(low, _FOOTER_NEEDLES) and _FOOTER.search(s):
@@ -215,7 +234,7 @@ _META_SECTION = re.compile(
     r"study (?:plan|schedule|tips|resources|materials|guide)s?|how i (?:passed|prepared|studied)|"
     r"my (?:experience|journey|story|background|results?|score|preparation)|(?:exam|test)[- ]day|"
     r"day of the (?:exam|test)|what to (?:bring|expect on)|why i (?:did|took|chose)|best way to prepare|"
-    r"analog(?:y|ies)|metaphor|fun facts?|anecdotes?)\b|"
+    r"analog(?:y|ies)|metaphor|fun facts?|anecdotes?|screenshots?|submission|how to submit|deliverables?)\b|"
     r"^(?:day|week) \d+\b",
     re.I,
 )

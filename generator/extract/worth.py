@@ -18,6 +18,7 @@ import re
 
 from ..model import Block, Document, Fact
 from ..text import STOP_WORDS, normalize, stem_set
+from .gaps import CATEGORY_NOUNS
 from .lexicon import parts_of_speech
 from .phrases import verb_positions
 from .roles import block_role, sentence_role
@@ -94,10 +95,17 @@ def why_unworthy(fact: Fact, doc: Document) -> str:
         return "code, not a sentence: a gap in it asks a literal"
     if fact.kind == "cloze" and _initials_of_label(fact):
         return "the answer is the label's own first letters"
+    if fact.rule == "list" and not fact.block.ordered and sum(map(_states, answers)) * 2 > len(answers) \
+            and not _COUNTED.search(_lead_of(fact.block, doc) or ""):
+        return "items that say what the subject does or has: any of them could fill the gap"
     if fact.rule == "list" and any(normalize(a) in _parent_items(doc.blocks) for a in answers):
         return "the item asked heads a sub-list: a label of the outline, not a fact"
     if fact.rule == "list" and fact.block.list_id in _outline_lists(doc.blocks):
         return "a list of topic labels, each with its own sub-list (an outline, not a list to recall)"
+    if fact.rule in ("glossary", "field") and _study_aid(fact):
+        return "a study aid's label (\"Easy to Remember:\", \"Answer —\"), not a term and its definition"
+    if fact.rule == "glossary" and any(a.strip(" :*").lower() in CATEGORY_NOUNS for a in answers):
+        return "the term asked is a kind of thing (\"Fields:\", \"Options:\"), a label, not a term"
     if fact.kind == "cloze" and any(a.strip(" :*!").lower() in _LABEL_WORDS for a in answers):
         return "the answer is a label (\"RULE:\", \"Note:\"), not a term"
     if fact.rule in ("glossary", "field") and fact.sentence.rstrip(" *_").endswith("?"):
@@ -152,6 +160,18 @@ _NOTATION = re.compile(r"[=→:]")
 
 # Not "that" or "in": "less than that", "log in" end sentences.
 _CUT_OFF = re.compile(r"\b(?:the|a|an|of|if|and|or|with|by|from)\.?$", re.I)
+_STATEMENT_OPENERS = frozenset("can cannot can't is are has have does doesn't must may will should".split())
+
+
+def _states(item: str) -> bool:
+    """Whether a list item is a statement about the list's subject ("Requires two-way communications",
+    "Can be hidden or broadcast"), not a name: it opens on a verb or an auxiliary."""
+    first = item.split(None, 1)[0].lower().strip("*_") if item.split() else ""
+    return first in _STATEMENT_OPENERS or (
+        parts_of_speech(first) == "v" and not first.endswith(("ing", "ed")) and len(item.split()) > 1)
+
+
+_COUNTED = re.compile(r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b", re.I)
 _PREDICATE_NEXT = frozenset("to by for with as in on from into when if only via through".split())
 
 
@@ -415,6 +435,14 @@ def _specific(answer: str) -> bool:
             continue
         return True
     return False
+
+
+_STUDY_AID = re.compile(r"^\W*(?:easy to remember|in short|tl;?dr|mnemonic|memory aid|remember|answer)\s*[:—–-]", re.I)
+
+
+def _study_aid(fact: Fact) -> bool:
+    """Whether the fact's line is a study aid's label with its paraphrase, not a term with its definition."""
+    return bool(_STUDY_AID.match(fact.sentence) or _STUDY_AID.match(fact.text))
 
 
 def _step_label(answer: str) -> bool:

@@ -29,6 +29,7 @@ RULE_PRIORITY = {
     "question-heading": 2,
     "exercise": 2,
     "mcq": 2,
+    "answered": 2,
     "mnemonic": 2,
     "inline-command": 2,
     "definition": 3,

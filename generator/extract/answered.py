@@ -1,0 +1,58 @@
+"""Structure rule: a question answered on its own line or item ("What replaced BIOS? **Ans: UEFI**").
+
+Quiz notes often write each question with its answer after a label on the same line, or on the next
+line of the same item or paragraph: "Ans:", "Answer:", "A:", "→". The card asks the question (its
+number taken off) and the answer is what follows the label. Other rules leave such a block alone
+(`answered_blocks`): "Ans: Shows the path" is no sentence to gap.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..model import Block, Document, Fact
+from .structure import memo_by_identity
+from .util import question
+
+SCORE = 0.85
+MAX_ANSWER_WORDS = 12
+_NUMBER = re.compile(r"^\s*(?:q(?:uestion)?\s*)?\d+\s*[.):-]\s*", re.I)
+_AUTHOR_QA = re.compile(r"^\s*Q\s*:", re.I)
+_OPTIONS = re.compile(r"(?:^|\n)\s*(?:[-*+]\s+)?\(?[bB][).]\s")
+_ANSWERED = re.compile(
+    r"^(?P<q>[^?\n]{8,300}\?)\s*(?:\*\*|__)?\s*(?:ans(?:wer)?\s*[:.=\-–—]|a\s*:)\s*(?P<a>[^\n]{1,200}?)\s*(?:\*\*|__)?\s*$",
+    re.I | re.S,
+)
+
+
+def answered(doc: Document) -> list[Fact]:
+    """One Q&A per question that carries its labelled answer."""
+    return list(_analyse(doc.blocks)[0])
+
+
+def answered_blocks(doc: Document) -> frozenset[int]:
+    """ids of the blocks read as a question and its answer (no other rule cards them)."""
+    return _analyse(doc.blocks)[1]
+
+
+@memo_by_identity(8)
+def _analyse(blocks: tuple[Block, ...]) -> tuple[tuple[Fact, ...], frozenset[int]]:
+    facts: list[Fact] = []
+    taken: set[int] = set()
+    for block in blocks:
+        if block.kind not in ("paragraph", "list_item") or "?" not in block.text or _OPTIONS.search(block.markup):
+            continue  # lettered options make it a multiple-choice question (mcq.py)
+        if _AUTHOR_QA.match(block.text):
+            continue  # "Q: ... A: ...": the author's own card (markup.py)
+        m = _ANSWERED.match(" ".join(block.text.split()))
+        if not m:
+            continue
+        taken.add(id(block))
+        answer = m.group("a").strip(" *_").rstrip(".")
+        if len(answer.split()) > MAX_ANSWER_WORDS:
+            continue
+        ask = _NUMBER.sub("", m.group("q")).strip()
+        fact = question("answered", ask, answer, answer, SCORE, block, block.text, block.line)
+        if fact is not None:
+            facts.append(fact)
+    return tuple(facts), frozenset(taken)
