@@ -288,8 +288,7 @@ def _citation(fact: Fact) -> bool:
     return False
 
 
-@memo_by_identity(8)
-@memo_by_identity(8)
+@memo_by_identity(8)  # asked of every list fact; one scan of the article's blocks serves them all
 def _parent_items(blocks: tuple[Block, ...]) -> frozenset[str]:
     """The texts of list items that have a sub-list of their own ("Generally includes three areas")."""
     out = set()
