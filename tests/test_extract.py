@@ -8,9 +8,10 @@ import pytest
 
 from generator.build.article import build_cards
 from generator.config import Settings
+from generator.extract.answers import leaks
 from generator.extract.enumeration import items
 from generator.extract.filters import clean_sentence, is_noise, strip_citations
-from generator.extract.gaps import DocStats, choose_gap, leaks
+from generator.extract.gaps import DocStats, choose_gap
 from generator.extract.phrases import chunks, number_spans, split_clause
 from generator.extract.prose import prose_sentences
 from generator.parse.markdown import parse_markdown

@@ -29,7 +29,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.extract import extract
-from generator.extract.gaps import DocStats, choose_gap, good_span, iter_gaps, leaks, leaks_around, rank_gaps
+from generator.extract.answers import good_span, leaks, leaks_around
+from generator.extract.gaps import DocStats, choose_gap, iter_gaps, rank_gaps
 from generator.extract.phrases import chunks, number_spans, verb_positions
 from generator.extract.util import starts_with_pronoun
 from generator.extract.words import Span, tokens

@@ -10,7 +10,8 @@ from generator.build.article import build_cards
 from generator.build.pipeline import plan_build, write_build
 from generator.config import Settings
 from generator.errors import GeneratorError
-from generator.identity.lockfile import LOCK_NAME, LockEntry, dump_lock, load_lock
+from generator.identity.lockfile import LOCK_NAME, LockEntry, load_lock
+from generator.identity.lockwrite import dump_lock
 from generator.identity.match import RETIRED_TAG, assign_identity
 from generator.model import Note
 

@@ -18,11 +18,11 @@ from typing import Any
 from ..errors import GeneratorError
 from ..identity.lockfile import (
     LockEntry,
-    SectionStats,
     check_guids,
     lock_of,
     parse_line,
 )
+from ..identity.lockwrite import SectionStats
 from .article import ArticleResult
 from .cache import SectionRecord, SectionRecords
 

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from ..config import Settings
 from ..errors import GeneratorError
-from ..identity.lockfile import LOCK_NAME, Carried, LockEntry, SectionStats, lock_chunks
+from ..identity.lockfile import LOCK_NAME, LockEntry
+from ..identity.lockwrite import Carried, SectionStats, lock_chunks
 from ..identity.match import IdentityReport
 from ..identity.match import assign as assign_identity  # assign_identity's work, on Pendings
 from ..model import Note

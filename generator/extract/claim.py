@@ -15,10 +15,10 @@ from itertools import chain
 
 from ..model import Document, Fact
 from ..text import content_stems, content_words
+from .answers import good_span
 from .enumeration import action_series
 from .gaps import (
     DocStats,
-    good_span,
     iter_gaps,
     rank_gaps,
     stats_for,

@@ -17,8 +17,8 @@ import re
 from dataclasses import dataclass
 
 from ..model import Block, Document, Fact
+from .answers import leaks
 from .commands import EDITORS, arguments, command_lines, is_read_only, program
-from .gaps import leaks
 
 MAX_STEPS = 4  # more key commands for one task is a script: no card asks for it line by line
 MAX_ANSWER_WORDS = 12

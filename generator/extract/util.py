@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from ..model import Block, Fact, Gap
 from ..text import LEADING_PRONOUNS, PRONOUNS, STOP_WORDS
-from .gaps import leaks, leaks_around
+from .answers import leaks, leaks_around
 
 MAX_ANSWER_WORDS = 12
 MAX_CARD_WORDS = 40  # a front longer than this is not read at a glance (lint's prompt-too-long)

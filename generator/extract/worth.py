@@ -18,7 +18,7 @@ import re
 
 from ..model import Block, Document, Fact
 from ..text import STOP_WORDS, normalize, stem_set
-from .gaps import CATEGORY_NOUNS
+from .answers import CATEGORY_NOUNS
 from .lexicon import parts_of_speech
 from .phrases import verb_positions
 from .roles import block_role, sentence_role

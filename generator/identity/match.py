@@ -16,7 +16,8 @@ from typing import Any, NamedTuple
 from ..model import Note
 from ..notes.media import media_names
 from .ids import content_hash, guid_for
-from .lockfile import LOCK_NAME, LockEntry, dump_lock, load_lock, lock_of, snapshot_bytes, snapshot_json  # noqa: F401 (re-exported)
+from .lockfile import LOCK_NAME, LockEntry, load_lock, lock_of, snapshot_bytes, snapshot_json  # noqa: F401 (re-exported)
+from .lockwrite import dump_lock  # noqa: F401 (re-exported)
 from .ordinals import _emptied, _renumber, card_signatures, cloze_ordinals
 from .similar import _match
 
