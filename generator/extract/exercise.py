@@ -89,8 +89,6 @@ def _analyse(blocks: tuple[Block, ...]) -> tuple[tuple[Fact, ...], frozenset[int
             continue
         for code in codes:
             lines = command_lines(code)
-            if not lines:
-                continue
             found = _lead(blocks, i)
             if found is None:
                 continue  # a check, an alternative or content to paste: not a task's answer
@@ -98,8 +96,18 @@ def _analyse(blocks: tuple[Block, ...]) -> tuple[tuple[Fact, ...], frozenset[int
             if block.section not in sections:
                 sections[block.section] = _section_task(blocks, i)
             task, units = sections[block.section]
+            # "### Exercise 3: TCP on port > 3000" over `tcp.port > 3000`: a labelled exercise whose code is its
+            # whole answer: a filter or a query as much as a command.
+            labelled = not lead and not units and bool(task) and bool(_LABEL.match(task))
+            if labelled and not lines:
+                lines = _answer_lines(code)
+            if not lines:
+                continue
             asked = [(cmd, _question(cmd, comment, lead, task, units)) for cmd, comment, _ in lines]
-            query = any(_is_query(q) for _, (q, _u) in asked if q)
+            expression = labelled and not command_lines(code)  # a filter or a query, not a shell command
+            if expression:
+                asked = [(cmd, (f"Which expression: {_clean(task)}?", None)) for cmd, _c, _p in lines]
+            query = expression or any(_is_query(q) for _, (q, _u) in asked if q)
             for cmd, (q, unit) in asked:
                 if not q or (is_read_only(cmd) and not query) or (program(cmd) in EDITORS and not unit and
                                                                     len(lines) > 1 and not _names_file(cmd, q)):
@@ -108,6 +116,14 @@ def _analyse(blocks: tuple[Block, ...]) -> tuple[tuple[Fact, ...], frozenset[int
                 used.update(id(u.block) for u in units)
                 used.update(id(b) for b in (unit.block if unit else None, lead_block) if b is not None)
     return tuple(_facts(steps)), frozenset(used)
+
+
+def _answer_lines(code: str) -> list[tuple[str, str, bool]]:
+    """The one or two short lines of a code block that answers a labelled exercise, as command lines."""
+    rows = [" ".join(ln.split()) for ln in code.split("\n") if ln.strip() and not ln.strip().startswith("#")]
+    if not 0 < len(rows) <= 2 or any(len(r) > 80 for r in rows):
+        return []
+    return [(r, "", False) for r in rows]
 
 
 def _facts(steps: dict[tuple[tuple[str, ...], str], list[tuple[str, Block]]]) -> list[Fact]:
