@@ -13,6 +13,8 @@ CASES = {
                         "As explained earlier, it fails."],
     "_DISTRACTOR": ["Option B is wrong.", "The other options are not valid.", "That command does not exist.",
                     "Restarting won't help."],
+    "_BIO": ["Passionate programmer, open source enthusiast.", "An avid learner.", "Lifelong learner.",
+             "Coffee lover and proud dad."],
     "_DOCUMENT_HEADER": ["REVISED: 04-01-25 SUPERSEDES: 07-01-23", "EFFECTIVE DATE: 01-01-25", "PAGE 2 OF 9",
                          "Reference No. 1302"],
     "_BYLINE": ["Posted by Dana Reyes | 6 min read", "Written by the staff", "Published on March 3",
@@ -53,7 +55,7 @@ CASES = {
 NEEDLES = {"_BYLINE": "_BYLINE_NEEDLES", "_FOOTER": "_FOOTER_NEEDLES", "_PAGE_NOTE": "_PAGE_NOTE_NEEDLES",
            "_LOGISTICS": "_LOGISTICS_NEEDLES", "_STUDY_TALK": "_STUDY_NEEDLES",
            "_SELF_REFERENCE": "_SELF_REFERENCE_NEEDLES", "_DISTRACTOR": "_DISTRACTOR_NEEDLES",
-           "_DOCUMENT_HEADER": "_HEADER_NEEDLES"}
+           "_DOCUMENT_HEADER": "_HEADER_NEEDLES", "_BIO": "_BIO_NEEDLES"}
 
 
 @pytest.mark.parametrize("name", sorted(CASES))

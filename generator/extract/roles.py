@@ -114,6 +114,18 @@ _DISTRACTOR = re.compile(
     r"\bwon['’]t help\b",
     re.I,
 )
+# "If a mixture is 1 %w/w, how many mg are required ...": a problem to solve, asked in a question's words.
+_PROBLEM = re.compile(
+    r"^(?:if|given|assuming|suppose)\b[^,]{3,120},\s*"
+    r"(?:how (?:many|much|long|far|often)|what (?:is|are|was|will be) the)\b",
+    re.I)
+# "Passionate programmer, open source enthusiast, and avid learner": the author's profile, on every post.
+_BIO = re.compile(
+    r"\b(?:enthusiast|avid (?:learner|reader|runner|gamer)|lifelong learner|passionate (?:about|programmer|"
+    r"developer|engineer|learner)|(?:coffee|tea|dog|cat) (?:lover|addict)|proud (?:dad|mom|father|mother))\b",
+    re.I,
+)
+_BIO_NEEDLES = ("enthusiast", "avid ", "lifelong", "passionate", "lover", "addict", "proud ")
 # "Here are the steps to ...:": the line that introduces a list or block, not a fact of its own.
 _LEAD_IN = re.compile(r"^(?:here (?:are|is)|below (?:are|is)|the following (?:are|is)\b)", re.I)
 _EXAMPLE_LABEL = re.compile(r"^\W*(?:worked |for )?example\s*\d*\s*[:.–-]", re.I)
@@ -208,6 +220,10 @@ def _sentence_role(sentence: str) -> str:
         return "outline label"
     if _EXAMPLE.match(s) or _EXAMPLE_LABEL.match(s):
         return "a worked example or scenario, not the rule it illustrates"
+    if "," in s and _PROBLEM.match(s):
+        return "a practice problem's wording, not a fact"
+    if _has(low, _BIO_NEEDLES) and _BIO.search(s):
+        return "about the author (a short biography)"
     if low.startswith(("here ", "below ", "the following ")) and _LEAD_IN.match(s):
         return "a lead-in to what follows, not a fact of its own"
     if _has(low, _SELF_REFERENCE_NEEDLES) and _SELF_REFERENCE.search(s):
