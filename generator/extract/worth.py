@@ -121,6 +121,8 @@ def why_unworthy(fact: Fact, doc: Document) -> str:
     if fact.rule == "claim" and _FRAGMENT_OPENER.match(_body(fact)) and not verb_positions(tokens(fact.text)) \
             and not _AUXILIARY.search(fact.text) and not _NOTATION.search(fact.text):
         return "a fragment with no verb: it states nothing"
+    if fact.rule in PROSE_RULES and "|" in fact.text and "`" not in fact.sentence and _TABLE_PIPE.search(fact.text):
+        return "the cells of a table written without its header row, run together"
     if fact.rule in PROSE_RULES and _CUT_OFF.search(fact.text.rstrip()):
         return "a sentence cut off mid-way (it ends on \"the\", \"if\", \"of\" ...)"
     if fact.rule in PROSE_RULES and fact.kind == "cloze" and fact.rule != "procedure" and (
@@ -159,6 +161,8 @@ _NOTATION = re.compile(r"[=→:]")
 
 
 # Not "that" or "in": "less than that", "log in" end sentences.
+# A pipe between cells ("[...] | PCI Data Security Standard", "Programs|."), not a shell's ("lsmod | grep").
+_TABLE_PIPE = re.compile(r"\|[^|]*\||\|\s*[A-Z]|\|\s*\.?$|^\W*\|")
 _CUT_OFF = re.compile(r"\b(?:the|a|an|of|if|and|or|with|by|from)\.?$", re.I)
 _STATEMENT_OPENERS = frozenset("can cannot can't is are has have does doesn't must may will should".split())
 
