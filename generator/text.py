@@ -327,7 +327,8 @@ def _tempered_clozes(text: str) -> Iterator[Cloze]:
 
 def find_highlights(text: str) -> list[tuple[int, int, str]]:
     """Every `==words==` (no space just inside either mark) as (start, end, words), like the regex
-    `==(?=\\S)(.+?)(?<=\\S)==` finds them, in linear time; words never cross a line break."""
+    `==(?=\\S)(.+?)(?<=\\S)==` finds them, in linear time; words never cross a line break, and a mark
+    round no letter or digit ("+=====+") is no highlight."""
     out: list[tuple[int, int, str]] = []
     offset = 0
     for line in text.split("\n"):
@@ -342,7 +343,8 @@ def find_highlights(text: str) -> list[tuple[int, int, str]]:
                 close = line.find("==", close + 1)
             if close < 0:
                 break  # nothing closes this mark: nothing closes a later one
-            out.append((m.start() + offset, close + 2 + offset, line[s:close]))
+            if any(ch.isalnum() for ch in line[s:close]):  # "+=====+" (a grid table's border) marks no words
+                out.append((m.start() + offset, close + 2 + offset, line[s:close]))
             pos = close + 2
         offset += len(line) + 1
     return out

@@ -1,4 +1,6 @@
-"""Structure rule: a question answered on its own line or item ("What replaced BIOS? **Ans: UEFI**").
+"""Structure rule: a question answered on its own line or item ("What replaced BIOS? **Ans: UEFI**"), or
+revealed by a click ("<details><summary>What is an onsite backup?</summary> A backup at the same
+site.</details>").
 
 Quiz notes often write each question with its answer after a label on the same line, or on the next
 line of the same item or paragraph: "Ans:", "Answer:", "A:", "→". The card asks the question (its
@@ -17,6 +19,9 @@ from .util import question
 SCORE = 0.85
 MAX_ANSWER_WORDS = 12
 _NUMBER = re.compile(r"^\s*(?:q(?:uestion)?\s*)?\d+\s*[.):-]\s*", re.I)
+MAX_REVEALED_WORDS = 16  # a revealed answer is a sentence more often than a term; longer is an essay
+_DETAILS = re.compile(r"<summary[^>]*>(?P<q>.{3,300}?)</summary>(?P<a>.{1,400}?)</details>", re.S | re.I)
+_TAG = re.compile(r"<[^>]{1,80}>")
 _AUTHOR_QA = re.compile(r"^\s*Q\s*:", re.I)
 _OPTIONS = re.compile(r"(?:^|\n)\s*(?:[-*+]\s+)?\(?[bB][).]\s")
 _ANSWERED = re.compile(
@@ -40,6 +45,12 @@ def _analyse(blocks: tuple[Block, ...]) -> tuple[tuple[Fact, ...], frozenset[int
     facts: list[Fact] = []
     taken: set[int] = set()
     for block in blocks:
+        if block.kind == "html" and "<summary" in block.text:
+            fact = _revealed(block)
+            if fact is not None:
+                taken.add(id(block))
+                facts.append(fact)
+            continue
         if block.kind not in ("paragraph", "list_item") or "?" not in block.text or _OPTIONS.search(block.markup):
             continue  # lettered options make it a multiple-choice question (mcq.py)
         if _AUTHOR_QA.match(block.text):
@@ -56,3 +67,16 @@ def _analyse(blocks: tuple[Block, ...]) -> tuple[tuple[Fact, ...], frozenset[int
         if fact is not None:
             facts.append(fact)
     return tuple(facts), frozenset(taken)
+
+
+def _revealed(block: Block) -> Fact | None:
+    """"<details><summary>What is an onsite backup?</summary> - A backup at the same site.</details>": a
+    flashcard the page reveals on a click, when its answer is plain text (code is the exercise rule's)."""
+    m = _DETAILS.search(block.text)
+    if not m or "```" in block.text or "<code" in block.text or "<pre" in block.text:
+        return None
+    ask = _NUMBER.sub("", " ".join(_TAG.sub(" ", m.group("q")).split())).strip()
+    answer = " ".join(_TAG.sub(" ", m.group("a")).split()).lstrip("-*• ").rstrip(".")
+    if not ask.endswith("?") or not answer or len(answer.split()) > MAX_REVEALED_WORDS:
+        return None
+    return question("answered", ask, answer, answer, SCORE, block, f"{ask} {answer}", block.line)

@@ -309,6 +309,8 @@ def _whole_block_role(block: Block, headings: set[str]) -> str:
             return "page furniture: table of contents"
     if block.kind == "list_item" and normalize(_strip_number(text)) in headings and len(text.split()) <= 8:
         return "page furniture: table of contents"
+    if block.kind == "paragraph" and _GRID_BORDER.search(block.markup):
+        return "a grid table (+---+ borders): its cells are not read as sentences"
     if block.kind in ("list_item", "paragraph") and len(text.split()) <= 25 and _IDENTIFIER_ENTRY.match(text):
         return "an entry of a reference list (an identifier and its title), not a fact"
     if block.kind == "list_item" and _ANCHOR_ITEM.match(block.markup):
@@ -320,6 +322,8 @@ def _whole_block_role(block: Block, headings: set[str]) -> str:
 
 # "CWE-22 Improper Limitation of a Pathname ...", "CVE-2021-44228 ...", "RFC 1918 ...": a catalogue's entry.
 _IDENTIFIER_ENTRY = re.compile(r"^\s*(?:\[)?[A-Z]{2,6}[- ]\d+(?:[-:.]\d+)*\b(?:\])?(?:\([^)]*\))?\s*[:–—-]?\s+[A-Z]")
+# A Pandoc grid table: "+-----+-----+" and "+=====+" border lines around "|"-framed cells.
+_GRID_BORDER = re.compile(r"^\s*\+[-=:]{3,}\+", re.M)
 _ANCHOR_ITEM = re.compile(r"^\s*\[[^\]\n]{1,120}\]\(#[^)\s]*\)\s*$")
 _NUMBER_PREFIX = re.compile(r"^\s*(?:\d+(?:\.\d+)*[.)]?|[-*•])\s+")
 
