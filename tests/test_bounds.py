@@ -46,7 +46,10 @@ def test_tempered_find_clozes_agrees_with_the_regex(text: str) -> None:
 
 @given(markup_text)
 def test_find_highlights_agrees_with_the_regex(text: str) -> None:
-    assert find_highlights(text) == [(m.start(), m.end(), m.group(1)) for m in OLD_HIGHLIGHT.finditer(text)]
+    # The regex's matches, less marks round no letter or digit ("+=====+", a grid table's border).
+    want = [(m.start(), m.end(), m.group(1)) for m in OLD_HIGHLIGHT.finditer(text)
+            if any(ch.isalnum() for ch in m.group(1))]
+    assert find_highlights(text) == want
 
 
 @given(st.text(".!?…\"”')] \tAa1(“", max_size=12))
