@@ -325,6 +325,17 @@ def _tempered_clozes(text: str) -> Iterator[Cloze]:
         pos = brace + 2
 
 
+_SHORTCODE = re.compile(r"\{\{[<%].{0,200}?[%>]\}\}")
+
+
+def strip_shortcodes(text: str) -> str:
+    """`text` without a static site's shortcodes ("{{< admonition >}}", "{{% /note %}}"): markup, not words.
+    White space is collapsed to single spaces where any was removed."""
+    if "{{" not in text:
+        return text
+    return " ".join(_SHORTCODE.sub(" ", text).split())
+
+
 def find_highlights(text: str) -> list[tuple[int, int, str]]:
     """Every `==words==` (no space just inside either mark) as (start, end, words), like the regex
     `==(?=\\S)(.+?)(?<=\\S)==` finds them, in linear time; words never cross a line break, and a mark

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from ..model import Block, Document
-from ..text import normalize, normalizes_to_any
+from ..text import normalize, normalizes_to_any, strip_shortcodes
 from .trace import record_drop
 
 BOILERPLATE = re.compile(
@@ -36,7 +36,6 @@ _VOCATIVE = re.compile(
     re.I,
 )
 # "Note:", "Remember:", "Exam tip:" in front of a sentence: a label, not part of the fact.
-_SHORTCODE = re.compile(r"\{\{[<%].{0,200}?[%>]\}\}")
 _ADMONITION = re.compile(
     r"^(?:(?:note|notes|tip|remember|important|warning|caution|key point|exam tip|pro tip|"
     r"hint|n\.b\.|rule|golden rule|rule of thumb|reminder)\s*[:—–-]\s*"
@@ -206,8 +205,7 @@ def clean_sentence(sentence: str) -> str:
     """The sentence without citations, vocatives, filler openers and hedges; a claim asked as a question
     ("Did you know that X?") is restated as the claim X."""
     s = strip_citations(sentence.strip())
-    if "{{" in s:  # a static site's shortcodes ("{{< /admonition >}}") are markup, not words
-        s = " ".join(_SHORTCODE.sub(" ", s).split())
+    s = strip_shortcodes(s)
     # From here on `s` holds no whitespace but single spaces, and each step only deletes from it.
     if "(" in s and ('"' in s or "“" in s):
         s = _QUOTED_ASIDE.sub("", s)  # an example thought in quotes, in parentheses: not part of the claim

@@ -17,7 +17,7 @@ import re
 
 from ..memo import article_cache
 from ..model import Block, Document
-from ..text import normalize
+from ..text import normalize, strip_shortcodes
 from .structure import memo_by_identity
 
 # "Home > Docs > Tasks > Configure": three or more crumbs joined by a path separator.
@@ -32,7 +32,6 @@ _BYLINE = re.compile(
 _DOCUMENT_HEADER = re.compile(
     r"\b(?:effective date|revised|supersedes)\s*:|\b(?:reference|ref\.) no\.?\s*:?\s*\d|\bpage \d+ of \d+\b", re.I)
 _HEADER_NEEDLES = ("effective", "revised", "supersedes", "reference", "ref.", "page ")
-_SHORTCODE = re.compile(r"\{\{[<%].{0,200}?[%>]\}\}")
 _MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
           r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
 _DATE = re.compile(
@@ -195,8 +194,7 @@ def sentence_role(sentence: str) -> str:
 @article_cache(1 << 12)
 def _sentence_role(sentence: str) -> str:
     s = sentence.strip()
-    if "{{" in s:  # a static site's shortcodes ("{{< admonition >}}") are markup around the sentence
-        s = " ".join(_SHORTCODE.sub(" ", s).split())
+    s = strip_shortcodes(s)
     if not s:
         return ""
     low = s.lower()
