@@ -14,7 +14,7 @@ import re
 from ..text import LEADING_PRONOUNS, STOP_WORDS, count_content_words, stem_set, stems_outside
 from .lexicon import parts_of_speech, zipf
 from .phrases import split_clause
-from .words import ADVERBS, DETERMINERS, GENERIC, VERBS, Span, _is_adverb, nounish
+from .words import ADVERBS, DETERMINERS, GENERIC, QUANTIFIERS, VERBS, Span, _is_adverb, nounish
 
 
 def leaks(answer: str, visible: str) -> bool:
@@ -108,7 +108,7 @@ def _everyday(answer: str) -> bool:
     words = [w for w in answer.split() if w.lower() not in DETERMINERS]
     if len(words) != 1:
         return False
-    word = words[0].strip(_EDGE_PUNCTUATION)
+    word = words[0].strip(EDGE_PUNCTUATION)
     return word.isalpha() and word.islower() and (zipf(word) >= EVERYDAY_ZIPF or word in CATEGORY_NOUNS)
 
 
@@ -124,7 +124,7 @@ CATEGORY_NOUNS = frozenset(
 )
 
 
-_EDGE_PUNCTUATION = " \t.,;:!?\"'“”‘’()*`"
+EDGE_PUNCTUATION = " \t.,;:!?\"'“”‘’()*`"
 
 
 def _lower_case_words(answer: str, at_start: bool) -> tuple[str, ...]:
@@ -170,9 +170,7 @@ def _verb_before_object(word: str, after: str, before: str) -> bool:
 
 
 _NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten several many few".split())
-_OBJECT_OPENERS = DETERMINERS | frozenset(
-    "it them him her us you its their his our your several many some all most few each every any no".split()
-)
+_OBJECT_OPENERS = QUANTIFIERS | frozenset("it them him us you".split())  # and the pronouns an object can be
 
 
 def _finite_verb(word: str) -> bool:

@@ -24,7 +24,7 @@ from ..text import (
     stem_set,
     stems,
 )
-from .answers import _EDGE_PUNCTUATION, good_span
+from .answers import EDGE_PUNCTUATION, good_span
 from .lexicon import RARE, zipf
 from .phrases import (
     Clause,
@@ -95,7 +95,7 @@ def _term_like(subject: str, verb: str) -> bool:
     if not 0 < len(words) <= 3 or verb not in _DEFINING_VERBS:
         return False
     for word in words:
-        word = word.strip(_EDGE_PUNCTUATION)
+        word = word.strip(EDGE_PUNCTUATION)
         if _INNER_CAPITAL.search(word) and zipf(word) <= RARE:
             return True
         if "-" in word and word[:1].isupper() and any(zipf(part) < 3.5 for part in word.split("-") if part):

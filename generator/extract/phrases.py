@@ -23,6 +23,7 @@ from .words import (
     DETERMINERS,
     MODALS,
     PREPOSITIONS,
+    QUANTIFIERS,
     VERBS,
     FoldedPattern,
     Span,
@@ -256,7 +257,6 @@ def _verb_positions(lows: tuple[str, ...]) -> frozenset[int]:
     return frozenset(out or _lexicon_verbs(lows))
 
 
-_QUANTIFIERS = DETERMINERS | frozenset("several many some all most few each every any no".split())
 
 
 def _lexicon_verbs(lows: tuple[str, ...]) -> set[int]:
@@ -273,7 +273,7 @@ def _lexicon_verbs(lows: tuple[str, ...]) -> set[int]:
     for i in range(1, len(lows) - 1):
         low, prev = lows[i], lows[i - 1]
         if (  # "Brokers run several services": a base form after a plural, before its object
-            prev.endswith("s") and not prev.endswith("ss") and lows[i + 1] in _QUANTIFIERS
+            prev.endswith("s") and not prev.endswith("ss") and lows[i + 1] in QUANTIFIERS
             and "v" in parts_of_speech(low) and not low.endswith(("s", "ing", "ed"))
         ):
             return {i}

@@ -82,6 +82,7 @@ DETERMINERS = frozenset(
     "your "
     "my another such both either neither whose several many few much".split()
 )
+QUANTIFIERS = DETERMINERS | frozenset(("most",))  # what opens a verb's object: "run [several] processes"
 PREPOSITIONS = frozenset(
     "about above across after against along among around as at before behind below "
     "beneath "
