@@ -74,10 +74,11 @@ def _worker_start(parent: int | None = None, secret: bytes | None = None) -> Non
 
 def _warm_for_workers() -> None:
     """Import and build, once in the parent, what every worker would otherwise import and build alone
-    (the Markdown parsers, the HTML sanitizer, the YAML loader, genanki's note types): forked workers share
-    it."""
+    (the Markdown parsers, the HTML sanitizer, the YAML loader, genanki's note types, the word table): forked
+    workers share it."""
     import yaml  # noqa: F401 - front matter
 
+    from ..extract.lexicon import load as load_lexicon
     from ..notes.finish import _sanitizer
     from ..notes.marks import _inline_parser
     from ..package.apkg import row_kinds
@@ -87,3 +88,4 @@ def _warm_for_workers() -> None:
     _inline_parser()
     _sanitizer()
     row_kinds()  # genanki and its note types, for the package rows
+    load_lexicon()  # the gap chooser's word table

@@ -36,3 +36,9 @@ def parts_of_speech(word: str) -> str:
     unlisted or unknown."""
     hit = _table().get(word.lower())
     return hit[1].strip("-") if hit else ""
+
+
+def load() -> None:
+    """Read the table now (a build's parent does, so that forked workers share it instead of each reading
+    its 540 KB again)."""
+    _table()
