@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from ..text import LEADING_PRONOUNS, STOP_WORDS, count_content_words, stem_set, stems_outside
-from .lexicon import parts_of_speech, zipf
+from .lexicon import finite_verb, parts_of_speech, zipf
 from .phrases import split_clause
 from .words import ADVERBS, DETERMINERS, GENERIC, QUANTIFIERS, VERBS, Span, _is_adverb, nounish
 
@@ -145,7 +145,7 @@ def _verb_at_edge(words: tuple[str, ...], gerunds: bool = True) -> bool:
     first, last = words[0], words[-1]
     # "[using services] from": a verb phrase; but "is about [shaping the plant]" asks the complement whole
     gerund = gerunds and first.endswith("ing") and parts_of_speech(first) == "v"
-    return gerund or _finite_verb(first) or (_finite_verb(last) and words[-2] != "to")
+    return gerund or finite_verb(first) or (finite_verb(last) and words[-2] != "to")
 
 
 def _instruction_verb_end(text: str) -> int:
@@ -171,10 +171,6 @@ def _verb_before_object(word: str, after: str, before: str) -> bool:
 
 _NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten several many few".split())
 _OBJECT_OPENERS = QUANTIFIERS | frozenset("it them him us you".split())  # and the pronouns an object can be
-
-
-def _finite_verb(word: str) -> bool:
-    return parts_of_speech(word) == "v" and not word.endswith(("ing", "ed"))
 
 
 _COMPARATIVES = frozenset(

@@ -38,6 +38,12 @@ def parts_of_speech(word: str) -> str:
     return hit[1].strip("-") if hit else ""
 
 
+def finite_verb(word: str) -> bool:
+    """Whether `word` (lower case) can only be a verb, and is not a participle: "emits", "prevent", "undermine";
+    not "listening", "continued", nor a noun-verb such as "returns"."""
+    return parts_of_speech(word) == "v" and not word.endswith(("ing", "ed"))
+
+
 def load() -> None:
     """Read the table now (a build's parent does, so that forked workers share it instead of each reading
     its 540 KB again)."""

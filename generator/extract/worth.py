@@ -19,7 +19,7 @@ import re
 from ..model import Block, Document, Fact
 from ..text import STOP_WORDS, normalize, stem_set
 from .answers import CATEGORY_NOUNS
-from .lexicon import parts_of_speech
+from .lexicon import finite_verb, parts_of_speech
 from .phrases import verb_positions
 from .roles import block_role, sentence_role
 from .structure import groups_of_blocks, memo_by_identity
@@ -172,7 +172,7 @@ def _states(item: str) -> bool:
     "Can be hidden or broadcast"), not a name: it opens on a verb or an auxiliary."""
     first = item.split(None, 1)[0].lower().strip("*_") if item.split() else ""
     return first in _STATEMENT_OPENERS or (
-        parts_of_speech(first) == "v" and not first.endswith(("ing", "ed")) and len(item.split()) > 1)
+        finite_verb(first) and len(item.split()) > 1)
 
 
 _COUNTED = re.compile(r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b", re.I)
@@ -451,7 +451,7 @@ def _study_aid(fact: Fact) -> bool:
 def _step_label(answer: str) -> bool:
     """Whether the answer opens with a verb in its base form: an instruction, not a name."""
     first = answer.split(None, 1)[0].lower() if answer.split() else ""
-    return parts_of_speech(first) == "v" and not first.endswith(("ing", "ed", "s"))
+    return finite_verb(first) and not first.endswith("s")
 
 
 def _vague(low: str) -> bool:
