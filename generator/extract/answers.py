@@ -71,25 +71,33 @@ def good_span(text: str, span: Span, avoid: str = "") -> bool:
         and not after_determiner
     ):
         return False
-    if span.kind in _PHRASAL and span.kind != "subject" and _everyday(answer):
-        return False  # "[data]", "[values]", "[access]": a word any sentence could hold, not the fact's key
-    if span.kind in _PHRASAL and _verb_at_edge(_lower_case_words(answer, span.start == 0), span.kind != "complement"):
-        return False  # "[SFTPPlus emits]", "[prevent heat exhaustion]": the verb belongs to the prompt
+    if span.kind in _PHRASAL and _phrase_problem(text, span, answer, words):
+        return False
+    gap_words = count_content_words(answer)
+    return gap_words < 3 or gap_words <= 0.6 * count_content_words(text)
+
+
+def _phrase_problem(text: str, span: Span, answer: str, words: tuple[str, ...]) -> bool:
+    """Whether a phrase the chunker found (not one the author or the sentence's form marks) is an everyday
+    word alone or holds a verb: the lexicon's checks, asked only of such phrases."""
+    if span.kind != "subject" and _everyday(answer):
+        return True  # "[data]", "[values]", "[access]": a word any sentence could hold, not the fact's key
+    if _verb_at_edge(_lower_case_words(answer, span.start == 0), span.kind != "complement"):
+        return True  # "[SFTPPlus emits]", "[prevent heat exhaustion]": the verb belongs to the prompt
+    if len(words) < 2:
+        return False
     if (
-        span.kind in _PHRASAL
-        and len(words) > 1
-        and words[0] not in DETERMINERS
+        words[0] not in DETERMINERS
         and not words[0].isdigit()
         and words[0] not in _NUMBER_WORDS
         and _verb_before_object(words[-1], text[span.end :], words[-2])
     ):
-        return False  # "when the [server flushes] the data": an -s verb with its object after the gap
-    if span.kind in _PHRASAL and len(words) > 1 and span.start < split_clause(text).verb_start < span.end:
-        return False  # "[window function returns] one row": the main verb belongs to the prompt too
-    if span.kind in _PHRASAL and span.start <= _instruction_verb_end(text) and len(words) > 1:
-        return False  # "[Implement procedures] for testing": ask what to do it to, not the instruction itself
-    gap_words = count_content_words(answer)
-    return gap_words < 3 or gap_words <= 0.6 * count_content_words(text)
+        return True  # "when the [server flushes] the data": an -s verb with its object after the gap
+    clause = split_clause(text)
+    if span.start < clause.verb_start < span.end:
+        return True  # "[window function returns] one row": the main verb belongs to the prompt too
+    # "[Implement procedures] for testing": ask what to do it to, not the instruction itself
+    return clause.verb_start == 0 and not clause.subject and span.start <= len(text.split(None, 1)[0])
 
 
 _EXAMPLE_BEFORE = re.compile(r"(?:\be\.g\.|\bfor (?:example|instance))[,:]?\s*[(\"“']?$", re.I)
@@ -146,16 +154,6 @@ def _verb_at_edge(words: tuple[str, ...], gerunds: bool = True) -> bool:
     # "[using services] from": a verb phrase; but "is about [shaping the plant]" asks the complement whole
     gerund = gerunds and first.endswith("ing") and parts_of_speech(first) == "v"
     return gerund or finite_verb(first) or (finite_verb(last) and words[-2] != "to")
-
-
-def _instruction_verb_end(text: str) -> int:
-    """End of the verb an instruction opens with ("Implement ...", "Bring ..."), or -1 when the text is
-    not an instruction."""
-    parts = text.split(None, 2)
-    if len(parts) < 2:
-        return -1
-    clause = split_clause(text)
-    return len(parts[0]) if clause.verb_start == 0 and not clause.subject else -1
 
 
 def _verb_before_object(word: str, after: str, before: str) -> bool:
