@@ -118,10 +118,28 @@ def test_clean_sentence_trims_filler_and_restates_questions(raw: str, want: str)
         "This article explains how to study.",
         "It's like riding a bike.",
         "What makes this so hard?",
+        "gsutil mb -c nearline -l us-central1 gs://my-backups/",
+        "kubectl run web --image=nginx --restart=Never",
+        "-rw-r--r-- 1 root staff 1660 16 Mar 11:51 note.txt",
+        "reduce(lambda x, y: x**y, [3, 2, 1, 2])",
     ],
 )
 def test_noise_makes_no_card(text: str) -> None:
     assert is_noise(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ohm's law is I = V/R, where R = resistance in ohms.",
+        "The I/O scheduler and/or the kernel decide the order of writes.",
+        "Run the ls -l command to see each file's owner and permissions.",
+        "The exam fee is $30 for members and $50 for others.",
+        "Give oxygen when SpO2 < 94% or the patient is short of breath.",
+    ],
+)
+def test_prose_that_names_code_or_symbols_is_not_noise(text: str) -> None:
+    assert not is_noise(text)
 
 
 def test_citations_and_link_references_are_removed() -> None:

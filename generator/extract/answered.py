@@ -1,6 +1,7 @@
 """Structure rule: a question answered on its own line or item ("What replaced BIOS? **Ans: UEFI**"), or
 revealed by a click ("<details><summary>What is an onsite backup?</summary> A backup at the same
-site.</details>").
+site.</details>"), or a flashcard written as two labelled paragraphs ("**Front:** Which contract type puts
+the most risk on the seller?" then "**Back:** **Firm Fixed Price (FFP)**. The seller ...").
 
 Quiz notes often write each question with its answer after a label on the same line, or on the next
 line of the same item or paragraph: "Ans:", "Answer:", "A:", "→". The card asks the question (its
@@ -24,6 +25,10 @@ _DETAILS = re.compile(r"<summary[^>]*>(?P<q>.{3,300}?)</summary>(?P<a>.{1,400}?)
 _TAG = re.compile(r"<[^>]{1,80}>")
 _AUTHOR_QA = re.compile(r"^\s*Q\s*:", re.I)
 _OPTIONS = re.compile(r"(?:^|\n)\s*(?:[-*+]\s+)?\(?[bB][).]\s")
+_FRONT = re.compile(r"^\s*(?:front|question|q)\s*(?:\d+\s*)?[:.]\s*(?P<q>.{3,300}\?)\s*$", re.I | re.S)
+_BACK = re.compile(r"^\s*(?:back|answer|ans|a)\s*[:.]\s*(?P<a>.{1,600}?)\s*$", re.I | re.S)
+_FIRST_SENTENCE = re.compile(r"^(?P<s>.+?[.!;])(?:\s|$)")
+_ASIDE = re.compile(r"\s*\([^()]{1,200}\)")
 _ANSWERED = re.compile(
     r"^(?P<q>[^?\n]{8,300}\?)\s*(?:\*\*|__)?\s*(?:ans(?:wer)?\s*[:.=\-–—]|a\s*:)\s*(?P<a>[^\n]{1,200}?)\s*(?:\*\*|__)?\s*$",
     re.I | re.S,
@@ -44,7 +49,14 @@ def answered_blocks(doc: Document) -> frozenset[int]:
 def _analyse(blocks: tuple[Block, ...]) -> tuple[tuple[Fact, ...], frozenset[int]]:
     facts: list[Fact] = []
     taken: set[int] = set()
+    for front, back in zip(blocks, blocks[1:]):
+        fact = _flashcard(front, back)
+        if fact is not None:
+            taken.update((id(front), id(back)))
+            facts.append(fact)
     for block in blocks:
+        if id(block) in taken:
+            continue
         if block.kind == "html" and "<summary" in block.text:
             fact = _revealed(block)
             if fact is not None:
@@ -67,6 +79,32 @@ def _analyse(blocks: tuple[Block, ...]) -> tuple[tuple[Fact, ...], frozenset[int
         if fact is not None:
             facts.append(fact)
     return tuple(facts), frozenset(taken)
+
+
+def _flashcard(front: Block, back: Block) -> Fact | None:
+    """A "Front:" (or "Question:", "Q:") paragraph asking a question, and right after it a "Back:" ("Answer:",
+    "A:") paragraph: the answer is the back's bold lead ("**Firm Fixed Price (FFP)**. The seller ...") or
+    else its first sentence, when that is short; the rest of the back is the note's extra."""
+    if front.kind != "paragraph" or back.kind != "paragraph" or front.section != back.section:
+        return None
+    q = _FRONT.match(front.text)
+    a = _BACK.match(back.text)
+    if not q or not a:
+        return None
+    ask = " ".join(q.group("q").split())
+    whole = " ".join(a.group("a").split())
+    lead = next((e for e in back.emphasis if e and whole.startswith(e)), "")
+    if lead:
+        answer = lead
+    else:
+        first = _FIRST_SENTENCE.match(whole)
+        answer = (first.group("s") if first else whole).rstrip(".!;")
+        if len(answer.split()) > MAX_ANSWER_WORDS:  # "(e.g., ...)" and other asides go to the extra
+            answer = " ".join(_ASIDE.sub(" ", answer).split())
+    if len(answer.split()) > MAX_REVEALED_WORDS:
+        return None
+    extra = whole[len(answer):].strip(" .;") if whole.startswith(answer) else whole
+    return question("answered", ask, answer, answer, SCORE, back, whole, front.line, extra)
 
 
 def _revealed(block: Block) -> Fact | None:

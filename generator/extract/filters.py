@@ -269,10 +269,14 @@ _ANY_NOISE_NEEDLE = any_of(tuple(needle for scan in _NOISE_SCANS for needle in s
 
 
 def is_noise(sentence: str) -> bool:
-    """Boilerplate, rhetoric, questions, exclamations, quoted speech, metaphors: text that makes no card."""
+    """Boilerplate, rhetoric, questions, exclamations, quoted speech, metaphors, code: text that makes no
+    card."""
     s = sentence.strip()
     if not s or s.endswith(("?", "!")) or ("!" in s and _EXCLAIM_TAIL.search(s)):
         record_drop(0, s, "filter", "a question or exclamation, not a statement of fact")
+        return True
+    if code_like(s):
+        record_drop(0, s, "filter", "a command or code line pasted as text, not a sentence")
         return True
     if ('"' in s or "“" in s) and _SPEECH.search(s):  # quoted speech needs a quotation mark
         record_drop(0, s, "filter", "quoted speech")
@@ -285,6 +289,29 @@ def is_noise(sentence: str) -> bool:
             record_drop(0, s, "filter", _NOISE_WHY[scan])
             return True
     return False
+
+
+# A token of code, not of prose: a path or URL, an option, an assignment, a call, a file name, markup.
+_CODE_TOKEN = re.compile(
+    r"^\W?\.{0,2}/\w|://|\w/[\w.-]+/|\\\w|^-{1,2}[a-z]|\w=\S|^\$$|\$\S*[\\{(~]|[`{}|]|<\w|\*\*|\w\(|^\w+\.(?:json|ya?ml|txt|sh|py|js|md|conf|cfg|"
+    r"xml|html?|csv|ini|log|sql|tf)\W*$|^\w+_\w|:\d\d\b"
+)
+
+
+_CODE_MARK = re.compile(r"[()\[\]{}=<>*+:'\"]|\b(?:print|lambda|def|return|if|else|elif|for|in|range|len)\b")
+
+
+def code_like(sentence: str) -> bool:
+    """A command, path or expression pasted as text ("gsutil mb -c nearline gs://backups/"): at least two
+    tokens of code, a quarter of its tokens or more (prose that names one, "run the `ls -l` command", has
+    one or two among many words); or a line of a program ("If z > 4 or x < 1: print('Hello')"): symbols
+    and keywords as many as its words, with a call or an assignment in it."""
+    tokens = sentence.split()
+    n = sum(1 for t in tokens if _CODE_TOKEN.search(t))
+    if n >= 2 and 4 * n >= len(tokens):
+        return True
+    marks = len(_CODE_MARK.findall(sentence))
+    return bool(tokens) and marks >= max(4, len(tokens)) and ("(" in sentence or "=" in sentence)
 
 
 def is_title_echo(block: Block, doc: Document) -> bool:

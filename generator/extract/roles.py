@@ -352,3 +352,27 @@ def _mark_narrative(blocks: tuple[Block, ...], roles: dict[int, str]) -> None:
         personal = sum(1 for s in block.sentences if _FIRST_PERSON.search(_unquoted(s.text)))
         if personal * 2 >= len(block.sentences):
             roles[id(block)] = "the author's own story or plan (first person)"
+
+
+# A post told in the first person ("How I passed ...", "My exam experience"): its prose is mostly the
+# author's story and advice. Measured on 60 study texts: personal accounts have 18-68% first-person
+# sentences, notes, textbooks and documentation 0-10% ("I" as a symbol for current included).
+PERSONAL_SHARE = 0.18
+_SECOND_PERSON = re.compile(r"(?<![\w'’-])(?:you|your|yours|yourself|you['’](?:re|ll|ve|d))(?![\w'’-])", re.I)
+
+
+def personal_account(doc: Document) -> bool:
+    """Whether the article is someone's account of their own exam or study (first person throughout)."""
+    return _personal(doc.blocks)
+
+
+@memo_by_identity(8)
+def _personal(blocks: tuple[Block, ...]) -> bool:
+    sentences = [s.text for b in blocks if b.kind in ("paragraph", "list_item", "quote") for s in b.sentences]
+    personal = sum(1 for s in sentences if _FIRST_PERSON.search(_unquoted(s)))
+    return len(sentences) >= 10 and personal >= PERSONAL_SHARE * len(sentences)
+
+
+def speaks_to_someone(sentence: str) -> bool:
+    """Whether a sentence speaks as "I" or to "you": advice or story, in a personal account."""
+    return bool(_FIRST_PERSON.search(_unquoted(sentence)) or _SECOND_PERSON.search(sentence))

@@ -19,13 +19,15 @@ import re
 from ..model import Block, Document, Fact
 from ..text import STOP_WORDS, normalize, stem_set
 from .answers import CATEGORY_NOUNS
+from .filters import code_like
 from .lexicon import finite_verb, parts_of_speech
 from .phrases import verb_positions
-from .roles import block_role, sentence_role
+from .roles import block_role, personal_account, sentence_role, speaks_to_someone
 from .structure import groups_of_blocks, memo_by_identity
 from .words import GENERIC, VERBS, is_function_word, nounish, tokens
 
 # Rules that read running prose: their answer must hold something specific to recall.
+PERSONAL_MIN_SCORE = 0.6  # a personal account's prose: only sentences scored as plain facts
 PROSE_RULES = frozenset({"claim", "cause", "contrast", "procedure", "number", "enumeration"})
 STRUCTURE_RULES = frozenset({"table", "field", "glossary", "list", "component", "markup"})
 STEP_RULES = frozenset({"procedure", "enumeration"})  # "Take out a [glove]" under "Steps in Donning Gloves"
@@ -91,7 +93,10 @@ def why_unworthy(fact: Fact, doc: Document) -> str:
         return "an exercise's to-do list, not facts to recall"
     if fact.rule == "list" and _list_length(doc.blocks, fact.block.list_id) > MAX_LIST_ITEMS:
         return f"one item of a list of more than {MAX_LIST_ITEMS}: a set too long to recall item by item"
-    if fact.rule in PROSE_RULES and _looks_like_code(fact.sentence):
+    if fact.rule in PROSE_RULES | {"definition"} and personal_account(doc) and (
+            speaks_to_someone(fact.block.text) or fact.score < PERSONAL_MIN_SCORE):
+        return "an aside of a personal account (an exam-experience post): only its plainest facts are asked"
+    if fact.rule in PROSE_RULES and code_like(fact.sentence):
         return "code, not a sentence: a gap in it asks a literal"
     if fact.kind == "cloze" and _initials_of_label(fact):
         return "the answer is the label's own first letters"
@@ -203,9 +208,6 @@ _TOC_LEAD = re.compile(r"^(?:topics|contents|table of contents|in this (?:sectio
 _TASK_LEAD = re.compile(r"^(?:what to do|to ?do|tasks?|your tasks?|instructions|steps to follow|exercise|"
                         r"try it|lab steps?)\s*:?$", re.I)
 MAX_LIST_ITEMS = 12  # a longer list is a reference to look up, not a set to learn by heart (body sites, practices)
-_CODE_MARK = re.compile(r"[()\[\]{}=<>*+:'\"]|\b(?:print|lambda|def|return|if|else|elif|for|in|range|len)\b")
-
-
 def _list_lengths(blocks: tuple[Block, ...]) -> dict[int, int]:
     lengths: dict[int, int] = {}
     for block in blocks:
@@ -216,14 +218,6 @@ def _list_lengths(blocks: tuple[Block, ...]) -> dict[int, int]:
 
 def _list_length(blocks: tuple[Block, ...], list_id: int) -> int:
     return _list_lengths(blocks).get(list_id, 0)
-
-
-def _looks_like_code(sentence: str) -> bool:
-    """A line of a program copied as text ("If z > 4 or x < 1: print('Hello')"): symbols and keywords as
-    many as its words, with a call or an assignment in it."""
-    words = len(sentence.split())
-    marks = len(_CODE_MARK.findall(sentence))
-    return words > 0 and marks >= max(4, words) and ("(" in sentence or "=" in sentence)
 
 
 def _initials_of_label(fact: Fact) -> bool:

@@ -133,13 +133,20 @@ def _attribution(doc: Document) -> str:
 
 
 MAX_PROMPT_WORDS = 40  # a front longer than this is not read at a glance
+# "Card 3", "Question : 6", "Q12.", "Exercise 2": a heading that only numbers what is under it cues nothing,
+# so the cue is the heading above it.
+_NUMBERED_LABEL = re.compile(
+    r"^\W*(?:(?:card|question|q|exercise|problem|item|step|task|example|no|number|#)\s*[:#.]?\s*)?"
+    r"\d+[\d.]*\s*[:.)]?\W*$",
+    re.I,
+)
 
 
 def _context(fact: Fact, doc: Document) -> str:
     """The front's cue: the article and the nearest heading ("Title › Section"; the title alone at the top).
     Left out when it would give an answer away (by stem, and together with what the card shows: "Specialists"
     gives away "Specialist"), when it adds no word the text lacks, or when the front would be too long."""
-    heading = fact.block.section[-1] if fact.block.section else doc.title
+    heading = next((h for h in reversed(fact.block.section) if not _NUMBERED_LABEL.match(h)), doc.title)
     context, cue, cue_words = _section_cue(doc.title, heading)
     shown = fact.text
     # Each test alone leaves the cue out, so the cheap ones go first. `stems_outside(text, start, end, wanted)`
