@@ -20,7 +20,7 @@ from ..model import Block, Document, Fact
 from ..text import STOP_WORDS, normalize, stem_set
 from .answers import CATEGORY_NOUNS
 from .filters import code_like
-from .lexicon import finite_verb, parts_of_speech
+from .lexicon import finite_verb, parts_of_speech, zipf
 from .phrases import verb_positions
 from .roles import block_role, personal_account, sentence_role, speaks_to_someone
 from .structure import groups_of_blocks, memo_by_identity
@@ -371,8 +371,38 @@ _PREPOSITION_AFTER = re.compile(r"^\s+(?:in|by|on|at|for|with|to|from|as|under|i
 _MATH = re.compile(r"\$\$?[^$]+\$?\$|\\\(.+?\\\)")
 
 
+# "Mistake 3: [...]", "Tip 2 - [...]": a numbered label is all the card shows beside its gap.
+_NUMBERED_CUE = re.compile(r"^\W*[A-Za-z]+\s+\d+[\d.]*\s*[:.)–—-]\s*$")
+_CATEGORY_OPENER = re.compile(r"^(?:different|other|various|several|common|main|key|some|many|more|all)\b", re.I)
+
+
+def _label_gap(text: str, start: int, end: int, glossary: bool) -> bool:
+    """A gap on the label that opens "Label: what it says" when the label is a category ("Different types
+    of X", "Tips/3"), or, in a sentence (not a glossary's entry), when it is everyday words ("Intervention",
+    "Security and compliance")."""
+    if text[:start].strip(" (*") or not text[end:].lstrip().startswith(":"):
+        return False
+    label = text[start:end]
+    if _CATEGORY_OPENER.match(label) or re.search(r"\w/\d", label):
+        return True
+    if glossary:
+        return False  # "Social Proof: ...", "Notice Filing: ...": a glossary's terms are often everyday words
+    words = _WORD.findall(label)
+    if not words or len(words) > 6:
+        return False
+    return not any(w.isupper() and len(w) > 1 or zipf(w) < _TERM_ZIPF for w in words if w.isalpha())
+
+
+_TERM_ZIPF = 3.3  # a word rarer than this names a term ("Smishing", "Urgency"); "compliance" is 3.4
+
+
 def _bad_gap(fact: Fact) -> str:
     text = fact.text
+    if len(fact.gaps) == 1 and _NUMBERED_CUE.match(text[:fact.gaps[0].start]) and not text[fact.gaps[0].end:].strip(" ."):
+        return "the card shows only a numbered label beside its gap"
+    if fact.rule in PROSE_RULES | {"definition", "glossary", "field"} and any(
+            _label_gap(text, g.start, g.end, fact.rule == "glossary") for g in fact.gaps):
+        return "the gap is a label of the outline, not a term"
     maths = [(m.start(), m.end()) for m in _MATH.finditer(text)] if "$" in text or "\\(" in text else []
     for gap in fact.gaps:
         if any(a < gap.start < b or a < gap.end < b for a, b in maths):
