@@ -219,3 +219,19 @@ def test_pathological_inputs_finish() -> None:
         "**" + "a" * 20000 + "**: b",
     ):
         build_cards("# T\n\n" + text + "\n", "p.md")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "bare"),
+    [
+        ("The notes follow the lecture slides (1 and 2).", ["1", "2"]),
+        ("Georg Simon Ohm (1787–1854) first showed it.", ["1787–1854"]),
+        ("DNS servers answer queries on port 53.", []),
+        ("A standard pallet holds 40 cartons.", []),
+    ],
+)
+def test_a_number_that_counts_nothing_is_no_quantity(sentence: str, bare: list[str]) -> None:
+    from generator.extract.phrases import number_spans
+
+    weak = [sentence[s.start:s.end] for s in number_spans(sentence) if s.score < 1.0]
+    assert weak == bare

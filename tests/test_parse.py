@@ -38,3 +38,13 @@ def test_blocks_have_kinds_sections_and_lines() -> None:
 def test_sentence_split_keeps_abbreviations() -> None:
     got = [s for _, s in split_sentences("Dr. Lee works at the U.S. office. She is e.g. kind. Next one.")]
     assert got == ["Dr. Lee works at the U.S. office.", "She is e.g. kind.", "Next one."]
+
+
+def test_callout_markers_and_math_annotations_are_not_words() -> None:
+    text = ("# Transfusion\n\n>[!WARNING] Check the unit twice.\n\n"
+            'Voltage <math><semantics><mi>V</mi><annotation encoding="StarMath 5.0"> size 12{V} {}'
+            "</annotation></semantics></math> drives current.\n")
+    doc = parse_markdown(text, "t.md")
+    quote, para = [b for b in doc.blocks if b.kind != "heading"]
+    assert quote.text.startswith("Warning:") and "[!" not in quote.text
+    assert "size 12" not in para.text and para.line == 5

@@ -304,6 +304,8 @@ _NUMBER_WORDS = (
 )
 _NUMBER_HINT = FoldedPattern(re.compile(r"\d|(?<!\w)(?:" + "|".join(_NUMBER_WORDS) + ")", re.I))
 _YEAR = re.compile(r"(?:19|20)\d\d")
+_YEARS = re.compile(r"1[5-9]\d\d\s*[–—-]\s*(?:1[5-9]|20)?\d\d")  # "1787–1854": a life or a reign
+_COUNTED_AFTER = re.compile(r"\s*[A-Za-z]")  # "60 questions", "4 interfaces": the number counts a noun
 _FOLDED_NUMBER = FoldedPattern(NUMBER)
 _FOLDED_COMPARATIVE = FoldedPattern(_COMPARATIVE, needles=("twice", "times", "half"))
 _FOLDED_DECADE = FoldedPattern(_DECADE, needles=("0s",))
@@ -345,9 +347,14 @@ def _number_spans(text: str) -> tuple[Span, ...]:
         before = text[: m.start()].split()[-1:] or [""]
         if _DIGITS.fullmatch(core) and before[0][:1].isupper():
             continue  # "Type 2", "Stage 4": a label, not a quantity
-        if _YEAR.fullmatch(core):
-            out.append(Span(m.start(), m.end(), "number", -0.5))  # a year alone: rarely the point
+        if _YEAR.fullmatch(core) or _YEARS.fullmatch(core):
+            out.append(Span(m.start(), m.end(), "number", -0.5))  # a year alone, a life's span: rarely the point
             continue
+        named = before[0].isalpha() and "n" in parts_of_speech(before[0]) and not is_function_word(before[0].lower())
+        if _DIGITS.fullmatch(core) and not named and (
+                core == "1" or not _COUNTED_AFTER.match(text, m.start() + len(whole))):
+            out.append(Span(m.start(), m.start() + len(whole.rstrip()), "number", 0.5))
+            continue  # "(1 and 2)", "1 unit of ...": a bare number counts nothing ("port 53" names a thing)
         out.append(Span(m.start(), m.start() + len(whole.rstrip()), "number", 1.0))
     for m in _FOLDED_COMPARATIVE.finditer_lowered(text, low):
         out.append(Span(m.start(), m.end(), "number", 0.9))

@@ -364,6 +364,8 @@ def _clause_start(text: str, at: int) -> bool:
     return not before or before.endswith(":")
 
 
+# "[Enhance] involves increasing ...": a verb that is the subject names a strategy, a term.
+_NAMED_BY_VERB = re.compile(r"\s*(?:[:—–-]|(?:is|are|was|means?|involves?|refers?|describes?|includes?)\b)")
 _PARTICIPLE_END = re.compile(r"\b[a-z]{3,}ed\s*$")
 _PREPOSITION_AFTER = re.compile(r"^\s+(?:in|by|on|at|for|with|to|from|as|under|into)\b", re.I)
 
@@ -415,6 +417,9 @@ def _bad_gap(fact: Fact) -> str:
             return "gap ends on a verb form"
         if " " not in inner_text.strip() and _VERB_BEFORE.search(text[:gap.start]) and _OBJECT_AFTER.match(rest):
             return "gap on a verb ('to [...] the')"
+        if fact.rule != "list" and " " not in inner_text.strip() and finite_verb(inner_text.strip(" .,;:").lower()) \
+                and not _NAMED_BY_VERB.match(rest):
+            return "gap on a verb ('[assess] the patient', '[discontinue] immediately')"
         if fact.rule in PROSE_RULES and _clause_start(text, gap.start) and _VERB_FORM.fullmatch(inner_text.strip()) \
                 and _OBJECT_AFTER.match(rest):
             return "gap on the clause's opening verb ('[Inspects] the work')"

@@ -16,6 +16,7 @@ from ..errors import GeneratorError
 from ..memo import on_forget
 from ..model import Block, Document, Image, Sentence
 from ..text import split_sentences
+from .notesyntax import read_note_syntax
 
 _KRAMDOWN_ATTRS = re.compile(r"\{:[^{}\n]*\}")
 _SPACES = re.compile(r"\s+")
@@ -60,6 +61,7 @@ def _remember_inline(tokens: list[Any], env: Mapping[str, Any]) -> None:
 def parse_markdown(text: str, path: str, meta: Mapping[str, Any] | None = None) -> Document:
     """Parse one article into a Document; never raises on any text."""
     meta = dict(meta or {})
+    text = read_note_syntax(text)
     env: dict[str, Any] = {}
     tokens = _parser().parse(text, env)
     _remember_inline(tokens, env)

@@ -1,0 +1,30 @@
+"""Syntax of note apps and page exports that Markdown does not know, read as what a reader sees.
+
+- Obsidian (and GitHub) callouts: `> [!WARNING] Title` is a quote opened by a label; it becomes
+  `> **Warning:** Title`, so the marker is no word of a card and the label is read as other labels are.
+- MathML annotations: `<annotation encoding="StarMath 5.0"> size 12{V} {}</annotation>` is a second
+  encoding of a formula for editors, never shown by a browser; its text would land in sentences.
+
+Every rewrite keeps the text's line breaks, so line numbers stay those of the file.
+"""
+
+from __future__ import annotations
+
+import re
+
+_CALLOUT = re.compile(r"^([ \t]{0,3}(?:>[ \t]?)+)\[!([A-Za-z][\w-]{0,30})\][+-]?[ \t]*", re.M)
+_ANNOTATION = re.compile(r"<annotation(?:-xml)?\b[^>]{0,200}>.*?</annotation(?:-xml)?>", re.S | re.I)
+
+
+def read_note_syntax(text: str) -> str:
+    """`text` with callout markers and MathML annotations rewritten (see the module docstring)."""
+    if "[!" in text:
+        text = _CALLOUT.sub(_callout_label, text)
+    if "<annotation" in text or "<ANNOTATION" in text:
+        text = _ANNOTATION.sub(lambda m: "\n" * m.group(0).count("\n"), text)
+    return text
+
+
+def _callout_label(m: re.Match[str]) -> str:
+    label = m.group(2).replace("-", " ").replace("_", " ").capitalize()
+    return f"{m.group(1)}**{label}:** "
