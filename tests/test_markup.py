@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 from generator.build.article import build_cards
+from generator.parse.markdown import parse_markdown
 
 
 def cards(text: str) -> list[tuple[str, str, tuple[str, ...]]]:
@@ -79,3 +80,13 @@ def test_no_quota_the_cards_follow_the_facts() -> None:
     notes = build_cards("# Kit\n\n" + auto + marked, "t.md")
     assert sum(n.rule == "markup" for n in notes) == 6
     assert sum(n.rule != "markup" for n in notes) == 40
+
+
+def test_an_answer_of_several_sentences_asks_the_first() -> None:
+    text = ("==========\nSHORING\nSHORING\n==========\n\n"
+            "Q: What holds a hydraulic shore in place?\nA: Trench pins. They stop the shore from sliding.\n")
+    doc = parse_markdown(text, "s.md")
+    assert [b.text for b in doc.blocks if b.kind == "heading"] == ["SHORING"]
+    notes = build_cards(text, "s.md")
+    assert [(n.cards[0].answers, dict(n.fields).get("Extra")) for n in notes] == [
+        (("Trench pins",), "They stop the shore from sliding.")]

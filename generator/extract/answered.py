@@ -25,8 +25,8 @@ _DETAILS = re.compile(r"<summary[^>]*>(?P<q>.{3,300}?)</summary>(?P<a>.{1,400}?)
 _TAG = re.compile(r"<[^>]{1,80}>")
 _AUTHOR_QA = re.compile(r"^\s*Q\s*:", re.I)
 _OPTIONS = re.compile(r"(?:^|\n)\s*(?:[-*+]\s+)?\(?[bB][).]\s")
-_FRONT = re.compile(r"^\s*(?:front|question|q)\s*(?:\d+\s*)?[:.]\s*(?P<q>.{3,300}\?)\s*$", re.I | re.S)
-_BACK = re.compile(r"^\s*(?:back|answer|ans|a)\s*[:.]\s*(?P<a>.{1,600}?)\s*$", re.I | re.S)
+_FRONT = re.compile(r"^\s*(?:front|question)\s*(?:\d+\s*)?[:.]\s*(?P<q>.{3,300}\?)\s*$", re.I | re.S)
+_BACK = re.compile(r"^\s*(?:back|answer|ans)\s*[:.]\s*(?P<a>.{1,600}?)\s*$", re.I | re.S)
 _FIRST_SENTENCE = re.compile(r"^(?P<s>.+?[.!;])(?:\s|$)")
 _ASIDE = re.compile(r"\s*\([^()]{1,200}\)")
 _ANSWERED = re.compile(
@@ -82,9 +82,10 @@ def _analyse(blocks: tuple[Block, ...]) -> tuple[tuple[Fact, ...], frozenset[int
 
 
 def _flashcard(front: Block, back: Block) -> Fact | None:
-    """A "Front:" (or "Question:", "Q:") paragraph asking a question, and right after it a "Back:" ("Answer:",
-    "A:") paragraph: the answer is the back's bold lead ("**Firm Fixed Price (FFP)**. The seller ...") or
-    else its first sentence, when that is short; the rest of the back is the note's extra."""
+    """A "Front:" (or "Question:") paragraph asking a question, and right after it a "Back:" ("Answer:")
+    paragraph: the answer is the back's bold lead ("**Firm Fixed Price (FFP)**. The seller ...") or
+    else its first sentence, when that is short; the rest of the back is the note's extra. ("Q:" and "A:"
+    are the author's markup: markup.py.)"""
     if front.kind != "paragraph" or back.kind != "paragraph" or front.section != back.section:
         return None
     q = _FRONT.match(front.text)

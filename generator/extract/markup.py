@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from ..model import Block, Document, Fact, Gap
-from ..text import find_clozes, find_highlights
+from ..text import find_clozes, find_highlights, split_sentences
 
 # Clozes `{{cN::answer::hint}}` and highlights `==words==` are found by text.find_clozes / find_highlights:
 # linear scans, where the equivalent regexes backtrack cubically on a line of unclosed markers.
@@ -22,6 +22,7 @@ _QA_SAME_BLOCK = re.compile(r"^Q:\s*(?P<q>.+?)\s+A:\s*(?P<a>.+)$", re.DOTALL)
 _Q = re.compile(r"^Q:\s*(?P<q>.+)$", re.DOTALL)
 _A = re.compile(r"^A:\s*(?P<a>.+)$", re.DOTALL)
 _LABEL = re.compile(r"^\s*[QA]:\s")
+SHORT_ANSWER_WORDS = 15  # longer is no answer to recall at a glance
 _KINDS = ("paragraph", "list_item", "quote", "definition", "table_row")
 
 
@@ -90,6 +91,11 @@ def _unhighlight(text: str) -> str:
     return "".join(out)
 
 
+def in_qa_pair(block: Block) -> bool:
+    """Whether `block` is an author's `Q:` or `A:` line: the markup card stands for all its sentences."""
+    return bool(_LABEL.match(block.text))
+
+
 def has_markup(text: str) -> bool:
     """Whether `text` holds author markup (cloze, highlight, or a Q:/A: label) that no automatic card may show."""
     if "{{" not in text and "==" not in text:  # every cloze and highlight opens with one of these
@@ -117,5 +123,10 @@ def _qa_pair(block: Block, nxt: Block | None) -> Fact | None:
     question, answer = strip_markup(question.strip()), strip_markup(answer.strip())
     if not question or not answer:
         return None
-    return Fact(rule="markup", kind="qa", text=question, term=question, score=1.0, block=where, sentence=answer,
-                line=line, answer=answer, pinned=True)
+    whole, extra = answer, ""
+    parts = [p for _, p in split_sentences(answer)]
+    if len(parts) > 1 and len(parts[0].split()) <= SHORT_ANSWER_WORDS:
+        # "A: Trench pins. They keep the shield from moving.": the first sentence answers, the rest explains
+        answer, extra = parts[0].rstrip("."), " ".join(parts[1:])
+    return Fact(rule="markup", kind="qa", text=question, term=question, score=1.0, block=where, sentence=whole,
+                line=line, answer=answer, pinned=True, extra=extra)

@@ -90,6 +90,7 @@ def parse_markdown(text: str, path: str, meta: Mapping[str, Any] | None = None) 
         if t == "heading_open":
             level = int(tok.tag[1])
             plain, emph, _ = _inline_text(tokens[i + 1])
+            plain = _said_once(plain)
             while section and section[-1][0] >= level:
                 section.pop()
             section.append((level, plain))
@@ -262,6 +263,15 @@ _MENU_WORDS = frozenset(
     "home about contact blog posts writeups archive archives tags categories search projects resume cv "
     "portfolio menu subscribe login signup".split()
 )
+
+
+def _said_once(heading: str) -> str:
+    """"SHORING SHORING" (a plain-text file's title line typed twice above its rule) said once."""
+    words = heading.split()
+    half = len(words) // 2
+    if half and len(words) % 2 == 0 and words[:half] == words[half:]:
+        return " ".join(words[:half])
+    return heading
 
 
 def _site_menu(heading: str) -> bool:

@@ -5,6 +5,9 @@
 - MathML annotations: `<annotation encoding="StarMath 5.0"> size 12{V} {}</annotation>` is a second
   encoding of a formula for editors, never shown by a browser; its text would land in sentences.
 
+- Rule lines of "=" after a blank line (`=====` framing a plain-text file's section title): no setext
+  underline can follow a blank line, so Markdown would read the rule as a paragraph or glue it to the title.
+
 Every rewrite keeps the text's line breaks, so line numbers stay those of the file.
 """
 
@@ -13,11 +16,14 @@ from __future__ import annotations
 import re
 
 _CALLOUT = re.compile(r"^([ \t]{0,3}(?:>[ \t]?)+)\[!([A-Za-z][\w-]{0,30})\][+-]?[ \t]*", re.M)
+_RULE_LINE = re.compile(r"(?:(?<=\n\n)|(?<=\A))[ \t]*={3,}[ \t]*(?=\n|\Z)")
 _ANNOTATION = re.compile(r"<annotation(?:-xml)?\b[^>]{0,200}>.*?</annotation(?:-xml)?>", re.S | re.I)
 
 
 def read_note_syntax(text: str) -> str:
-    """`text` with callout markers and MathML annotations rewritten (see the module docstring)."""
+    """`text` with callout markers, MathML annotations and rule lines rewritten (see the module docstring)."""
+    if "===" in text:
+        text = _RULE_LINE.sub("", text)
     if "[!" in text:
         text = _CALLOUT.sub(_callout_label, text)
     if "<annotation" in text or "<ANNOTATION" in text:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..extract.markup import has_markup
+from ..extract.markup import has_markup, in_qa_pair
 from ..extract.trace import record_fact, record_unkept, tracing
 from ..extract.worth import why_unworthy
 from ..model import Document, Fact
@@ -51,14 +51,18 @@ def select(facts: Sequence[Fact], doc: Document) -> list[Fact]:
     Pinned facts (author markup, curation) beat automatic ones and are always kept; automatic facts on a
     sentence with markup are dropped (they would show it raw), and so are those `why_unworthy` rejects.
     """
+    import os
+    _x = float(os.environ.get("CD_CLAIM_MIN", "0"))
+    _rules = os.environ.get("CD_RULES", "claim").split(",")
+    facts = [f for f in facts if not (f.rule in _rules and f.score < _x)]
     candidates = [
         f
         for f in facts
         if f.pinned
-        or (f.score >= MIN_SCORE and not has_markup(f.sentence) and not has_markup(f.text)
+        or (f.score >= MIN_SCORE and not has_markup(f.sentence) and not has_markup(f.text) and not in_qa_pair(f.block)
             and not why_unworthy(f, doc))
     ]
-    record_unkept(facts, candidates, "select", lambda f: f"below the score threshold ({f.score:.2f} < {MIN_SCORE:.2f})" if f.score < MIN_SCORE else "its sentence holds author markup (the markup card stands for it)" if has_markup(f.sentence) or has_markup(f.text) else why_unworthy(f, doc))  # noqa: E501
+    record_unkept(facts, candidates, "select", lambda f: f"below the score threshold ({f.score:.2f} < {MIN_SCORE:.2f})" if f.score < MIN_SCORE else "its sentence holds author markup (the markup card stands for it)" if has_markup(f.sentence) or has_markup(f.text) or in_qa_pair(f.block) else why_unworthy(f, doc))  # noqa: E501
     kept: list[tuple[Fact, set[str], set[str]]] = []
     entries = [(f, _words(_full_text(f))) for f in candidates]  # each fact's words, found once
     index = _OverlapIndex([words for _, words in entries])
@@ -82,7 +86,8 @@ def _other_line(fact: Fact, other: Fact) -> bool:
 
 
 def _full_text(fact: Fact) -> str:
-    return f"{fact.text} {fact.answer}" if fact.kind == "qa" else fact.text
+    # A Q&A's extra is the rest of its answer ("A: Trench pins. They ..."): a card on it repeats the note.
+    return f"{fact.text} {fact.answer} {fact.extra}" if fact.kind == "qa" else fact.text
 
 
 def _words(text: str) -> set[str]:
