@@ -25,7 +25,7 @@ MIN_OPTIONS = 3
 _OPTION = re.compile(r"^\s*(?:[-*+]\s+)?(?:\[[ xX]\]\s*)?(?:[✅✔☑✓]\s*)?"
                      r"\(?(?P<letter>[A-Ha-h])(?:[).:]|\s+[-–])\s+(?P<text>\S.*)$")
 _OPTION_A = re.compile(r"^[ \t]*(?:[-*+][ \t]+)?(?:\[[ xX]\][ \t]*)?(?:[✅✔☑✓][ \t]*)?"
-                       r"(?:\*\*)?\(?[Aa](?:[).:]|[ \t]+[-–])[ \t]", re.M)
+                       r"(?:\*\*|__)?\(?[Aa](?:[).:]|[ \t]+[-–])(?:\*\*|__)?[ \t]", re.M)
 _ANSWER = re.compile(
     r"^\W*(?:the\s+)?(?:correct\s+|right\s+)?(?:answer|ans|solution|key)\s*(?:is)?\s*[:\-–—=]?\s*\**\s*"
     r"\(?(?P<letter>[A-Ha-h])\b(?![a-z'’])",
@@ -76,6 +76,8 @@ def _analyse(blocks: tuple[Block, ...]) -> tuple[tuple[Fact, ...], frozenset[int
     if not any(_OPTION_A.search(b.text if b.kind == "code" else b.markup) for b in blocks):
         return (), frozenset(), ()  # no line opens with an "A)" option: no question here (most articles)
     lines = _lines(blocks)
+    key = _answer_key(lines)
+    code_lines = [b.line for b in blocks if b.kind == "code"]
     facts: list[Fact] = []
     taken: set[int] = set()
     explained: list[Block] = []
@@ -88,6 +90,11 @@ def _analyse(blocks: tuple[Block, ...]) -> tuple[tuple[Fact, ...], frozenset[int
         stem = lines[i - 1] if i > 0 and not _OPTION.match(lines[i - 1].text) else None
         end = i + len(options)
         correct, answer_line = _correct(options, lines[end : end + 3])
+        if correct is None and stem is not None and _number(stem) in key:
+            k = key[_number(stem)]  # "## Answers" at the end: "Answer 3: B) ..."
+            correct = options[k] if k < len(options) else None
+            if any(stem.line < c < options[0].line for c in code_lines):
+                correct = None  # "What is the output?" over a program: the question is the code, not its stem
         if correct is None and (stem is None or not stem.text.rstrip().endswith("?")):
             # "Eligibility requires:" over "a) ... b) ... c) ...": a lettered list, not a question. Written as
             # lines of one paragraph, no sentence rule may read it as one run-on sentence.
@@ -109,7 +116,41 @@ def _analyse(blocks: tuple[Block, ...]) -> tuple[tuple[Fact, ...], frozenset[int
                                          sentences=tuple(Sentence(t, answer_line.line)
                                                          for _, t in split_sentences(rest))))
         i = end
+    for b in blocks:  # an answer key's explanations ("## Answer 8: A) KeyError" over "Explanation: ..."):
+        if b.section and _KEY_LINE.match(b.section[-1]):  # about the question's own code, not facts alone
+            taken.add(id(b))
     return tuple(facts), frozenset(taken), tuple(explained)
+
+
+# "Answer 3: **B) Else**", "Q3 - C", "3. (D)": one line of an answer key, kept apart from the questions.
+_KEY_LINE = re.compile(r"^\W*(?:(?:answers?|ans|q(?:uestion)?)\s*)?(?P<n>\d{1,3})\s*[.:)\-–—]\s*\**\s*\(?"
+                       r"(?P<letter>[A-H])\b(?:[).:]|\s*$|\s+[-–—])", re.I)
+_KEY_SECTION = re.compile(r"^\W*(?:answers?(?: key)?|answer sheet|solutions?|key)\W*$", re.I)
+
+
+def _answer_key(lines: list[_Line]) -> dict[str, int]:
+    """Question number -> option index, from an answer key: lines of a section headed "Answers" (or "Answer
+    Key", "Solutions"), or headings "Answer 3: B) ..."."""
+    key: dict[str, int] = {}
+    for ln in lines:
+        in_key = ln.block.kind == "heading" and ln.text.lower().startswith(("answer", "ans", "solution")) or any(
+            _KEY_SECTION.match(h) for h in ln.block.section)
+        m = _KEY_LINE.match(ln.text) if in_key else None
+        if m:
+            key[m.group("n").lstrip("0")] = ord(m.group("letter").upper()) - ord("A")
+    return key
+
+
+_QUESTION_NUMBER = re.compile(r"^\W*(?:q(?:uestion)?\s*)?(\d{1,3})\b", re.I)
+
+
+def _number(stem: _Line) -> str:
+    """The number of the question `stem` asks: its own label ("Q3.", "3.") or its heading's ("Question 3")."""
+    for text in (stem.text, stem.block.section[-1] if stem.block.section else ""):
+        m = _QUESTION_NUMBER.match(text)
+        if m:
+            return m.group(1).lstrip("0")
+    return ""
 
 
 def _explanation(text: str, option: str) -> str:
@@ -139,6 +180,11 @@ def _lines(blocks: tuple[Block, ...]) -> list[_Line]:
             out.append(_Line(b.text, _all_bold(b.markup, b.text, b.emphasis), b, b.line))
             continue
         for k, ln in enumerate(raw):
+            if ln[:1] in " \t" and out and out[-1].block is b and _OPTION.match(out[-1].text):
+                # "**A)** Try  /      Else": an option's text goes on over an indented line
+                prev = out[-1]
+                out[-1] = _Line(f"{prev.text} {_plain(ln)}", prev.bold, b, prev.line)
+                continue
             out.append(_Line(_plain(ln), _all_bold(ln, _plain(ln), ()), b, b.line + k))
     return out
 

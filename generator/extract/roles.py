@@ -257,7 +257,7 @@ _META_LABEL = re.compile(
     r"^(?:(?:(?:recommended|useful|additional|learning|study|other|more) )?(?:resources|links|reading)|"
     r"references|further reading|see also|(?:basic |my )?stats|registration|scheduling|acknowledg(?:e)?ments?|"
     r"(?:final|closing) thoughts|conclusion|wrap[- ]up|about (?:me|the author)|comments?|"
-    r"related (?:posts|articles)|share this)$",
+    r"related (?:posts|articles)|share this|instructions|how to use (?:this|these)(?: \w+)?)$",
     re.I,
 )
 

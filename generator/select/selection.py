@@ -51,10 +51,6 @@ def select(facts: Sequence[Fact], doc: Document) -> list[Fact]:
     Pinned facts (author markup, curation) beat automatic ones and are always kept; automatic facts on a
     sentence with markup are dropped (they would show it raw), and so are those `why_unworthy` rejects.
     """
-    import os
-    _x = float(os.environ.get("CD_CLAIM_MIN", "0"))
-    _rules = os.environ.get("CD_RULES", "claim").split(",")
-    facts = [f for f in facts if not (f.rule in _rules and f.score < _x)]
     candidates = [
         f
         for f in facts
