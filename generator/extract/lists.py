@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from ..model import Document, Fact
+from ..text import normalize
 from .filters import is_noise, strip_citations
 from .prose import in_exercise_section
 from .structure import ListGroup, list_fragments, list_groups
@@ -31,17 +32,17 @@ def list_items(doc: Document) -> list[Fact]:
     for group in list_groups(doc):
         if in_exercise_section(group.items[0]):
             continue
-        facts.extend(_list_notes(group))
+        facts.extend(_list_notes(group, doc.title))
     return facts
 
 
-def _list_notes(group: ListGroup) -> list[Fact]:
+def _list_notes(group: ListGroup, title: str) -> list[Fact]:
     if group.lead_block is not None and not group.lead:
         return []  # named by a reader-directed line ("You can:"): the items mean nothing alone
     items = [b for b in list_fragments(group) if not is_noise(b.text + ".")]
     if len(items) < 2:
         return []
-    lead = strip_citations(group.lead)
+    lead = strip_citations(group.lead) or _heading_lead(group, title)
     place = {id(b): k for k, b in enumerate(group.items, 1)}  # each item's place in the whole list
     shown = [(*_item(b.text, b.emphasis), b.line, place[id(b)]) for b in items]
     notes: list[list[_Shown]] = []
@@ -72,6 +73,19 @@ def _list_notes(group: ListGroup) -> list[Fact]:
     return [f for f in facts if f]
 
 
+def _heading_lead(group: ListGroup, title: str) -> str:
+    """A list right under its heading ("# Things to look for on all prescriptions") is named by it: the
+    heading leads the note, so that no card shows bare items. Not the article's title, nor a numbered label."""
+    section = group.items[0].section
+    heading = section[-1] if section else ""
+    if not heading or normalize(heading) == normalize(title) or len(heading.split()) > MAX_LEAD_WORDS \
+            or not any(c.isalpha() for c in heading) or _NUMBERED.match(heading):
+        return ""
+    return heading
+
+
+MAX_LEAD_WORDS = 10
+_NUMBERED = re.compile(r"^\W*(?:[A-Za-z]+\s+)?\d+[\d.]*\W*$")
 _Shown = tuple[str, tuple[int, int] | None, int, int]  # (item text, gap offsets or None, line, place in the list)
 
 
