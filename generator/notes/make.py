@@ -147,8 +147,10 @@ def _context(fact: Fact, doc: Document) -> str:
     Left out when it would give an answer away (by stem, and together with what the card shows: "Specialists"
     gives away "Specialist"), when it adds no word the text lacks, or when the front would be too long."""
     heading = next((h for h in reversed(fact.block.section) if not _NUMBERED_LABEL.match(h)), doc.title)
-    context, cue, cue_words = _section_cue(doc.title, heading)
     shown = fact.text
+    if shown.startswith(heading):
+        heading = doc.title  # a list led by its own heading: the cue is the article alone
+    context, cue, cue_words = _section_cue(doc.title, heading)
     # Each test alone leaves the cue out, so the cheap ones go first. `stems_outside(text, start, end, wanted)`
     # asks whether `wanted` <= stems(text[:start] + " " + text[end:]) through the stem index extraction made
     # for the same text: start == end == 0 cuts nothing out, one gap's edges cut out just what it hides.
