@@ -147,6 +147,10 @@ def glossary_parts(block: Block) -> tuple[str, str] | None:
     if block.kind not in ("list_item", "paragraph") or len(block.sentences) > 3:
         return None
     text = block.text
+    if block.kind == "list_item" and "\n" in block.markup:
+        own_line = _term_on_its_own_line(block.markup)
+        if own_line:
+            return own_line
     if ":" not in text and "-" not in text and "—" not in text and "–" not in text:
         return None  # every separator _GLOSSARY_LINE takes is one of these
     m = _GLOSSARY_LINE.match(text)
@@ -161,6 +165,22 @@ def glossary_parts(block: Block) -> tuple[str, str] | None:
     if 0 < len(words) <= 4 and term[0].isupper() and not term.endswith(",") and block.kind == "list_item":
         return term, definition
     return None
+
+
+_OWN_LINE_TERM = re.compile(r"^\s*`?(?P<term>[\w.+/-]+(?: [\w.+/-]+){0,2})`?\s*$")
+
+
+def _term_on_its_own_line(markup: str) -> tuple[str, str] | None:
+    """"lvextend" over "Extend the size of a logical volume" (a definition list written as an item): the
+    term on its own first line, its description on the next, capitalised."""
+    lines = [ln.strip() for ln in markup.split("\n") if ln.strip()]
+    if len(lines) != 2:
+        return None
+    m = _OWN_LINE_TERM.match(lines[0])
+    description = lines[1]
+    if not m or not description[:1].isupper() or len(description.split()) < 3:
+        return None
+    return m.group("term"), description
 
 
 def list_fragments(group: ListGroup) -> list[Block]:

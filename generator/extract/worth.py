@@ -96,6 +96,8 @@ def why_unworthy(fact: Fact, doc: Document) -> str:
     if fact.rule in PROSE_RULES | {"definition"} and personal_account(doc) and (
             speaks_to_someone(fact.block.text) or fact.score < PERSONAL_MIN_SCORE):
         return "an aside of a personal account (an exam-experience post): only its plainest facts are asked"
+    if fact.rule in PROSE_RULES and fact.sentence.rstrip().endswith(":"):
+        return "a lead-in to what follows (an example, a list): incomplete alone"
     if fact.rule in PROSE_RULES and code_like(fact.sentence):
         return "code, not a sentence: a gap in it asks a literal"
     if fact.kind == "cloze" and _initials_of_label(fact):
@@ -426,7 +428,8 @@ def _bad_gap(fact: Fact) -> str:
         before = text[gap.start - 1] if gap.start > 0 else " "
         after = text[gap.end] if gap.end < len(text) else " "
         inner = text[gap.start:gap.end]
-        if (before.isalnum() and inner[:1].isalnum()) or (after.isalnum() and inner[-1:].isalnum()):
+        if ((before.isalnum() or before == "_") and inner[:1].isalnum()) or (
+                (after.isalnum() or after == "_") and inner[-1:].isalnum()):
             return "gap cuts a word"
         if inner[:1].isdigit() and before in ":/-." and text[gap.start - 2 : gap.start - 1].isdigit():
             return "gap cuts an identifier (27001:[2013])"
