@@ -228,6 +228,7 @@ def test_pathological_inputs_finish() -> None:
         ("Georg Simon Ohm (1787–1854) first showed it.", ["1787–1854"]),
         ("DNS servers answer queries on port 53.", []),
         ("A standard pallet holds 40 cartons.", []),
+        ("A cluster of N members tolerates up to (N-1)/2 failures.", []),
     ],
 )
 def test_a_number_that_counts_nothing_is_no_quantity(sentence: str, bare: list[str]) -> None:
@@ -235,3 +236,10 @@ def test_a_number_that_counts_nothing_is_no_quantity(sentence: str, bare: list[s
 
     weak = [sentence[s.start:s.end] for s in number_spans(sentence) if s.score < 1.0]
     assert weak == bare
+
+
+def test_a_count_written_as_a_formula_is_a_quantity() -> None:
+    from generator.extract.phrases import number_spans
+
+    text = "A cluster of N members tolerates up to (N-1)/2 failures, and SHA-256 is a hash."
+    assert [text[s.start:s.end] for s in number_spans(text)] == ["(N-1)/2"]

@@ -305,6 +305,8 @@ _NUMBER_WORDS = (
 _NUMBER_HINT = FoldedPattern(re.compile(r"\d|(?<!\w)(?:" + "|".join(_NUMBER_WORDS) + ")", re.I))
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _YEARS = re.compile(r"1[5-9]\d\d\s*[–—-]\s*(?:1[5-9]|20)?\d\d")  # "1787–1854": a life or a reign
+# "(N-1)/2", "2f+1", "n-1": a count written as a formula of one variable
+_FORMULA = re.compile(r"(?<![\w/])(?:\(\s?[A-Za-z]\s?[-+]\s?\d+\s?\)(?:\s?[/*]\s?\d+)?|\d+[A-Za-z]\s?[-+]\s?\d+|[a-z]\s?[-+]\s?\d+)(?![\w(])")
 _COUNTED_AFTER = re.compile(r"\s*[A-Za-z]")  # "60 questions", "4 interfaces": the number counts a noun
 _FOLDED_NUMBER = FoldedPattern(NUMBER)
 _FOLDED_COMPARATIVE = FoldedPattern(_COMPARATIVE, needles=("twice", "times", "half"))
@@ -358,6 +360,8 @@ def _number_spans(text: str) -> tuple[Span, ...]:
         out.append(Span(m.start(), m.start() + len(whole.rstrip()), "number", 1.0))
     for m in _FOLDED_COMPARATIVE.finditer_lowered(text, low):
         out.append(Span(m.start(), m.end(), "number", 0.9))
+    if "-" in text or "+" in text:
+        out.extend(Span(m.start(), m.end(), "number", 1.0) for m in _FORMULA.finditer(text))
     # A date holds "," after its day: a sentence without one is not scanned.
     dates = [Span(m.start(), m.end(), "number", 1.0) for m in _DATE.finditer(text)] if "," in text else []
     dates += [Span(m.start(), m.end(), "number", 0.8) for m in _FOLDED_DECADE.finditer_lowered(text, low)]

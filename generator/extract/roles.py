@@ -63,7 +63,7 @@ _PAGE_NOTE = re.compile(
     r"^(?:created|adapted|taken|copied|summari[sz]ed) (?:/ \w+ )?from\b|^sources?:|"
     r"^(?:for (?:an? )?(?:more |further |additional |practical |detailed |complete |full )*(?:information|details|"
     r"pricing|examples?|explanation|walkthrough|tutorial)\b[^,]*,\s*)?(?:see|refer to|"
-    r"visit|check out|go to)\s)",
+    r"visit|check out|go to)\s|^to \w+[^,]{0,60},\s*(?:see|refer to|read|consult|follow)\s)",
     re.I,
 )
 # The test centre's procedure on the day, not the subject: what to bring, check-in, breaks, the room.
