@@ -22,6 +22,10 @@ from .commands import EDITORS, arguments, command_lines, is_read_only, program
 
 MAX_STEPS = 4  # more key commands for one task is a script: no card asks for it line by line
 MAX_ANSWER_WORDS = 12
+# A task named only by its text ("Which command: Back up the home folder?") is short and one sentence; a
+# paragraph telling a story around its commands ("Rather than committing ..., use git stash") asks nothing.
+MAX_TASK_WORDS = 16
+_SENTENCES = re.compile(r"[.!?;]\s+\S|,\s+(?:rather|but|and then|so)\b", re.I)
 SCORE = 0.85
 
 _FENCE = re.compile(r"^[ \t]*(```|~~~)[^\n]*\n(.*?)^[ \t]*\1[ \t]*$", re.M | re.S)
@@ -37,7 +41,8 @@ _CONTENT_LEAD = re.compile(r"\b(following|this|these) (content|lines?|entr(y|ies
 _POINTER = re.compile(r"^(?:now\s+|then\s+|next,?\s+)?(?:run|type|execute|enter|use|issue|try)\b(?:\s+\S+){0,4}?\s+"
                       r"(?:the\s+)?(?:following|this|these|below|commands?)(?:\s+(?:commands?|below|line))?$", re.I)
 _DOTTED = re.compile(r"\d\.\d|\w\.\w")
-_TO_DO = re.compile(r"^(?:to|you can|you could|you may|one can)\s+(?P<task>.+?),?\s+(?:run|use|type|execute|enter|"
+_TO_DO = re.compile(r"^(?:to|you can|you could|you may|one can|if you (?:want|need|wish) to)\s+(?P<task>.+?),?\s+"
+                    r"(?:(?:you|we|one)\s+(?:can|could|may|should|need to)\s+)?(?:run|use|type|execute|enter|"
                     r"with|using|by running|by typing)(?:\s+(?:the\s+)?(?:following|this|these|below))?"
                     r"(?:\s+commands?)?$", re.I)
 _CAN = re.compile(r"^(?:it|this|that|they|you)\s+(can|could|will|may)\s+(?P<rest>\S.{3,})$", re.I)
@@ -54,8 +59,9 @@ mount move open persist print pull push put reboot redirect register reload remo
 reset resize restart restore revoke rollback rotate run save scale schedule search secure set setup
 show sort start stop switch tag test uninstall unload unlock unmount update upgrade use verify view
 write insert join link merge shut boot prevent protect provide query read recover
+see clear discard drop pop stash undo revert fetch compare ignore
 """.split())
-QUERY_VERBS = frozenset("list show display check view print get describe verify count query identify read".split())
+QUERY_VERBS = frozenset("list show display check view print get describe verify count query identify read see find".split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,6 +227,10 @@ def _section_task(blocks: tuple[Block, ...], i: int) -> tuple[str, list[_Unit]]:
 def _question(cmd: str, comment: str, lead: str, task: str, units: list[_Unit]) -> tuple[str, _Unit | None]:
     """The question a command line answers, and the task item it was matched to."""
     unit, unique = _matching_unit(cmd, units)
+    if lead and _TO_DO.match(_clean(lead)):  # "To see all volumes, run:" right above: it says what this one does
+        q = _ask(lead)
+        if q:
+            return q, unit
     if unit is not None and unique and unit.ask:
         return unit.ask, unit
     for instruction in (comment, lead):
@@ -229,11 +239,12 @@ def _question(cmd: str, comment: str, lead: str, task: str, units: list[_Unit]) 
             return q, unit
     if unit is not None and unit.ask:
         return unit.ask, unit
-    if unit is not None and len(unit.text.split()) <= 24:
+    if unit is not None and len(unit.text.split()) <= MAX_TASK_WORDS and not _SENTENCES.search(unit.text):
         return f"Which command: {_clean(unit.text).rstrip('.?')}?", unit
     if lead:
         return "", None  # the lead-in explains something else ("so we have to run this with sudo:")
-    q = _ask(task) or (f"Which command: {_clean(task)}?" if task else "")
+    short = task and len(task.split()) <= MAX_TASK_WORDS and not _SENTENCES.search(task)
+    q = _ask(task) or (f"Which command: {_clean(task)}?" if short else "")
     return q, None
 
 
@@ -300,7 +311,8 @@ def _ask(instruction: str) -> str:
     m = _TO_DO.match(s)  # "To list the loaded modules, run" / "You can list the loaded modules with"
     if m:
         task = m.group("task")
-        pointing = re.search(r"\b(this|that|it|them|these|those)$", task, re.I)  # "To test this, run"
+        # "To test this, run": the task points back at something; "To remove a stash without applying it" names it
+        pointing = len(task.split()) <= 3 and re.search(r"\b(this|that|it|them|these|those)$", task, re.I)
         return f"How do you {task}?" if task.split()[0].lower() in TASK_VERBS and not pointing else ""
     m = _CAN.match(s)
     if m:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from ..extract.commands import is_command
+
 # What a Markdown author writes and a browser copy never holds.
 _MARKDOWN = re.compile(
     r"(?m)^(?:#{1,6}\s|```|~~~|\s*\|.*\|\s*$|[=-]{3,}\s*$|\s*[-*+]\s+\S|>\s)|\*\*\S|__\S|\]\(|<[a-z]+[\s>]"
@@ -52,6 +54,14 @@ def pasted_to_markdown(text: str, stem: str = "") -> str:
         if not stripped:
             continue
         kind = kinds[i]
+        if kind == "code":  # a command copied from the page's code box: a code block again
+            if not (i and kinds[i - 1] == "code"):
+                out.append("```")
+            out.append(stripped)
+            if i + 1 < len(kinds) and kinds[i + 1] == "code":
+                continue
+            out += ["```", ""]
+            continue
         if stripped.startswith("|") and stripped.endswith("|"):
             out.append(stripped)  # a table's rows stay together
             if i + 1 < len(lines) and lines[i + 1].strip().startswith("|"):
@@ -153,6 +163,10 @@ def _line_kinds(lines: list[str]) -> list[str]:
             continue
         previous = lines[i - 1].strip() if i else ""
         following = lines[i + 1].strip() if i + 1 < len(lines) else ""
+        if _command_line(stripped) or (stripped.startswith("#") and i and kinds[i - 1] == "code"):
+            kinds[i] = "code"  # "git stash list", and a comment inside the same code box
+            in_list = False
+            continue
         short = len(stripped.split()) <= HEADING_WORDS and not re.search(r"[.!?]$", stripped)
         if previous.endswith(":") and short:
             in_list = True
@@ -171,6 +185,17 @@ def _line_kinds(lines: list[str]) -> list[str]:
                 following and _title_like(following) and not _ORDERED.match(following))
             kinds[i] = "item" if run else "heading"
     return kinds
+
+
+def _command_line(line: str) -> bool:
+    """A shell command as a code box shows it ("git stash pop", "kubectl get pods -A"): lower case, short,
+    no sentence end, and a command by its program (extract.commands, the shell's vocabulary)."""
+    words = line.split()
+    return (line[:1].islower() and len(words) <= MAX_COMMAND_WORDS and not line.endswith((".", ":", "!", "?"))
+            and is_command(line))
+
+
+MAX_COMMAND_WORDS = 14
 
 
 def _title_line(lines: list[str], kinds: list[str], stem: str) -> int:
