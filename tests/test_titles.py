@@ -24,3 +24,13 @@ def test_menu_bar_and_skip_link_are_not_the_title() -> None:
     markdown = pasted_to_markdown(page, "web_hvac")
     assert "Skip to main content" not in markdown
     assert parse_markdown(markdown, "web_hvac.txt").title == "HVAC Refrigerant Basics"
+
+
+def test_a_pasted_page_title_is_found_by_the_file_name_in_other_forms() -> None:
+    from generator.parse.pasted import pasted_to_markdown
+
+    page = ("ExamGuides Free Exam Prep\n\nHVAC\n\nMedical Coding\n\n"
+            "Refrigerant Types & Regulations: EPA 608 Exam Study Guide\n\n"
+            "Refrigerants are classified by their chemical composition and environmental properties.\n")
+    markdown = pasted_to_markdown(page, "web_epa608_refrigerants")
+    assert "# Refrigerant Types & Regulations: EPA 608 Exam Study Guide" in markdown.split("\n")

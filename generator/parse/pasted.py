@@ -20,7 +20,6 @@ _TITLE_LIKE = re.compile(r"^[\"“]?[A-Z0-9][^\n]{0,79}$")
 _SENTENCE_END = re.compile(r"[.!…:;,\"”’]$")  # a short line ending in "?" is a question heading
 _OPTION = re.compile(r"^\(?[A-Ha-h][).]\s+\S")
 _ORDERED = re.compile(r"^\d{1,2}[.)]\s+\S")
-_WORD = re.compile(r"[a-z0-9]+")
 FURNITURE_WORDS = 12  # a line above the title longer than this is a sentence, not the page's furniture
 TITLE_WINDOW = 40  # the page title is among the first lines (after the site's menu and author box)
 
@@ -198,6 +197,16 @@ def _command_line(line: str) -> bool:
 MAX_COMMAND_WORDS = 14
 
 
+def _folded_words(text: str) -> set[str]:
+    """Words and numbers of `text`, lower case, a plural's "s" off: "web_epa608_refrigerants" meets
+    "Refrigerant Types: EPA 608" in "epa", "608" and "refrigerant"."""
+    return {w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
+            for w in _LETTERS_OR_DIGITS.findall(text.lower())}
+
+
+_LETTERS_OR_DIGITS = re.compile(r"[a-z]+|\d+")
+
+
 def _title_line(lines: list[str], kinds: list[str], stem: str) -> int:
     """The line that is the page's title: among the first title-like lines, the one sharing most words with
     the file name, else the first heading of three words or more (a site's menu is a few bare names),
@@ -205,17 +214,16 @@ def _title_line(lines: list[str], kinds: list[str], stem: str) -> int:
     full = [i for i, k in enumerate(kinds) if k][:TITLE_WINDOW]
     early = [i for i in full if (_title_like(lines[i].strip(), TITLE_WORDS) or _exclaimed_title(lines, i))
              and not _ORDERED.match(lines[i].strip())]
-    named = set(_WORD.findall(stem.lower())) - {str(n) for n in range(100)}
+    named = _folded_words(stem) - {str(n) for n in range(100)}
     if early and named:
         def shared(i: int) -> tuple[bool, bool, int, int]:
-            words = _WORD.findall(lines[i].lower())
-            common = len(named & set(words))
+            common = len(named & _folded_words(lines[i]))
             # A line the file name shares a word with and that has a byline or date under it is the title,
             # before a later heading that shares more ("The CISM exam" far down the page).
             return common > 0 and _dated(lines, i, 1), common > 0 and _dated(lines, i), common, -i
 
         best = max(early, key=shared)
-        if named & set(_WORD.findall(lines[best].lower())):
+        if named & _folded_words(lines[best]):
             return best
     for reach in (1, 2):  # a page's title is followed by its byline, right after it if it can be
         dated = [i for i in early if len(lines[i].split()) >= 2 and _dated(lines, i, reach)]
