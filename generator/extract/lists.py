@@ -40,8 +40,8 @@ def _list_notes(group: ListGroup, title: str) -> list[Fact]:
     if group.lead_block is not None and not group.lead:
         return []  # named by a reader-directed line ("You can:"): the items mean nothing alone
     items = [b for b in list_fragments(group) if not is_noise(b.text + ".")]
-    if len(items) < 2:
-        return []
+    if len(items) < 2 or 2 * sum(1 for b in items if _PATH_ITEM.match(b.text)) >= len(items):
+        return []  # "/sbin/pv*", "/etc/lvm/lvm.conf": which file is missing from a list asks nothing
     lead = strip_citations(group.lead) or _heading_lead(group, title)
     place = {id(b): k for k, b in enumerate(group.items, 1)}  # each item's place in the whole list
     shown = [(*_item(b.text, b.emphasis), b.line, place[id(b)]) for b in items]
@@ -85,6 +85,7 @@ def _heading_lead(group: ListGroup, title: str) -> str:
 
 
 MAX_LEAD_WORDS = 10
+_PATH_ITEM = re.compile(r"^\s*(?:~|\.{0,2}/|\w+\.\w{1,4}\b)\S*\s*$")  # a path, a glob or a file name alone
 _NUMBERED = re.compile(r"^\W*(?:[A-Za-z]+\s+)?\d+[\d.]*\W*$")
 _Shown = tuple[str, tuple[int, int] | None, int, int]  # (item text, gap offsets or None, line, place in the list)
 
