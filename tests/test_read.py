@@ -50,3 +50,9 @@ def test_plain_text_title_lines_become_headings(tmp_path: Path) -> None:
     valve = next(b for b in doc.blocks if b.text.startswith("A valve"))
     assert valve.section == ("Heart Basics", "Valves")
     assert valve.line == 7
+
+
+def test_front_matter_written_as_json_is_front_matter() -> None:
+    text = '---\n{"aliases":null,"tags":["lab"],"dg-publish":true}\n---\n\n# Phlebotomy\n'
+    body, meta = split_front_matter(text, "p.md")
+    assert meta.get("tags") == ["lab"] and body.count("\n") == text.count("\n") and "aliases" not in body

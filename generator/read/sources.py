@@ -195,10 +195,14 @@ def _split_front_matter(text: str, path: str) -> tuple[str, dict[str, Any], list
     return blank + text[m.end():], meta, warnings
 
 
+_JSON_KEY = re.compile(r"^\s*\{\s*(?:\"[^\"\n]{1,100}\"|'[^'\n]{1,100}'|[A-Za-z_][\w-]*)\s*:")
+
+
 def _looks_like_mapping(block: str) -> bool:
     for line in block.split("\n"):
         if line.strip() and not line.lstrip().startswith("#"):
-            return bool(_YAML_KEY.match(line))
+            # `key: value`, or a mapping written as JSON (`{"tags": null, ...}`, as note-publishing plugins do)
+            return bool(_YAML_KEY.match(line)) or bool(_JSON_KEY.match(line))
     return True  # only blanks and comments: an empty front matter
 
 
