@@ -12,6 +12,7 @@ number taken off) and the answer is what follows the label. Other rules leave su
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from ..model import Block, Document, Fact
 from .structure import memo_by_identity
@@ -49,7 +50,7 @@ def answered_blocks(doc: Document) -> frozenset[int]:
 def _analyse(blocks: tuple[Block, ...]) -> tuple[tuple[Fact, ...], frozenset[int]]:
     facts: list[Fact] = []
     taken: set[int] = set()
-    for front, back in zip(blocks, blocks[1:]):
+    for front, back in pairwise(blocks):
         fact = _flashcard(front, back)
         if fact is not None:
             taken.update((id(front), id(back)))

@@ -61,7 +61,8 @@ show sort start stop switch tag test uninstall unload unlock unmount update upgr
 write insert join link merge shut boot prevent protect provide query read recover
 see clear discard drop pop stash undo revert fetch compare ignore
 """.split())
-QUERY_VERBS = frozenset("list show display check view print get describe verify count query identify read see find".split())
+QUERY_VERBS = frozenset(
+    "list show display check view print get describe verify count query identify read see find".split())
 
 
 @dataclass(frozen=True, slots=True)

@@ -128,5 +128,7 @@ def _qa_pair(block: Block, nxt: Block | None) -> Fact | None:
     if len(parts) > 1 and len(parts[0].split()) <= SHORT_ANSWER_WORDS:
         # "A: Trench pins. They keep the shield from moving.": the first sentence answers, the rest explains
         answer, extra = parts[0].rstrip("."), " ".join(parts[1:])
+    elif answer.endswith(".") and answer.count(".") == 1:
+        answer = answer[:-1]  # "A: Any destination with no more specific route.": the answer, not its full stop
     return Fact(rule="markup", kind="qa", text=question, term=question, score=1.0, block=where, sentence=whole,
                 line=line, answer=answer, pinned=True, extra=extra)

@@ -133,7 +133,7 @@ def _answer_key(lines: list[_Line]) -> dict[str, int]:
     Key", "Solutions"), or headings "Answer 3: B) ..."."""
     key: dict[str, int] = {}
     for ln in lines:
-        in_key = ln.block.kind == "heading" and ln.text.lower().startswith(("answer", "ans", "solution")) or any(
+        in_key = (ln.block.kind == "heading" and ln.text.lower().startswith(("answer", "ans", "solution"))) or any(
             _KEY_SECTION.match(h) for h in ln.block.section)
         m = _KEY_LINE.match(ln.text) if in_key else None
         if m:

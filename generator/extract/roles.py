@@ -66,6 +66,12 @@ _PAGE_NOTE = re.compile(
     r"visit|check out|go to)\s|^to \w+[^,]{0,60},\s*(?:see|refer to|read|consult|follow)\s)",
     re.I,
 )
+# "Tags: #typescript", "Difficulty: Medium", "Time to review: 25 minutes": a card's or page's metadata.
+_METADATA = re.compile(
+    r"^\W*(?:tags?|keywords|difficulty|level|categor(?:y|ies)|(?:estimated |reading |review )time|"
+    r"time to (?:read|review|complete)|best for|audience|prerequisites?|last (?:updated|reviewed|modified)|"
+    r"permalink|aliases)\s*:\s*\S",
+    re.I)
 # The test centre's procedure on the day, not the subject: what to bring, check-in, breaks, the room.
 _LOGISTICS = re.compile(
     r"\b(?:test(?:ing)?[- ]cent(?:er|re)s?|exam (?:room|cent(?:er|re)|day)|check[- ]in|proctor(?:ed|s)?|"
@@ -216,6 +222,8 @@ def _sentence_role(sentence: str) -> str:
         return "study advice, not exam content"
     if _OUTLINE.match(s):
         return "outline label"
+    if _METADATA.match(s):
+        return "page furniture: metadata (tags, difficulty, time to read)"
     if _EXAMPLE.match(s) or _EXAMPLE_LABEL.match(s):
         return "a worked example or scenario, not the rule it illustrates"
     if "," in s and _PROBLEM.match(s):

@@ -21,6 +21,7 @@ from ..text import STOP_WORDS, normalize, stem_set
 from .answers import CATEGORY_NOUNS
 from .filters import code_like
 from .lexicon import finite_verb, parts_of_speech, zipf
+from .markup import in_qa_pair
 from .phrases import verb_positions
 from .roles import block_role, personal_account, sentence_role, speaks_to_someone
 from .structure import groups_of_blocks, memo_by_identity
@@ -72,6 +73,8 @@ def why_unworthy(fact: Fact, doc: Document) -> str:
     role = block_role(fact.block, doc) or sentence_role(fact.sentence)
     if role:
         return role
+    if fact.rule not in _CARD_RULES and fact.block.section and fact.block.section in _card_sections(doc.blocks):
+        return "a note beside the author's own flashcard (tip, follow-up, red flag): the author's card asks it"
     if fact.rule in CODE_RULES:
         return ""  # the answer is a command line: word classes of prose (a verb at its end) say nothing of it
     answers = _answers(fact)
@@ -210,6 +213,19 @@ _TOC_LEAD = re.compile(r"^(?:topics|contents|table of contents|in this (?:sectio
 _TASK_LEAD = re.compile(r"^(?:what to do|to ?do|tasks?|your tasks?|instructions|steps to follow|exercise|"
                         r"try it|lab steps?)\s*:?$", re.I)
 MAX_LIST_ITEMS = 12  # a longer list is a reference to look up, not a set to learn by heart (body sites, practices)
+_CARD_RULES = frozenset({"markup", "answered", "mcq", "exercise"})  # rules that ask the author's own cards
+
+
+@memo_by_identity(8)
+def _card_sections(blocks: tuple[Block, ...]) -> frozenset[tuple[str, ...]]:
+    """Sections that hold a question the author wrote with its answer ("Q: ... A: ...", "Front:/Back:")."""
+    return frozenset(b.section for b in blocks
+                     if in_qa_pair(b) or (b.kind == "paragraph" and _FRONT_LABEL.match(b.text)))
+
+
+_FRONT_LABEL = re.compile(r"^\s*(?:front|question)\s*(?:\d+\s*)?:\s*\S.*\?\s*$", re.I | re.S)
+
+
 def _list_lengths(blocks: tuple[Block, ...]) -> dict[int, int]:
     lengths: dict[int, int] = {}
     for block in blocks:
@@ -394,7 +410,7 @@ def _label_gap(text: str, start: int, end: int, glossary: bool) -> bool:
     words = _WORD.findall(label)
     if not words or len(words) > 6:
         return False
-    return not any(w.isupper() and len(w) > 1 or zipf(w) < _TERM_ZIPF for w in words if w.isalpha())
+    return not any((w.isupper() and len(w) > 1) or zipf(w) < _TERM_ZIPF for w in words if w.isalpha())
 
 
 _TERM_ZIPF = 3.3  # a word rarer than this names a term ("Smishing", "Urgency"); "compliance" is 3.4
@@ -402,7 +418,8 @@ _TERM_ZIPF = 3.3  # a word rarer than this names a term ("Smishing", "Urgency");
 
 def _bad_gap(fact: Fact) -> str:
     text = fact.text
-    if len(fact.gaps) == 1 and _NUMBERED_CUE.match(text[:fact.gaps[0].start]) and not text[fact.gaps[0].end:].strip(" ."):
+    first = fact.gaps[0] if len(fact.gaps) == 1 else None
+    if first and _NUMBERED_CUE.match(text[:first.start]) and not text[first.end:].strip(" ."):
         return "the card shows only a numbered label beside its gap"
     if fact.rule in PROSE_RULES | {"definition", "glossary", "field"} and any(
             _label_gap(text, g.start, g.end, fact.rule == "glossary") for g in fact.gaps):
