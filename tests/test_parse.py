@@ -48,3 +48,9 @@ def test_callout_markers_and_math_annotations_are_not_words() -> None:
     quote, para = [b for b in doc.blocks if b.kind != "heading"]
     assert quote.text.startswith("Warning:") and "[!" not in quote.text
     assert "size 12" not in para.text and para.line == 5
+
+
+def test_wiki_links_read_as_their_words() -> None:
+    text = "# Phlebotomy\n\nA [[Cards/Tourniquet|tourniquet]] makes [[Veins]] visible. ![[arm.png]]\n"
+    para = [b for b in parse_markdown(text, "p.md").blocks if b.kind == "paragraph"][0]
+    assert para.text == "A tourniquet makes Veins visible."

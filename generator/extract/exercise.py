@@ -240,7 +240,8 @@ def _question(cmd: str, comment: str, lead: str, task: str, units: list[_Unit]) 
             return q, unit
     if unit is not None and unit.ask:
         return unit.ask, unit
-    if unit is not None and len(unit.text.split()) <= MAX_TASK_WORDS and not _SENTENCES.search(unit.text):
+    if unit is not None and len(unit.text.split()) <= MAX_TASK_WORDS and not _SENTENCES.search(unit.text) \
+            and not _CHECK_LEAD.search(unit.text):
         return f"Which command: {_clean(unit.text).rstrip('.?')}?", unit
     if lead:
         return "", None  # the lead-in explains something else ("so we have to run this with sudo:")

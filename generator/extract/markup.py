@@ -125,7 +125,7 @@ def _qa_pair(block: Block, nxt: Block | None) -> Fact | None:
         return None
     whole, extra = answer, ""
     parts = [p for _, p in split_sentences(answer)]
-    if len(parts) > 1 and len(parts[0].split()) <= SHORT_ANSWER_WORDS:
+    if len(parts) > 1 and parts[0].endswith(".") and len(parts[0].split()) <= SHORT_ANSWER_WORDS:
         # "A: Trench pins. They keep the shield from moving.": the first sentence answers, the rest explains
         answer, extra = parts[0].rstrip("."), " ".join(parts[1:])
     elif answer.endswith(".") and answer.count(".") == 1:

@@ -63,7 +63,8 @@ _PAGE_NOTE = re.compile(
     r"^(?:created|adapted|taken|copied|summari[sz]ed) (?:/ \w+ )?from\b|^sources?:|"
     r"^(?:for (?:an? )?(?:more |further |additional |practical |detailed |complete |full )*(?:information|details|"
     r"pricing|examples?|explanation|walkthrough|tutorial)\b[^,]*,\s*)?(?:see|refer to|"
-    r"visit|check out|go to)\s|^to \w+[^,]{0,60},\s*(?:see|refer to|read|consult|follow)\s)",
+    r"visit|check out|go to)\s|^to \w+[^,]{0,60},\s*(?:see|refer to|read|consult|follow)\s|"
+    r"\b(?:see|refer to|consult) (?:the )?[\w -]{1,40} (?:section|chapter|page|appendix|table|protocol|guide)\b)",
     re.I,
 )
 # "Tags: #typescript", "Difficulty: Medium", "Time to review: 25 minutes": a card's or page's metadata.
@@ -174,7 +175,7 @@ _FOOTER_NEEDLES = ("©", "(c)", "copyright", "rights reserved", "powered by", "m
                    "table of contents", "on this page", "edit this page", "cookie", "privacy policy", "terms of")
 _PAGE_NOTE_NEEDLES = ("this ", "the ", "original", "full ", "continue reading", "read the", "in ", "below",
                       "above", "click", "link", "see ", "check out", "let me", "feel free", "hope", "comments",
-                      "questions", "for ", "refer to", "visit", "go to", "from", "source")
+                      "questions", "for ", "refer to", "visit", "go to", "from", "source", "consult")
 _LOGISTICS_NEEDLES = ("test", "exam", "check", "proctor", "examiner", "invigilator", "locker", "pocket",
                       "belonging", "personal item", "scratch", "whiteboard", "erasable", "earplug", " id",
                       "identification", "webcam", "restroom", "bathroom", "break", "phone", "watch",
