@@ -101,6 +101,11 @@ def why_unworthy(fact: Fact, doc: Document) -> str:
         return "an aside of a personal account (an exam-experience post): only its plainest facts are asked"
     if fact.rule in PROSE_RULES and fact.sentence.rstrip().endswith(":"):
         return "a lead-in to what follows (an example, a list): incomplete alone"
+    if (fact.rule in ("enumeration", "list") or _NUMBER_RUN.search(fact.sentence)) and all(
+            _BARE_NUMBER.fullmatch(a.strip()) for a in answers):
+        return "one value of a worked case's list of numbers, not a fact"
+    if fact.rule in PROSE_RULES | {"list", "field"} and (_WORKED.search(fact.sentence) or _WORKED.search(fact.text)):
+        return "a worked example's arithmetic or given values, not the rule it works out"
     if fact.rule in PROSE_RULES and code_like(fact.sentence):
         return "code, not a sentence: a gap in it asks a literal"
     if fact.kind == "cloze" and _initials_of_label(fact):
@@ -213,6 +218,10 @@ _TOC_LEAD = re.compile(r"^(?:topics|contents|table of contents|in this (?:sectio
 _TASK_LEAD = re.compile(r"^(?:what to do|to ?do|tasks?|your tasks?|instructions|steps to follow|exercise|"
                         r"try it|lab steps?)\s*:?$", re.I)
 MAX_LIST_ITEMS = 12  # a longer list is a reference to look up, not a set to learn by heart (body sites, practices)
+# "2^7-2 = 126", "Subnet Mask = 255.255.255.192": one case worked out, not the rule
+_WORKED = re.compile(r"[\d)]\s*=\s*\$?\d|=\s*\d{1,3}(?:\.\d{1,3}){3}\b")
+_BARE_NUMBER = re.compile(r"[\d.,/:\s]+")
+_NUMBER_RUN = re.compile(r"\b\d+, \d+,? (?:\d+,? )*(?:and |or )?\d+\b")  # "0, 64, 128 and 192"
 _CARD_RULES = frozenset({"markup", "answered", "mcq", "exercise"})  # rules that ask the author's own cards
 
 
@@ -445,6 +454,8 @@ def _bad_gap(fact: Fact) -> str:
         before = text[gap.start - 1] if gap.start > 0 else " "
         after = text[gap.end] if gap.end < len(text) else " "
         inner = text[gap.start:gap.end]
+        if before == "^" or (text[:gap.start].rstrip().endswith(":") and text[gap.end:].lstrip().startswith(":")):
+            return "gap cuts a formula or runs across two fields"
         if ((before.isalnum() or before == "_") and inner[:1].isalnum()) or (
                 (after.isalnum() or after == "_") and inner[-1:].isalnum()):
             return "gap cuts a word"
