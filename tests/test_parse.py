@@ -52,5 +52,5 @@ def test_callout_markers_and_math_annotations_are_not_words() -> None:
 
 def test_wiki_links_read_as_their_words() -> None:
     text = "# Phlebotomy\n\nA [[Cards/Tourniquet|tourniquet]] makes [[Veins]] visible. ![[arm.png]]\n"
-    para = [b for b in parse_markdown(text, "p.md").blocks if b.kind == "paragraph"][0]
+    para = next(b for b in parse_markdown(text, "p.md").blocks if b.kind == "paragraph")
     assert para.text == "A tourniquet makes Veins visible."

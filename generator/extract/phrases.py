@@ -306,7 +306,8 @@ _NUMBER_HINT = FoldedPattern(re.compile(r"\d|(?<!\w)(?:" + "|".join(_NUMBER_WORD
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _YEARS = re.compile(r"1[5-9]\d\d\s*[–—-]\s*(?:1[5-9]|20)?\d\d")  # "1787–1854": a life or a reign
 # "(N-1)/2", "2f+1", "n-1": a count written as a formula of one variable
-_FORMULA = re.compile(r"(?<![\w/^])(?:\d+\^[a-z](?:\s?[-+]\s?\d+)?(?![\w^])|\(\s?[A-Za-z]\s?[-+]\s?\d+\s?\)(?:\s?[/*]\s?\d+)?|"
+_FORMULA = re.compile(r"(?<![\w/^])(?:\d+\^[a-z](?:\s?[-+]\s?\d+)?(?![\w^])|"
+                      r"\(\s?[A-Za-z]\s?[-+]\s?\d+\s?\)(?:\s?[/*]\s?\d+)?|"
                       r"\d+[A-Za-z]\s?[-+]\s?\d+|[a-z]\s?[-+]\s?\d+)(?![\w(])")
 _COUNTED_AFTER = re.compile(r"\s*[A-Za-z]")  # "60 questions", "4 interfaces": the number counts a noun
 _FOLDED_NUMBER = FoldedPattern(NUMBER)
