@@ -309,6 +309,9 @@ _YEARS = re.compile(r"1[5-9]\d\d\s*[–—-]\s*(?:1[5-9]|20)?\d\d")  # "1787–1
 _FORMULA = re.compile(r"(?<![\w/^])(?:\d+\^[a-z](?:\s?[-+]\s?\d+)?(?![\w^])|"
                       r"\(\s?[A-Za-z]\s?[-+]\s?\d+\s?\)(?:\s?[/*]\s?\d+)?|"
                       r"\d+[A-Za-z]\s?[-+]\s?\d+|[a-z]\s?[-+]\s?\d+)(?![\w(])")
+# "paragraph 421", "section 5", "Table 3": a number that points into a document, not a quantity
+_REFERENCE_NOUNS = frozenset("paragraph paragraphs section sections clause item page pages figure table chapter "
+                             "part article rule footnote appendix question step card exhibit".split())
 _COUNTED_AFTER = re.compile(r"\s*[A-Za-z]")  # "60 questions", "4 interfaces": the number counts a noun
 _FOLDED_NUMBER = FoldedPattern(NUMBER)
 _FOLDED_COMPARATIVE = FoldedPattern(_COMPARATIVE, needles=("twice", "times", "half"))
@@ -354,7 +357,8 @@ def _number_spans(text: str) -> tuple[Span, ...]:
         if _YEAR.fullmatch(core) or _YEARS.fullmatch(core):
             out.append(Span(m.start(), m.end(), "number", -0.5))  # a year alone, a life's span: rarely the point
             continue
-        named = before[0].isalpha() and "n" in parts_of_speech(before[0]) and not is_function_word(before[0].lower())
+        named = (before[0].isalpha() and "n" in parts_of_speech(before[0]) and not is_function_word(before[0].lower())
+                 and before[0].lower() not in _REFERENCE_NOUNS)
         if _DIGITS.fullmatch(core) and not named and (
                 core == "1" or not _COUNTED_AFTER.match(text, m.start() + len(whole))):
             out.append(Span(m.start(), m.start() + len(whole.rstrip()), "number", 0.5))

@@ -71,7 +71,7 @@ _PAGE_NOTE = re.compile(
 _METADATA = re.compile(
     r"^\W*(?:tags?|keywords|difficulty|level|categor(?:y|ies)|(?:estimated |reading |review )time|"
     r"time to (?:read|review|complete)|best for|audience|prerequisites?|last (?:updated|reviewed|modified)|"
-    r"permalink|aliases)\s*:\s*\S",
+    r"permalink|aliases|topics?|module|reference|course|author|created|subject)\s*:\s*\S",
     re.I)
 # The test centre's procedure on the day, not the subject: what to bring, check-in, breaks, the room.
 _LOGISTICS = re.compile(
@@ -148,6 +148,17 @@ _EXAMPLE = re.compile(
     r"asked|asks|reports|plans|must decide|is using))\b",
     re.I,
 )
+# A question's case: "A 58-year-old man is admitted ...", "Mr. Nguyen, age 71, ...", "His vital signs are ...".
+_VIGNETTE = re.compile(
+    r"^(?:(?:a|an|the)\s+(?:\w+\s+)?\d{1,3}-year-old\b|(?:mr|mrs|ms|miss)\.?\s+[A-Z][\w'-]+,?\s+(?:age|aged)?\s*\d"
+    r"|(?:his|her|their) (?:vital signs|blood pressure|labs?|lab values) (?:are|is|were|was|show)\b"
+    r"|(?:a|an|the) (?:nurse practitioner|nurse|patient|client|physician|provider|resident)\s+(?:is caring for|"
+    r"is treating|is providing|is conducting|notes that|is admitted|is prescribed|has a history of|is being seen|"
+    r"presents with)\b)", re.I)
+# A graded quiz's scoring lines: "1 out of 1 points", "Attempt Score: 98 out of 100 points", "Due Date: 1/13/20".
+_QUIZ_SCORE = re.compile(r"^\W*(?:\d+(?:\.\d+)? out of \d+(?:\.\d+)? points?\W*$|(?:attempt )?score\s*:|"
+                         r"(?:submitted|due date|attempt|time elapsed)\s*:)", re.I)
+_CLOCK = re.compile(r"\b(?:at\s+)?\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?)?\b", re.I)  # "29 April 2025 at 13:00"
 _QUOTED = re.compile(r"^[\"“‘'][^\"”]{3,200}[\"”’'][^A-Za-z]*(?:\(\w+\))?[.]?$")
 _OUTLINE = re.compile(r"^\s*(?:\d+(?:\.\d+)+|[ivx]+\.|[A-Z]\.|(?:domain|task|step|part|module|unit|lesson|"
                       r"chapter|section|objective|phase)\s+\d+[\d.]*)\s*[:.)-]?\s*$", re.I)
@@ -227,6 +238,10 @@ def _sentence_role(sentence: str) -> str:
         return "page furniture: metadata (tags, difficulty, time to read)"
     if _EXAMPLE.match(s) or _EXAMPLE_LABEL.match(s):
         return "a worked example or scenario, not the rule it illustrates"
+    if _VIGNETTE.match(s):
+        return "a question's case (a patient or person), not the rule it tests"
+    if _QUIZ_SCORE.match(s):
+        return "a graded quiz's scoring line, not exam content"
     if "," in s and _PROBLEM.match(s):
         return "a practice problem's wording, not a fact"
     if _has(low, _BIO_NEEDLES) and _BIO.search(s):
@@ -240,7 +255,7 @@ def _sentence_role(sentence: str) -> str:
     if _QUOTED.match(s):
         return "a quotation or slogan"
     words = s.split()
-    if len(words) <= 4 and _DATE.search(s) and len(_DATE.sub("", s).split()) <= 3:
+    if len(words) <= 7 and _DATE.search(s) and len(_CLOCK.sub("", _DATE.sub("", s)).split()) <= 3:
         return "page furniture: date line"
     return ""
 
@@ -344,7 +359,7 @@ def _mark_menus(blocks: tuple[Block, ...], roles: dict[int, str]) -> None:
     def menu(block: Block) -> bool:
         words = block.text.split()
         return (block.kind == "paragraph" and 1 <= len(words) <= _SHORT_LINE_WORDS
-                and not re.search(r"[.:;?!,]$", block.text.strip())
+                and not re.search(r"[.:;?!,]$", block.text.strip()) and ": " not in block.text
                 and all(w[:1].isupper() or not w[:1].isalpha() for w in words))
     body = [b for b in blocks if b.kind not in ("heading", "code")]
     for edge in (body[:3], body[-3:]):

@@ -222,6 +222,7 @@ MAX_LIST_ITEMS = 12  # a longer list is a reference to look up, not a set to lea
 _WORKED = re.compile(r"[\d)]\s*=\s*\$?\d|=\s*\d{1,3}(?:\.\d{1,3}){3}\b")
 _BARE_NUMBER = re.compile(r"[\d.,/:\s]+")
 _NUMBER_RUN = re.compile(r"\b\d+, \d+,? (?:\d+,? )*(?:and |or )?\d+\b")  # "0, 64, 128 and 192"
+_STANDARD = re.compile(r"^\s*(?:ANSI|SAE|ASTM|ASME|UL|CSA|BS|DIN)\b[\s/A-Z]*\d[\w.]*-(?:19|20)\d\d\s*$")
 _CARD_RULES = frozenset({"markup", "answered", "mcq", "exercise"})  # rules that ask the author's own cards
 
 
@@ -353,6 +354,8 @@ def _bad_answer(answer: str, cell: bool = False) -> str:
         return "gap on a function word"
     if _LABEL.match(answer):
         return "outline label as the answer"
+    if _STANDARD.match(answer):
+        return "a standard's designation and year (SAE J166-1971): a reference, not a fact"
     if words[0].lower() in ("yes", "no"):
         return "a yes/no answer"
     if len(words) > 1 and any(w.lower() in ("and", "or") and _verb(words[k + 1]) for k, w in enumerate(words[:-1])):
