@@ -104,8 +104,8 @@ def _analyse(blocks: tuple[Block, ...]) -> tuple[tuple[Fact, ...], frozenset[int
     return tuple(facts), frozenset(taken)
 
 
-_BOLD_QUESTION = re.compile(r"^\s*(?:\*\*|__)(?P<q>[^*_\n]{3,300}\?|(?:what|which|who|when|where|why|how)\b[^*_\n?]{3,300})"
-                            r"\s*(?:\*\*|__)\s*$", re.I)
+_BOLD_QUESTION = re.compile(r"^\s*(?:\*\*|__)(?P<q>[^*_\n]{3,300}\?|"
+                            r"(?:what|which|who|when|where|why|how)\b[^*_\n?]{3,300})\s*(?:\*\*|__)\s*$", re.I)
 _WH = re.compile(r"\b(?:what|which|who|when|where|why|how)\b", re.I)
 _YES_NO = re.compile(r"^(?:is|are|can|does|do|should|will|was|were|has|have)\b", re.I)
 _WHAT_IS = re.compile(r"^what (?:is|are) (?:an? |the )?(?P<term>[^?:]{1,60})\?$", re.I)
