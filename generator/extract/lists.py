@@ -3,9 +3,10 @@
 The lead, then one bullet line per item, with c1..cN, so each card asks one item while the others stay
 visible (never a card asking for a set); the items stay items (rendered as a list, never one line).
 Only fragment items are asked this way (short phrases); sentence items are left to the prose rules. A
-long list is cut into notes of at most MAX_NOTE_WORDS words, so no prompt runs past what a learner reads
-at a glance; a note that shows part of a list says which part ("(items 4–7 of 12)"), so that nine items
-are never shown under "Ten domains:" as if whole. Within an item the gap is its bold part if it has one,
+long ordered list (steps) is cut into notes of at most MAX_NOTE_WORDS words, so no prompt runs past what a
+learner reads at a glance; a note that shows part of a list says which part ("(items 4–7 of 12)"), so that
+nine items are never shown under "Ten domains:" as if whole. An unordered list too long for one note gives
+none unless its lead counts it (a set to learn whole): with items left out, any of them would fit a gap. Within an item the gap is its bold part if it has one,
 else the item without a trailing parenthesis; an item that is itself a set of four or more stays visible.
 """
 
@@ -69,6 +70,10 @@ def _list_notes(group: ListGroup, title: str) -> list[Fact]:
         words += n
     flush()
     whole = len(notes) == 1 and len(notes[0]) == len(group.items)
+    if not whole and not group.ordered and not _COUNTED.search(lead):
+        # "Causes (6 of 8 items): ... [...]": any of the two items not shown fits the gap as well. A set the
+        # lead counts ("the ten knowledge areas") is one to learn whole, part by part.
+        return []
     facts = [_note(group, lead, c, "" if whole else _part(c, len(group.items))) for c in notes]
     return [f for f in facts if f]
 
@@ -85,6 +90,7 @@ def _heading_lead(group: ListGroup, title: str) -> str:
 
 
 MAX_LEAD_WORDS = 10
+_COUNTED = re.compile(r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b", re.I)
 _PATH_ITEM = re.compile(r"^\s*(?:~|\.{0,2}/|\w+\.\w{1,4}\b)\S*\s*$")  # a path, a glob or a file name alone
 _NUMBERED = re.compile(r"^\W*(?:[A-Za-z]+\s+)?\d+[\d.]*\W*$")
 _Shown = tuple[str, tuple[int, int] | None, int, int]  # (item text, gap offsets or None, line, place in the list)

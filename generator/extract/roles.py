@@ -67,6 +67,9 @@ _PAGE_NOTE = re.compile(
     r"\b(?:see|refer to|consult) (?:the )?[\w -]{1,40} (?:section|chapter|page|appendix|table|protocol|guide)\b)",
     re.I,
 )
+# "50 Questions with Answers", "50 TypeScript concepts for interviews": the page counting what it holds.
+_PAGE_COUNT = re.compile(r"(?:^|[—–|:]\s*)\W*\d+\+?\s+(?:[\w-]+\s+){0,3}(?:questions|concepts|tips|flashcards|cards|terms|"
+                         r"exercises|problems|practice tests?)\b", re.I)
 # "Tags: #typescript", "Difficulty: Medium", "Time to review: 25 minutes": a card's or page's metadata.
 _METADATA = re.compile(
     r"^\W*(?:tags?|keywords|difficulty|level|categor(?:y|ies)|(?:estimated |reading |review )time|"
@@ -234,6 +237,8 @@ def _sentence_role(sentence: str) -> str:
         return "study advice, not exam content"
     if _OUTLINE.match(s):
         return "outline label"
+    if _PAGE_COUNT.search(s):
+        return "about the page (how many questions or concepts it holds), not the subject"
     if _METADATA.match(s):
         return "page furniture: metadata (tags, difficulty, time to read)"
     if _EXAMPLE.match(s) or _EXAMPLE_LABEL.match(s):
