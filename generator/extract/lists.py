@@ -6,8 +6,9 @@ Only fragment items are asked this way (short phrases); sentence items are left 
 long ordered list (steps) is cut into notes of at most MAX_NOTE_WORDS words, so no prompt runs past what a
 learner reads at a glance; a note that shows part of a list says which part ("(items 4–7 of 12)"), so that
 nine items are never shown under "Ten domains:" as if whole. An unordered list too long for one note gives
-none unless its lead counts it (a set to learn whole): with items left out, any of them would fit a gap. Within an item the gap is its bold part if it has one,
-else the item without a trailing parenthesis; an item that is itself a set of four or more stays visible.
+none unless its lead counts it (a set to learn whole): with items left out, any of them would fit a gap.
+Within an item the gap is its bold part if it has one, else the item without a trailing parenthesis; an
+item that is itself a set of four or more stays visible.
 """
 
 from __future__ import annotations

@@ -68,7 +68,8 @@ _PAGE_NOTE = re.compile(
     re.I,
 )
 # "50 Questions with Answers", "50 TypeScript concepts for interviews": the page counting what it holds.
-_PAGE_COUNT = re.compile(r"(?:^|[—–|:]\s*)\W*\d+\+?\s+(?:[\w-]+\s+){0,3}(?:questions|concepts|tips|flashcards|cards|terms|"
+_PAGE_COUNT = re.compile(r"(?:^|[—–|:]\s*)\W*\d+\+?\s+(?:[\w-]+\s+){0,3}(?:questions|concepts|tips|flashcards|cards|"
+                         r"terms|"
                          r"exercises|problems|practice tests?)\b", re.I)
 # "Tags: #typescript", "Difficulty: Medium", "Time to review: 25 minutes": a card's or page's metadata.
 _METADATA = re.compile(
