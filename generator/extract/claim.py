@@ -214,6 +214,9 @@ def _gaps(text: str, kind: str, stats: DocStats, emphasis: tuple[str, ...], avoi
         return []
     if first.kind == "equation":
         return [first]
+    named = _named_values(text)
+    if named is not None and first.end <= named.start:
+        return [named]  # "Variables that enable debugging: TF_LOG=TRACE and TF_LOG_PATH": ask the values
     if kind == "number":
         numbers = []
         for s in chain((first,), ranked):
@@ -234,6 +237,23 @@ def _gaps(text: str, kind: str, stats: DocStats, emphasis: tuple[str, ...], avoi
             if pick:
                 return [pick]
     return [first]
+
+
+_IDENTIFIER = re.compile(r"\w[\w-]*(?:[._=/]\w[\w-]*)+|[A-Z]+_[A-Z_]+")  # TF_LOG, terraform.tfstate.d, a=b
+MAX_VALUE_WORDS = 8
+
+
+def _named_values(text: str) -> Span | None:
+    """In "What a label names: its values", the values when they are identifiers a learner types
+    ("TF_LOG=TRACE and TF_LOG_PATH", "terraform.tfstate.backup"): the span after the colon, or None."""
+    colon = text.find(": ")
+    if colon < 0:
+        return None
+    start = colon + 2
+    value = text[start:].rstrip(" .")
+    if not value or len(value.split()) > MAX_VALUE_WORDS or not _IDENTIFIER.search(value):
+        return None
+    return Span(start, start + len(value), "term", 4.0)
 
 
 def _contrasted(first: Span, ranked: Iterator[Span], start: int, end: int, before_wins: bool) -> Span | None:
