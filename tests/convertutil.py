@@ -71,7 +71,7 @@ STUDY_MUST_HAVE = [
      "to check.", ("at least ten minutes",)),
     ("(Controlling Bleeding › Steps to Stop Bleeding) Call the [...] if the bleeding does not stop.",
      ("emergency number",)),
-    ("[...] is a condition in which the organs do not get enough blood.", ("Shock",)),
+    ("(Controlling Bleeding) [...] is a condition in which the organs do not get enough blood.", ("Shock",)),
     ("(Controlling Bleeding › Shock) Lay the person down and raise their legs by about [...] unless "
      "this causes pain.", ("thirty centimetres",)),
 ]

@@ -156,9 +156,16 @@ def _restates(answer: str, aside: str) -> bool:
     the answer's abbreviation ("[...] (40 °C)", "Lactated Ringer's (LR)" with the long form asked)."""
     if numeric(answer) and numeric(aside):
         return True
-    initials = "".join(w[0] for w in ANSWER_WORD.findall(answer) if w[:1].isalpha()).lower()
+    words = [w for w in ANSWER_WORD.findall(answer) if w[:1].isalpha()]
+    initials = "".join(w[0] for w in words).lower()
     letters = re.sub(r"[^a-z]", "", aside.lower())
-    return len(letters) >= 2 and len(aside.split()) == 1 and initials.startswith(letters)
+    if len(letters) < 2 or len(aside.split()) != 1:
+        return False
+    if initials.startswith(letters):
+        return True
+    # "unique Security Identifier (SID)": the capitalised words spell the acronym's start
+    named = "".join(w[0] for w in words if w[0].isupper()).lower()
+    return aside.strip().isupper() and len(named) >= 2 and letters.startswith(named)
 
 
 _NUMBER_WORD = re.compile(r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"

@@ -287,14 +287,16 @@ _META_LABEL = re.compile(
     r"^(?:(?:(?:recommended|useful|additional|learning|study|other|more) )?(?:resources|links|reading)|"
     r"references|further reading|see also|(?:basic |my )?stats|registration|scheduling|acknowledg(?:e)?ments?|"
     r"(?:final|closing) thoughts|conclusion|wrap[- ]up|about (?:me|the author)|comments?|"
-    r"related (?:posts|articles)|share this|instructions|how to use (?:this|these)(?: \w+)?)$",
+    r"related (?:posts|articles)|share this|instructions|how to use (?:this|these)(?: \w+)?|"
+    r"you (?:may|might) also (?:like|enjoy)|(?:more|recent|popular|latest|similar|other) (?:posts|articles|stories)|"
+    r"read next|up next|keep reading)$",
     re.I,
 )
 
 
 def _section_role(section: tuple[str, ...]) -> str:
     if section and (_META_SECTION.search(section[-1]) or _META_LABEL.match(section[-1].strip(" :#"))):
-        return f"a section about the exam, the author or an analogy, not the subject (\"{section[-1]}\")"
+        return f"a section about the exam, the author, the site or an analogy, not the subject (\"{section[-1]}\")"
     return ""
 
 
