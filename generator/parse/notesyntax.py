@@ -20,7 +20,7 @@ import re
 
 _CALLOUT = re.compile(r"^([ \t]{0,3}(?:>[ \t]?)+)\[!([A-Za-z][\w-]{0,30})\][+-]?[ \t]*", re.M)
 _EMBED = re.compile(r"!\[\[[^\[\]\n]{1,300}\]\]")
-_WIKI_LINK = re.compile(r"\[\[(?P<target>[^\[\]|\n]{1,300})(?:\|(?P<alias>[^\[\]\n]{1,300}))?\]\]")
+_WIKI_LINK = re.compile(r"\[\[(?![\w-]+:)(?P<target>[^\[\]|\n]{1,300})(?:\|(?P<alias>[^\[\]\n]{1,300}))?\]\]")
 _RULE_LINE = re.compile(r"(?:(?<=\n\n)|(?<=\A))[ \t]*={3,}[ \t]*(?=\n|\Z)")
 _ANNOTATION = re.compile(r"<annotation(?:-xml)?\b[^>]{0,200}>.*?</annotation(?:-xml)?>", re.S | re.I)
 
