@@ -41,6 +41,7 @@ def pasted_to_markdown(text: str, stem: str = "") -> str:
         return _paragraphs_with_headings(lines, stem)
     lines = _joined(_tables(lines))
     kinds = _line_kinds(lines)
+    _mark_terms(lines, kinds)
     title = _title_line(lines, kinds, stem)
     # Above the title: the site's menu, breadcrumbs, a table of contents, all short lines. A sentence there
     # means the title was found too low (notes typed without Markdown): then nothing is skipped.
@@ -53,6 +54,13 @@ def pasted_to_markdown(text: str, stem: str = "") -> str:
         if not stripped:
             continue
         kind = kinds[i]
+        if kind == "term":  # "External Trust: Non-transitive, ...": a glossary's bold term, lost in the paste
+            term, _, definition = stripped.partition(":")
+            out.append(f"- **{term.strip()}:** {definition.strip()}")
+            if i + 1 < len(kinds) and kinds[i + 1] == "term":
+                continue
+            out.append("")
+            continue
         if kind == "code":  # a command copied from the page's code box: a code block again
             if not (i and kinds[i - 1] == "code"):
                 out.append("```")
@@ -205,6 +213,21 @@ def _folded_words(text: str) -> set[str]:
 
 
 _LETTERS_OR_DIGITS = re.compile(r"[a-z]+|\d+")
+
+
+def _mark_terms(lines: list[str], kinds: list[str]) -> None:
+    """Lines "Term: what it is" in a run of two or more (blank lines between allowed): a glossary whose
+    bold terms the paste lost. A term is one to four capitalised words; what follows says something."""
+    shaped = [kinds[i] == "text" and bool(_TERM_LINE.match(line.strip())) for i, line in enumerate(lines)]
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    for k, i in enumerate(filled):
+        neighbours = [filled[k - 1]] if k else []
+        neighbours += [filled[k + 1]] if k + 1 < len(filled) else []
+        if shaped[i] and any(shaped[j] for j in neighbours):
+            kinds[i] = "term"
+
+
+_TERM_LINE = re.compile(r"^(?:[A-Z0-9][\w/&()+.'-]*)(?: [A-Z0-9(][\w/&()+.'-]*){0,3}: \S+(?: \S+){2,}")
 
 
 def _title_line(lines: list[str], kinds: list[str], stem: str) -> int:
