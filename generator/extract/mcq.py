@@ -73,7 +73,10 @@ def mcq_blocks(doc: Document) -> frozenset[int]:
 
 
 def _analyse(blocks: tuple[Block, ...]) -> tuple[tuple[Fact, ...], frozenset[int], tuple[Block, ...]]:
+    checked = _checkbox_questions(blocks)
     if not any(_OPTION_A.search(b.text if b.kind == "code" else b.markup) for b in blocks):
+        if checked[1]:
+            return checked[0], checked[1], ()
         return (), frozenset(), ()  # no line opens with an "A)" option: no question here (most articles)
     lines = _lines(blocks)
     key = _answer_key(lines)
@@ -116,6 +119,8 @@ def _analyse(blocks: tuple[Block, ...]) -> tuple[tuple[Fact, ...], frozenset[int
                                          sentences=tuple(Sentence(t, answer_line.line)
                                                          for _, t in split_sentences(rest))))
         i = end
+    facts.extend(checked[0])
+    taken.update(checked[1])
     for b in blocks:  # an answer key's explanations ("## Answer 8: A) KeyError" over "Explanation: ..."):
         if b.section and _KEY_LINE.match(b.section[-1]):  # about the question's own code, not facts alone
             taken.add(id(b))
@@ -151,6 +156,36 @@ def _number(stem: _Line) -> str:
         if m:
             return m.group(1).lstrip("0")
     return ""
+
+
+_CHECKBOX = re.compile(r"^\s*\[(?P<mark>[ xX])\]\s+(?P<text>\S.*)$", re.S)
+
+
+def _checkbox_questions(blocks: tuple[Block, ...]) -> tuple[tuple[Fact, ...], frozenset[int]]:
+    """A question (heading or paragraph ending in "?" or ":") over a list of checkbox options, "- [ ] ..."
+    and "- [x] ..." (task-list style): asked with the checked option(s); the options give no other card."""
+    facts: list[Fact] = []
+    taken: set[int] = set()
+    runs: dict[int, list[Block]] = {}
+    for b in blocks:
+        if b.kind == "list_item" and _CHECKBOX.match(b.text):
+            runs.setdefault(b.list_id, []).append(b)
+    for items in runs.values():
+        if len(items) < MIN_OPTIONS:
+            continue
+        taken.update(id(b) for b in items)
+        first = blocks.index(items[0])
+        stem = next((b for b in reversed(blocks[max(0, first - 2):first]) if b.kind in ("heading", "paragraph")), None)
+        right = [m.group("text").strip() for m in (_CHECKBOX.match(b.text) for b in items)
+                 if m and m.group("mark") in "xX"]
+        if stem is None or not stem.text.rstrip().endswith(("?", ":")) or not 1 <= len(right) <= 2:
+            continue
+        taken.add(id(stem))
+        answer = _Line(" and ".join(right), False, items[0], items[0].line)
+        fact = _fact(_Line(stem.text, False, stem, stem.line), answer)
+        if fact is not None:
+            facts.append(fact)
+    return tuple(facts), frozenset(taken)
 
 
 def _explanation(text: str, option: str) -> str:

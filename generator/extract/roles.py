@@ -59,6 +59,7 @@ _PAGE_NOTE = re.compile(
     r"in (?:this|the next|the previous|today['’]s) (?:article|post|video|section|guide|lesson|tutorial)|"
     r"(?:below|above) (?:is|are) (?:my|some|the)\b|click (?:here|the link)|link (?:below|above)|"
     r"(?:see|check out) (?:my|our|the) (?:other|previous|next)|let me know|feel free to|"
+    r"^(?:many )?thanks to\b|^(?:special )?thank you to\b|^(?:image|figure|photo|ecg|illustration)s? courtesy of\b|"
     r"i hope (?:this|it|my)|hope (?:this|it) helps|(?:comments?|questions?) below|"
     r"^(?:created|adapted|taken|copied|summari[sz]ed) (?:/ \w+ )?from\b|^sources?:|"
     r"^(?:for (?:an? )?(?:more |further |additional |practical |detailed |complete |full )*(?:information|details|"
@@ -190,7 +191,8 @@ _FOOTER_NEEDLES = ("©", "(c)", "copyright", "rights reserved", "powered by", "m
                    "table of contents", "on this page", "edit this page", "cookie", "privacy policy", "terms of")
 _PAGE_NOTE_NEEDLES = ("this ", "the ", "original", "full ", "continue reading", "read the", "in ", "below",
                       "above", "click", "link", "see ", "check out", "let me", "feel free", "hope", "comments",
-                      "questions", "for ", "refer to", "visit", "go to", "from", "source", "consult")
+                      "questions", "for ", "refer to", "visit", "go to", "from", "source", "consult", "thank",
+                      "courtesy")
 _LOGISTICS_NEEDLES = ("test", "exam", "check", "proctor", "examiner", "invigilator", "locker", "pocket",
                       "belonging", "personal item", "scratch", "whiteboard", "erasable", "earplug", " id",
                       "identification", "webcam", "restroom", "bathroom", "break", "phone", "watch",

@@ -28,7 +28,8 @@ ADMONITION = re.compile(
 FRAGMENT_WORDS = 8  # list items up to this long without a sentence end are fragments, not sentences
 # "Term- definition" (the dash on the term, as notes are often typed) counts as "Term - definition".
 _GLOSSARY_LINE = re.compile(
-    r"^(?P<term>[^:;.!?—–]{1,60}?)\s*(?::|\s[—–-]\s|[—–]|(?<=[\w)])-(?=\s))\s*(?P<definition>\S.{1,})$"
+    # a colon only with a space after it: "5:4 conduction", "P:QRS ratio" are ratios, not a term and its meaning
+    r"^(?P<term>[^:;.!?—–]{1,60}?)\s*(?::(?=\s)|\s[—–-]\s|[—–]|(?<=[\w)])-(?=\s))\s*(?P<definition>\S.{1,})$"
 )
 
 
