@@ -294,7 +294,7 @@ def is_noise(sentence: str) -> bool:
 # A token of code, not of prose: a path or URL, an option, an assignment, a call, a file name, markup.
 _CODE_TOKEN = re.compile(
     r"^\W?\.{0,2}/\w|://|\w/[\w.-]+/|\\\w|^-{1,2}[a-z]|\w=\S|^\$$|\$\S*[\\{(~]|[`{}|]|<\w|\*\*|\w\(|^\w+\.(?:json|ya?ml|txt|sh|py|js|md|conf|cfg|"
-    r"xml|html?|csv|ini|log|sql|tf)\W*$|^\w+_\w|:\d\d\b"
+    r"xml|html?|csv|ini|log|sql|tf)\W*$|^\w+_\w|\w\.\w*_\w|:\d\d\b"
 )
 
 
