@@ -34,3 +34,13 @@ def test_a_pasted_page_title_is_found_by_the_file_name_in_other_forms() -> None:
             "Refrigerants are classified by their chemical composition and environmental properties.\n")
     markdown = pasted_to_markdown(page, "web_epa608_refrigerants")
     assert "# Refrigerant Types & Regulations: EPA 608 Exam Study Guide" in markdown.split("\n")
+
+
+def test_the_first_level_one_heading_names_the_deck_over_menu_headings() -> None:
+    from generator.parse.markdown import parse_markdown
+
+    text = "## Home\n\n## Services\n\n# The Ultimate Heat Pump Guide\n\nA heat pump moves heat.\n"
+    doc = parse_markdown(text, "h.md")
+    assert doc.title == "The Ultimate Heat Pump Guide"
+    part = parse_markdown("## Server Administration\n\n# Part 1\n\nRAID 5 needs three drives.\n", "s.md")
+    assert part.title == "Server Administration"

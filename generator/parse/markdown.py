@@ -280,11 +280,17 @@ def _site_menu(heading: str) -> bool:
     return len(words) <= 6 and sum(w in _MENU_WORDS for w in words) >= 2
 
 
+_PART_LABEL = re.compile(r"^\W*(?:part|chapter|section|unit|module|day|week|lesson)\s+[\dIVX]+\W*$", re.I)
+
+
 def _title(meta: Mapping[str, Any], blocks: list[Block], path: str) -> str:
     title = meta.get("title")
     if isinstance(title, str) and title.strip():
         return title.strip()
-    first = next((b.text for b in blocks if b.kind == "heading" and not _site_menu(b.text)), "")
+    headings = [b for b in blocks if b.kind == "heading" and not _site_menu(b.text)]
+    # The first level-1 heading: a pasted page's menu lines above its title read as smaller headings.
+    first = next((b.text for b in headings if b.level == 1 and not _PART_LABEL.match(b.text)),
+                 headings[0].text if headings else "")
     if first and not _EXERCISE_HEADING.match(first):
         return first
     # Exercise notes open on their first question ("[1] What is MongoDB?"): the file names the deck.
