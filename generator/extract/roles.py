@@ -68,6 +68,10 @@ _PAGE_NOTE = re.compile(
     r"\b(?:see|refer to|consult) (?:the )?[\w -]{1,40} (?:section|chapter|page|appendix|table|protocol|guide)\b)",
     re.I,
 )
+# "1007 N Boulder Ct.", "250 Main Street, Suite 4": a business's address in a page's footer.
+_ADDRESS = re.compile(r"^\W*\d{1,6}\s+(?:[NSEW]\.?\s+)?(?:[A-Z][\w'-]*\s+){1,4}(?:St|Street|Ave|Avenue|Ct|Court|Rd|"
+                      r"Road|Blvd|Boulevard|Dr|Drive|Ln|Lane|Way|Pl|Place|Pkwy|Hwy|Highway|Suite)\b\.?"
+                      r"(?=,|\s*$|\s+(?:Suite|Ste|#|\d))")
 # "50 Questions with Answers", "50 TypeScript concepts for interviews": the page counting what it holds.
 _PAGE_COUNT = re.compile(r"(?:^|[—–|:]\s*)\W*\d+\+?\s+(?:[\w-]+\s+){0,3}(?:questions|concepts|tips|flashcards|cards|"
                          r"terms|"
@@ -240,6 +244,8 @@ def _sentence_role(sentence: str) -> str:
         return "study advice, not exam content"
     if _OUTLINE.match(s):
         return "outline label"
+    if _ADDRESS.match(s):
+        return "page furniture: a street address"
     if _PAGE_COUNT.search(s):
         return "about the page (how many questions or concepts it holds), not the subject"
     if _METADATA.match(s):
@@ -325,12 +331,15 @@ def _find_block_roles(blocks: tuple[Block, ...]) -> dict[int, str]:
     return roles
 
 
+_ROW_ID = re.compile(r"^\s*(?:[A-Z]{1,3}-?)?\d{2,6}\s*$")  # "101", "E-1042": a record's key in sample data
 _SCORE_HEADER = re.compile(r"\b(?:scores?|attempts?|tr(?:y|ies)|results?|grades?|1st|2nd|3rd|first|second)\b", re.I)
 _SCORE_CELL = re.compile(r"^\s*(?:[-–—]|n/?a|\d+(?:\.\d+)?\s*%?(?:\s*/\s*\d+)?)?\s*$", re.I)
 
 
 def _whole_block_role(block: Block, headings: set[str]) -> str:
     text = block.text.strip()
+    if block.kind == "table_row" and block.cells and _ROW_ID.match(block.cells[0]):
+        return "a row of an example table (numbered records such as 101, 102), not a fact"
     if block.kind == "table_row" and any(_SCORE_HEADER.search(h) for h in block.header[1:]) \
             and all(_SCORE_CELL.match(c) for c in block.cells[1:]):
         return "someone's test scores, not exam content"
