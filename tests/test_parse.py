@@ -54,3 +54,9 @@ def test_wiki_links_read_as_their_words() -> None:
     text = "# Phlebotomy\n\nA [[Cards/Tourniquet|tourniquet]] makes [[Veins]] visible. ![[arm.png]]\n"
     para = next(b for b in parse_markdown(text, "p.md").blocks if b.kind == "paragraph")
     assert para.text == "A tourniquet makes Veins visible."
+
+
+def test_keycap_numbers_are_markers_not_words() -> None:
+    text = "# Java OOP\n\n## 1️⃣4️⃣ What is encapsulation?\n\n7️⃣ Encapsulation hides state behind methods.\n"
+    blocks = parse_markdown(text, "j.md").blocks
+    assert [b.text for b in blocks[1:]] == ["What is encapsulation?", "Encapsulation hides state behind methods."]

@@ -11,6 +11,9 @@
 - Wiki links: `[[Cards/Blood|Blood]]` reads "Blood", `[[Stress]]` reads "Stress", `[[#adverse reaction]]`
   reads "adverse reaction"; an embed `![[diagram.png]]` is no text.
 
+- Keycap emoji numbers (`1️⃣`, `1️⃣4️⃣`) that number questions and answers are list markers, not words: a
+  card would ask for "1".
+
 Every rewrite keeps the text's line breaks, so line numbers stay those of the file.
 """
 
@@ -21,6 +24,7 @@ import re
 _CALLOUT = re.compile(r"^([ \t]{0,3}(?:>[ \t]?)+)\[!([A-Za-z][\w-]{0,30})\][+-]?[ \t]*", re.M)
 _EMBED = re.compile(r"!\[\[[^\[\]\n]{1,300}\]\]")
 _WIKI_LINK = re.compile(r"\[\[(?![\w-]+:)(?P<target>[^\[\]|\n]{1,300})(?:\|(?P<alias>[^\[\]\n]{1,300}))?\]\]")
+_KEYCAP = re.compile(r"(?:[0-9#*]\ufe0f?\u20e3)+[ \t]?")
 _RULE_LINE = re.compile(r"(?:(?<=\n\n)|(?<=\A))[ \t]*={3,}[ \t]*(?=\n|\Z)")
 _ANNOTATION = re.compile(r"<annotation(?:-xml)?\b[^>]{0,200}>.*?</annotation(?:-xml)?>", re.S | re.I)
 
@@ -32,6 +36,8 @@ def read_note_syntax(text: str) -> str:
         text = _WIKI_LINK.sub(_wiki_text, text)
     if "===" in text:
         text = _RULE_LINE.sub("", text)
+    if "\u20e3" in text:
+        text = _KEYCAP.sub("", text)
     if "[!" in text:
         text = _CALLOUT.sub(_callout_label, text)
     if "<annotation" in text or "<ANNOTATION" in text:
