@@ -243,3 +243,19 @@ def test_a_count_written_as_a_formula_is_a_quantity() -> None:
 
     text = "A cluster of N members tolerates up to (N-1)/2 failures, and SHA-256 is a hash."
     assert [text[s.start:s.end] for s in number_spans(text)] == ["(N-1)/2"]
+
+
+@pytest.mark.parametrize(
+    ("text", "answer", "glossary", "label"),
+    [
+        ("Intervention: discontinue immediately.", "Intervention", False, True),
+        ("Security and compliance: the service is ISO certified.", "Security and compliance", False, True),
+        ("Different types of phishing: vishing, smishing, whaling.", "Different types of phishing", True, True),
+        ("Smishing: phishing by SMS text messages.", "Smishing", False, False),
+        ("Social Proof: people copy what others do.", "Social Proof", True, False),
+    ],
+)
+def test_a_gap_on_an_outline_label_is_told_from_a_term(text: str, answer: str, glossary: bool, label: bool) -> None:
+    from generator.extract.gapcheck import _label_gap
+
+    assert _label_gap(text, 0, len(answer), glossary) is label
