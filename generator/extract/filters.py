@@ -263,8 +263,18 @@ _FIGURE_SCAN = Scan(_FIGURE, ("photo", "chart", "graph", "diagram", "figure", "i
                               "arrow", "icon", "picture", "screenshot"))
 _REFLEXIVE_SCAN = Scan(_REFLEXIVE, ("yourself", "ourselves"))
 _METAPHOR_SCAN = Scan(_METAPHOR, (" like", " all part of"))
-_NOISE_SCANS = (_FIGURE_SCAN, _REFLEXIVE_SCAN, BOILERPLATE_SCAN, RHETORIC_SCAN, _METAPHOR_SCAN)
-_NOISE_WHY = dict(zip(_NOISE_SCANS, ("describes a figure or picture", "pep talk to the reader", "boilerplate (subscribe, footer, call to action, \"this article covers\")", "rhetoric (a question or aside to the reader)", "a metaphor or comparison, not a fact"), strict=True))  # noqa: E501
+# Praise a vendor or blogger gives: "a powerful feature", "the unsung hero", "the area's most trusted".
+_HYPE = re.compile(
+    r"\b(?:(?:very |really |incredibly |super )?powerful "
+    r"(?:tool|feature|way|technique|option|ally|addition|capability)|"
+    r"unsung hero|game[- ]changer|best[- ]in[- ]class|world[- ]class|cutting[- ]edge|one[- ]stop shop|"
+    r"(?:largest|biggest|leading) and most|most trusted|go[- ]to (?:guide|solution|resource|tool))\b",
+    re.I,
+)
+_HYPE_SCAN = Scan(_HYPE, ("powerful", "unsung", "changer", "class", "cutting", "one stop", "one-stop", "and most",
+                          "trusted", "go-to", "go to"))
+_NOISE_SCANS = (_FIGURE_SCAN, _REFLEXIVE_SCAN, BOILERPLATE_SCAN, RHETORIC_SCAN, _METAPHOR_SCAN, _HYPE_SCAN)
+_NOISE_WHY = dict(zip(_NOISE_SCANS, ("describes a figure or picture", "pep talk to the reader", "boilerplate (subscribe, footer, call to action, \"this article covers\")", "rhetoric (a question or aside to the reader)", "a metaphor or comparison, not a fact", "praise or hype (\"a powerful feature\", \"most trusted\"), not a fact"), strict=True))  # noqa: E501
 _ANY_NOISE_NEEDLE = any_of(tuple(needle for scan in _NOISE_SCANS for needle in scan.needles))
 
 
