@@ -135,14 +135,24 @@ _KEY_SECTION = re.compile(r"^\W*(?:answers?(?: key)?|answer sheet|solutions?|key
 
 def _answer_key(lines: list[_Line]) -> dict[str, int]:
     """Question number -> option index, from an answer key: lines of a section headed "Answers" (or "Answer
-    Key", "Solutions"), or headings "Answer 3: B) ..."."""
+    Key", "Solutions"), headings "Answer 3: B) ...", or a numbered question repeated as a heading in the key
+    with "Answer: c) ..." under it."""
     key: dict[str, int] = {}
+    number = ""  # the number of the key's last heading ("### 10. Which command ...?")
     for ln in lines:
         in_key = (ln.block.kind == "heading" and ln.text.lower().startswith(("answer", "ans", "solution"))) or any(
             _KEY_SECTION.match(h) for h in ln.block.section)
-        m = _KEY_LINE.match(ln.text) if in_key else None
+        if not in_key:
+            continue
+        m = _KEY_LINE.match(ln.text)
         if m:
             key[m.group("n").lstrip("0")] = ord(m.group("letter").upper()) - ord("A")
+        elif ln.block.kind == "heading":
+            numbered = _QUESTION_NUMBER.match(ln.text)
+            number = numbered.group(1).lstrip("0") if numbered else ""
+        elif number and (answered := _ANSWER.match(ln.text)):
+            key.setdefault(number, ord(answered.group("letter").upper()) - ord("A"))
+            number = ""
     return key
 
 
@@ -259,6 +269,8 @@ def _correct(options: list[_Line], after: list[_Line]) -> tuple[_Line | None, _L
     and the answer line that names it."""
     labelled = False  # the line before was a bare "Answer:" (as a <details> summary is)
     for ln in after:
+        if ln.block.kind == "heading" and not (_ANSWER_ONLY.match(ln.text) or _ANSWER.match(ln.text)):
+            break  # "## Answers" / "### 1. What is ...": the answer lines below belong to other questions
         option = _OPTION.match(ln.text)
         if labelled and option:
             k = ord(option.group("letter").lower()) - ord("a")
