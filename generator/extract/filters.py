@@ -203,12 +203,24 @@ def strip_citations(text: str) -> str:
 
 def clean_sentence(sentence: str) -> str:
     """The sentence without citations, vocatives, filler openers and hedges; a claim asked as a question
-    ("Did you know that X?") is restated as the claim X."""
+    ("Did you know that X?") is restated as the claim X. Cleaning settles in one call: what one pass
+    uncovers ("research has shown that note so": a hedge, then a label) the next pass takes off."""
+    s = _clean_once(sentence)
+    for _ in range(3):
+        if s == sentence:
+            break
+        sentence, s = s, _clean_once(s)
+    return s
+
+
+def _clean_once(sentence: str) -> str:
     s = strip_citations(sentence.strip())
     s = strip_shortcodes(s)
     # From here on `s` holds no whitespace but single spaces, and each step only deletes from it.
     if "(" in s and ('"' in s or "“" in s):
-        s = _QUOTED_ASIDE.sub("", s)  # an example thought in quotes, in parentheses: not part of the claim
+        # an example thought in quotes, in parentheses, is not part of the claim; what is left keeps single spaces
+        # and no space at the ends, or the openers below would not see the sentence's first word
+        s = " ".join(_QUOTED_ASIDE.sub("", s).split())
     word = opening_word(s)  # each opener pattern is tried only where `s` opens with a word it can open with
     m = _DID_YOU_KNOW.match(s) if _DID_YOU_KNOW_OPENER.may_match(word) else None
     if m:
