@@ -18,7 +18,7 @@ from .filters import is_title_echo
 from .glossary import glossary
 from .inline_command import cuts_command, inline_commands
 from .lists import list_items
-from .markup import markup
+from .markup import markup, qa_blocks
 from .mcq import mcq, mcq_blocks
 from .mnemonic import mnemonic, mnemonic_blocks, names_own_exam, own_acronyms
 from .question_heading import question_heading
@@ -48,7 +48,8 @@ def extract(doc: Document, rules: Sequence[tuple[str, Rule]] = RULES) -> list[Fa
     echoes: dict[int, tuple[Block, bool]] = {}  # facts share blocks; each held, so its id stays its own
     # Blocks a structure rule reads as a whole (an exercise's task, a multiple-choice question): theirs alone.
     owner = (dict.fromkeys(task_blocks(doc), "exercise") | dict.fromkeys(mcq_blocks(doc), "mcq")
-             | dict.fromkeys(mnemonic_blocks(doc), "mnemonic") | dict.fromkeys(answered_blocks(doc), "answered"))
+             | dict.fromkeys(mnemonic_blocks(doc), "mnemonic") | dict.fromkeys(answered_blocks(doc), "answered")
+             | dict.fromkeys(qa_blocks(doc), "markup"))
     own = own_acronyms(doc)  # the deck's own exam: its name is never asked
     for name, rule in rules:
         for fact in rule(doc):

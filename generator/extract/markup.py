@@ -91,6 +91,11 @@ def _unhighlight(text: str) -> str:
     return "".join(out)
 
 
+def qa_blocks(doc: Document) -> frozenset[int]:
+    """ids of the author's `Q:` and `A:` lines: the markup card stands for all their sentences."""
+    return frozenset(id(b) for b in doc.blocks if in_qa_pair(b))
+
+
 def in_qa_pair(block: Block) -> bool:
     """Whether `block` is an author's `Q:` or `A:` line: the markup card stands for all its sentences."""
     return bool(_LABEL.match(block.text))

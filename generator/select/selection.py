@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..extract.markup import has_markup, in_qa_pair
+from ..extract.markup import has_markup
 from ..extract.trace import record_fact, record_unkept, tracing
 from ..extract.worth import why_unworthy
 from ..model import Document, Fact
@@ -55,10 +55,10 @@ def select(facts: Sequence[Fact], doc: Document) -> list[Fact]:
         f
         for f in facts
         if f.pinned
-        or (f.score >= MIN_SCORE and not has_markup(f.sentence) and not has_markup(f.text) and not in_qa_pair(f.block)
+        or (f.score >= MIN_SCORE and not has_markup(f.sentence) and not has_markup(f.text)
             and not why_unworthy(f, doc))
     ]
-    record_unkept(facts, candidates, "select", lambda f: f"below the score threshold ({f.score:.2f} < {MIN_SCORE:.2f})" if f.score < MIN_SCORE else "its sentence holds author markup (the markup card stands for it)" if has_markup(f.sentence) or has_markup(f.text) or in_qa_pair(f.block) else why_unworthy(f, doc))  # noqa: E501
+    record_unkept(facts, candidates, "select", lambda f: f"below the score threshold ({f.score:.2f} < {MIN_SCORE:.2f})" if f.score < MIN_SCORE else "its sentence holds author markup (the markup card stands for it)" if has_markup(f.sentence) or has_markup(f.text) else why_unworthy(f, doc))  # noqa: E501
     kept: list[tuple[Fact, set[str], set[str]]] = []
     entries = [(f, _words(_full_text(f))) for f in candidates]  # each fact's words, found once
     index = _OverlapIndex([words for _, words in entries])
