@@ -173,6 +173,11 @@ def _selected_answer(stem: Block, answer: Block, before: tuple[Block, ...]) -> t
                         term=reply),)
 
 
+def asks_on_front(block: Block) -> bool:
+    """Whether `block` is the "Front:" (or "Question:") side of a flashcard written as two paragraphs."""
+    return bool(_FRONT.match(block.text))
+
+
 def _flashcard(front: Block, back: Block) -> Fact | None:
     """A "Front:" (or "Question:") paragraph asking a question, and right after it a "Back:" ("Answer:")
     paragraph: the answer is the back's bold lead ("**Firm Fixed Price (FFP)**. The seller ...") or

@@ -19,7 +19,7 @@ from ..model import Document, Fact
 from ..text import normalize
 from .filters import is_noise, strip_citations
 from .prose import in_exercise_section
-from .structure import ListGroup, list_fragments, list_groups
+from .structure import COUNTED, ListGroup, list_fragments, list_groups
 from .util import cloze_spans, is_set
 
 MAX_NOTE_WORDS = 36  # with its bullets; a card's front stays under 40 words
@@ -71,7 +71,7 @@ def _list_notes(group: ListGroup, title: str) -> list[Fact]:
         words += n
     flush()
     whole = len(notes) == 1 and len(notes[0]) == len(group.items)
-    if not whole and not group.ordered and not _COUNTED.search(lead):
+    if not whole and not group.ordered and not COUNTED.search(lead):
         # "Causes (6 of 8 items): ... [...]": any of the two items not shown fits the gap as well. A set the
         # lead counts ("the ten knowledge areas") is one to learn whole, part by part.
         return []
@@ -91,7 +91,6 @@ def _heading_lead(group: ListGroup, title: str) -> str:
 
 
 MAX_LEAD_WORDS = 10
-_COUNTED = re.compile(r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b", re.I)
 _PATH_ITEM = re.compile(r"^\s*(?:~|\.{0,2}/|\w+\.\w{1,4}\b)\S*\s*$")  # a path, a glob or a file name alone
 _NUMBERED = re.compile(r"^\W*(?:[A-Za-z]+\s+)?\d+[\d.]*\W*$")
 _Shown = tuple[str, tuple[int, int] | None, int, int]  # (item text, gap offsets or None, line, place in the list)

@@ -25,6 +25,8 @@ ADMONITION = re.compile(
     r"overview|recap|in summary|things to know)$",
     re.I,
 )
+# A lead that counts its items ("the ten knowledge areas", "5 steps"): a set to learn whole.
+COUNTED = re.compile(r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b", re.I)
 FRAGMENT_WORDS = 8  # list items up to this long without a sentence end are fragments, not sentences
 # "Term- definition" (the dash on the term, as notes are often typed) counts as "Term - definition".
 _GLOSSARY_LINE = re.compile(

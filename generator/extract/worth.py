@@ -18,6 +18,7 @@ import re
 
 from ..model import Block, Document, Fact
 from ..text import normalize, stem_set
+from .answered import asks_on_front
 from .answers import CATEGORY_NOUNS
 from .filters import code_like
 from .gapcheck import ANSWER_WORD, PROSE_RULES, bad_answer, bad_gap, verb_word
@@ -25,7 +26,7 @@ from .lexicon import finite_verb, parts_of_speech
 from .markup import in_qa_pair
 from .phrases import verb_positions
 from .roles import block_role, personal_account, sentence_role, speaks_to_someone
-from .structure import groups_of_blocks, memo_by_identity
+from .structure import COUNTED, groups_of_blocks, memo_by_identity
 from .words import GENERIC, is_function_word, tokens
 
 PERSONAL_MIN_SCORE = 0.6  # a personal account's prose: only sentences scored as plain facts
@@ -104,7 +105,7 @@ def why_unworthy(fact: Fact, doc: Document) -> str:
     if fact.kind == "cloze" and _initials_of_label(fact):
         return "the answer is the label's own first letters"
     if fact.rule == "list" and not fact.block.ordered and sum(map(_states, answers)) * 2 > len(answers) \
-            and not _COUNTED.search(_lead_of(fact.block, doc) or ""):
+            and not COUNTED.search(_lead_of(fact.block, doc) or ""):
         return "items that say what the subject does or has: any of them could fill the gap"
     if fact.rule == "list" and any(normalize(a) in _parent_items(doc.blocks) for a in answers):
         return "the item asked heads a sub-list: a label of the outline, not a fact"
@@ -183,7 +184,6 @@ def _states(item: str) -> bool:
         finite_verb(first) and len(item.split()) > 1)
 
 
-_COUNTED = re.compile(r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b", re.I)
 _PREDICATE_NEXT = frozenset("to by for with as in on from into when if only via through".split())
 
 
@@ -222,10 +222,9 @@ _CARD_RULES = frozenset({"markup", "answered", "mcq", "exercise"})  # rules that
 def _card_sections(blocks: tuple[Block, ...]) -> frozenset[tuple[str, ...]]:
     """Sections that hold a question the author wrote with its answer ("Q: ... A: ...", "Front:/Back:")."""
     return frozenset(b.section for b in blocks
-                     if in_qa_pair(b) or (b.kind == "paragraph" and _FRONT_LABEL.match(b.text)))
+                     if in_qa_pair(b) or (b.kind == "paragraph" and asks_on_front(b)))
 
 
-_FRONT_LABEL = re.compile(r"^\s*(?:front|question)\s*(?:\d+\s*)?:\s*\S.*\?\s*$", re.I | re.S)
 
 
 def _list_lengths(blocks: tuple[Block, ...]) -> dict[int, int]:
