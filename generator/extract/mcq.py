@@ -74,12 +74,13 @@ def mcq_blocks(doc: Document) -> frozenset[int]:
 
 def _analyse(blocks: tuple[Block, ...]) -> tuple[tuple[Fact, ...], frozenset[int], tuple[Block, ...]]:
     checked = _checkbox_questions(blocks)
-    if not any(_OPTION_A.search(b.text if b.kind == "code" else b.markup) for b in blocks):
+    if not any(_OPTION_A.search(b.text if b.kind == "code" else b.markup) or "①" in b.text[:4] for b in blocks):
         if checked[1]:
             return checked[0], checked[1], ()
         return (), frozenset(), ()  # no line opens with an "A)" option: no question here (most articles)
     lines = _lines(blocks)
-    key = _answer_key(lines)
+    table_key, key_rows = _key_table(blocks)
+    key = _answer_key(lines) | table_key
     code_lines = [b.line for b in blocks if b.kind == "code"]
     facts: list[Fact] = []
     taken: set[int] = set()
@@ -121,6 +122,7 @@ def _analyse(blocks: tuple[Block, ...]) -> tuple[tuple[Fact, ...], frozenset[int
         i = end
     facts.extend(checked[0])
     taken.update(checked[1])
+    taken.update(key_rows)  # "| 1 | ② | ... |": the key's rows ask nothing of their own
     for b in blocks:  # an answer key's explanations ("## Answer 8: A) KeyError" over "Explanation: ..."):
         if b.section and _KEY_LINE.match(b.section[-1]):  # about the question's own code, not facts alone
             taken.add(id(b))
@@ -231,7 +233,35 @@ def _lines(blocks: tuple[Block, ...]) -> list[_Line]:
                 out[-1] = _Line(f"{prev.text} {_plain(ln)}", prev.bold, b, prev.line)
                 continue
             out.append(_Line(_plain(ln), _all_bold(ln, _plain(ln), ()), b, b.line + k))
-    return out
+    return [_Line(_CIRCLED.sub(_circled_letter, ln.text, count=1), ln.bold, ln.block, ln.line)
+            if ln.text[:1] in _CIRCLED_DIGITS else ln for ln in out]
+
+
+_CIRCLED_DIGITS = "①②③④⑤⑥⑦⑧"
+_CIRCLED = re.compile(r"^([①-⑧])\s+")  # "① COUNT(*) is faster": options numbered with circled digits
+
+
+def _circled_letter(m: re.Match[str]) -> str:
+    return f"{'abcdefgh'[_CIRCLED_DIGITS.index(m.group(1))]}) "
+
+
+_KEY_HEADING = re.compile(r"\b(?:answers?|solutions?)\b", re.I)  # "Answer Key and Model Answers"
+
+
+def _key_table(blocks: tuple[Block, ...]) -> tuple[dict[str, int], frozenset[int]]:
+    """(question number -> option index, ids of the rows read), from an answer key written as a table
+    ("| 1 | ② | ... |") in a section headed "Answers" (or "Answer Key", "... Answers")."""
+    key: dict[str, int] = {}
+    rows: set[int] = set()
+    for b in blocks:
+        if b.kind != "table_row" or len(b.cells) < 2 or not any(_KEY_HEADING.search(h) for h in b.section):
+            continue
+        number, answer = b.cells[0].strip(), b.cells[1].strip()
+        if number.isdigit() and len(answer) == 1 and (answer in _CIRCLED_DIGITS or answer.upper() in "ABCDEFGH"):
+            key[number.lstrip("0")] = (_CIRCLED_DIGITS.index(answer) if answer in _CIRCLED_DIGITS
+                                       else ord(answer.upper()) - ord("A"))
+            rows.add(id(b))
+    return key, frozenset(rows)
 
 
 def _plain(line: str) -> str:
